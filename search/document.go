@@ -1,0 +1,67 @@
+package search
+
+import "time"
+
+// Document is the unit of the index: one passage of a crawled page (a partner's
+// block, a country chapter, a "Challenges" section), with the tags of what it is about.
+type Document struct {
+	// ID is stable across crawls: derived from the page URL and the passage anchor.
+	ID string `json:"id"`
+	// URL is the page URL with the #fragment of the passage (a heading id or a
+	// text fragment "#:~:text=").
+	URL string `json:"url"`
+	// PageURL is the page URL without fragment.
+	PageURL string `json:"page_url"`
+	// Title is the title of the page the passage belongs to.
+	Title string `json:"title"`
+	// Section is the heading path of the passage, outermost first, joined by " › ".
+	Section string `json:"section"`
+	// Text is the plain text of the passage.
+	Text string `json:"text"`
+
+	Organizations []string `json:"organizations"` // canonical full names
+	Countries     []string `json:"countries"`     // common English short names
+	Regions       []string `json:"regions"`       // names of domain-facts (b)
+	Topics        []string `json:"topics"`        // the contract's topic names
+	Type          string   `json:"type"`          // document kind, e.g. "fact sheet"
+	Years         []int    `json:"years"`
+	// Amounts are the money amounts mentioned, normalised to US dollars.
+	Amounts []float64 `json:"amounts,omitempty"`
+	// Provenance keeps, per tag, the words that matched: "topic:money laundering" → ["AML", "financial intelligence unit"].
+	Provenance map[string][]string `json:"provenance,omitempty"`
+
+	// Published is the page's date when it states one; zero otherwise.
+	Published time.Time `json:"published"`
+	// FirstSeen, LastSeen and ChangedAt record the passage's crawl history.
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	ChangedAt time.Time `json:"changed_at"`
+	// Truncated is set when the page body was cut at the size limit.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// Facet names, as in the contract.
+const (
+	FacetOrganization = "organization"
+	FacetCountry      = "country"
+	FacetRegion       = "region"
+	FacetTopic        = "topic"
+	FacetType         = "type"
+	FacetYear         = "year"
+)
+
+// Facets lists the facet names in display order.
+var Facets = []string{FacetOrganization, FacetCountry, FacetRegion, FacetTopic, FacetType, FacetYear}
+
+// Vocabulary is what the index knows of the taxonomy that tagged it, stored with
+// the index so that a search needs nothing else: synonym groups for query
+// expansion and, per facet, the aliases a filter may use.
+type Vocabulary struct {
+	// Synonyms are groups of equivalent words or phrases; a query word or phrase
+	// that appears in a group also matches the others. The first entry is the
+	// canonical form. Example: {"money laundering", "AML", "anti-money laundering"}.
+	Synonyms [][]string `json:"synonyms"`
+	// Aliases maps a facet to lower-cased alias → canonical value, e.g.
+	// "organization" → {"unodc": "United Nations Office on Drugs and Crime"}.
+	Aliases map[string]map[string]string `json:"aliases"`
+}

@@ -1,0 +1,86 @@
+package search
+
+import "time"
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortDate      = "date"
+	SortFirstSeen = "first_seen"
+	SortChangedAt = "changed_at"
+)
+
+// Limits bound the cost of a search. Zero values take the defaults of DefaultLimits.
+type Limits struct {
+	MaxQueryBytes int           // 1024
+	MaxTerms      int           // terms after expansion, 1024
+	MaxPerPage    int           // 100
+	MaxWindow     int           // page × per_page, 10000
+	FacetSize     int           // top values per facet, 10
+	MaxFacetSize  int           // 50
+	Deadline      time.Duration // 2s
+}
+
+// DefaultLimits are the limits of ../shared/RELIABILITY.md.
+var DefaultLimits = Limits{
+	MaxQueryBytes: 1024,
+	MaxTerms:      1024,
+	MaxPerPage:    100,
+	MaxWindow:     10000,
+	FacetSize:     10,
+	MaxFacetSize:  50,
+	Deadline:      2 * time.Second,
+}
+
+// Query is one search request, the same for the API, the HTML pages and the CLI.
+type Query struct {
+	// Q is the user's query in the query language (words, "phrases", OR, AND,
+	// NOT/-word, parentheses, field:value, prefix*). Empty browses everything.
+	Q string
+	// Filters maps a facet name to selected values: OR'd within a facet, AND'd
+	// across facets. Values may be display names or aliases, in any case.
+	Filters  map[string][]string
+	YearFrom int // 0: unbounded
+	YearTo   int // 0: unbounded
+	Sort     string
+	Page     int // from 1
+	PerPage  int
+	// FacetSize overrides the number of top values per facet (0: default).
+	FacetSize int
+	// NoFacets skips facet counting (exports, feeds).
+	NoFacets bool
+	// Literal makes the parser take every word literally (used by the HTML page
+	// after a parse error).
+	Literal bool
+}
+
+// Hit is one matching passage.
+type Hit struct {
+	Document
+	// Snippet is HTML: the best fragment of the passage with matched words in
+	// <mark>, everything else escaped.
+	Snippet string  `json:"snippet"`
+	Score   float64 `json:"score"`
+}
+
+// FacetValue is one value of a facet with its count.
+type FacetValue struct {
+	Value    string `json:"value"`
+	Count    int    `json:"count"`
+	Selected bool   `json:"selected"`
+}
+
+// Result is the answer to a Query.
+type Result struct {
+	Query   string        `json:"query"`
+	Total   int           `json:"total"`
+	Took    time.Duration `json:"-"`
+	Page    int           `json:"page"`
+	PerPage int           `json:"per_page"`
+	Hits    []Hit         `json:"hits"`
+	// Facets maps each facet name to its top values (selected values always
+	// included), counted disjunctively.
+	Facets map[string][]FacetValue `json:"facets"`
+	// FacetOthers maps each facet name to the number of values not listed.
+	FacetOthers map[string]int `json:"facets_other"`
+}
