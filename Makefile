@@ -1,0 +1,44 @@
+# The test command of the README: formatting, vet, staticcheck, race tests.
+GO ?= go
+STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/staticcheck)
+
+.PHONY: test lint race fuzz tools vuln demo bench
+
+test: lint race
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+race:
+	$(GO) test -race -count=1 -cover ./...
+
+# Each fuzz target for FUZZTIME (default 20s); run with FUZZTIME=4h for a long run.
+FUZZTIME ?= 20s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+# govulncheck reads the Go vulnerability database; it is built locally from the
+# golang.org/x/vulndb module (fetched through the module proxy like any module).
+VULNDB_VERSION ?= v0.0.0-20261105234957-e22db6528018
+VULNDB_DIR ?= $(shell $(GO) env GOCACHE)/inlsearch-vulndb
+vuln:
+	@if [ ! -f $(VULNDB_DIR)/index/db.json ]; then \
+	  $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) \
+	    -vulns $$($(GO) env GOMODCACHE)/golang.org/x/vulndb@$(VULNDB_VERSION)/data/osv -out $(VULNDB_DIR); \
+	fi
+	$$($(GO) env GOPATH)/bin/govulncheck -db file://$(VULNDB_DIR) ./...
+
+tools:
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+	$(GO) install golang.org/x/vuln/cmd/govulncheck@v1.9.0
+
+demo:
+	$(GO) run ./cmd/inlsearch

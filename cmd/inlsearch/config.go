@@ -1,0 +1,182 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is everything the commands read from flags, environment variables
+// (INLSEARCH_<FLAG>) and an optional JSON config file. Flags win over the
+// environment, the environment over the file.
+type Config struct {
+	Data         string        `json:"data"`
+	Addr         string        `json:"addr"`
+	Seeds        []string      `json:"seeds"`
+	Delay        time.Duration `json:"-"`
+	MaxPages     int           `json:"max_pages"`
+	MaxDepth     int           `json:"max_depth"`
+	ReindexEvery time.Duration `json:"-"`
+	AllowPrivate bool          `json:"allow_private"`
+	Force        bool          `json:"force"`
+	AdminToken   string        `json:"-"`
+	LogFormat    string        `json:"log_format"`
+	LogLevel     string        `json:"log_level"`
+	ConfigFile   string        `json:"-"`
+
+	// search command
+	Organization, Country, Region, Topic, Type []string `json:"-"`
+	Format                                     string   `json:"-"`
+	PerPage                                    int      `json:"-"`
+}
+
+// fileConfig is the JSON shape of --config; durations are strings ("1s").
+type fileConfig struct {
+	Config
+	Delay        string `json:"delay"`
+	ReindexEvery string `json:"reindex_every"`
+}
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+// newFlagSet declares the flags of a command on cfg. Which flags a command
+// takes is given by names.
+func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	has := map[string]bool{}
+	for _, n := range names {
+		has[n] = true
+	}
+	fs.StringVar(&cfg.Data, "data", "./inlsearch-data", "data folder (index generations, crawl records)")
+	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&cfg.ConfigFile, "config", "", "JSON config file")
+	if has["addr"] {
+		fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to serve on")
+	}
+	if has["seed"] {
+		fs.Var((*multi)(&cfg.Seeds), "seed", "start URL; its host is in the crawl's scope (repeatable)")
+		fs.DurationVar(&cfg.Delay, "delay", time.Second, "politeness delay between two requests to one host")
+		fs.IntVar(&cfg.MaxPages, "max-pages", 10000, "maximum pages per crawl")
+		fs.IntVar(&cfg.MaxDepth, "max-depth", 10, "maximum link depth from a seed")
+		fs.BoolVar(&cfg.AllowPrivate, "allow-private", false, "let named hosts resolve to private addresses")
+		fs.BoolVar(&cfg.Force, "force", false, "publish even when the passage count dropped by more than half")
+	}
+	if has["reindex"] {
+		fs.DurationVar(&cfg.ReindexEvery, "reindex-every", 0, "re-index on this period (0: never; at least 1m)")
+	}
+	if has["filters"] {
+		fs.Var((*multi)(&cfg.Organization), "organization", "organization filter (repeatable)")
+		fs.Var((*multi)(&cfg.Country), "country", "country filter (repeatable)")
+		fs.Var((*multi)(&cfg.Region), "region", "region filter (repeatable)")
+		fs.Var((*multi)(&cfg.Topic), "topic", "topic filter (repeatable)")
+		fs.Var((*multi)(&cfg.Type), "type", "document type filter (repeatable)")
+		fs.StringVar(&cfg.Format, "format", "text", "output: text, json or csv")
+		fs.IntVar(&cfg.PerPage, "per-page", 10, "hits to show (1-100)")
+	}
+	return fs
+}
+
+// parseConfig parses args into cfg, then fills every flag not given on the
+// command line from INLSEARCH_<NAME> and then from the config file.
+func parseConfig(fs *flag.FlagSet, cfg *Config, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || err != nil {
+			return
+		}
+		env := "INLSEARCH_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok {
+			if _, isMulti := f.Value.(*multi); isMulti {
+				for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+					_ = f.Value.Set(part)
+				}
+			} else if serr := f.Value.Set(v); serr != nil {
+				err = fmt.Errorf("%s: %w", env, serr)
+			}
+			set[f.Name] = true
+		}
+	})
+	if err != nil {
+		return err
+	}
+	cfg.AdminToken = os.Getenv("INLSEARCH_ADMIN_TOKEN")
+	if cfg.ConfigFile != "" {
+		if err := applyFile(cfg, set); err != nil {
+			return err
+		}
+	}
+	return cfg.validate()
+}
+
+func applyFile(cfg *Config, set map[string]bool) error {
+	b, err := os.ReadFile(cfg.ConfigFile)
+	if err != nil {
+		return fmt.Errorf("config file: %w", err)
+	}
+	var fc fileConfig
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&fc); err != nil {
+		return fmt.Errorf("config file %s: %w", cfg.ConfigFile, err)
+	}
+	if !set["data"] && fc.Data != "" {
+		cfg.Data = fc.Data
+	}
+	if !set["addr"] && fc.Addr != "" {
+		cfg.Addr = fc.Addr
+	}
+	if !set["seed"] && len(fc.Seeds) > 0 {
+		cfg.Seeds = fc.Seeds
+	}
+	if !set["max-pages"] && fc.MaxPages > 0 {
+		cfg.MaxPages = fc.MaxPages
+	}
+	if !set["max-depth"] && fc.MaxDepth > 0 {
+		cfg.MaxDepth = fc.MaxDepth
+	}
+	if !set["allow-private"] && fc.AllowPrivate {
+		cfg.AllowPrivate = true
+	}
+	if !set["delay"] && fc.Delay != "" {
+		if cfg.Delay, err = time.ParseDuration(fc.Delay); err != nil {
+			return fmt.Errorf("config file: delay: %w", err)
+		}
+	}
+	if !set["reindex-every"] && fc.ReindexEvery != "" {
+		if cfg.ReindexEvery, err = time.ParseDuration(fc.ReindexEvery); err != nil {
+			return fmt.Errorf("config file: reindex_every: %w", err)
+		}
+	}
+	return nil
+}
+
+func (c *Config) validate() error {
+	if c.Data == "" {
+		return errors.New("--data must not be empty")
+	}
+	if c.Delay < 0 {
+		return errors.New("--delay must not be negative")
+	}
+	if c.ReindexEvery != 0 && c.ReindexEvery < time.Minute {
+		return errors.New("--reindex-every must be at least 1m")
+	}
+	switch c.Format {
+	case "", "text", "json", "csv":
+	default:
+		return fmt.Errorf("--format %q: want text, json or csv", c.Format)
+	}
+	return nil
+}

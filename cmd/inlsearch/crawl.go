@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/inlsearch/inlsearch/indexer"
+	"github.com/inlsearch/inlsearch/indexer/crawl"
+)
+
+func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := &Config{}
+	fs := newFlagSet("crawl", cfg, "seed")
+	fs.SetOutput(stderr)
+	if err := parseConfig(fs, cfg, args); err != nil {
+		return err
+	}
+	if len(cfg.Seeds) == 0 {
+		return usageError{"at least one --seed URL is needed"}
+	}
+	log := newLogger(cfg, stderr)
+	sum, err := newJob(cfg, log).Run(ctx)
+	if sum != nil {
+		printSummary(stdout, sum)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "published generation %s in %s\n", sum.Generation, cfg.Data)
+	return nil
+}
+
+func crawlConfig(cfg *Config) crawl.Config {
+	return crawl.Config{
+		UserAgent:    "inlsearch/" + version + " (+https://github.com/inlsearch/inlsearch)",
+		Delay:        cfg.Delay,
+		MaxPages:     cfg.MaxPages,
+		MaxDepth:     cfg.MaxDepth,
+		AllowPrivate: cfg.AllowPrivate,
+	}
+}
+
+func printSummary(w io.Writer, s *indexer.Summary) {
+	d := s.Duration()
+	if d < 0 {
+		d = 0
+	}
+	fmt.Fprintf(w, "pages fetched:   %d\n", s.Pages)
+	fmt.Fprintf(w, "unchanged (304): %d\n", s.NotModified)
+	fmt.Fprintf(w, "robots skipped:  %d\n", s.RobotsSkipped)
+	fmt.Fprintf(w, "out of scope:    %d links\n", s.OutOfScope)
+	fmt.Fprintf(w, "failed:          %d\n", s.Failed)
+	reasons := make([]string, 0, len(s.FailReasons))
+	for r := range s.FailReasons {
+		reasons = append(reasons, r)
+	}
+	sort.Strings(reasons)
+	for _, r := range reasons {
+		var urls []string
+		for _, f := range s.Failures {
+			if f.Reason == r && len(urls) < 3 {
+				urls = append(urls, f.URL)
+			}
+		}
+		fmt.Fprintf(w, "  %-24s %d  (%s)\n", r, s.FailReasons[r], strings.Join(urls, ", "))
+	}
+	if s.LimitReached {
+		fmt.Fprintln(w, "limit reached:   yes (max pages or depth)")
+	}
+	fmt.Fprintf(w, "passages:        %d\n", s.Passages)
+	fmt.Fprintf(w, "time:            %s\n", d.Round(time.Millisecond))
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/inlsearch/inlsearch/indexer"
+	"github.com/inlsearch/inlsearch/search"
+)
+
+func newJob(cfg *Config, log *slog.Logger) *indexer.Job {
+	return &indexer.Job{
+		DataDir: cfg.Data,
+		Seeds:   cfg.Seeds,
+		Crawl:   crawlConfig(cfg),
+		Force:   cfg.Force,
+		Log:     log,
+	}
+}
+
+func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := &Config{}
+	fs := newFlagSet("search", cfg, "filters")
+	fs.SetOutput(stderr)
+	if err := parseConfig(fs, cfg, args); err != nil {
+		return err
+	}
+	live, err := search.OpenLive(cfg.Data)
+	if err != nil {
+		return err
+	}
+	defer live.Close()
+	if st := live.Status(); !st.Serving {
+		msg := "no index in " + cfg.Data + ": run `inlsearch crawl --data " + cfg.Data + " --seed URL` first"
+		if st.Error != "" {
+			msg += " (" + st.Error + ")"
+		}
+		return fmt.Errorf("%s", msg)
+	}
+	q := search.Query{
+		Q:       strings.Join(fs.Args(), " "),
+		Filters: map[string][]string{},
+		Page:    1,
+		PerPage: cfg.PerPage,
+	}
+	for facet, vals := range map[string][]string{
+		search.FacetOrganization: cfg.Organization, search.FacetCountry: cfg.Country,
+		search.FacetRegion: cfg.Region, search.FacetTopic: cfg.Topic, search.FacetType: cfg.Type,
+	} {
+		if len(vals) > 0 {
+			q.Filters[facet] = vals
+		}
+	}
+	if cfg.Format != "text" {
+		q.NoFacets = true
+	}
+	res, err := live.Search(ctx, q)
+	if err != nil {
+		return err
+	}
+	switch cfg.Format {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	case "csv":
+		return writeCSV(stdout, res.Hits)
+	default:
+		writeText(stdout, res)
+		return nil
+	}
+}
+
+func writeText(w io.Writer, res *search.Result) {
+	fmt.Fprintf(w, "%d passages match (%s)\n\n", res.Total, res.Took.Round(time.Millisecond))
+	for i, h := range res.Hits {
+		fmt.Fprintf(w, "%d. %s", i+1, h.Title)
+		if h.Section != "" {
+			fmt.Fprintf(w, " — %s", h.Section)
+		}
+		fmt.Fprintf(w, "\n   %s\n   %s\n", h.URL, plainSnippet(h.Snippet))
+		var tags []string
+		tags = append(tags, h.Organizations...)
+		tags = append(tags, h.Countries...)
+		tags = append(tags, h.Topics...)
+		if len(tags) > 0 {
+			fmt.Fprintf(w, "   [%s]\n", strings.Join(tags, "; "))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, f := range search.Facets {
+		vals := res.Facets[f]
+		if len(vals) == 0 {
+			continue
+		}
+		parts := make([]string, 0, len(vals))
+		for _, v := range vals {
+			parts = append(parts, fmt.Sprintf("%s (%d)", v.Value, v.Count))
+		}
+		fmt.Fprintf(w, "%s: %s\n", f, strings.Join(parts, ", "))
+	}
+}
+
+// plainSnippet turns the HTML snippet into terminal text, matches in *stars*.
+func plainSnippet(s string) string {
+	r := strings.NewReplacer("<mark>", "*", "</mark>", "*", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&quot;", `"`, "&amp;", "&")
+	return r.Replace(s)
+}
+
+func writeCSV(w io.Writer, hits []search.Hit) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"id", "url", "title", "section", "organizations", "countries", "regions", "topics", "type", "years", "published", "score"})
+	for _, h := range hits {
+		years := make([]string, len(h.Years))
+		for i, y := range h.Years {
+			years[i] = strconv.Itoa(y)
+		}
+		pub := ""
+		if !h.Published.IsZero() {
+			pub = h.Published.Format("2006-01-02")
+		}
+		_ = cw.Write([]string{h.ID, h.URL, h.Title, h.Section,
+			strings.Join(h.Organizations, "; "), strings.Join(h.Countries, "; "),
+			strings.Join(h.Regions, "; "), strings.Join(h.Topics, "; "), h.Type,
+			strings.Join(years, "; "), pub, strconv.FormatFloat(h.Score, 'f', 4, 64)})
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/inlsearch/inlsearch/indexer"
+	"github.com/inlsearch/inlsearch/search"
+	"github.com/inlsearch/inlsearch/web"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := &Config{}
+	fs := newFlagSet("serve", cfg, "addr", "seed", "reindex")
+	fs.SetOutput(stderr)
+	if err := parseConfig(fs, cfg, args); err != nil {
+		return err
+	}
+	if cfg.ReindexEvery > 0 && len(cfg.Seeds) == 0 {
+		return usageError{"--reindex-every needs at least one --seed"}
+	}
+	log := newLogger(cfg, stderr)
+	return serve(ctx, cfg, log, stdout, nil)
+}
+
+// serve serves the index of cfg.Data on cfg.Addr until ctx ends. When ready
+// is not nil it receives the listening address.
+func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer, ready chan<- string) error {
+	live, err := search.OpenLive(cfg.Data)
+	if err != nil {
+		return err
+	}
+	defer live.Close()
+	st := live.Status()
+	switch {
+	case st.Degraded != "":
+		log.Warn("serving a fallback generation", slog.String("reason", st.Degraded))
+	case !st.Serving && st.Error != "":
+		log.Error("no readable index generation; searches answer 503 until a crawl publishes one", slog.String("error", st.Error))
+	case !st.Serving:
+		log.Warn("no index yet; searches answer 503 until a crawl publishes one", slog.String("data", cfg.Data))
+	default:
+		log.Info("serving generation", slog.String("generation", st.Generation.ID), slog.Int("passages", st.Generation.Passages))
+	}
+
+	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopJobs()
+	runner := &jobRunner{cfg: cfg, log: log, live: live, ctx: jobCtx}
+	var reindexer web.Reindexer
+	if len(cfg.Seeds) > 0 {
+		reindexer = runner
+	}
+	if cfg.AdminToken == "" {
+		log.Info("admin routes disabled: INLSEARCH_ADMIN_TOKEN is not set")
+	}
+	srv := web.New(web.Config{
+		AdminToken: cfg.AdminToken,
+		Version:    version,
+		Logger:     log,
+	}, live, &statusReporter{live: live, runner: runner}, reindexer)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	addr := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "inlsearch is serving on %s\n", addr)
+	if ready != nil {
+		ready <- addr
+	}
+
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		live.Watch(ctx, 2*time.Second, func(swapped bool, err error) {
+			if err != nil {
+				log.Warn("index reload", slog.Any("error", err))
+				return
+			}
+			log.Info("swapped to new generation", slog.String("generation", live.Status().Generation.ID))
+		})
+	}()
+	if cfg.ReindexEvery > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runner.schedule(ctx, cfg.ReindexEvery)
+		}()
+	}
+	err = srv.Serve(ctx, ln)
+	cancel()
+	stopJobs() // a running crawl stops; its partial generation is discarded
+	runner.wait()
+	return err
+}
+
+// jobRunner runs crawl jobs one at a time, on demand or on a schedule.
+type jobRunner struct {
+	cfg  *Config
+	log  *slog.Logger
+	live *search.Live
+	ctx  context.Context // jobs run under it, not under the request that started them
+
+	mu      sync.Mutex
+	running string
+	last    *jobRecord
+	next    time.Time
+	wg      sync.WaitGroup
+}
+
+type jobRecord struct {
+	ID      string
+	State   string // running, succeeded, failed
+	Error   string
+	Summary *indexer.Summary
+	Started time.Time
+	Ended   time.Time
+}
+
+// Reindex starts a job in the background and returns its id.
+func (r *jobRunner) Reindex(_ context.Context) (string, error) {
+	return r.start()
+}
+
+func (r *jobRunner) start() (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.running != "" {
+		return r.running, fmt.Errorf("job %s: %w", r.running, web.ErrReindexRunning)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	id := "job-" + hex.EncodeToString(b[:])
+	r.running = id
+	rec := &jobRecord{ID: id, State: "running", Started: time.Now().UTC()}
+	r.last = rec
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		sum, err := newJob(r.cfg, r.log).Run(r.ctx)
+		r.mu.Lock()
+		rec.Summary, rec.Ended = sum, time.Now().UTC()
+		if err != nil {
+			rec.State, rec.Error = "failed", err.Error()
+		} else {
+			rec.State = "succeeded"
+		}
+		r.running = ""
+		r.mu.Unlock()
+		if err != nil {
+			r.log.Warn("reindex failed", slog.String("job", id), slog.Any("error", err))
+			return
+		}
+		r.log.Info("reindex done", slog.String("job", id), slog.String("generation", sum.Generation), slog.Int("passages", sum.Passages))
+		if _, err := r.live.Reload(); err != nil {
+			r.log.Warn("index reload", slog.Any("error", err))
+		}
+	}()
+	return id, nil
+}
+
+// schedule starts a job every period, with up to 10% jitter, skipping a tick
+// while a job runs.
+func (r *jobRunner) schedule(ctx context.Context, every time.Duration) {
+	for {
+		wait := every + jitter(every/10)
+		r.mu.Lock()
+		r.next = time.Now().Add(wait).UTC()
+		r.mu.Unlock()
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		if _, err := r.start(); errors.Is(err, web.ErrReindexRunning) {
+			r.log.Info("scheduled reindex skipped: run in progress")
+		}
+	}
+}
+
+func jitter(max time.Duration) time.Duration {
+	if max <= 0 {
+		return 0
+	}
+	n, err := rand.Int(rand.Reader, big.NewInt(int64(max)))
+	if err != nil {
+		return 0
+	}
+	return time.Duration(n.Int64())
+}
+
+func (r *jobRunner) wait() { r.wg.Wait() }

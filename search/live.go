@@ -1,0 +1,203 @@
+//go:build ignore
+
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Live serves the current generation of a data folder and swaps to a newer one
+// when a crawl publishes it. A search holds a reference to the generation it
+// started on for all its bleve searches (hits and every disjunctive facet
+// count), so none sees a mix of two generations; the old index is closed once
+// the last search on it has finished.
+type Live struct {
+	store *Store
+
+	mu       sync.RWMutex
+	cur      *handle
+	info     Generation
+	degraded string // why the current generation is not the pointer's current
+	lastErr  error
+}
+
+type handle struct {
+	ix   *Index
+	id   string
+	refs sync.WaitGroup
+}
+
+// OpenLive opens the current generation of dir, falling back to the previous
+// one when the current does not open. It returns a Live with no index (every
+// search ErrUnavailable) rather than an error when nothing can be opened, so a
+// server can start and wait for a crawl.
+func OpenLive(dir string) (*Live, error) {
+	st, err := NewStore(dir)
+	if err != nil {
+		return nil, err
+	}
+	l := &Live{store: st}
+	_, err = l.Reload()
+	if err != nil && !errors.Is(err, ErrNoGeneration) {
+		l.lastErr = err
+	}
+	return l, nil
+}
+
+// Store returns the store behind l.
+func (l *Live) Store() *Store { return l.store }
+
+// Reload looks at the pointer and swaps to its current generation when it is
+// not the one served. It reports whether it swapped.
+func (l *Live) Reload() (bool, error) {
+	cur, prev, err := l.store.Pointer()
+	if err != nil {
+		return false, err
+	}
+	l.mu.RLock()
+	served := ""
+	if l.cur != nil {
+		served = l.cur.id
+	}
+	l.mu.RUnlock()
+	if served == cur {
+		return false, nil
+	}
+	id, degraded := cur, ""
+	ix, info, err := l.open(cur)
+	if err != nil {
+		openErr := err
+		if prev == "" || prev == served {
+			l.setErr(openErr)
+			return false, fmt.Errorf("generation %s unreadable: %w", cur, openErr)
+		}
+		ix, info, err = l.open(prev)
+		if err != nil {
+			l.setErr(openErr)
+			return false, fmt.Errorf("generation %s unreadable: %w; previous %s unreadable: %v", cur, openErr, prev, err)
+		}
+		id, degraded = prev, fmt.Sprintf("generation %s unreadable (%v); serving previous generation %s", cur, openErr, prev)
+	}
+	l.swap(&handle{ix: ix, id: id}, info, degraded)
+	if degraded != "" {
+		return true, errors.New(degraded)
+	}
+	return true, nil
+}
+
+func (l *Live) setErr(err error) {
+	l.mu.Lock()
+	l.lastErr = err
+	l.mu.Unlock()
+}
+
+func (l *Live) open(id string) (*Index, Generation, error) {
+	info, err := l.store.Info(id)
+	if err != nil {
+		return nil, info, err
+	}
+	ix, err := Open(l.store.IndexPath(id))
+	if err != nil {
+		return nil, info, err
+	}
+	return ix, info, nil
+}
+
+func (l *Live) swap(h *handle, info Generation, degraded string) {
+	l.mu.Lock()
+	old := l.cur
+	l.cur, l.info, l.degraded, l.lastErr = h, info, degraded, nil
+	l.mu.Unlock()
+	if old != nil {
+		go func() {
+			old.refs.Wait()
+			_ = old.ix.Close()
+		}()
+	}
+}
+
+func (l *Live) acquire() (*handle, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.cur == nil {
+		return nil, ErrUnavailable
+	}
+	l.cur.refs.Add(1)
+	return l.cur, nil
+}
+
+// Search runs q on the served generation.
+func (l *Live) Search(ctx context.Context, q Query) (*Result, error) {
+	h, err := l.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer h.refs.Done()
+	return h.ix.Search(ctx, q)
+}
+
+// Get returns one passage of the served generation.
+func (l *Live) Get(ctx context.Context, id string) (*Document, error) {
+	h, err := l.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer h.refs.Done()
+	return h.ix.Get(ctx, id)
+}
+
+// LiveStatus says what is served.
+type LiveStatus struct {
+	Generation Generation
+	Serving    bool
+	Degraded   string
+	Error      string
+}
+
+// Status reports the served generation.
+func (l *Live) Status() LiveStatus {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	s := LiveStatus{Generation: l.info, Serving: l.cur != nil, Degraded: l.degraded}
+	if l.lastErr != nil {
+		s.Error = l.lastErr.Error()
+	}
+	return s
+}
+
+// Watch reloads every interval until ctx ends, calling onSwap after a swap or a failed reload.
+func (l *Live) Watch(ctx context.Context, every time.Duration, onSwap func(swapped bool, err error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			swapped, err := l.Reload()
+			if errors.Is(err, ErrNoGeneration) {
+				continue
+			}
+			if (swapped || err != nil) && onSwap != nil {
+				onSwap(swapped, err)
+			}
+		}
+	}
+}
+
+// Close closes the served index, waiting for searches in flight.
+func (l *Live) Close() error {
+	l.mu.Lock()
+	h := l.cur
+	l.cur = nil
+	l.mu.Unlock()
+	if h == nil {
+		return nil
+	}
+	h.refs.Wait()
+	return h.ix.Close()
+}

@@ -1,0 +1,281 @@
+//go:build ignore
+
+package search
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// A data folder holds a series of index generations:
+//
+//	DIR/generations/<id>/index      the bleve index of that generation
+//	DIR/generations/<id>/COMPLETE   written last, once the generation is checked
+//	DIR/CURRENT                     the pointer: {"current": id, "previous": id}
+//
+// A generation without COMPLETE is partial (a crawl died or is running).
+
+const (
+	generationsDir = "generations"
+	completeFile   = "COMPLETE"
+	pointerFile    = "CURRENT"
+)
+
+// ErrNoGeneration means the data folder holds no complete generation.
+var ErrNoGeneration = errors.New("no index generation")
+
+// Generation describes one complete generation.
+type Generation struct {
+	ID       string    `json:"id"`
+	BuiltAt  time.Time `json:"built_at"`
+	Passages int       `json:"passages"`
+	Pages    int       `json:"pages"`
+	// Stats are free-form counts of the job that built it.
+	Stats map[string]int `json:"stats,omitempty"`
+}
+
+type pointer struct {
+	Current  string `json:"current"`
+	Previous string `json:"previous,omitempty"`
+}
+
+// Store manages the generations of one data folder.
+type Store struct {
+	Dir string
+	Now func() time.Time
+}
+
+// NewStore returns a Store over dir (created if missing).
+func NewStore(dir string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Join(dir, generationsDir), 0o755); err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", dir, err)
+	}
+	return &Store{Dir: dir, Now: time.Now}, nil
+}
+
+func (s *Store) genPath(id string) string { return filepath.Join(s.Dir, generationsDir, id) }
+
+// IndexPath is the folder of the bleve index of generation id.
+func (s *Store) IndexPath(id string) string { return filepath.Join(s.genPath(id), "index") }
+
+func (s *Store) readPointer() (pointer, error) {
+	var p pointer
+	b, err := os.ReadFile(filepath.Join(s.Dir, pointerFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return p, ErrNoGeneration
+	}
+	if err != nil {
+		return p, fmt.Errorf("read pointer: %w", err)
+	}
+	if err := json.Unmarshal(b, &p); err != nil || p.Current == "" {
+		return p, fmt.Errorf("pointer %s is malformed", pointerFile)
+	}
+	return p, nil
+}
+
+// Pointer returns the ids of the current and previous generations.
+func (s *Store) Pointer() (current, previous string, err error) {
+	p, err := s.readPointer()
+	return p.Current, p.Previous, err
+}
+
+// Info reads the COMPLETE record of generation id.
+func (s *Store) Info(id string) (Generation, error) {
+	var g Generation
+	b, err := os.ReadFile(filepath.Join(s.genPath(id), completeFile))
+	if err != nil {
+		return g, fmt.Errorf("generation %s is not complete: %w", id, err)
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		return g, fmt.Errorf("generation %s: bad %s: %w", id, completeFile, err)
+	}
+	return g, nil
+}
+
+// Build is a generation being written.
+type Build struct {
+	store *Store
+	ID    string
+	Index *Index
+	done  bool
+}
+
+// Begin starts a new generation with a fresh, empty index.
+func (s *Store) Begin(voc Vocabulary) (*Build, error) {
+	var rnd [4]byte
+	_, _ = rand.Read(rnd[:])
+	id := s.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(rnd[:])
+	if err := os.MkdirAll(s.genPath(id), 0o755); err != nil {
+		return nil, fmt.Errorf("new generation: %w", err)
+	}
+	ix, err := Create(s.IndexPath(id), voc)
+	if err != nil {
+		_ = os.RemoveAll(s.genPath(id))
+		return nil, err
+	}
+	return &Build{store: s, ID: id, Index: ix}, nil
+}
+
+// Abort closes and removes the partial generation.
+func (b *Build) Abort() {
+	if b.done {
+		return
+	}
+	b.done = true
+	_ = b.Index.Close()
+	_ = os.RemoveAll(b.store.genPath(b.ID))
+}
+
+// CheckError is returned by Commit when the new generation fails its checks.
+type CheckError struct{ Reason string }
+
+func (e *CheckError) Error() string { return "generation check: " + e.Reason }
+
+// Commit closes the index, checks it (it opens, holds the expected number of
+// passages, answers a probe search, has not shrunk by more than half against
+// the current generation unless force), marks it complete and publishes it by
+// atomically replacing the pointer. On error the generation is removed and the
+// pointer is unchanged.
+func (b *Build) Commit(g Generation, force bool) (err error) {
+	if b.done {
+		return errors.New("build already finished")
+	}
+	defer func() {
+		if err != nil {
+			b.done = false
+			b.Abort()
+		}
+	}()
+	b.done = true
+	if err := b.Index.Close(); err != nil {
+		return fmt.Errorf("close new index: %w", err)
+	}
+	ix, err := Open(b.store.IndexPath(b.ID))
+	if err != nil {
+		return &CheckError{Reason: "new index does not open: " + err.Error()}
+	}
+	n, err := ix.Count()
+	if err == nil && int(n) != g.Passages {
+		err = &CheckError{Reason: fmt.Sprintf("index holds %d passages, expected %d", n, g.Passages)}
+	}
+	if err == nil {
+		_, err = ix.Search(context.Background(), Query{Page: 1, PerPage: 1, NoFacets: true})
+	}
+	_ = ix.Close()
+	if err != nil {
+		return err
+	}
+	if g.Passages == 0 {
+		return &CheckError{Reason: "no passages"}
+	}
+	p, perr := b.store.readPointer()
+	if perr == nil && !force {
+		if old, ierr := b.store.Info(p.Current); ierr == nil && g.Passages*2 < old.Passages {
+			return &CheckError{Reason: fmt.Sprintf("passages dropped from %d to %d (more than half); use --force to publish anyway", old.Passages, g.Passages)}
+		}
+	}
+	g.ID = b.ID
+	if g.BuiltAt.IsZero() {
+		g.BuiltAt = b.store.Now().UTC()
+	}
+	data, _ := json.MarshalIndent(g, "", "  ")
+	if err := writeAtomic(filepath.Join(b.store.genPath(b.ID), completeFile), data); err != nil {
+		return err
+	}
+	next := pointer{Current: b.ID}
+	if perr == nil {
+		next.Previous = p.Current
+	}
+	data, _ = json.Marshal(next)
+	if err := writeAtomic(filepath.Join(b.store.Dir, pointerFile), data); err != nil {
+		return err
+	}
+	b.store.prune(next)
+	return nil
+}
+
+// prune removes complete generations other than the current and previous
+// ones. Partial generations are left to CleanPartial, which the crawl calls
+// while it holds the lock.
+func (s *Store) prune(keep pointer) {
+	for _, id := range s.list() {
+		if id == keep.Current || id == keep.Previous {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(s.genPath(id), completeFile)); err == nil {
+			_ = os.RemoveAll(s.genPath(id))
+		}
+	}
+}
+
+// CleanPartial removes generations that were never completed (a crawl that
+// died). Call it only while holding the crawl lock. It returns the ids removed.
+func (s *Store) CleanPartial() []string {
+	var removed []string
+	p, _ := s.readPointer()
+	for _, id := range s.list() {
+		if id == p.Current || id == p.Previous {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(s.genPath(id), completeFile)); errors.Is(err, os.ErrNotExist) {
+			if os.RemoveAll(s.genPath(id)) == nil {
+				removed = append(removed, id)
+			}
+		}
+	}
+	return removed
+}
+
+func (s *Store) list() []string {
+	entries, err := os.ReadDir(filepath.Join(s.Dir, generationsDir))
+	if err != nil {
+		return nil
+	}
+	var ids []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			ids = append(ids, e.Name())
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// writeAtomic writes data to path through a temporary file: write, fsync,
+// rename, fsync the folder.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
