@@ -1,0 +1,173 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// findChromium returns the path of a chromium binary, or "".
+func findChromium() string {
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	return ""
+}
+
+// MustServe runs srv on a loopback port until the test ends and returns its base URL.
+func MustServe(tb testing.TB, srv *Server) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	tb.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			tb.Errorf("Serve: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// TestBrowser drives the HTML pages in headless chromium: type a search,
+// tick a facet (the optional script submits the form), page forward, follow
+// the export link, and keep a screenshot.
+func TestBrowser(t *testing.T) {
+	path := findChromium()
+	if path == "" {
+		t.Skip("chromium not installed: apt-get install chromium")
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	base := MustServe(t, MustServer(t, Config{Version: "browser-test"}, nil, nil, nil))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 1000),
+	)
+	defer cancelAlloc()
+	ctx, cancelTab := chromedp.NewContext(ctx)
+	defer cancelTab()
+
+	step := func(name string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	location := func() *url.URL {
+		t.Helper()
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		step("location", err)
+		u, err := url.Parse(loc)
+		step("parse location", err)
+		return u
+	}
+
+	step("open home", chromedp.Do(ctx, chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`label[for="q"]`))))
+	heading, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+	step("read heading", err)
+	if heading != "All passages" {
+		t.Errorf("home heading = %q, want the browse view", heading)
+	}
+
+	// Type a search and submit it.
+	step("type query", chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("q"), "container")))
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[role="search"] button`)))
+	step("submit search", err)
+	if resp.Status != 200 || location().Query().Get("q") != "container" {
+		t.Fatalf("search: status %d at %s", resp.Status, location())
+	}
+	summary, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".summary")))
+	step("read summary", err)
+	if !strings.Contains(summary, "of 12") {
+		t.Errorf("summary = %q, want 12 passages", summary)
+	}
+
+	// Tick the first organization: the script submits the form on change.
+	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#facet-country input[type="checkbox"]`)))
+	step("tick a facet", err)
+	u := location()
+	if resp.Status != 200 || u.Query().Get("country") == "" || u.Query().Get("q") != "container" {
+		t.Fatalf("after ticking: status %d at %s, want a country filter and the query kept", resp.Status, u)
+	}
+	checked, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`#facet-country input[type="checkbox"]`), "checked"))
+	step("read checkbox", err)
+	if !checked.Exists {
+		t.Error("the ticked box is not checked on the new page")
+	}
+
+	// Narrow the page size through the URL (a permalink), then page forward.
+	step("open small pages", chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=container&per_page=4")))
+	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[rel="next"]`)))
+	step("next page", err)
+	if resp.Status != 200 || location().Query().Get("page") != "2" {
+		t.Fatalf("next page: status %d at %s", resp.Status, location())
+	}
+	current, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.pager [aria-current="page"]`)))
+	step("read current page", err)
+	if !strings.HasSuffix(strings.TrimSpace(current), "2") {
+		t.Errorf("current page = %q, want 2", current)
+	}
+
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	step("screenshot", err)
+	shotPath := filepath.Join(t.TempDir(), "screenshot.png")
+	if *update {
+		shotPath = filepath.Join("testdata", "screenshot.png")
+	}
+	step("save screenshot", os.WriteFile(shotPath, shot, 0o644))
+	t.Logf("screenshot: %s", shotPath)
+
+	// Follow the export link: same parameters, every hit, not only this page.
+	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`a[href^="/export.csv"]`), "href"))
+	step("read export link", err)
+	if !href.Exists || !strings.Contains(href.Value, "q=container") || strings.Contains(href.Value, "page=") {
+		t.Fatalf("export link = %q", href.Value)
+	}
+	got, err := http.Get(base + href.Value)
+	step("fetch export", err)
+	defer got.Body.Close()
+	rows, err := csv.NewReader(got.Body).ReadAll()
+	if err != nil && !errors.Is(err, io.EOF) {
+		t.Fatalf("export is not CSV: %v", err)
+	}
+	if len(rows) != 13 || rows[0][0] != "id" {
+		t.Errorf("export has %d rows, want a header and 12 hits", len(rows))
+	}
+}

@@ -1,0 +1,377 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/inlsearch/inlsearch/search"
+)
+
+// baseView is what the layout needs on every page.
+type baseView struct {
+	Title     string
+	Version   string
+	RequestID string
+	FeedURL   string
+}
+
+func (s *Server) base(c *gin.Context, title string) baseView {
+	return baseView{Title: title, Version: s.cfg.Version, RequestID: requestIDOf(c)}
+}
+
+// searchView is the data of search.html.
+type searchView struct {
+	baseView
+	Q            string
+	Browse       bool
+	Notice       string
+	Total        int
+	TookMS       int64
+	First, Last  int
+	Hits         []hitView
+	Facets       []facetView
+	Active       []chipView
+	Sorts        []chipView
+	Pager        pagerView
+	SearchHidden []field
+	FilterHidden []field
+	YearFrom     string
+	YearTo       string
+	ExportCSV    string
+	ExportJSON   string
+	ClearFilters string
+	BrowseAll    string
+}
+
+type hitView struct {
+	Title    string
+	URL      string // empty unless http or https: then no link is made
+	Host     string
+	Section  string
+	Snippet  template.HTML
+	Date     string
+	DateISO  string
+	Chips    []chipView
+	Selected bool
+}
+
+// chipView is a link that changes one part of the search.
+type chipView struct {
+	Label    string
+	Kind     string
+	URL      string
+	Selected bool
+}
+
+type facetView struct {
+	Name    string
+	Label   string
+	Links   bool
+	Values  []facetValueView
+	MoreURL string
+	Others  int
+}
+
+type facetValueView struct {
+	ID       string
+	Value    string
+	Count    int
+	Selected bool
+	URL      string
+}
+
+type pagerView struct {
+	Prev, Next string
+	Items      []pageItem
+}
+
+type pageItem struct {
+	N       int
+	URL     string
+	Current bool
+	Gap     bool
+}
+
+var facetLabels = map[string]string{
+	search.FacetOrganization: "Organization",
+	search.FacetCountry:      "Country",
+	search.FacetRegion:       "Region",
+	search.FacetTopic:        "Topic",
+	search.FacetType:         "Document type",
+	search.FacetYear:         "Year",
+}
+
+func (s *Server) handleSearchPage(c *gin.Context) {
+	q, err := s.parseQuery(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	res, err := s.runSearch(ctx, q)
+	var notice string
+	if errors.Is(err, search.ErrBadQuery) && q.Q != "" && !q.Literal {
+		// Show why the query could not be read, and the words taken literally.
+		notice = userMessage(err)
+		q.Literal = true
+		res, err = s.runSearch(ctx, q)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "search.html", s.searchView(c, q, res, notice))
+}
+
+func (s *Server) searchView(c *gin.Context, q search.Query, res *search.Result, notice string) searchView {
+	st := stateOf(q)
+	title := "Browse all passages"
+	if q.Q != "" {
+		title = fmt.Sprintf("%s: search", q.Q)
+	}
+	v := searchView{
+		baseView:     s.base(c, title),
+		Q:            q.Q,
+		Browse:       q.Q == "",
+		Notice:       notice,
+		Total:        res.Total,
+		TookMS:       res.Took.Milliseconds(),
+		SearchHidden: st.hidden(paramQ),
+		FilterHidden: st.hidden(paramYearFrom, paramYearTo, search.FacetOrganization, search.FacetCountry,
+			search.FacetRegion, search.FacetTopic, search.FacetType),
+		ExportCSV:    st.forExport().href("/export.csv"),
+		ExportJSON:   st.forExport().href("/export.json"),
+		ClearFilters: st.withoutFilters().href("/search"),
+		BrowseAll:    "/search",
+	}
+	v.FeedURL = st.forExport().href("/feed.atom")
+	if q.YearFrom != 0 {
+		v.YearFrom = fmt.Sprint(q.YearFrom)
+	}
+	if q.YearTo != 0 {
+		v.YearTo = fmt.Sprint(q.YearTo)
+	}
+	if len(res.Hits) > 0 {
+		v.First = (q.Page-1)*q.PerPage + 1
+		v.Last = v.First + len(res.Hits) - 1
+	}
+	for _, h := range res.Hits {
+		v.Hits = append(v.Hits, hitViewOf(h, st))
+	}
+	v.Facets = s.facetViews(st, res)
+	for _, f := range filterFacets {
+		for _, val := range st.filters[f] {
+			v.Active = append(v.Active, chipView{Label: val, Kind: facetLabels[f], URL: st.toggled(f, val).href("/search"), Selected: true})
+		}
+	}
+	if q.YearFrom != 0 || q.YearTo != 0 {
+		v.Active = append(v.Active, chipView{Label: yearRange(q.YearFrom, q.YearTo), Kind: "Years",
+			URL: st.withYears(0, 0).href("/search"), Selected: true})
+	}
+	for _, so := range []struct{ value, label string }{{search.SortRelevance, "Relevance"}, {search.SortDate, "Date"}} {
+		v.Sorts = append(v.Sorts, chipView{Label: so.label, URL: st.withSort(so.value).href("/search"), Selected: q.Sort == so.value})
+	}
+	v.Pager = pager(st, res.Total, s.lim.MaxWindow)
+	return v
+}
+
+func yearRange(from, to int) string {
+	switch {
+	case from != 0 && to != 0 && from == to:
+		return fmt.Sprint(from)
+	case from != 0 && to != 0:
+		return fmt.Sprintf("%d–%d", from, to)
+	case from != 0:
+		return fmt.Sprintf("from %d", from)
+	default:
+		return fmt.Sprintf("until %d", to)
+	}
+}
+
+func hitViewOf(h search.Hit, st state) hitView {
+	v := hitView{
+		Title:   h.Title,
+		Section: h.Section,
+		Snippet: safeSnippet(h.Snippet),
+	}
+	if v.Title == "" {
+		v.Title = "Untitled page"
+	}
+	if u, ok := linkable(h.URL); ok {
+		v.URL = h.URL
+		v.Host = u.Host
+	}
+	if !h.Published.IsZero() {
+		v.Date = h.Published.Format("2 January 2006")
+		v.DateISO = h.Published.Format(time.DateOnly)
+	}
+	add := func(facet string, vals ...string) {
+		for _, val := range vals {
+			if val == "" {
+				continue
+			}
+			v.Chips = append(v.Chips, chipView{Label: val, Kind: facetLabels[facet],
+				URL: st.toggled(facet, val).href("/search"), Selected: st.selected(facet, val)})
+		}
+	}
+	add(search.FacetType, h.Type)
+	add(search.FacetOrganization, h.Organizations...)
+	add(search.FacetCountry, h.Countries...)
+	add(search.FacetRegion, h.Regions...)
+	add(search.FacetTopic, h.Topics...)
+	return v
+}
+
+// linkable reports whether a crawled URL may become a link: only absolute
+// http and https URLs do (no javascript:, data: or relative tricks).
+func linkable(raw string) (*url.URL, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, false
+	}
+	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
+		return nil, false
+	}
+	return u, true
+}
+
+// safeSnippet is the one place where text becomes template.HTML. The search
+// package escapes the passage and adds <mark>; as a second line of defence,
+// any other markup left in the snippet is escaped here.
+func safeSnippet(s string) template.HTML {
+	var b strings.Builder
+	for s != "" {
+		i := strings.IndexAny(s, "<>")
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		s = s[i:]
+		switch {
+		case strings.HasPrefix(s, "<mark>"):
+			b.WriteString("<mark>")
+			s = s[len("<mark>"):]
+		case strings.HasPrefix(s, "</mark>"):
+			b.WriteString("</mark>")
+			s = s[len("</mark>"):]
+		default:
+			b.WriteString(template.HTMLEscapeString(s[:1]))
+			s = s[1:]
+		}
+	}
+	return template.HTML(b.String()) //nolint:gosec // only <mark> survives, see above
+}
+
+func (s *Server) facetViews(st state, res *search.Result) []facetView {
+	var out []facetView
+	for _, name := range search.Facets {
+		fv := facetView{Name: name, Label: facetLabels[name], Links: name == search.FacetYear, Others: res.FacetOthers[name]}
+		if fv.Label == "" {
+			fv.Label = name
+		}
+		shown, selectedShown := 0, 0
+		for _, val := range res.Facets[name] {
+			item := facetValueView{ID: fmt.Sprintf("f-%s-%d", name, shown), Value: val.Value, Count: val.Count, Selected: val.Selected}
+			if fv.Links {
+				y, err := parseYear(val.Value)
+				if err != nil {
+					continue
+				}
+				item.Selected = st.yearFrom == y && st.yearTo == y
+				if item.Selected {
+					item.URL = st.withYears(0, 0).href("/search")
+				} else {
+					item.URL = st.withYears(y, y).href("/search")
+				}
+			}
+			if item.Selected {
+				selectedShown++
+			}
+			fv.Values = append(fv.Values, item)
+			shown++
+		}
+		// A selected value the search did not list (no hit left, or an alias
+		// it did not resolve) still needs a ticked box, or the form would
+		// drop it on the next submission.
+		if selected := st.filters[name]; len(selected) > selectedShown {
+			for _, val := range selected {
+				if slices.ContainsFunc(fv.Values, func(v facetValueView) bool { return strings.EqualFold(v.Value, val) }) {
+					continue
+				}
+				fv.Values = append(fv.Values, facetValueView{ID: fmt.Sprintf("f-%s-%d", name, shown), Value: val, Selected: true})
+				shown++
+			}
+		}
+		if len(fv.Values) == 0 {
+			continue
+		}
+		if fv.Others > 0 && st.facetSize < s.lim.MaxFacetSize {
+			fv.MoreURL = st.withFacetSize(s.lim.MaxFacetSize).href("/search") + "#facet-" + name
+		}
+		out = append(out, fv)
+	}
+	return out
+}
+
+func parseYear(s string) (int, error) {
+	var y int
+	if _, err := fmt.Sscanf(s, "%d", &y); err != nil || y < minYear || y > maxYear {
+		return 0, fmt.Errorf("bad year %q", s)
+	}
+	return y, nil
+}
+
+// pager offers previous/next and a window of page numbers, never beyond the
+// result window that the search accepts.
+func pager(st state, total, maxWindow int) pagerView {
+	per := max(st.perPage, 1)
+	last := min((total+per-1)/per, maxWindow/per)
+	cur := st.page
+	var p pagerView
+	if last <= 1 {
+		return p
+	}
+	if cur > 1 {
+		p.Prev = st.withPage(min(cur-1, last)).href("/search")
+	}
+	if cur < last {
+		p.Next = st.withPage(cur + 1).href("/search")
+	}
+	prevShown := 0
+	for n := 1; n <= last; n++ {
+		if n != 1 && n != last && (n < cur-2 || n > cur+2) {
+			continue
+		}
+		if prevShown != 0 && n > prevShown+1 {
+			p.Items = append(p.Items, pageItem{Gap: true})
+		}
+		p.Items = append(p.Items, pageItem{N: n, URL: st.withPage(n).href("/search"), Current: n == cur})
+		prevShown = n
+	}
+	return p
+}
+
+// errorView is the data of error.html.
+type errorView struct {
+	baseView
+	Status  int
+	Code    string
+	Message string
+}
+
+func (s *Server) renderError(c *gin.Context, status int, code, msg string) {
+	title := http.StatusText(status)
+	if status == http.StatusNotFound {
+		title = "Page not found"
+	}
+	s.render(c, status, "error.html", errorView{baseView: s.base(c, title), Status: status, Code: code, Message: msg})
+}

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+)
+
+// contentSecurityPolicy allows nothing inline and nothing from elsewhere.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+	"img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+const (
+	headerRequestID = "X-Request-ID"
+	ctxLogger       = "web.logger"
+	ctxRequestID    = "web.request_id"
+	maxLoggedBytes  = 200
+)
+
+// requestID gives every request an id, echoed in X-Request-ID and attached
+// to every log line of the request. A sane incoming id is kept.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader(headerRequestID)
+	if !saneRequestID(id) {
+		id = newRequestID()
+	}
+	c.Header(headerRequestID, id)
+	c.Set(ctxRequestID, id)
+	c.Set(ctxLogger, s.log.With(slog.String("request_id", id)))
+	c.Next()
+}
+
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// logger returns the request's logger (with its request_id).
+func (s *Server) logger(c *gin.Context) *slog.Logger {
+	if v, ok := c.Get(ctxLogger); ok {
+		if l, ok := v.(*slog.Logger); ok {
+			return l
+		}
+	}
+	return s.log
+}
+
+func requestIDOf(c *gin.Context) string { return c.GetString(ctxRequestID) }
+
+// securityHeaders sets the headers every response carries (F3), before any
+// handler can write.
+func (s *Server) securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("X-Frame-Options", "DENY")
+	c.Next()
+}
+
+// noStore keeps admin answers out of every cache.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
+
+// accessLog writes one line per request. It logs the path and a capped,
+// escaped q, never the raw query string (which might carry a token) nor any
+// header.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	attrs := []slog.Attr{
+		slog.String("method", c.Request.Method),
+		slog.String("path", sanitizeForLog(c.Request.URL.Path)),
+		slog.Int("status", c.Writer.Status()),
+		slog.Duration("duration", time.Since(start)),
+		slog.Int("bytes", max(c.Writer.Size(), 0)),
+	}
+	if q := c.Request.URL.Query().Get("q"); q != "" {
+		attrs = append(attrs, slog.String("q", sanitizeForLog(q)))
+	}
+	s.logger(c).LogAttrs(c.Request.Context(), slog.LevelInfo, "request", attrs...)
+}
+
+// sanitizeForLog caps s at maxLoggedBytes and escapes control characters and
+// invalid UTF-8, so that user input cannot forge log lines.
+func sanitizeForLog(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if b.Len() >= maxLoggedBytes {
+			b.WriteString("…")
+			break
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// limit admits at most MaxInFlight searches at a time; the rest get a fast
+// 503 overloaded with Retry-After: 1 instead of queueing without bound (E3).
+func (s *Server) limit(c *gin.Context) {
+	select {
+	case s.slots <- struct{}{}:
+	default:
+		s.fail(c, errOverloaded)
+		return
+	}
+	defer func() { <-s.slots }()
+	c.Next()
+}
+
+// recoverPanics answers a handler panic with 500 internal_error, never a
+// stack (the stack goes to the log). Unlike gin.Recovery it lets
+// http.ErrAbortHandler through, which is how a streamed export that fails
+// midway breaks the connection instead of ending as if complete.
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		rec := recover()
+		if rec == nil {
+			return
+		}
+		if err, ok := rec.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+			panic(rec)
+		}
+		s.logger(c).Error("handler panic", slog.String("panic", sanitizeForLog(fmt.Sprint(rec))), slog.String("stack", string(debug.Stack())))
+		s.fail(c, &codedError{status: http.StatusInternalServerError, code: "internal_error", msg: "internal error",
+			base: fmt.Errorf("panic: %v", rec)})
+	}()
+	c.Next()
+}
+
+func (s *Server) notFound(c *gin.Context) { s.fail(c, errRouteNotFound) }
+
+func (s *Server) methodNotAllowed(c *gin.Context) { s.fail(c, errMethodNotAllowed) }
+
+// wantsJSON tells whether errors on this path are answered in JSON: the API,
+// the exports and the health check; every other path gets an HTML page.
+func wantsJSON(r *http.Request) bool {
+	switch p := r.URL.Path; {
+	case strings.HasPrefix(p, "/api/"), p == "/api":
+		return true
+	default:
+		return p == "/export.csv" || p == "/export.json" || p == "/healthz"
+	}
+}

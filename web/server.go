@@ -1,0 +1,215 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/inlsearch/inlsearch/search"
+)
+
+// Searcher answers searches and fetches single passages.
+type Searcher interface {
+	// Search runs q. Errors wrap search.ErrBadQuery, ErrBadPagination,
+	// ErrBadFilter (with a message for the user), ErrTimeout or ErrUnavailable.
+	Search(ctx context.Context, q search.Query) (*search.Result, error)
+	// Get returns the passage with that id, or an error wrapping
+	// search.ErrNotFound or search.ErrUnavailable.
+	Get(ctx context.Context, id string) (*search.Document, error)
+}
+
+// StatusReporter tells what the server is serving and what the indexer did.
+type StatusReporter interface {
+	// Status returns the current state; it must not block for long.
+	Status(ctx context.Context) Status
+}
+
+// Reindexer starts a re-index job.
+type Reindexer interface {
+	// Reindex starts a job and returns its id without waiting for it to end.
+	// The ctx it receives is detached from the request's cancellation, but the
+	// job should run on the indexer's own lifetime context. It returns an error
+	// wrapping ErrReindexRunning, with the running job's id, when one runs.
+	Reindex(ctx context.Context) (jobID string, err error)
+}
+
+// ErrReindexRunning is wrapped by Reindexer.Reindex when a job is in progress
+// (409 reindex_in_progress).
+var ErrReindexRunning = errors.New("reindex already running")
+
+// Config holds what the server needs from the command line.
+type Config struct {
+	// AdminToken enables POST /api/v1/reindex when non-empty.
+	AdminToken string
+	// Version is shown in the footer and in /api/v1/status.
+	Version string
+	// Logger receives request and error logs; nil discards them.
+	Logger *slog.Logger
+	// Limits bound searches; zero fields take search.DefaultLimits.
+	Limits search.Limits
+	// MaxInFlight caps concurrent searches; 0 means 2×GOMAXPROCS.
+	MaxInFlight int
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
+}
+
+// Server serves the HTML pages, the JSON API and the exports.
+type Server struct {
+	cfg       Config
+	lim       search.Limits
+	log       *slog.Logger
+	searcher  Searcher
+	status    StatusReporter
+	reindexer Reindexer
+	now       func() time.Time
+
+	engine *gin.Engine
+	pages  map[string]*template.Template
+	assets *assetSet
+	slots  chan struct{}
+
+	tokenHash  [sha256.Size]byte
+	tokenEqual func(given string) bool
+	failures   *failureLimiter
+}
+
+// New builds a Server. st and r may be nil: the status then reports nothing
+// and the admin route is not registered. The admin route also needs a
+// non-empty cfg.AdminToken.
+func New(cfg Config, s Searcher, st StatusReporter, r Reindexer) *Server {
+	if gin.Mode() == gin.DebugMode && os.Getenv(gin.EnvGinMode) == "" {
+		// gin's debug mode prints every route to stdout; a server is not a debug session.
+		gin.SetMode(gin.ReleaseMode)
+	}
+	srv := &Server{
+		cfg:       cfg,
+		lim:       effectiveLimits(cfg.Limits),
+		log:       cfg.Logger,
+		searcher:  s,
+		status:    st,
+		reindexer: r,
+		now:       cfg.Now,
+		failures:  newFailureLimiter(10, time.Minute),
+	}
+	if srv.log == nil {
+		srv.log = slog.New(slog.DiscardHandler)
+	}
+	if srv.now == nil {
+		srv.now = time.Now
+	}
+	n := cfg.MaxInFlight
+	if n <= 0 {
+		n = 2 * runtime.GOMAXPROCS(0)
+	}
+	srv.slots = make(chan struct{}, n)
+	srv.tokenHash = sha256.Sum256([]byte(cfg.AdminToken))
+	srv.tokenEqual = srv.tokenMatches
+	srv.assets = mustLoadAssets()
+	srv.pages = mustParsePages(srv.assets)
+	srv.engine = srv.routes()
+	return srv
+}
+
+// Handler returns the http.Handler serving every route.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+func (s *Server) routes() *gin.Engine {
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	// No proxy is trusted: ClientIP is the peer address, X-Forwarded-For is ignored.
+	_ = e.SetTrustedProxies(nil)
+	e.Use(s.requestID, s.securityHeaders, s.accessLog, s.recoverPanics)
+	e.NoRoute(s.notFound)
+	e.NoMethod(s.methodNotAllowed)
+
+	e.GET("/", s.limit, s.handleSearchPage)
+	e.GET("/search", s.limit, s.handleSearchPage)
+	e.GET("/status", s.handleStatusPage)
+	e.GET("/export.csv", s.limit, s.handleExportCSV)
+	e.GET("/export.json", s.limit, s.handleExportJSON)
+	e.GET("/static/*filepath", s.handleStatic)
+	e.GET("/healthz", s.handleHealth)
+	e.HEAD("/healthz", s.handleHealth)
+
+	api := e.Group("/api/v1")
+	api.GET("/search", s.limit, s.handleAPISearch)
+	api.GET("/documents/:id", s.handleAPIDocument)
+	api.GET("/status", s.handleAPIStatus)
+	switch {
+	case s.cfg.AdminToken == "":
+		s.log.Warn("admin token not set; admin routes disabled")
+	case s.reindexer == nil:
+		s.log.Warn("no reindexer; admin routes disabled")
+	default:
+		api.POST("/reindex", noStore, s.handleReindex)
+	}
+	return e
+}
+
+// newHTTPServer sets the timeouts that protect against slow clients (E4).
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// shutdownGrace is how long Serve waits for requests in flight once ctx ends.
+const shutdownGrace = 10 * time.Second
+
+// Serve answers requests on ln until ctx ends, then shuts down gracefully,
+// giving requests in flight up to 10 s. It returns nil after a clean shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := newHTTPServer(s.Handler(), s.log)
+	hs.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if serr := <-errc; err == nil && !errors.Is(serr, http.ErrServerClosed) {
+		err = serr
+	}
+	return err
+}
+
+func effectiveLimits(l search.Limits) search.Limits {
+	d := search.DefaultLimits
+	pick := func(v, def int) int {
+		if v > 0 {
+			return v
+		}
+		return def
+	}
+	l.MaxQueryBytes = pick(l.MaxQueryBytes, d.MaxQueryBytes)
+	l.MaxTerms = pick(l.MaxTerms, d.MaxTerms)
+	l.MaxPerPage = pick(l.MaxPerPage, d.MaxPerPage)
+	l.MaxWindow = pick(l.MaxWindow, d.MaxWindow)
+	l.FacetSize = pick(l.FacetSize, d.FacetSize)
+	l.MaxFacetSize = pick(l.MaxFacetSize, d.MaxFacetSize)
+	if l.Deadline <= 0 {
+		l.Deadline = d.Deadline
+	}
+	return l
+}

@@ -1,0 +1,106 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Status is what the server serves and what the indexer last did, as shown
+// by GET /api/v1/status, /status and /healthz.
+type Status struct {
+	// Version is filled by the server from Config.Version.
+	Version string `json:"version"`
+	// Generation is the index generation being served; nil when none is.
+	Generation *GenerationStatus `json:"generation"`
+	// LastJob is the latest re-index job, running or finished; nil before the first.
+	LastJob *JobStatus `json:"last_job"`
+	// NextRun is when the scheduler starts the next job; zero when none is planned.
+	NextRun time.Time `json:"next_run,omitzero"`
+	// Degraded is set when the server serves an older generation than the
+	// newest published one (it could not open that one), or similar trouble.
+	Degraded bool `json:"degraded"`
+	// Message explains Degraded, for operators.
+	Message string `json:"message,omitempty"`
+}
+
+// GenerationStatus describes one index generation.
+type GenerationStatus struct {
+	ID       string    `json:"id"`
+	BuiltAt  time.Time `json:"built_at"`
+	Passages int       `json:"passages"`
+	Pages    int       `json:"pages"`
+}
+
+// JobStatus describes one re-index job.
+type JobStatus struct {
+	ID       string    `json:"id"`
+	State    string    `json:"state"` // running, succeeded, failed, canceled
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished,omitzero"`
+	// Counts are the job's counters by name: fetched, not_modified, failed…
+	Counts map[string]int `json:"counts"`
+	// Error is the reason of a failed job.
+	Error string `json:"error,omitempty"`
+}
+
+// Servable reports whether an index generation is being served.
+func (st Status) Servable() bool { return st.Generation != nil }
+
+// currentStatus asks the reporter, if any. Without one the server knows
+// nothing and reports a servable, unknown state.
+func (s *Server) currentStatus(c *gin.Context) (Status, bool) {
+	if s.status == nil {
+		return Status{Version: s.cfg.Version}, false
+	}
+	st := s.status.Status(c.Request.Context())
+	st.Version = s.cfg.Version
+	if st.LastJob != nil && st.LastJob.Counts == nil {
+		j := *st.LastJob
+		j.Counts = map[string]int{}
+		st.LastJob = &j
+	}
+	return st, true
+}
+
+func (s *Server) handleAPIStatus(c *gin.Context) {
+	st, _ := s.currentStatus(c)
+	c.Header("Cache-Control", "no-cache")
+	c.JSON(http.StatusOK, st)
+}
+
+// healthBody is the answer of /healthz while something is served.
+type healthBody struct {
+	Status  string `json:"status"`
+	Message string `json:"message,omitempty"`
+}
+
+// handleHealth answers 200 while a generation is served (degraded or not)
+// and 503 only when nothing is servable (D7).
+func (s *Server) handleHealth(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	st, known := s.currentStatus(c)
+	switch {
+	case known && !st.Servable():
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, apiError{Error: apiErrorBody{
+			Code: "index_unavailable", Message: "no index generation can be served"}})
+	case st.Degraded:
+		c.JSON(http.StatusOK, healthBody{Status: "degraded", Message: capMessage(st.Message)})
+	default:
+		c.JSON(http.StatusOK, healthBody{Status: "ok"})
+	}
+}
+
+// statusView is the data of status.html.
+type statusView struct {
+	baseView
+	Known  bool
+	Status Status
+}
+
+func (s *Server) handleStatusPage(c *gin.Context) {
+	st, known := s.currentStatus(c)
+	c.Header("Cache-Control", "no-cache")
+	s.render(c, http.StatusOK, "status.html", statusView{baseView: s.base(c, "Index status"), Known: known, Status: st})
+}
