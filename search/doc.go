@@ -1,4 +1,45 @@
 // Package search is the domain core of inlsearch: the Document type, the bleve
 // mapping, index generations, queries, facets and snippets. It imports bleve and
 // the standard library only, never another inlsearch package, and never logs.
+//
+// # Query language
+//
+//	query   = and
+//	and     = or { ["AND"] or }          adjacency means AND
+//	or      = unary { "OR" unary }       OR binds tighter: a b OR c = a AND (b OR c)
+//	unary   = ("NOT" | "-") unary | primary
+//	primary = "(" and ")" | field ":" value | '"' phrase '"' | prefix "*" | word
+//	field   = title | section | text | organization | country | region | topic | type | year
+//	value   = word | '"' phrase '"'
+//
+// Words are analysed like the text (English: lower case, stop words dropped,
+// Porter stems) and must all match, each in title, section or text (title
+// and section weigh more); results are ranked by BM25. A query of several
+// plain words also ranks passages that hold it as one phrase higher.
+// title:, section: and text: restrict a word, phrase or prefix to that
+// field; organization:, country:, region:, topic:, type: and year: are
+// facet filters whose values resolve like Query.Filters (aliases, any case).
+// A prefix needs 3 letters and stands for at most 50 index terms per field,
+// the most frequent. Operators are upper case; "+word" is a word; a lone "-",
+// "*" or operator is ignored; ~ / ? \ and other punctuation are plain
+// characters (no regular expressions, wildcards or fuzziness). A query with
+// nothing left to search for browses every passage, newest first.
+//
+// Synonyms: a word, a run of adjacent plain words (longest first) or a
+// phrase equal to an entry of a Vocabulary synonym group also matches every
+// other entry of the group as a phrase: "AML" finds "money laundering", and
+// money laundering finds "AML".
+//
+// Errors wrap ErrBadQuery: unterminated quote, unbalanced parenthesis,
+// unknown field, missing value, prefix needs at least 3 letters, invalid
+// year, invalid UTF-8, query too long, too many nested parentheses, too many
+// terms after expansion (one per term and field, Limits.MaxTerms).
+//
+// # Facets and snippets
+//
+// Facet counts are disjunctive: values of one facet are OR'd, facets AND'd,
+// and a facet's counts apply every filter but its own (one extra search per
+// facet with a selection, run concurrently). A snippet is the window of
+// about 200 characters of the text holding the most distinct matched terms,
+// matches in <mark>, everything else HTML-escaped.
 package search

@@ -1,0 +1,194 @@
+package search
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Field names in the bleve index. Facet fields carry the facet's name.
+const (
+	fieldTitle     = "title"
+	fieldSection   = "section"
+	fieldText      = "text"
+	fieldYearNum   = "year_num"
+	fieldTitleKey  = "title_key"
+	fieldPageURL   = "page_url"
+	fieldAmount    = "amount"
+	fieldPublished = "published"
+	fieldFirstSeen = "first_seen"
+	fieldLastSeen  = "last_seen"
+	fieldChangedAt = "changed_at"
+	// fieldDoc holds the Document as JSON (without Text), stored and not indexed.
+	fieldDoc = "doc_json"
+)
+
+// textFields are the analyzed fields a bare word searches, with their boosts.
+var textFields = []struct {
+	name  string
+	boost float64
+}{
+	{fieldTitle, 2.5},
+	{fieldSection, 1.5},
+	{fieldText, 1},
+}
+
+// NewMapping returns the bleve mapping of a passage index: English-analyzed
+// title, section and text (with term vectors, for phrases and snippets),
+// keyword facet fields with doc values, numeric year and amounts, datetime
+// crawl history, BM25 scoring and no _all field. An IndexAlias over
+// generations uses the same mapping.
+func NewMapping() *mapping.IndexMappingImpl {
+	text := func(store bool) *mapping.FieldMapping {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = en.AnalyzerName
+		fm.Store = store
+		fm.IncludeTermVectors = true // phrases need positions in every text field
+		fm.IncludeInAll = false
+		fm.DocValues = false
+		return fm
+	}
+	kw := func(docValues bool) *mapping.FieldMapping {
+		fm := bleve.NewKeywordFieldMapping()
+		fm.Analyzer = keyword.Name
+		fm.Store = false
+		fm.IncludeTermVectors = false
+		fm.IncludeInAll = false
+		fm.DocValues = docValues
+		return fm
+	}
+	num := func() *mapping.FieldMapping {
+		fm := bleve.NewNumericFieldMapping()
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.DocValues = false
+		return fm
+	}
+	date := func() *mapping.FieldMapping {
+		fm := bleve.NewDateTimeFieldMapping()
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.DocValues = true // sorting
+		return fm
+	}
+	stored := bleve.NewTextFieldMapping()
+	stored.Analyzer = keyword.Name
+	stored.Index = false
+	stored.Store = true
+	stored.IncludeTermVectors = false
+	stored.IncludeInAll = false
+	stored.DocValues = false
+
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt(fieldTitle, text(false))
+	dm.AddFieldMappingsAt(fieldSection, text(false))
+	dm.AddFieldMappingsAt(fieldText, text(true))
+	for _, f := range Facets {
+		dm.AddFieldMappingsAt(f, kw(true))
+	}
+	dm.AddFieldMappingsAt(fieldTitleKey, kw(true))
+	dm.AddFieldMappingsAt(fieldPageURL, kw(false))
+	dm.AddFieldMappingsAt(fieldYearNum, num())
+	dm.AddFieldMappingsAt(fieldAmount, num())
+	for _, f := range []string{fieldPublished, fieldFirstSeen, fieldLastSeen, fieldChangedAt} {
+		dm.AddFieldMappingsAt(f, date())
+	}
+	dm.AddFieldMappingsAt(fieldDoc, stored)
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
+
+	im := bleve.NewIndexMapping()
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = en.AnalyzerName
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	im.ScoringModel = index.BM25Scoring
+	return im
+}
+
+// fields turns a Document into the field map bleve indexes. Zero times are
+// left out so that sorting puts undated passages last.
+func fields(d *Document) (map[string]any, error) {
+	blob := *d
+	blob.Text = ""
+	raw, err := json.Marshal(&blob)
+	if err != nil {
+		return nil, fmt.Errorf("encode document %s: %w", d.ID, err)
+	}
+	m := map[string]any{
+		fieldTitle:        d.Title,
+		fieldSection:      d.Section,
+		fieldText:         strings.ToValidUTF8(d.Text, "\uFFFD"),
+		FacetOrganization: nonEmpty(d.Organizations),
+		FacetCountry:      nonEmpty(d.Countries),
+		FacetRegion:       nonEmpty(d.Regions),
+		FacetTopic:        nonEmpty(d.Topics),
+		fieldTitleKey:     strings.ToLower(strings.TrimSpace(d.Title)),
+		fieldPageURL:      d.PageURL,
+		fieldDoc:          string(raw),
+	}
+	if d.Type != "" {
+		m[FacetType] = d.Type
+	}
+	if len(d.Years) > 0 {
+		ys := make([]string, 0, len(d.Years))
+		ns := make([]float64, 0, len(d.Years))
+		for _, y := range d.Years {
+			if t := yearTerm(y); !slices.Contains(ys, t) {
+				ys = append(ys, t)
+				ns = append(ns, float64(y))
+			}
+		}
+		m[FacetYear] = ys
+		m[fieldYearNum] = ns
+	}
+	if len(d.Amounts) > 0 {
+		m[fieldAmount] = d.Amounts
+	}
+	for name, t := range map[string]time.Time{
+		fieldPublished: d.Published, fieldFirstSeen: d.FirstSeen,
+		fieldLastSeen: d.LastSeen, fieldChangedAt: d.ChangedAt,
+	} {
+		if !t.IsZero() {
+			m[name] = t.UTC()
+		}
+	}
+	return m, nil
+}
+
+// yearTerm is the keyword form of a year in the year facet.
+func yearTerm(y int) string { return fmt.Sprintf("%04d", y) }
+
+// nonEmpty trims the values and drops empty and repeated ones, so that a
+// facet counts a passage once per value.
+func nonEmpty(vs []string) []string {
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// decodeDocument rebuilds a Document from its stored fields.
+func decodeDocument(id string, stored map[string]any) (*Document, error) {
+	raw, _ := stored[fieldDoc].(string)
+	if raw == "" {
+		return nil, fmt.Errorf("document %s: no stored data", id)
+	}
+	var d Document
+	if err := json.Unmarshal([]byte(raw), &d); err != nil {
+		return nil, fmt.Errorf("decode document %s: %w", id, err)
+	}
+	d.Text, _ = stored[fieldText].(string)
+	return &d, nil
+}

@@ -1,0 +1,78 @@
+package search
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+)
+
+// locate makes the term locations of every occurrence of words in text.
+func locate(text string, words ...string) bsearch.TermLocationMap {
+	m := bsearch.TermLocationMap{}
+	for _, w := range words {
+		for i := 0; ; {
+			k := strings.Index(text[i:], w)
+			if k < 0 {
+				break
+			}
+			m[w] = append(m[w], &bsearch.Location{Start: uint64(i + k), End: uint64(i + k + len(w))})
+			i += k + len(w)
+		}
+	}
+	return m
+}
+
+func TestSnippet(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("Filler words about other programs. ", 12) +
+		"The ports unit seized cocaine in containers. " + strings.Repeat("More text follows here. ", 10)
+	tests := []struct {
+		name, text string
+		words      []string
+		want       string
+	}{
+		{"short, no match", "Short text.", nil, "Short text."},
+		{"short, a match", "Police train police.", []string{"Police", "police"},
+			"<mark>Police</mark> train <mark>police</mark>."},
+		{"escaped", `a <b> & "c"`, []string{"b"}, "a &lt;<mark>b</mark>&gt; &amp; &#34;c&#34;"},
+		{"late match: window from its sentence", long, []string{"cocaine", "containers"},
+			"… The ports unit seized <mark>cocaine</mark> in <mark>containers</mark>. More text follows here."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := snippet(tt.text, locate(tt.text, tt.words...))
+			if !strings.HasPrefix(got, tt.want) {
+				t.Errorf("snippet(%.30q…) = %q, want it to start with %q", tt.text, got, tt.want)
+			}
+			plain := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(got)
+			if n := utf8.RuneCountInString(plain); n > snippetLen+10 {
+				t.Errorf("snippet(%.30q…) has %d characters, want about %d", tt.text, n, snippetLen)
+			}
+		})
+	}
+}
+
+func TestSnippetWithoutMatchCutsAtAWord(t *testing.T) {
+	t.Parallel()
+	text := strings.Repeat("ééé word ", 60)
+	got := snippet(text, nil)
+	if !strings.HasSuffix(got, "word …") && !strings.HasSuffix(got, "ééé …") {
+		t.Errorf("snippet(long) = %q, want it cut after a whole word, then an ellipsis", got)
+	}
+	if !utf8.ValidString(got) {
+		t.Errorf("snippet(long) = %q: invalid UTF-8", got)
+	}
+}
+
+func TestSnippetPrefersWindowWithMoreTerms(t *testing.T) {
+	t.Parallel()
+	text := "Ports matter. " + strings.Repeat("Unrelated filler sentence here. ", 10) +
+		"Ports and cocaine together. " + strings.Repeat("Tail text. ", 10)
+	got := snippet(text, locate(text, "Ports", "cocaine"))
+	if !strings.Contains(got, "<mark>Ports</mark> and <mark>cocaine</mark>") {
+		t.Errorf("snippet = %q, want the window holding both terms", got)
+	}
+}
