@@ -1,0 +1,21 @@
+// Package tag holds the taxonomy of inlsearch (organizations, countries,
+// regions, topics; embedded JSON data files under data/) and the tagger that
+// applies it to passages: organizations, countries, regions, topics, years,
+// money amounts, the document type, and the vocabulary (synonyms and facet
+// aliases) stored with the index.
+//
+// Matching works on word tokens with word boundaries everywhere: acronyms are
+// case-sensitive ("ICE", not "ice"), full names are not, and tolerate
+// "U.S."/"United States", an optional "the", "&"/"and", hyphens and commas.
+// Place names need a capital. The longest phrase wins ("Guinea-Bissau" over
+// "Guinea", "New Mexico" — not a country — over "Mexico").
+//
+// Conventions (../../shared/domain-facts.md §0): the publisher (INL, the
+// Department of State and its bureaus) is tagged only on pages of other
+// hosts; the United States is never a country; host-government bodies tag
+// their country, not an organization; initiatives and treaties are not
+// organizations. Regions come from their names and from tagged countries.
+// Topics are scored from strong and weak signals (see topics.go).
+//
+// It imports the standard library, github.com/biter777/countries and search.
+package tag

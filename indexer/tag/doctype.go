@@ -1,0 +1,141 @@
+package tag
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// urlRule maps a URL path pattern to a document type; the first match wins.
+type urlRule struct {
+	re  *regexp.Regexp
+	typ string
+}
+
+// strongURLRules name a document kind outright; weakURLRules only after the
+// text cues (a fact sheet may live under a region's folder).
+var strongURLRules = []urlRule{
+	{regexp.MustCompile(`(?i)/rls/fs/|/fact-?sheets?/|[-_/]fact-?sheet`), TypeFactSheet},
+	{regexp.MustCompile(`(?i)/nrcrpt/|/incsr|international-narcotics-control-strategy-report|/narcotics-control-strategy`), TypeStrategyReport},
+	{regexp.MustCompile(`(?i)/r/pa/prs/|/prs/ps/|/press-releases?/|/media-notes?/|/pressreleases?/|/news/press|[-_/]media-note`), TypePressRelease},
+	{regexp.MustCompile(`(?i)/rls/rm/|/remarks/|/testimony/|/testimonies/|/speeches/|[-_/]testimony|[-_/]remarks-`), TypeRemarks},
+	{regexp.MustCompile(`(?i)/cbj/|/pbg/|budget-justification|program-and-budget-guide|/budget/`), TypeBudget},
+	{regexp.MustCompile(`(?i)partnership|/partners/|/partners\.htm`), TypePartnerships},
+}
+
+var weakURLRules = []urlRule{
+	{regexp.MustCompile(`(?i)-summary/|/regions/[^/]+/|/regions/c?\d+\.htm|work-by-country/[^/]+|/narc/c\d+|/ame/c\d+|/j/inl/ap/|/country-programs?/[^/]+|/countries/[^/]+|/embassies/|/our-relationship/`), TypeCountryProgram},
+	{regexp.MustCompile(`(?i)/focus/[^/]+/`), TypeFocusPage},
+}
+
+// reLanding matches the path of a site's home or of a section's landing page
+// (a listing of the section): "/", "/j/inl/regions/index.htm", "…-work-by-country/".
+var reLanding = regexp.MustCompile(`(?i)^/?(?:index\.html?)?$|/(?:regions|focus|rls|about|countries|reports|fs|rm|prs|ps|news|releases|press-releases|fact-sheets|nrcrpt|cbj|pbg|[\w-]*work-by-country)/(?:index\.html?)?$|^/(?:j|p)/inl/(?:index\.html?)?$`)
+
+var (
+	reFactSheet   = regexp.MustCompile(`(?im)^.{0,120}\bfact sheet\b`)
+	reMediaNote   = regexp.MustCompile(`(?i)\bmedia note\b|\boffice of the spokesperson\b|\bPRN:\s*\d{4}/\d+|\bpress release\b|\bfor immediate release\b`)
+	reStrategy    = regexp.MustCompile(`(?i)countries/jurisdictions of primary concern|international narcotics control strategy report|\bINCSR\b|drug and chemical control|money laundering and financial crimes`)
+	reBudget      = regexp.MustCompile(`(?i)budget summary|budget justification|program justification|program and budget guide|\(\s*\$\s*000\s*\)|\$ in thousands|performance indicators`)
+	reRemarks     = regexp.MustCompile(`(?i)\bchairman\b[^.]{0,80},?\s+ranking member|\branking member\b|\btestimony\b|\bstatement (?:before|to) the\b|\bremarks\b|\bas prepared for delivery\b|\bsubcommittee\b`)
+	rePartners    = regexp.MustCompile(`(?i)\bpartnerships?\b|\bpartners\b`)
+	reCountryHead = regexp.MustCompile(`(?im)^\s*(?:challenges|goals|accomplishments|strategic context|program overview|country program|program goals|interagency partners)\s*$`)
+	reAbout       = regexp.MustCompile(`(?i)^\s*(?:about\b|home\b|contact\b|site ?map\b|search\b)`)
+)
+
+// Type classifies a page into one of the document types of TAXONOMY.md: a
+// site or section landing page (by its path, an "About" title, or a text that
+// is mostly a list of titles) is "other"; then strong URL patterns of the State
+// Department eras; then cues of the title and text (a "Fact Sheet" header, a
+// "Media Note", "Countries/Jurisdictions of Primary Concern", a "Budget
+// Summary", "Chairman …, Ranking Member"); then weaker URL patterns (regions,
+// country summaries, embassy sections, focus folders) and Challenges/Goals
+// headings; last the title (partners, a country, a topic). The text cues
+// serve sites whose URLs we never saw.
+func (t *Tagger) Type(pageURL, title, text string) string {
+	path := pageURL
+	if u, err := url.Parse(pageURL); err == nil {
+		path = u.Path
+	}
+	if reLanding.MatchString(path) || reAbout.MatchString(title) || listingShare(text) >= 0.5 {
+		return TypeOther
+	}
+	for _, r := range strongURLRules {
+		if r.re.MatchString(path) {
+			return r.typ
+		}
+	}
+	head := firstLines(text, 8)
+	switch {
+	case reFactSheet.MatchString(title) || reFactSheet.MatchString(firstLines(head, 5)):
+		return TypeFactSheet
+	case reMediaNote.MatchString(title) || reMediaNote.MatchString(head) || strings.Contains(text, "PRN:"):
+		return TypePressRelease
+	case reStrategy.MatchString(title) || reStrategy.MatchString(firstLines(head, 4)):
+		return TypeStrategyReport
+	case reBudget.MatchString(title) || reBudget.MatchString(head):
+		return TypeBudget
+	case reRemarks.MatchString(title) || reRemarks.MatchString(head):
+		return TypeRemarks
+	}
+	for _, r := range weakURLRules {
+		if r.re.MatchString(path) {
+			return r.typ
+		}
+	}
+	switch {
+	case rePartners.MatchString(title):
+		return TypePartnerships
+	case reCountryHead.MatchString(text) || t.titleHasCountry(title):
+		return TypeCountryProgram
+	case len(t.scoreTitleTopics(title)) > 0:
+		return TypeFocusPage
+	}
+	return TypeOther
+}
+
+// minListingLines is the number of lines a text needs before it can count as a listing.
+const minListingLines = 6
+
+// listingShare is the share of the non-empty lines of text that belong to runs
+// of titles (see stripTitleRuns).
+func listingShare(text string) float64 {
+	total := 0
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) != "" {
+			total++
+		}
+	}
+	if total < minListingLines {
+		return 0 // too short to tell a listing from a header block
+	}
+	kept := 0
+	for _, l := range strings.Split(stripTitleRuns(text), "\n") {
+		if strings.TrimSpace(l) != "" {
+			kept++
+		}
+	}
+	return float64(total-kept) / float64(total)
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// titleHasCountry reports whether the title names a country or region.
+func (t *Tagger) titleHasCountry(title string) bool {
+	return len(t.placeHits(title, tokenize(title))) > 0
+}
+
+// scoreTitleTopics returns the topics a title names with a signal.
+func (t *Tagger) scoreTitleTopics(title string) []string {
+	var out []string
+	for _, h := range t.topicM.find(title, tokenize(title)) {
+		out = appendUnique(out, t.topics[h.e.id].Name)
+	}
+	return out
+}

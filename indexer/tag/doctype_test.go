@@ -1,0 +1,40 @@
+package tag
+
+import "testing"
+
+func TestType(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct {
+		name, url, title, text, want string
+	}{
+		{"fact sheet URL", "https://2009-2017.state.gov/j/inl/rls/fs/146370.htm", "Iraq: Police Development", "Text.", TypeFactSheet},
+		{"strategy report URL", "https://2009-2017.state.gov/j/inl/rls/nrcrpt/2014/vol2/222701.htm", "Panama", "Text.", TypeStrategyReport},
+		{"press release URL", "https://2009-2017.state.gov/r/pa/prs/ps/2013/04/207612.htm", "Agreement", "Text.", TypePressRelease},
+		{"remarks URL", "https://2009-2017.state.gov/j/inl/rls/rm/245102.htm", "Graduation", "Text.", TypeRemarks},
+		{"budget URL", "https://2001-2009.state.gov/p/inl/rls/rpt/cbj/fy2005/28982.htm", "Anticrime", "Text.", TypeBudget},
+		{"program and budget guide URL", "https://2009-2017.state.gov/j/inl/rls/rpt/pbg/fy2010/1.htm", "Peru", "Text.", TypeBudget},
+		{"country summary URL", "https://www.state.gov/bureau-of-international-narcotics-and-law-enforcement-affairs-work-by-country/peru-summary/", "Peru Summary", "Text.", TypeCountryProgram},
+		{"region URL", "https://2009-2017.state.gov/j/inl/regions/westernhemisphere/c28014.htm", "Colombia", "Text.", TypeCountryProgram},
+		{"partnerships URL", "https://2009-2017.state.gov/j/inl/focus/partnerships/index.htm", "Partnerships", "Text.", TypePartnerships},
+		{"home page", "https://example.org/", "Welcome", "Text.", TypeOther},
+		{"section landing", "https://example.org/j/inl/regions/index.htm", "Programs by Region", "Text.", TypeOther},
+		{"fact sheet header on an unknown site", "https://example.org/x/maritime/", "Maritime Assistance", "Maritime Assistance\nFact Sheet | Bureau | May 9, 2013\nText.", TypeFactSheet},
+		{"media note", "https://example.org/news/1", "Agreement Signed", "Media Note\nOffice of the Spokesperson\nWashington, DC\nText.\nPRN: 2013/0412", TypePressRelease},
+		{"INCSR chapter", "https://example.org/a/1", "Countries/Jurisdictions of Primary Concern – Kenya", "Kenya is a hub.", TypeStrategyReport},
+		{"budget summary", "https://example.org/a/2", "Peru", "Budget Summary ($000)\nINCLE | 1 | 2", TypeBudget},
+		{"testimony", "https://example.org/a/3", "Statement", "Chairman Engel, Ranking Member Royce, thank you.", TypeRemarks},
+		{"challenges and goals", "https://example.org/a/4", "Our Work", "Intro.\nChallenges\nText.\nGoals\nText.", TypeCountryProgram},
+		{"embassy section", "https://iq.usembassy.gov/our-relationship/inl/", "INL Section", "The section helps.", TypeCountryProgram},
+		{"topical title", "https://example.org/wildlife/", "Combating Wildlife Trafficking", "Rangers.", TypeFocusPage},
+		{"about page", "https://example.org/about-us/", "About the Bureau", "History.", TypeOther},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tg.Type(tc.url, tc.title, tc.text); got != tc.want {
+				t.Errorf("Type(%q, %q) = %q, want %q", tc.url, tc.title, got, tc.want)
+			}
+		})
+	}
+}

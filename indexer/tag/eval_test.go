@@ -1,0 +1,212 @@
+package tag_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html/charset"
+
+	"github.com/inlsearch/inlsearch/corpus"
+	"github.com/inlsearch/inlsearch/indexer/extract"
+	"github.com/inlsearch/inlsearch/indexer/tag"
+)
+
+// goldPage is one hand-tagged page of corpus/gold/*.json.
+type goldPage struct {
+	Path          string   `json:"path"`
+	Title         string   `json:"title"`
+	Type          string   `json:"type"`
+	Organizations []string `json:"organizations"`
+	Countries     []string `json:"countries"`
+	Regions       []string `json:"regions"`
+	Topics        []string `json:"topics"`
+	Years         []int    `json:"years"`
+}
+
+// score counts true positives, false positives and false negatives of a facet.
+type score struct{ tp, fp, fn int }
+
+func (s score) prf() (p, r, f float64) {
+	if s.tp+s.fp > 0 {
+		p = float64(s.tp) / float64(s.tp+s.fp)
+	}
+	if s.tp+s.fn > 0 {
+		r = float64(s.tp) / float64(s.tp+s.fn)
+	}
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	return p, r, f
+}
+
+// compare adds got against want to s and returns the misses.
+func compare(s *score, got, want []string) (fp, fn []string) {
+	w := map[string]bool{}
+	for _, x := range want {
+		w[x] = true
+	}
+	g := map[string]bool{}
+	for _, x := range got {
+		g[x] = true
+		if w[x] {
+			s.tp++
+		} else {
+			s.fp++
+			fp = append(fp, x)
+		}
+	}
+	for _, x := range want {
+		if !g[x] {
+			s.fn++
+			fn = append(fn, x)
+		}
+	}
+	return fp, fn
+}
+
+func mustGold(tb testing.TB) []goldPage {
+	tb.Helper()
+	names, err := filepath.Glob("../../corpus/gold/*.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []goldPage
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var gp []goldPage
+		if err := json.Unmarshal(b, &gp); err != nil {
+			tb.Fatalf("parse %s: %v", n, err)
+		}
+		out = append(out, gp...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// tagPage renders, extracts and tags one page: the union of its passages' tags
+// (each passage tagged with the page title and its heading path), and its type.
+func tagPage(tb testing.TB, tg *tag.Tagger, path string) (tag.Tags, string) {
+	tb.Helper()
+	body, ctype, err := corpus.Render(path)
+	if err != nil {
+		tb.Fatalf("render %s: %v", path, err)
+	}
+	r, err := charset.NewReader(bytes.NewReader(body), ctype)
+	if err != nil {
+		tb.Fatalf("charset %s: %v", path, err)
+	}
+	utf8Body, err := io.ReadAll(r)
+	if err != nil {
+		tb.Fatalf("decode %s: %v", path, err)
+	}
+	pageURL := "http://127.0.0.1:8080" + path
+	page, err := extract.Extract(pageURL, utf8Body)
+	if err != nil {
+		tb.Fatalf("extract %s: %v", path, err)
+	}
+	sets := map[string]map[string]bool{"o": {}, "c": {}, "r": {}, "t": {}}
+	years := map[int]bool{}
+	var full strings.Builder
+	for _, p := range page.Passages {
+		tags := tg.Tag(tag.Input{URL: pageURL, Title: page.Title, Headings: p.Headings, Text: p.Text, Published: page.Published})
+		for k, list := range map[string][]string{"o": tags.Organizations, "c": tags.Countries, "r": tags.Regions, "t": tags.Topics} {
+			for _, v := range list {
+				sets[k][v] = true
+			}
+		}
+		for _, y := range tags.Years {
+			years[y] = true
+		}
+		if n := len(p.Headings); n > 0 {
+			full.WriteString(p.Headings[n-1] + "\n")
+		}
+		full.WriteString(p.Text + "\n")
+	}
+	if !page.Published.IsZero() {
+		years[page.Published.Year()] = true
+	}
+	out := tag.Tags{}
+	out.Organizations, out.Countries, out.Regions, out.Topics = keys(sets["o"]), keys(sets["c"]), keys(sets["r"]), keys(sets["t"])
+	for y := range years {
+		out.Years = append(out.Years, y)
+	}
+	sort.Ints(out.Years)
+	return out, tg.Type(pageURL, page.Title, full.String())
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func yearStrings(ys []int) []string {
+	out := make([]string, len(ys))
+	for i, y := range ys {
+		out[i] = fmt.Sprint(y)
+	}
+	return out
+}
+
+// TestEvalGold measures the tagger on the demo site's gold tags (page level)
+// and fails below the thresholds of the project brief.
+func TestEvalGold(t *testing.T) {
+	gold := mustGold(t)
+	if len(gold) == 0 {
+		t.Skip("no gold files yet")
+	}
+	tg := tag.MustNew()
+	facets := []string{"organization", "country", "region", "topic", "year"}
+	scores := map[string]*score{}
+	for _, f := range facets {
+		scores[f] = &score{}
+	}
+	typeOK := 0
+	for _, g := range gold {
+		got, typ := tagPage(t, tg, g.Path)
+		pairs := map[string][2][]string{
+			"organization": {got.Organizations, g.Organizations},
+			"country":      {got.Countries, g.Countries},
+			"region":       {got.Regions, g.Regions},
+			"topic":        {got.Topics, g.Topics},
+			"year":         {yearStrings(got.Years), yearStrings(g.Years)},
+		}
+		var misses []string
+		for _, f := range facets {
+			fp, fn := compare(scores[f], pairs[f][0], pairs[f][1])
+			if len(fp)+len(fn) > 0 {
+				misses = append(misses, fmt.Sprintf("  %s: +%q -%q", f, fp, fn))
+			}
+		}
+		if typ == g.Type {
+			typeOK++
+		} else {
+			misses = append(misses, fmt.Sprintf("  type: got %q, want %q", typ, g.Type))
+		}
+		if testing.Verbose() && len(misses) > 0 {
+			t.Logf("%s\n%s", g.Path, strings.Join(misses, "\n"))
+		}
+	}
+	thresholds := map[string]float64{"organization": 0.90, "country": 0.95, "topic": 0.80, "year": 0.90}
+	for _, f := range facets {
+		p, r, f1 := scores[f].prf()
+		t.Logf("%-12s P %.3f  R %.3f  F1 %.3f  (tp %d fp %d fn %d)", f, p, r, f1, scores[f].tp, scores[f].fp, scores[f].fn)
+		if min, ok := thresholds[f]; ok && f1 < min {
+			t.Errorf("%s F1 = %.3f, want >= %.2f", f, f1, min)
+		}
+	}
+	t.Logf("type accuracy %.3f (%d/%d)", float64(typeOK)/float64(len(gold)), typeOK, len(gold))
+}

@@ -1,0 +1,198 @@
+package tag
+
+import (
+	"net/url"
+	"strings"
+)
+
+// buildOrgs loads the organizations into the organization and context matchers.
+func (t *Tagger) buildOrgs() error {
+	var of orgFile
+	if err := loadJSON("organizations.json", &of); err != nil {
+		return err
+	}
+	t.orgs = of.Organizations
+	t.nonStateHosts = of.NonStateHosts
+	t.instrumentWords = map[string]bool{}
+	for _, w := range of.InstrumentWords {
+		t.instrumentWords[w] = true
+	}
+	for i, o := range t.orgs {
+		for k, a := range append([]string{o.Name}, o.Aliases...) {
+			mode, form := caseAny, formAlias
+			if k == 0 {
+				form = formName
+			}
+			if !strings.ContainsAny(strings.TrimSpace(a), " -") {
+				// one word ("Pact", "Treasury"): needs its capital, and context when ambiguous
+				mode = caseCap
+				if isAllUpper(a) {
+					mode = caseExact
+				}
+				if o.Ambiguous {
+					form = formAcronym
+				}
+			}
+			for _, v := range nameVariants(a) {
+				t.orgM.add(v, entry{kind: kindOrg, id: i, mode: mode, form: form, text: a})
+			}
+		}
+		for _, a := range o.Acronyms {
+			t.orgM.add(a, entry{kind: kindOrg, id: i, mode: caseExact, form: formAcronym, text: a})
+			if isAllUpper(a) && !strings.HasSuffix(a, "S") {
+				t.orgM.add(a+"s", entry{kind: kindOrg, id: i, mode: caseExact, form: formAcronym, text: a})
+			}
+		}
+		for _, c := range o.Context {
+			mode := caseAny
+			if isAllUpper(c) {
+				mode = caseExact
+			}
+			t.ctxM.add(c, entry{kind: kindOrg, id: i, mode: mode})
+		}
+	}
+	for _, n := range of.NotOrganizations {
+		mode := caseAny
+		if isAllUpper(n) {
+			mode = caseExact
+		}
+		for _, v := range nameVariants(n) {
+			t.orgM.add(v, entry{kind: kindNotOrg, mode: mode, text: n})
+			if mode == caseAny && !strings.HasSuffix(v, "s") {
+				t.orgM.add(plural(v), entry{kind: kindNotOrg, mode: mode, text: n})
+			}
+		}
+	}
+	return nil
+}
+
+// nameVariants spells a name with "United States" for "U.S.", and "UN" for
+// "United Nations" (and back); "the", "&" and hyphens are handled by the tokenizer.
+func nameVariants(n string) []string {
+	out := []string{n}
+	pairs := [][2]string{{"U.S. ", "United States "}, {"United Nations ", "UN "}, {"UN ", "United Nations "}, {"U.N. ", "United Nations "}}
+	for _, p := range pairs {
+		if strings.Contains(n, p[0]) {
+			out = append(out, strings.Replace(n, p[0], p[1], 1))
+		}
+	}
+	return out
+}
+
+// orgResult is the outcome of organization tagging for one input.
+type orgResult struct {
+	names []string
+	prov  map[string][]string
+	spans [][]hit // organization hits per source, for topic masking
+}
+
+// source is one text of an input (title, a heading, or the passage) with its tokens.
+type source struct {
+	text    string
+	toks    []token
+	heading bool // title or heading
+	places  []hit
+}
+
+func (t *Tagger) tagOrgs(pageURL string, srcs []*source) orgResult {
+	nonState := t.isNonStateHost(pageURL)
+	res := orgResult{prov: map[string][]string{}, spans: make([][]hit, len(srcs))}
+	hitsBy := make([][]hit, len(srcs))
+	named := map[int]bool{}
+	ctx := map[int]bool{}
+	for si, s := range srcs {
+		hitsBy[si] = t.orgM.find(s.text, s.toks)
+		for _, h := range hitsBy[si] {
+			if h.e.kind == kindOrg && h.e.form != formAcronym {
+				named[h.e.id] = true
+			}
+		}
+		for _, h := range t.ctxM.find(s.text, s.toks) {
+			ctx[h.e.id] = true
+		}
+	}
+	seen := map[int]bool{}
+	for si, s := range srcs {
+		placeEnd := map[int]bool{}
+		for _, p := range s.places {
+			placeEnd[p.end] = true
+		}
+		for _, h := range hitsBy[si] {
+			if h.e.kind != kindOrg {
+				continue
+			}
+			// every organization name masks its words from topic scoring, tagged or not
+			res.spans[si] = append(res.spans[si], h)
+			o := &t.orgs[h.e.id]
+			if o.Publisher && !nonState {
+				continue
+			}
+			// a host-government body named like a U.S. one: "Liberia Drug Enforcement
+			// Agency", "Afghan Department of …"
+			if h.e.form != formAcronym && h.first > 0 && !s.toks[h.first].brk && !s.toks[h.first].comma && placeEnd[h.first] {
+				continue
+			}
+			// "UN drug conventions", "United Nations Standard Minimum Rules": an instrument
+			if h.end < len(s.toks) && !s.toks[h.end].brk && t.instrumentWords[s.toks[h.end].key] {
+				continue
+			}
+			if h.e.form == formAcronym {
+				if o.Ambiguous && !named[h.e.id] && !ctx[h.e.id] {
+					continue
+				}
+				// "Paris Pact", "Stability Pact": a capitalised word before a word-like acronym
+				if !isAllUpper(h.e.words[0]) && h.first > 0 && !s.toks[h.first].brk {
+					if p := s.toks[h.first-1]; isCapitalized(p.orig) && !isAllUpper(p.orig) && !functionWords[p.key] {
+						continue
+					}
+				}
+			}
+			key := "organization:" + o.Name
+			res.prov[key] = appendUnique(res.prov[key], h.matched)
+			if !seen[h.e.id] {
+				seen[h.e.id] = true
+				res.names = append(res.names, o.Name)
+			}
+		}
+	}
+	return res
+}
+
+// isNonStateHost reports whether the page is published outside the State
+// Department, where INL and State are partners that may be tagged.
+func (t *Tagger) isNonStateHost(pageURL string) bool {
+	u, err := url.Parse(pageURL)
+	if err != nil || u.Hostname() == "" {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	for _, s := range t.nonStateHosts {
+		if h == s || strings.HasSuffix(h, "."+s) {
+			return true
+		}
+	}
+	return false
+}
+
+func appendUnique(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+// orgSpans returns the organization names found in one text (for topic masking).
+func (t *Tagger) orgSpans(s *source) []hit {
+	var out []hit
+	for _, h := range t.orgM.find(s.text, s.toks) {
+		if h.e.kind == kindOrg {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+var functionWords = map[string]bool{"the": true, "a": true, "an": true, "by": true, "with": true, "and": true, "through": true,
+	"to": true, "from": true, "of": true, "for": true, "via": true, "partner": true, "grantee": true, "implementer": true}

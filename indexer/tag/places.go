@@ -1,0 +1,264 @@
+package tag
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/biter777/countries"
+)
+
+// country is a taggable country with the regions it implies.
+type country struct {
+	name    string   // display name (TAXONOMY.md)
+	aliases []string // other names (not demonyms)
+	regions []string // bureau region first, then sub-regions
+}
+
+// region is a region facet value.
+type region struct {
+	name    string
+	parent  string
+	aliases []string
+}
+
+// buildPlaces loads the countries (library + extras) and regions into the place matcher.
+func (t *Tagger) buildPlaces() error {
+	var cf countryFile
+	if err := loadJSON("countries_extra.json", &cf); err != nil {
+		return err
+	}
+	var rf regionFile
+	if err := loadJSON("regions.json", &rf); err != nil {
+		return err
+	}
+	excluded := map[string]bool{}
+	for _, a3 := range cf.Exclude {
+		excluded[a3] = true
+	}
+	t.personRisk = map[string]bool{}
+	for _, n := range cf.PersonRisk {
+		t.personRisk[n] = true
+	}
+
+	// names: library first, extras override (bare "Congo" → DRC).
+	owner := map[string]int{} // lower(name) → country index
+	var names [][2]string     // name, a3 in insertion order
+	byA3 := map[string]int{}
+	var codes []countries.CountryCode
+	for _, c := range countries.All() {
+		a3 := c.Alpha3()
+		if excluded[a3] || a3 == "" {
+			continue
+		}
+		lib := c.String()
+		short := lib
+		if k := strings.Index(short, " ("); k > 0 {
+			short = short[:k]
+		}
+		display := short
+		if d, ok := cf.Display[a3]; ok {
+			display = d
+		}
+		byA3[a3] = len(t.countries)
+		t.countries = append(t.countries, country{name: display})
+		codes = append(codes, c)
+		for _, n := range []string{display, short, lib} {
+			names = append(names, [2]string{n, a3})
+		}
+	}
+	for a3, al := range cf.Aliases {
+		if _, ok := byA3[a3]; !ok {
+			return fmt.Errorf("countries_extra.json: unknown code %s", a3)
+		}
+		for _, n := range al {
+			names = append(names, [2]string{n, a3})
+		}
+	}
+	for _, p := range names {
+		owner[strings.ToLower(p[0])] = byA3[p[1]]
+	}
+	seen := map[string]bool{}
+	for _, p := range names {
+		lk := strings.ToLower(p[0])
+		if seen[lk] {
+			continue
+		}
+		seen[lk] = true
+		ci := owner[lk]
+		c := &t.countries[ci]
+		if p[0] != c.name {
+			c.aliases = append(c.aliases, p[0])
+		}
+		mode := caseCap
+		if isAllUpper(strings.ReplaceAll(p[0], ".", "")) && len(p[0]) <= 6 {
+			mode = caseExact
+		}
+		t.placeM.add(p[0], entry{kind: kindCountry, id: ci, mode: mode, form: formName})
+	}
+
+	// demonyms: derived from the library where it knows them, plus extras.
+	for i, c := range codes {
+		for _, d := range deriveDemonyms(c, t.countries[byA3[c.Alpha3()]].name) {
+			t.addDemonym(d, byA3[codes[i].Alpha3()], seen)
+		}
+	}
+	for a3, ds := range cf.Demonyms {
+		ci, ok := byA3[a3]
+		if !ok {
+			return fmt.Errorf("countries_extra.json: unknown demonym code %s", a3)
+		}
+		for _, d := range ds {
+			t.addDemonym(d, ci, seen)
+		}
+	}
+	for _, n := range cf.NotPlaces {
+		t.placeM.add(n, entry{kind: kindNotPlace, mode: caseCap})
+	}
+	return t.buildRegions(&rf, codes, byA3)
+}
+
+func (t *Tagger) addDemonym(d string, ci int, seen map[string]bool) {
+	forms := []string{d}
+	if strings.HasSuffix(d, "an") || strings.HasSuffix(d, "i") {
+		forms = append(forms, d+"s")
+	}
+	for _, f := range forms {
+		lk := strings.ToLower(f)
+		if seen[lk] {
+			continue
+		}
+		seen[lk] = true
+		t.placeM.add(f, entry{kind: kindCountry, id: ci, mode: caseCap, form: formDemonym})
+	}
+}
+
+// deriveDemonyms proposes adjective forms of a country name by common English
+// suffix rules and keeps those the countries library resolves to the same country.
+func deriveDemonyms(c countries.CountryCode, name string) []string {
+	base := name
+	cands := []string{
+		base + "n", base + "an", base + "ian", base + "ese", base + "i",
+		strings.TrimSuffix(base, "a") + "an", strings.TrimSuffix(base, "o") + "an",
+		strings.TrimSuffix(base, "ia") + "ian", strings.TrimSuffix(base, "e") + "ian",
+		strings.TrimSuffix(base, "a") + "ese", strings.TrimSuffix(base, "istan"),
+	}
+	var out []string
+	seen := map[string]bool{base: true}
+	for _, d := range cands {
+		if seen[d] || len(d) < 4 || strings.Contains(d, " ") {
+			continue
+		}
+		seen[d] = true
+		if countries.ByName(d) == c {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func (t *Tagger) buildRegions(rf *regionFile, codes []countries.CountryCode, byA3 map[string]int) error {
+	countryIdx := map[string]int{}
+	for i, c := range t.countries {
+		countryIdx[c.name] = i
+	}
+	t.featureWords = map[string]bool{}
+	for _, w := range rf.FeatureWords {
+		t.featureWords[w] = true
+	}
+	t.featureNouns = map[string]bool{}
+	for _, w := range rf.FeatureNouns {
+		t.featureNouns[w] = true
+	}
+	bureauOf := map[int]string{}
+	for ri, r := range rf.Regions {
+		t.regions = append(t.regions, region{name: r.Name, parent: r.Parent, aliases: r.Aliases})
+		t.placeM.add(r.Name, entry{kind: kindRegion, id: ri, mode: caseCap, form: formName})
+		for _, a := range r.Aliases {
+			mode := caseCap
+			if isAllUpper(a) {
+				mode = caseExact
+			}
+			t.placeM.add(a, entry{kind: kindRegion, id: ri, mode: mode, form: formAlias})
+		}
+		for _, m := range r.Members {
+			ci, ok := countryIdx[m]
+			if !ok {
+				return fmt.Errorf("regions.json: %s: unknown member %q", r.Name, m)
+			}
+			if r.Bureau {
+				bureauOf[ci] = r.Name
+			}
+		}
+	}
+	for _, c := range codes {
+		ci := byA3[c.Alpha3()]
+		b, ok := bureauOf[ci]
+		if !ok {
+			b, ok = rf.ContinentBureau[c.Region().String()]
+			if !ok {
+				continue
+			}
+		}
+		t.countries[ci].regions = append(t.countries[ci].regions, b)
+	}
+	for _, r := range rf.Regions {
+		if r.Bureau {
+			continue
+		}
+		for _, m := range r.Members {
+			ci := countryIdx[m]
+			t.countries[ci].regions = append(t.countries[ci].regions, r.Name)
+		}
+	}
+	for i := range t.countries {
+		sort.Strings(t.countries[i].regions[min(1, len(t.countries[i].regions)):])
+	}
+	return nil
+}
+
+// honorifics before a person-risk name make it a person ("Ambassador Chad …").
+var honorifics = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "ambassador": true, "secretary": true, "director": true,
+	"deputy": true, "minister": true, "president": true, "judge": true, "officer": true, "agent": true,
+	"chairman": true, "senator": true, "representative": true, "assistant": true, "sheriff": true, "chief": true,
+}
+
+// placeHits finds the countries and named regions of one text.
+func (t *Tagger) placeHits(text string, toks []token) []hit {
+	raw := t.placeM.find(text, toks)
+	out := raw[:0]
+	for _, h := range raw {
+		if h.e.kind == kindNotPlace {
+			continue
+		}
+		if h.e.kind == kindRegion && h.end-h.first == 1 && t.featureWords[toks[h.first].orig] &&
+			h.end < len(toks) && !toks[h.end].brk && !toks[h.end].comma && !isCapitalized(toks[h.end].orig) {
+			continue // "Pacific coast", "Pacific ports": a feature, not the region
+		}
+		if h.e.kind == kindRegion && t.isFeature(toks, h.end) {
+			continue // "Caribbean coasts", "Pacific and Caribbean coasts"
+		}
+		if h.e.kind == kindCountry && h.end-h.first == 1 && t.personRisk[toks[h.first].orig] {
+			if h.first > 0 && !toks[h.first].brk && honorifics[toks[h.first-1].key] {
+				continue
+			}
+			if h.end < len(toks) && len(toks[h.end].orig) == 1 && isCapitalized(toks[h.end].orig) {
+				continue // "Chad M. Smith"
+			}
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// isFeature reports whether the region word ending before toks[e] names a
+// geographic feature: a feature noun follows, directly or after "and <Region>".
+func (t *Tagger) isFeature(toks []token, e int) bool {
+	next := func(k int) bool { return k < len(toks) && !toks[k].brk && !toks[k].comma }
+	if next(e) && t.featureNouns[toks[e].key] {
+		return true
+	}
+	return next(e) && next(e+1) && next(e+2) && (toks[e].key == "and" || toks[e].key == "or") &&
+		isCapitalized(toks[e+1].orig) && t.featureNouns[toks[e+2].key]
+}

@@ -1,0 +1,128 @@
+package tag
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestCountries(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct {
+		name  string
+		title string
+		text  string
+		want  []string
+		not   []string
+	}{
+		{"name", "", "Programs continue in Afghanistan and Peru.", []string{"Afghanistan", "Peru"}, nil},
+		{"demonym", "", "Afghan police and Mexican authorities met Colombian prosecutors.", []string{"Afghanistan", "Mexico", "Colombia"}, nil},
+		{"plural demonym", "", "Thousands of Haitians and Iraqis were trained.", []string{"Haiti", "Iraq"}, nil},
+		{"host-government body tags its country", "", "The Lebanese Internal Security Forces received vehicles.", []string{"Lebanon"}, nil},
+		{"aliases to display names", "", "Burma, Myanmar, Lao PDR, the Kyrgyz Republic, the Russian Federation and The Bahamas.",
+			[]string{"Burma", "Laos", "Kyrgyzstan", "Russia", "Bahamas"}, []string{"Myanmar", "Lao People's Democratic Republic"}},
+		{"West Bank and Ivory Coast", "", "Programs in the West Bank and in Ivory Coast.", []string{"Palestinian Territories", "Côte d'Ivoire"}, nil},
+		{"Southern Sudan is South Sudan", "", "In 2008 INL opened an office in Southern Sudan.", []string{"South Sudan"}, []string{"Sudan"}},
+		{"Sudan alone", "", "Darfur lies in western Sudan.", []string{"Sudan"}, []string{"South Sudan"}},
+		{"United States is never a country", "", "The United States and American advisors helped U.S. partners in America.", nil, []string{"United States"}},
+		{"New Mexico is not Mexico", "", "ILEA Roswell is in New Mexico.", nil, []string{"Mexico"}},
+		{"District of Colombia is not Colombia", "", "Partners in 25 states and the District of Colombia.", nil, []string{"Colombia"}},
+		{"Atlanta, Georgia", "", "The seminar took place in Atlanta, Georgia.", nil, []string{"Georgia"}},
+		{"Georgia the country", "", "Georgia and Moldova host advisors.", []string{"Georgia", "Moldova"}, nil},
+		{"Niger and Nigeria", "", "Niger borders Nigeria.", []string{"Niger", "Nigeria"}, nil},
+		{"Guinea variants", "", "Guinea-Bissau, Papua New Guinea and Equatorial Guinea.",
+			[]string{"Guinea-Bissau", "Papua New Guinea", "Equatorial Guinea"}, []string{"Guinea"}},
+		{"Dominica and the Dominican Republic", "", "Flights to the Dominican Republic.", []string{"Dominican Republic"}, []string{"Dominica"}},
+		{"Dominica alone", "", "Dominica joined the program.", []string{"Dominica"}, nil},
+		{"Congo variants", "", "The Democratic Republic of the Congo and the Republic of the Congo.",
+			[]string{"Democratic Republic of the Congo", "Republic of the Congo"}, nil},
+		{"Jordan and Hong Kong", "", "Training in Jordan and Hong Kong.", []string{"Jordan", "Hong Kong"}, nil},
+		{"person named Chad", "", "Ambassador Chad Smith spoke.", nil, []string{"Chad"}},
+		{"lower case is not a place", "", "A turkey and a guinea pig; chad ballots.", nil, []string{"Turkey", "Guinea", "Chad"}},
+		{"title counts", "Mexico Program Overview", "The program trains police.", []string{"Mexico"}, nil},
+		{"place inside an organization's name", "", "Police advisors served with the United Nations Mission in Sudan (UNMIS).", nil, []string{"Sudan"}},
+		{"office of the publisher", "", "Office of Afghanistan and Pakistan Programs (INL/AP), July 24, 2013.", nil, []string{"Afghanistan", "Pakistan"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := tg.Tag(Input{Title: tc.title, Text: tc.text}).Countries
+			for _, w := range tc.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("Tag(%q).Countries = %q, want %q in it", tc.text, got, w)
+				}
+			}
+			for _, n := range tc.not {
+				if slices.Contains(got, n) {
+					t.Errorf("Tag(%q).Countries = %q, want no %q", tc.text, got, n)
+				}
+			}
+		})
+	}
+}
+
+func TestRegions(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct {
+		name string
+		text string
+		want []string
+		not  []string
+	}{
+		{"derived bureau and sub-region", "Programs in Honduras.", []string{"Western Hemisphere", "Central America"}, nil},
+		{"Mexico is Western Hemisphere only", "Programs in Mexico.", []string{"Western Hemisphere"}, []string{"Central America"}},
+		{"Andean and Caribbean", "Peru and Jamaica.", []string{"Andean region", "Caribbean", "Western Hemisphere"}, nil},
+		{"Near East members", "Iraq, Lebanon and the West Bank.", []string{"Near East"}, nil},
+		{"South and Central Asia", "Tajikistan and Pakistan.", []string{"South and Central Asia", "Central Asia"}, nil},
+		{"named region", "Trafficking through West Africa and the Sahel.", []string{"West Africa", "Sahel"}, []string{"Africa"}},
+		{"alias of a bureau region", "Partners in the Middle East.", []string{"Near East"}, nil},
+		{"Europe implies Europe and Eurasia", "Cocaine headed to Europe.", []string{"Europe", "Europe and Eurasia"}, nil},
+		{"European adjective", "European instructors taught.", []string{"Europe"}, nil},
+		{"European Union is no place", "The European Union (EU) funds it.", nil, []string{"Europe", "Europe and Eurasia"}},
+		{"Pacific", "Southeast Asia, the Pacific, Africa and Latin America.", []string{"Southeast Asia", "Pacific", "East Asia and Pacific", "Africa", "Latin America"}, nil},
+		{"Pacific coast is a feature", "Go-fast boats along the Pacific coast and Pacific ports.", nil, []string{"Pacific", "East Asia and Pacific"}},
+		{"Caribbean coasts are a feature", "Boats land on the Pacific and Caribbean coasts.", nil, []string{"Caribbean", "Pacific"}},
+		{"Caribbean nations", "Caribbean nations share radar data.", []string{"Caribbean"}, nil},
+		{"South American adjective", "South American cocaine.", []string{"South America"}, []string{"Western Hemisphere"}},
+		{"not regions", "The Golden Triangle, Helmand and the Northern Route.", nil, []string{"Southeast Asia", "South and Central Asia"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := tg.Tag(Input{Text: tc.text}).Regions
+			for _, w := range tc.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("Tag(%q).Regions = %q, want %q in it", tc.text, got, w)
+				}
+			}
+			for _, n := range tc.not {
+				if slices.Contains(got, n) {
+					t.Errorf("Tag(%q).Regions = %q, want no %q", tc.text, got, n)
+				}
+			}
+		})
+	}
+}
+
+// TestEveryCountryHasOneBureauRegion checks the region data: every country
+// belongs to exactly one of the six bureau regions.
+func TestEveryCountryHasOneBureauRegion(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	bureaus := map[string]bool{}
+	for _, r := range []string{"Africa", "East Asia and Pacific", "Europe and Eurasia", "Near East", "South and Central Asia", "Western Hemisphere"} {
+		bureaus[r] = true
+	}
+	for _, c := range tg.countries {
+		n := 0
+		for _, r := range c.regions {
+			if bureaus[r] {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("country %q has regions %q, want exactly one bureau region", c.name, c.regions)
+		}
+	}
+}
