@@ -2,62 +2,55 @@ package indexer
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/inlsearch/inlsearch/indexer/crawl"
-	"github.com/inlsearch/inlsearch/indexer/extract"
+	"github.com/inlsearch/inlsearch/indexer/record"
 	"github.com/inlsearch/inlsearch/indexer/tag"
 	"github.com/inlsearch/inlsearch/search"
 )
 
+// ParserVersion names the extractor and tagger rules. Change it when they
+// change in a way the taxonomy's vocabulary does not show: every page is then
+// parsed again once, instead of reusing its stored passages.
+const ParserVersion = "1"
+
 // Job is one crawl: fetch the seeds' sites, extract and tag their passages,
 // build a new index generation in the data folder and publish it.
 type Job struct {
+	// ID names the job in logs and status; Run makes one when it is empty.
+	ID      string
 	DataDir string
 	Seeds   []string
-	Crawl   crawl.Config
+	// Crawl tunes the crawler; Run sets its Prior from the crawl record.
+	Crawl crawl.Config
 	// Force publishes even when the passage count dropped by more than half.
 	Force bool
 	Log   *slog.Logger
 	Now   func() time.Time
 }
 
-// Summary is what a job did.
-type Summary struct {
-	Generation    string         `json:"generation"`
-	Started       time.Time      `json:"started"`
-	Finished      time.Time      `json:"finished"`
-	Pages         int            `json:"pages"`
-	NotModified   int            `json:"not_modified"`
-	RobotsSkipped int            `json:"robots_skipped"`
-	OutOfScope    int            `json:"out_of_scope"`
-	Failed        int            `json:"failed"`
-	FailReasons   map[string]int `json:"fail_reasons"`
-	Failures      []Failure      `json:"failures,omitempty"`
-	Passages      int            `json:"passages"`
-	LimitReached  bool           `json:"limit_reached"`
+// NewJobID returns a fresh job id.
+func NewJobID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "job-" + hex.EncodeToString(b[:])
 }
 
-// Failure is one page that failed, with its reason.
-type Failure struct {
-	URL    string `json:"url"`
-	Reason string `json:"reason"`
-	Status int    `json:"status,omitempty"`
-}
-
-// Duration is how long the job took.
-func (s *Summary) Duration() time.Duration { return s.Finished.Sub(s.Started) }
-
-// Run runs the job. It returns a summary even on error when the crawl got
-// that far; the served generation changes only when Run returns nil.
+// Run runs the job. It returns a summary even on error; the served
+// generation changes only when Run returns nil. A job that finds the data
+// folder locked by another crawl returns a *LockedError at once.
 func (j *Job) Run(ctx context.Context) (*Summary, error) {
 	log := j.Log
 	if log == nil {
@@ -67,29 +60,88 @@ func (j *Job) Run(ctx context.Context) (*Summary, error) {
 	if now == nil {
 		now = time.Now
 	}
-	sum := &Summary{Started: now().UTC(), FailReasons: map[string]int{}}
+	id := j.ID
+	if id == "" {
+		id = NewJobID()
+	}
+	log = log.With(slog.String("job", id))
+	sum := &Summary{ID: id, Started: now().UTC(), FailReasons: map[string]int{}, Hosts: map[string]*HostSummary{}}
 
 	lock, err := AcquireLock(j.DataDir, log)
 	if err != nil {
+		sum.State, sum.Error, sum.Finished = StateFailed, err.Error(), now().UTC()
 		return sum, err
 	}
 	defer lock.Release()
 
+	err = j.run(ctx, log, now, sum)
+	sum.Finished = now().UTC()
+	sum.State = StateSucceeded
+	if err != nil {
+		sum.State, sum.Error = StateFailed, err.Error()
+	}
+	if serr := saveSummary(j.DataDir, sum); serr != nil {
+		log.Warn("save job summary", slog.Any("error", serr))
+	}
+	return sum, err
+}
+
+func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, sum *Summary) error {
 	store, err := search.NewStore(j.DataDir)
 	if err != nil {
-		return sum, err
+		return err
 	}
 	for _, id := range store.CleanPartial() {
 		log.Info("removed partial generation", slog.String("generation", id))
 	}
+	db, aside, err := record.OpenOrQuarantine(filepath.Join(j.DataDir, record.FileName), now())
+	if aside != "" {
+		log.Warn("crawl record unreadable: moved aside, starting a new one", slog.String("moved_to", aside))
+	}
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	promoted := false
+	defer func() {
+		if !promoted {
+			if err := db.Discard(); err != nil {
+				log.Warn("discard staged records", slog.Any("error", err))
+			}
+		}
+	}()
+	metas, err := db.Metas()
+	if err != nil {
+		return err
+	}
 
 	tagger, err := tag.New()
 	if err != nil {
-		return sum, fmt.Errorf("load taxonomy: %w", err)
+		return fmt.Errorf("load taxonomy: %w", err)
 	}
-	build, err := store.Begin(tagger.Vocabulary())
+	voc := tagger.Vocabulary()
+	b := newBuilder(db, metas, tagger, parserKey(voc), sum.Started, log)
+
+	cfg := j.Crawl
+	cfg.Prior = b.prior
+	seeds := j.seeds(metas)
+	rep, err := crawl.New(cfg, log).Crawl(ctx, seeds, b.handle)
+	if rep != nil {
+		summarize(sum, rep)
+	}
 	if err != nil {
-		return sum, err
+		return fmt.Errorf("crawl: %w", err)
+	}
+	if b.err != nil {
+		return b.err
+	}
+	if sum.Degraded, err = b.settle(rep); err != nil {
+		return err
+	}
+
+	build, err := store.Begin(voc)
+	if err != nil {
+		return err
 	}
 	committed := false
 	defer func() {
@@ -97,173 +149,97 @@ func (j *Job) Run(ctx context.Context) (*Summary, error) {
 			build.Abort()
 		}
 	}()
-
-	b := &builder{ix: build.Index, tagger: tagger, log: log, now: now}
-	cr := crawl.New(j.Crawl, log)
-	rep, err := cr.Crawl(ctx, j.Seeds, b.handle)
-	if err != nil {
-		return sum, fmt.Errorf("crawl: %w", err)
+	if sum.Pages, sum.Passages, err = b.write(ctx, build.Index); err != nil {
+		return err
 	}
-	if err := b.flush(ctx); err != nil {
-		return sum, err
+	for h, hs := range b.hosts {
+		sum.Hosts[h] = hs
+		sum.Counts.add(hs.Counts)
 	}
+	sum.Counts.add(b.extra)
 	if err := ctx.Err(); err != nil {
-		return sum, err
+		return err
 	}
-	sum.Pages = b.pages
-	sum.Passages = b.passages
+	if sum.Passages == 0 {
+		return errors.New("no passages extracted: nothing to publish")
+	}
+	stats := sum.Counts.Map()
+	stats["pages"], stats["passages"] = sum.Pages, sum.Passages
+	stats["not_modified"], stats["robots_skipped"] = sum.NotModified, sum.RobotsSkipped
+	gen := search.Generation{BuiltAt: now().UTC(), Passages: sum.Passages, Pages: sum.Pages, Stats: stats}
+	committed = true // Commit cleans up after itself
+	if err := build.Commit(gen, j.Force); err != nil {
+		return err
+	}
+	sum.Generation = build.ID
+	promoted = true
+	if err := db.Promote(); err != nil {
+		// The generation is published; the record lags one crawl behind,
+		// which the next crawl corrects by asking unconditionally.
+		log.Warn("promote crawl record", slog.Any("error", err))
+	}
+	log.Info("generation published", slog.String("generation", build.ID), slog.Int("pages", sum.Pages),
+		slog.Int("passages", sum.Passages), slog.Any("counts", sum.Counts.Map()))
+	return nil
+}
+
+// seeds are the job's seeds followed by every live page of the record on
+// the seeds' hosts, so that each known page is asked for again (cheaply, with
+// its validators) and a removed one is noticed even when nothing links to it.
+func (j *Job) seeds(metas map[string]record.Meta) []string {
+	hosts := map[string]bool{}
+	for _, s := range j.Seeds {
+		if h := seedHost(s); h != "" {
+			hosts[h] = true
+		}
+	}
+	var known []string
+	for u, m := range metas {
+		if m.Live && hosts[m.Host] {
+			known = append(known, u)
+		}
+	}
+	sort.Strings(known)
+	return append(append([]string(nil), j.Seeds...), known...)
+}
+
+// seedHost is the host[:port] of a seed as the crawler writes it: lower
+// case, without the scheme's default port.
+func seedHost(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return ""
+	}
+	h := strings.ToLower(u.Host)
+	switch {
+	case u.Scheme == "http" && strings.HasSuffix(h, ":80"):
+		h = strings.TrimSuffix(h, ":80")
+	case u.Scheme == "https" && strings.HasSuffix(h, ":443"):
+		h = strings.TrimSuffix(h, ":443")
+	}
+	return h
+}
+
+// parserKey names the parser of stored passages: ParserVersion and the
+// taxonomy's vocabulary. A record made by another parser is parsed again.
+func parserKey(voc search.Vocabulary) string {
+	b, _ := json.Marshal(voc)
+	h := sha256.Sum256(b)
+	return ParserVersion + "-" + hex.EncodeToString(h[:6])
+}
+
+// summarize copies the crawler's report into the summary.
+func summarize(sum *Summary, rep *crawl.Report) {
 	sum.NotModified = rep.NotModified
 	sum.RobotsSkipped = rep.RobotsSkipped
 	sum.OutOfScope = rep.OutOfScope
 	sum.LimitReached = rep.LimitReached
+	sum.Failed = rep.Failed
 	for _, f := range rep.Failures {
+		if f.Reason == crawl.ReasonRobotsDisallowed {
+			continue
+		}
 		sum.Failures = append(sum.Failures, Failure{URL: f.URL, Reason: f.Reason, Status: f.Status})
 		sum.FailReasons[f.Reason]++
 	}
-	sum.Failed = len(sum.Failures)
-	if b.err != nil {
-		return sum, b.err
-	}
-	if sum.Passages == 0 {
-		return sum, errors.New("no passages extracted: nothing to publish")
-	}
-	gen := search.Generation{
-		BuiltAt:  now().UTC(),
-		Passages: sum.Passages,
-		Pages:    sum.Pages,
-		Stats: map[string]int{
-			"pages": sum.Pages, "failed": sum.Failed, "robots_skipped": sum.RobotsSkipped,
-			"not_modified": sum.NotModified, "passages": sum.Passages,
-		},
-	}
-	if err := build.Commit(gen, j.Force); err != nil {
-		committed = true // Commit cleans up after itself
-		return sum, err
-	}
-	committed = true
-	sum.Generation = build.ID
-	sum.Finished = now().UTC()
-	return sum, nil
-}
-
-// builder turns pages into passages and writes them in batches. Its handle
-// method is called by the crawler's per-host workers, in parallel.
-type builder struct {
-	ix     *search.Index
-	tagger *tag.Tagger
-	log    *slog.Logger
-	now    func() time.Time
-
-	mu       sync.Mutex
-	pending  []search.Document
-	pages    int
-	passages int
-	err      error
-}
-
-const batchSize = 256
-
-func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
-	page, err := extract.Extract(p.URL, p.Body)
-	if err != nil {
-		b.log.Warn("extract failed", slog.String("url", p.URL), slog.Any("error", err))
-		return nil
-	}
-	docs := Documents(b.tagger, p.URL, page, p.Truncated, b.now())
-	b.mu.Lock()
-	b.pages++
-	b.passages += len(docs)
-	b.pending = append(b.pending, docs...)
-	var batch []search.Document
-	if len(b.pending) >= batchSize {
-		batch, b.pending = b.pending, nil
-	}
-	b.mu.Unlock()
-	if batch != nil {
-		if err := b.ix.Add(ctx, batch); err != nil {
-			b.setErr(fmt.Errorf("index batch: %w", err))
-		}
-	}
-	return page.Links
-}
-
-func (b *builder) setErr(err error) {
-	b.mu.Lock()
-	if b.err == nil {
-		b.err = err
-	}
-	b.mu.Unlock()
-}
-
-func (b *builder) flush(ctx context.Context) error {
-	b.mu.Lock()
-	batch := b.pending
-	b.pending = nil
-	b.mu.Unlock()
-	if len(batch) == 0 {
-		return nil
-	}
-	if err := b.ix.Add(ctx, batch); err != nil {
-		return fmt.Errorf("index batch: %w", err)
-	}
-	return nil
-}
-
-// Documents turns an extracted page into tagged passage documents.
-func Documents(t *tag.Tagger, pageURL string, page *extract.Page, truncated bool, seen time.Time) []search.Document {
-	var full strings.Builder
-	for _, p := range page.Passages {
-		full.WriteString(p.Text)
-		full.WriteString("\n")
-	}
-	kind := t.Type(pageURL, page.Title, full.String())
-	used := map[string]int{}
-	docs := make([]search.Document, 0, len(page.Passages))
-	for _, p := range page.Passages {
-		anchor := p.Anchor
-		used[anchor]++
-		key := pageURL + "#" + anchor
-		if n := used[anchor]; n > 1 {
-			key = fmt.Sprintf("%s~%d", key, n)
-		}
-		tags := t.Tag(tag.Input{URL: pageURL, Title: page.Title, Headings: p.Headings, Text: p.Text, Published: page.Published})
-		u := pageURL
-		if anchor != "" {
-			u += "#" + anchor
-		}
-		docs = append(docs, search.Document{
-			ID:            DocID(key),
-			URL:           u,
-			PageURL:       pageURL,
-			Title:         page.Title,
-			Section:       strings.Join(p.Headings, " › "),
-			Text:          p.Text,
-			Organizations: sorted(tags.Organizations),
-			Countries:     sorted(tags.Countries),
-			Regions:       sorted(tags.Regions),
-			Topics:        sorted(tags.Topics),
-			Type:          kind,
-			Years:         tags.Years,
-			Amounts:       tags.Amounts,
-			Provenance:    tags.Provenance,
-			Published:     page.Published,
-			FirstSeen:     seen.UTC(),
-			LastSeen:      seen.UTC(),
-			ChangedAt:     seen.UTC(),
-			Truncated:     truncated,
-		})
-	}
-	return docs
-}
-
-// DocID is the stable id of a passage: a hash of its page URL and anchor.
-func DocID(key string) string {
-	h := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(h[:8])
-}
-
-func sorted(v []string) []string {
-	out := append([]string(nil), v...)
-	sort.Strings(out)
-	return out
 }

@@ -23,8 +23,9 @@ const (
 
 // Boosts of the optional whole-query phrase.
 const (
-	bonusTitleBoost = 4
-	bonusTextBoost  = 2
+	bonusTitleBoost   = 4
+	bonusSectionBoost = 4
+	bonusTextBoost    = 2
 )
 
 // builder turns a parsed query into a bleve query against one bleve.Index
@@ -35,6 +36,8 @@ type builder struct {
 	th    *thesaurus
 	terms int
 	max   int
+	df    map[string]uint64 // field and term → document frequency
+	docs  uint64
 }
 
 func (b *builder) add(n int) error {
@@ -61,11 +64,14 @@ func (b *builder) bonus(e *Expr) query.Query {
 	if e == nil || len(e.bonus) < 2 {
 		return nil
 	}
+	all := []string{fieldTitle, fieldSection, fieldText}
 	t := query.NewMultiPhraseQuery(e.bonus, fieldTitle)
-	t.SetBoost(bonusTitleBoost)
+	t.SetBoost(bonusTitleBoost * b.fieldWeight(e.bonus, fieldTitle, all))
+	s := query.NewMultiPhraseQuery(e.bonus, fieldSection)
+	s.SetBoost(bonusSectionBoost * b.fieldWeight(e.bonus, fieldSection, all))
 	x := query.NewMultiPhraseQuery(e.bonus, fieldText)
-	x.SetBoost(bonusTextBoost)
-	return disjunction([]query.Query{t, x})
+	x.SetBoost(bonusTextBoost * b.fieldWeight(e.bonus, fieldText, all))
+	return disjunction([]query.Query{t, s, x})
 }
 
 func (b *builder) node(n node) (query.Query, error) {
@@ -108,8 +114,11 @@ func (b *builder) node(n node) (query.Query, error) {
 		var qs []query.Query
 		for _, alt := range n.alts {
 			for _, f := range n.fields {
-				qs = append(qs, phraseQuery(alt, f, boostOf(f, len(n.fields))))
+				qs = append(qs, phraseQuery(alt, f, boostOf(f, len(n.fields))*b.fieldWeight(alt, f, n.fields)))
 			}
+		}
+		for _, tv := range n.tags {
+			qs = append(qs, termQuery(tv.value, tv.facet, b.tagWeight(n, tv)))
 		}
 		return disjunction(qs), nil
 	case *prefixNode:
@@ -248,7 +257,7 @@ func (b *builder) prefix(n *prefixNode) (query.Query, error) {
 			return nil, err
 		}
 		for _, t := range terms {
-			qs = append(qs, termQuery(t, f, boostOf(f, len(n.fields))))
+			qs = append(qs, termQuery(t, f, boostOf(f, len(n.fields))*b.fieldWeight(phrase{{t}}, f, n.fields)))
 		}
 	}
 	return disjunction(qs), nil

@@ -15,7 +15,8 @@
 // Words are analysed like the text (English: lower case, stop words dropped,
 // Porter stems) and must all match, each in title, section or text (title
 // and section weigh more); results are ranked by BM25. A query of several
-// plain words also ranks passages that hold it as one phrase higher.
+// plain words also ranks passages that hold it as one phrase (in title,
+// section or text) higher.
 // title:, section: and text: restrict a word, phrase or prefix to that
 // field; organization:, country:, region:, topic:, type: and year: are
 // facet filters whose values resolve like Query.Filters (aliases, any case).
@@ -28,7 +29,20 @@
 // Synonyms: a word, a run of adjacent plain words (longest first) or a
 // phrase equal to an entry of a Vocabulary synonym group also matches every
 // other entry of the group as a phrase: "AML" finds "money laundering", and
-// money laundering finds "AML".
+// money laundering finds "AML". A plain word or run of plain words that
+// names a country, region, organization or topic (a Vocabulary alias of
+// that facet) also matches the passages tagged with that value, so
+// "Caribbean" finds the Bahamas passages; such a tag match weighs half an
+// occurrence of the words, below the passages that say them.
+//
+// # Ranking
+//
+// BM25 with the length normalisation lowered to b = 0.3 (passages run from
+// a caption to a chapter). Each word is scored in title, section and text
+// with the idf of the passage as a whole, so that the field boosts alone
+// (title 2.5, section 1.5, text 1) say how much more a heading counts: a
+// word rare in headings but common in text no longer weighs tens of times
+// more in a heading. Synonyms, fields and tags of one word add up.
 //
 // Errors wrap ErrBadQuery: unterminated quote, unbalanced parenthesis,
 // unknown field, missing value, prefix needs at least 3 letters, invalid

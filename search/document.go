@@ -36,6 +36,10 @@ type Document struct {
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
 	ChangedAt time.Time `json:"changed_at"`
+	// StaleSince is set while the passage's page cannot be fetched (5xx,
+	// 429, timeout, host unreachable) and the passage is carried over from
+	// an earlier crawl.
+	StaleSince time.Time `json:"stale_since,omitzero"`
 	// Truncated is set when the page body was cut at the size limit.
 	Truncated bool `json:"truncated,omitempty"`
 }

@@ -4,7 +4,7 @@ package search
 // quoted phrase that equals an entry of a synonym group also matches the
 // group's other entries. Runs are matched greedily, longest first.
 func expand(n node, th *thesaurus) node {
-	if th == nil || len(th.byKey) == 0 || n == nil {
+	if th == nil || (len(th.byKey) == 0 && len(th.tags) == 0) || n == nil {
 		return n
 	}
 	switch n := n.(type) {
@@ -24,13 +24,18 @@ func expand(n node, th *thesaurus) node {
 	return n
 }
 
-// expandTerm adds the synonyms of a single word or phrase.
+// expandTerm adds the synonyms of a single word or phrase, and the facet
+// values a plain word names.
 func expandTerm(t *termNode, th *thesaurus) node {
 	if len(t.alts) != 1 {
 		return t
 	}
+	var tags []tagValue
+	if t.bare {
+		tags = th.tagsOf(t.alts[0])
+	}
 	group, ok := th.lookup(t.alts[0])
-	if !ok {
+	if !ok && len(tags) == 0 {
 		return t
 	}
 	alts := []phrase{t.alts[0]}
@@ -40,7 +45,7 @@ func expandTerm(t *termNode, th *thesaurus) node {
 			alts = append(alts, p)
 		}
 	}
-	return &termNode{fields: t.fields, alts: alts, raw: t.raw}
+	return &termNode{fields: t.fields, alts: alts, raw: t.raw, tags: tags, tagRef: t.alts[0]}
 }
 
 // expandRun replaces runs of plain words that form a synonym entry.
@@ -51,14 +56,14 @@ func expandRun(kids []node, th *thesaurus) []node {
 			words := kids[i:j]
 			span := spanPhrase(words)
 			first := words[0].(*termNode)
-			syn := &termNode{fields: first.fields}
+			syn := &termNode{fields: first.fields, tags: th.tagsOf(span), tagRef: span}
 			for _, p := range group {
 				if p.key() != span.key() {
 					syn.alts = append(syn.alts, p)
 				}
 			}
 			and := &andNode{kids: append([]node(nil), words...)}
-			if len(syn.alts) == 0 {
+			if len(syn.alts) == 0 && len(syn.tags) == 0 {
 				out = append(out, and)
 			} else {
 				out = append(out, &orNode{kids: []node{and, syn}})
@@ -73,7 +78,8 @@ func expandRun(kids []node, th *thesaurus) []node {
 }
 
 // longestSpan finds the longest run kids[i:j] (j > i+1) of plain words whose
-// terms equal a synonym entry.
+// terms equal a synonym entry or name a facet value; group is nil for a
+// run that only names a facet value.
 func longestSpan(kids []node, i int, th *thesaurus) (int, []phrase) {
 	end := i
 	terms := 0
@@ -89,7 +95,8 @@ func longestSpan(kids []node, i int, th *thesaurus) (int, []phrase) {
 		end++
 	}
 	for j := end; j > i+1; j-- {
-		if group, ok := th.lookup(spanPhrase(kids[i:j])); ok {
+		span := spanPhrase(kids[i:j])
+		if group, ok := th.lookup(span); ok || len(th.tagsOf(span)) > 0 {
 			return j, group
 		}
 	}
@@ -127,7 +134,7 @@ func countTerms(n node) int {
 		for _, a := range n.alts {
 			s += a.size()
 		}
-		return s * len(n.fields)
+		return s*len(n.fields) + len(n.tags)
 	case *filterNode:
 		return 1
 	}

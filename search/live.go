@@ -16,6 +16,8 @@ import (
 type Live struct {
 	store *Store
 
+	reloadMu sync.Mutex     // one Reload at a time: bleve opens a path once per process
+	closing  sync.WaitGroup // old generations waiting for their searches to end
 	mu       sync.RWMutex
 	cur      *handle
 	info     Generation
@@ -50,8 +52,13 @@ func OpenLive(dir string) (*Live, error) {
 func (l *Live) Store() *Store { return l.store }
 
 // Reload looks at the pointer and swaps to its current generation when it is
-// not the one served. It reports whether it swapped.
+// not the one served. It reports whether it swapped. When the current
+// generation does not open it swaps to the previous one instead and returns
+// an error saying so; while it stays on that fallback, it returns the same
+// error each time. It is safe to call from several goroutines.
 func (l *Live) Reload() (bool, error) {
+	l.reloadMu.Lock()
+	defer l.reloadMu.Unlock()
 	cur, prev, err := l.store.Pointer()
 	if err != nil {
 		return false, err
@@ -69,6 +76,14 @@ func (l *Live) Reload() (bool, error) {
 	ix, info, err := l.open(cur)
 	if err != nil {
 		openErr := err
+		if prev != "" && prev == served {
+			l.mu.RLock()
+			degraded := l.degraded
+			l.mu.RUnlock()
+			if degraded != "" {
+				return false, errors.New(degraded)
+			}
+		}
 		if prev == "" || prev == served {
 			l.setErr(openErr)
 			return false, fmt.Errorf("generation %s unreadable: %w", cur, openErr)
@@ -111,10 +126,10 @@ func (l *Live) swap(h *handle, info Generation, degraded string) {
 	l.cur, l.info, l.degraded, l.lastErr = h, info, degraded, nil
 	l.mu.Unlock()
 	if old != nil {
-		go func() {
+		l.closing.Go(func() {
 			old.refs.Wait()
 			_ = old.ix.Close()
-		}()
+		})
 	}
 }
 
@@ -167,32 +182,45 @@ func (l *Live) Status() LiveStatus {
 	return s
 }
 
-// Watch reloads every interval until ctx ends, calling onSwap after a swap or a failed reload.
+// Watch reloads every interval until ctx ends. It calls onSwap after each
+// swap, and after a failed reload only when the failure differs from the
+// previous one, so that a generation that stays unreadable is reported once
+// rather than at every tick.
 func (l *Live) Watch(ctx context.Context, every time.Duration, onSwap func(swapped bool, err error)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	last := ""
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			swapped, err := l.Reload()
-			if errors.Is(err, ErrNoGeneration) {
-				continue
-			}
-			if (swapped || err != nil) && onSwap != nil {
-				onSwap(swapped, err)
-			}
+		}
+		swapped, err := l.Reload()
+		if errors.Is(err, ErrNoGeneration) {
+			last = ""
+			continue
+		}
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
+		report := swapped || (err != nil && msg != last)
+		last = msg
+		if report && onSwap != nil {
+			onSwap(swapped, err)
 		}
 	}
 }
 
-// Close closes the served index, waiting for searches in flight.
+// Close closes the served index, waiting for searches in flight, and the
+// generations swapped out before it.
 func (l *Live) Close() error {
 	l.mu.Lock()
 	h := l.cur
 	l.cur = nil
 	l.mu.Unlock()
+	defer l.closing.Wait()
 	if h == nil {
 		return nil
 	}

@@ -30,6 +30,10 @@ type (
 		alts   []phrase
 		raw    string
 		bare   bool
+		// tags are facet values the words name: passages tagged with one
+		// match too; tagRef is the words, whose weight a tag match takes.
+		tags   []tagValue
+		tagRef phrase
 	}
 	prefixNode struct {
 		fields []string

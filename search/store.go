@@ -101,10 +101,11 @@ func (s *Store) Info(id string) (Generation, error) {
 
 // Build is a generation being written.
 type Build struct {
-	store *Store
-	ID    string
-	Index *Index
-	done  bool
+	store  *Store
+	ID     string
+	Index  *Index
+	done   bool
+	closed bool // Index is closed (Commit closes it before its checks)
 }
 
 // Begin starts a new generation with a fresh, empty index.
@@ -129,7 +130,10 @@ func (b *Build) Abort() {
 		return
 	}
 	b.done = true
-	_ = b.Index.Close()
+	if !b.closed {
+		b.closed = true
+		_ = b.Index.Close()
+	}
 	_ = os.RemoveAll(b.store.genPath(b.ID))
 }
 
@@ -154,6 +158,7 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 		}
 	}()
 	b.done = true
+	b.closed = true
 	if err := b.Index.Close(); err != nil {
 		return fmt.Errorf("close new index: %w", err)
 	}
@@ -216,7 +221,8 @@ func (s *Store) prune(keep pointer) {
 }
 
 // CleanPartial removes generations that were never completed (a crawl that
-// died). Call it only while holding the crawl lock. It returns the ids removed.
+// died) and the temporary files of an interrupted atomic write. Call it only
+// while holding the crawl lock. It returns the ids of the generations removed.
 func (s *Store) CleanPartial() []string {
 	var removed []string
 	p, _ := s.readPointer()
@@ -228,6 +234,12 @@ func (s *Store) CleanPartial() []string {
 			if os.RemoveAll(s.genPath(id)) == nil {
 				removed = append(removed, id)
 			}
+		}
+	}
+	for _, dir := range []string{s.Dir, filepath.Join(s.Dir, generationsDir)} {
+		tmps, _ := filepath.Glob(filepath.Join(dir, ".tmp-*"))
+		for _, t := range tmps {
+			_ = os.RemoveAll(t)
 		}
 	}
 	return removed

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -101,9 +103,18 @@ func concat(ps ...phrase) phrase {
 type thesaurus struct {
 	groups  [][]phrase     // analysed synonym groups
 	byKey   map[string]int // phrase key → group index
-	maxLen  int            // longest entry, in terms
+	maxLen  int            // longest entry or tag name, in terms
 	aliases map[string]map[string]string
+	tags    map[string][]tagValue // phrase key → the facet values it names
 }
+
+// tagValue is a facet value that a query word or run of words names.
+type tagValue struct{ facet, value string }
+
+// tagFacets are the facets whose values a plain query word may name: a
+// word or run of words equal to one of their values or aliases also
+// matches the passages tagged with that value.
+var tagFacets = []string{FacetCountry, FacetRegion, FacetOrganization, FacetTopic}
 
 // compile analyses the vocabulary's synonym groups and lower-cases its
 // aliases; every canonical value is also an alias of itself.
@@ -112,7 +123,7 @@ func compile(voc Vocabulary) (*thesaurus, error) {
 	if err != nil {
 		return nil, err
 	}
-	th := &thesaurus{byKey: map[string]int{}, aliases: map[string]map[string]string{}}
+	th := &thesaurus{byKey: map[string]int{}, aliases: map[string]map[string]string{}, tags: map[string][]tagValue{}}
 	for _, g := range voc.Synonyms {
 		var group []phrase
 		seen := map[string]bool{}
@@ -149,7 +160,34 @@ func compile(voc Vocabulary) (*thesaurus, error) {
 			dst[strings.ToLower(strings.TrimSpace(canonical))] = canonical
 		}
 	}
+	for _, facet := range tagFacets {
+		for alias, canonical := range th.aliases[facet] {
+			p := analyze(a, alias)
+			k := p.key()
+			if k == "" {
+				continue
+			}
+			tv := tagValue{facet, canonical}
+			if !slices.Contains(th.tags[k], tv) {
+				th.tags[k] = append(th.tags[k], tv)
+			}
+			th.maxLen = max(th.maxLen, p.size())
+		}
+	}
+	for _, tvs := range th.tags { // map order must not show in queries
+		slices.SortFunc(tvs, func(x, y tagValue) int {
+			return cmp.Or(strings.Compare(x.facet, y.facet), strings.Compare(x.value, y.value))
+		})
+	}
 	return th, nil
+}
+
+// tagsOf returns the facet values that p names, if any.
+func (th *thesaurus) tagsOf(p phrase) []tagValue {
+	if th == nil {
+		return nil
+	}
+	return th.tags[p.key()]
 }
 
 // lookup returns the synonym group whose entry equals p, if any.

@@ -168,12 +168,13 @@ func (s *Server) notFound(c *gin.Context) { s.fail(c, errRouteNotFound) }
 func (s *Server) methodNotAllowed(c *gin.Context) { s.fail(c, errMethodNotAllowed) }
 
 // wantsJSON tells whether errors on this path are answered in JSON: the API,
-// the exports and the health check; every other path gets an HTML page.
+// the exports, the feed and the health check; every other path gets an HTML
+// page.
 func wantsJSON(r *http.Request) bool {
 	switch p := r.URL.Path; {
 	case strings.HasPrefix(p, "/api/"), p == "/api":
 		return true
 	default:
-		return p == "/export.csv" || p == "/export.json" || p == "/healthz"
+		return p == "/export.csv" || p == "/export.json" || p == "/healthz" || p == "/feed.atom"
 	}
 }

@@ -167,7 +167,7 @@ func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 		{"PUT", "/search", 405, false},
 		{"TRACE", "/", 405, false},
 		{"POST", "/api/v1/reindex", 404, true}, // no token: admin routes do not exist
-		{"GET", "/feed.atom", 404, false},
+		{"POST", "/feed.atom", 405, true},
 		{"GET", "/export.xml", 404, false},
 		{"GET", "/api", 404, true},
 	}

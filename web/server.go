@@ -138,6 +138,7 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/status", s.handleStatusPage)
 	e.GET("/export.csv", s.limit, s.handleExportCSV)
 	e.GET("/export.json", s.limit, s.handleExportJSON)
+	e.GET("/feed.atom", s.limit, s.handleFeed)
 	e.GET("/static/*filepath", s.handleStatic)
 	e.GET("/healthz", s.handleHealth)
 	e.HEAD("/healthz", s.handleHealth)

@@ -41,8 +41,19 @@ type JobStatus struct {
 	Finished time.Time `json:"finished,omitzero"`
 	// Counts are the job's counters by name: fetched, not_modified, failed…
 	Counts map[string]int `json:"counts"`
+	// Hosts are the job's counters per host, in host order.
+	Hosts []HostStatus `json:"hosts,omitempty"`
 	// Error is the reason of a failed job.
 	Error string `json:"error,omitempty"`
+}
+
+// HostStatus is what a re-index job did on one host.
+type HostStatus struct {
+	Host   string         `json:"host"`
+	Counts map[string]int `json:"counts"`
+	// Degraded says why the host was carried over whole from the last
+	// generation (too many of its pages failed); empty when it was not.
+	Degraded string `json:"degraded,omitempty"`
 }
 
 // Servable reports whether an index generation is being served.

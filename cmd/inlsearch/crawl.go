@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -24,6 +25,10 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := newLogger(cfg, stderr)
 	sum, err := newJob(cfg, log).Run(ctx)
+	var locked *indexer.LockedError
+	if errors.As(err, &locked) {
+		return err
+	}
 	if sum != nil {
 		printSummary(stdout, sum)
 	}
@@ -49,11 +54,15 @@ func printSummary(w io.Writer, s *indexer.Summary) {
 	if d < 0 {
 		d = 0
 	}
-	fmt.Fprintf(w, "pages fetched:   %d\n", s.Pages)
-	fmt.Fprintf(w, "unchanged (304): %d\n", s.NotModified)
+	c := s.Counts
+	fmt.Fprintf(w, "pages new:       %d\n", c.New)
+	fmt.Fprintf(w, "pages changed:   %d\n", c.Changed)
+	fmt.Fprintf(w, "unchanged:       %d  (%d not modified, %d parsed in all)\n", c.Unchanged, s.NotModified, c.Parsed)
+	fmt.Fprintf(w, "removed:         %d\n", c.Removed)
+	fmt.Fprintf(w, "failed:          %d\n", c.Failed)
+	fmt.Fprintf(w, "carried over:    %d  (%d stale)\n", c.CarriedOver, c.Stale)
 	fmt.Fprintf(w, "robots skipped:  %d\n", s.RobotsSkipped)
 	fmt.Fprintf(w, "out of scope:    %d links\n", s.OutOfScope)
-	fmt.Fprintf(w, "failed:          %d\n", s.Failed)
 	reasons := make([]string, 0, len(s.FailReasons))
 	for r := range s.FailReasons {
 		reasons = append(reasons, r)
@@ -68,9 +77,12 @@ func printSummary(w io.Writer, s *indexer.Summary) {
 		}
 		fmt.Fprintf(w, "  %-24s %d  (%s)\n", r, s.FailReasons[r], strings.Join(urls, ", "))
 	}
+	for _, dg := range s.Degraded {
+		fmt.Fprintf(w, "degraded:        %s\n", dg)
+	}
 	if s.LimitReached {
 		fmt.Fprintln(w, "limit reached:   yes (max pages or depth)")
 	}
-	fmt.Fprintf(w, "passages:        %d\n", s.Passages)
+	fmt.Fprintf(w, "generation:      %d pages, %d passages\n", s.Pages, s.Passages)
 	fmt.Fprintf(w, "time:            %s\n", d.Round(time.Millisecond))
 }

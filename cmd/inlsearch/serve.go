@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +30,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log := newLogger(cfg, stderr)
 	return serve(ctx, cfg, log, stdout, nil)
 }
+
+// watchEvery is how often serve looks for a newly published generation.
+var watchEvery = 2 * time.Second
 
 // serve serves the index of cfg.Data on cfg.Addr until ctx ends. When ready
 // is not nil it receives the listening address.
@@ -66,7 +68,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 		AdminToken: cfg.AdminToken,
 		Version:    version,
 		Logger:     log,
-	}, live, &statusReporter{live: live, runner: runner}, reindexer)
+	}, live, &statusReporter{live: live, runner: runner, data: cfg.Data}, reindexer)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -87,12 +89,15 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		live.Watch(ctx, 2*time.Second, func(swapped bool, err error) {
-			if err != nil {
+		live.Watch(ctx, watchEvery, func(swapped bool, err error) {
+			switch {
+			case swapped && err != nil:
+				log.Warn("serving a fallback generation", slog.String("generation", live.Status().Generation.ID), slog.Any("reason", err))
+			case err != nil:
 				log.Warn("index reload", slog.Any("error", err))
-				return
+			default:
+				log.Info("swapped to new generation", slog.String("generation", live.Status().Generation.ID))
 			}
-			log.Info("swapped to new generation", slog.String("generation", live.Status().Generation.ID))
 		})
 	}()
 	if cfg.ReindexEvery > 0 {
@@ -132,6 +137,17 @@ type jobRecord struct {
 	Ended   time.Time
 }
 
+// snapshot returns the last job and the next planned run.
+func (r *jobRunner) snapshot() (last *jobRecord, next time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.last != nil {
+		c := *r.last
+		last = &c
+	}
+	return last, r.next
+}
+
 // Reindex starts a job in the background and returns its id.
 func (r *jobRunner) Reindex(_ context.Context) (string, error) {
 	return r.start()
@@ -143,22 +159,20 @@ func (r *jobRunner) start() (string, error) {
 	if r.running != "" {
 		return r.running, fmt.Errorf("job %s: %w", r.running, web.ErrReindexRunning)
 	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	id := "job-" + hex.EncodeToString(b[:])
+	id := indexer.NewJobID()
 	r.running = id
 	rec := &jobRecord{ID: id, State: "running", Started: time.Now().UTC()}
 	r.last = rec
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		sum, err := newJob(r.cfg, r.log).Run(r.ctx)
+		sum, err := r.run(id)
 		r.mu.Lock()
 		rec.Summary, rec.Ended = sum, time.Now().UTC()
 		if err != nil {
-			rec.State, rec.Error = "failed", err.Error()
+			rec.State, rec.Error = indexer.StateFailed, err.Error()
 		} else {
-			rec.State = "succeeded"
+			rec.State = indexer.StateSucceeded
 		}
 		r.running = ""
 		r.mu.Unlock()
@@ -172,6 +186,18 @@ func (r *jobRunner) start() (string, error) {
 		}
 	}()
 	return id, nil
+}
+
+// run runs one job; a panic fails the job instead of the server.
+func (r *jobRunner) run(id string) (sum *indexer.Summary, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("job %s: panic: %v", id, v)
+		}
+	}()
+	job := newJob(r.cfg, r.log)
+	job.ID = id
+	return job.Run(r.ctx)
 }
 
 // schedule starts a job every period, with up to 10% jitter, skipping a tick

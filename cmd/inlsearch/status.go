@@ -2,16 +2,20 @@ package main
 
 import (
 	"context"
+	"sort"
 
+	"github.com/inlsearch/inlsearch/indexer"
 	"github.com/inlsearch/inlsearch/search"
 	"github.com/inlsearch/inlsearch/web"
 )
 
-// statusReporter merges what is served (search.Live) and what the job runner
-// did into the web's status.
+// statusReporter merges what is served (search.Live), what the job runner
+// did and the last job recorded in the data folder (a crawl run by cron in
+// another process) into the web's status.
 type statusReporter struct {
 	live   *search.Live
 	runner *jobRunner
+	data   string // data folder, for the last job of another process
 }
 
 func (s *statusReporter) Status(context.Context) web.Status {
@@ -27,19 +31,46 @@ func (s *statusReporter) Status(context.Context) web.Status {
 	case ls.Error != "":
 		st.Degraded, st.Message = true, ls.Error
 	}
-	s.runner.mu.Lock()
-	defer s.runner.mu.Unlock()
-	st.NextRun = s.runner.next
-	if rec := s.runner.last; rec != nil {
-		js := &web.JobStatus{ID: rec.ID, State: rec.State, Started: rec.Started, Finished: rec.Ended, Error: rec.Error, Counts: map[string]int{}}
-		if sum := rec.Summary; sum != nil {
-			js.Counts["pages"] = sum.Pages
-			js.Counts["not_modified"] = sum.NotModified
-			js.Counts["robots_skipped"] = sum.RobotsSkipped
-			js.Counts["failed"] = sum.Failed
-			js.Counts["passages"] = sum.Passages
-		}
+	rec, next := s.runner.snapshot()
+	st.NextRun = next
+	var saved *indexer.Summary
+	if s.data != "" {
+		saved, _ = indexer.LastSummary(s.data) // unreadable: show the runner's only
+	}
+	switch {
+	case rec != nil && (rec.State == "running" || saved == nil || !saved.Started.After(rec.Started)):
+		js := &web.JobStatus{ID: rec.ID, State: rec.State, Started: rec.Started, Finished: rec.Ended, Error: rec.Error}
+		fillCounts(js, rec.Summary)
+		st.LastJob = js
+	case saved != nil:
+		js := &web.JobStatus{ID: saved.ID, State: saved.State, Started: saved.Started, Finished: saved.Finished, Error: saved.Error}
+		fillCounts(js, saved)
 		st.LastJob = js
 	}
 	return st
+}
+
+// fillCounts copies a job summary's counts, job-wide and per host.
+func fillCounts(js *web.JobStatus, sum *indexer.Summary) {
+	js.Counts = map[string]int{}
+	if sum == nil {
+		return
+	}
+	js.Counts = sum.Counts.Map()
+	js.Counts["pages"] = sum.Pages
+	js.Counts["passages"] = sum.Passages
+	js.Counts["not_modified"] = sum.NotModified
+	js.Counts["robots_skipped"] = sum.RobotsSkipped
+	js.Counts["degraded_hosts"] = len(sum.Degraded)
+	hosts := make([]string, 0, len(sum.Hosts))
+	for h := range sum.Hosts {
+		hosts = append(hosts, h)
+	}
+	sort.Strings(hosts)
+	for _, h := range hosts {
+		hs := sum.Hosts[h]
+		c := hs.Counts.Map()
+		c["pages"], c["passages"] = hs.Pages, hs.Passages
+		js.Hosts = append(js.Hosts, web.HostStatus{Host: h, Counts: c, Degraded: hs.Degraded})
+	}
 }

@@ -1,0 +1,254 @@
+package indexer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/inlsearch/inlsearch/indexer/crawl"
+	"github.com/inlsearch/inlsearch/indexer/extract"
+	"github.com/inlsearch/inlsearch/indexer/record"
+	"github.com/inlsearch/inlsearch/indexer/tag"
+	"github.com/inlsearch/inlsearch/search"
+)
+
+// builder handles the pages the crawler hands over: it reuses the stored
+// passages of unchanged pages, parses the others, and stages what it learns
+// in the crawl record. Its handle method is called by the crawler's per-host
+// workers, in parallel.
+type builder struct {
+	db     *record.DB
+	metas  map[string]record.Meta // the published record, read-only during the crawl
+	tagger *tag.Tagger
+	parser string    // version of extractor and tagger, see parserKey
+	at     time.Time // the job's time: last_seen and changed_at of what it sees
+	log    *slog.Logger
+
+	mu      sync.Mutex
+	handled map[string]bool   // URLs handed over, redirect sources included
+	staged  map[string]string // URL → host of every staged record
+	fetched map[string]int    // host → pages handed over (200 or 304)
+	hosts   map[string]*HostSummary
+	extra   Counts // pages of hosts no longer in the scope
+	err     error
+}
+
+func newBuilder(db *record.DB, metas map[string]record.Meta, t *tag.Tagger, parser string, at time.Time, log *slog.Logger) *builder {
+	return &builder{db: db, metas: metas, tagger: t, parser: parser, at: at, log: log,
+		handled: map[string]bool{}, staged: map[string]string{}, fetched: map[string]int{}, hosts: map[string]*HostSummary{}}
+}
+
+// prior gives the crawler the validators of a published, live page parsed
+// by the current parser, so that its fetch is conditional.
+func (b *builder) prior(u string) (etag, lastModified string, ok bool) {
+	m, found := b.metas[u]
+	if !found || !m.Live || m.Parser != b.parser || (m.ETag == "" && m.LastModified == "") {
+		return "", "", false
+	}
+	return m.ETag, m.LastModified, true
+}
+
+// host returns the summary of a host; b.mu must be held.
+func (b *builder) host(h string) *HostSummary {
+	hs := b.hosts[h]
+	if hs == nil {
+		hs = &HostSummary{Host: h}
+		b.hosts[h] = hs
+	}
+	return hs
+}
+
+func (b *builder) setErr(err error) {
+	b.mu.Lock()
+	if b.err == nil {
+		b.err = err
+	}
+	b.mu.Unlock()
+}
+
+func (b *builder) handle(_ context.Context, p *crawl.Page) []string {
+	prev, _, err := b.db.Get(p.URL)
+	if err != nil {
+		b.setErr(err)
+		return nil
+	}
+	var live *record.Record
+	if prev != nil && prev.Live() {
+		live = prev
+	}
+	var rec *record.Record
+	var c Counts
+	switch {
+	case p.NotModified && live == nil:
+		// A 304 to validators we no longer hold (a record promoted since the
+		// crawl started cannot happen under the lock): nothing to reuse.
+		b.log.Warn("not modified but nothing stored", slog.String("url", p.URL))
+		return nil
+	case p.NotModified:
+		rec = b.reuse(live, p, false)
+		c.Unchanged = 1
+	default:
+		sum := sha256.Sum256(p.Body)
+		hash := hex.EncodeToString(sum[:])
+		if live != nil && live.Hash == hash && live.Parser == b.parser {
+			rec = b.reuse(live, p, true)
+			c.Unchanged = 1
+			break
+		}
+		rec = b.parse(p, prev, live, hash)
+		if rec == nil {
+			return nil
+		}
+		c.Parsed = 1
+		switch {
+		case live == nil:
+			c.New = 1
+		case live.Hash != hash:
+			c.Changed = 1
+		default:
+			c.Unchanged = 1 // parsed again for a new parser only
+		}
+	}
+	if err := b.db.Stage(rec); err != nil {
+		b.setErr(err)
+		return nil
+	}
+	b.mu.Lock()
+	b.handled[p.URL] = true
+	b.staged[p.URL] = rec.Host
+	b.fetched[rec.Host]++
+	b.host(rec.Host).Counts.add(c)
+	b.mu.Unlock()
+	if p.Requested != "" && p.Requested != p.URL {
+		b.redirected(p.Requested)
+	}
+	return rec.Links
+}
+
+// reuse renews a live record for a page that did not change: its stored
+// passages and links stand, seen now. full is true for a 200, whose
+// validators replace the stored ones; a 304 only updates those it sends.
+func (b *builder) reuse(live *record.Record, p *crawl.Page, full bool) *record.Record {
+	rec := *live
+	rec.LastSeen, rec.Status, rec.Reason, rec.StaleSince = b.at, p.Status, "", time.Time{}
+	etag, lastMod := p.Header.Get("ETag"), p.Header.Get("Last-Modified")
+	if full || etag != "" {
+		rec.ETag = etag
+	}
+	if full || lastMod != "" {
+		rec.LastModified = lastMod
+	}
+	rec.Docs = slices.Clone(live.Docs)
+	for i := range rec.Docs {
+		rec.Docs[i].LastSeen, rec.Docs[i].StaleSince = b.at, time.Time{}
+	}
+	return &rec
+}
+
+// parse extracts and tags a new or changed page. Passages that were there
+// before keep their first_seen, and their changed_at when their text and
+// headings did not change.
+func (b *builder) parse(p *crawl.Page, prev, live *record.Record, hash string) *record.Record {
+	page, err := extract.Extract(p.URL, p.Body)
+	if err != nil {
+		b.log.Warn("extract failed", slog.String("url", p.URL), slog.Any("error", err))
+		return nil
+	}
+	docs := Documents(b.tagger, p.URL, page, p.Truncated, b.at)
+	rec := &record.Record{
+		URL: p.URL, Host: hostOf(p.URL), ETag: p.Header.Get("ETag"), LastModified: p.Header.Get("Last-Modified"),
+		Hash: hash, Parser: b.parser, FirstSeen: b.at, LastSeen: b.at, LastChanged: b.at,
+		Status: p.Status, Links: page.Links, Docs: docs,
+	}
+	if prev != nil && !prev.FirstSeen.IsZero() {
+		rec.FirstSeen = prev.FirstSeen
+	}
+	if live == nil {
+		return rec
+	}
+	if live.Hash == hash && !live.LastChanged.IsZero() {
+		rec.LastChanged = live.LastChanged
+	}
+	before := make(map[string]*search.Document, len(live.Docs))
+	for i := range live.Docs {
+		before[live.Docs[i].ID] = &live.Docs[i]
+	}
+	for i := range docs {
+		d := &docs[i]
+		old, ok := before[d.ID]
+		if !ok {
+			continue
+		}
+		if !old.FirstSeen.IsZero() {
+			d.FirstSeen = old.FirstSeen
+		}
+		if old.Text == d.Text && old.Title == d.Title && old.Section == d.Section && !old.ChangedAt.IsZero() {
+			d.ChangedAt = old.ChangedAt
+		}
+	}
+	return rec
+}
+
+// redirected drops the live page at u, which now redirects elsewhere.
+func (b *builder) redirected(u string) {
+	b.mu.Lock()
+	if b.handled[u] {
+		b.mu.Unlock()
+		return
+	}
+	b.handled[u] = true
+	b.mu.Unlock()
+	if m, ok := b.metas[u]; !ok || !m.Live {
+		return
+	}
+	rec, ok, err := b.db.Get(u)
+	if err != nil {
+		b.setErr(err)
+		return
+	}
+	if !ok {
+		return
+	}
+	b.remove(rec, "redirected", 0)
+	b.log.Info("page removed", slog.String("url", u), slog.String("reason", "redirected"))
+	if err := b.db.Stage(rec); err != nil {
+		b.setErr(err)
+		return
+	}
+	b.mu.Lock()
+	b.staged[u] = rec.Host
+	b.host(rec.Host).Counts.Removed++
+	b.mu.Unlock()
+}
+
+// remove marks a record as removed.
+func (b *builder) remove(rec *record.Record, reason string, status int) {
+	rec.RemovedAt, rec.Reason, rec.Status = b.at, reason, status
+	rec.StaleSince, rec.Docs, rec.Links = time.Time{}, nil, nil
+}
+
+// stale marks a record whose page could not be fetched: its passages are
+// carried over, stale since the first crawl that missed it.
+func (b *builder) stale(rec *record.Record, reason string, status int) {
+	rec.Reason, rec.Status = reason, status
+	if rec.StaleSince.IsZero() {
+		rec.StaleSince = b.at
+	}
+	rec.Docs = slices.Clone(rec.Docs)
+	for i := range rec.Docs {
+		rec.Docs[i].StaleSince = rec.StaleSince
+	}
+}
+
+func hostOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return p.Host
+}

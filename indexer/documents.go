@@ -1,0 +1,74 @@
+package indexer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/inlsearch/inlsearch/indexer/extract"
+	"github.com/inlsearch/inlsearch/indexer/tag"
+	"github.com/inlsearch/inlsearch/search"
+)
+
+// Documents turns an extracted page into tagged passage documents, first
+// seen, last seen and changed at seen.
+func Documents(t *tag.Tagger, pageURL string, page *extract.Page, truncated bool, seen time.Time) []search.Document {
+	var full strings.Builder
+	for _, p := range page.Passages {
+		full.WriteString(p.Text)
+		full.WriteString("\n")
+	}
+	kind := t.Type(pageURL, page.Title, full.String())
+	used := map[string]int{}
+	docs := make([]search.Document, 0, len(page.Passages))
+	for _, p := range page.Passages {
+		anchor := p.Anchor
+		used[anchor]++
+		key := pageURL + "#" + anchor
+		if n := used[anchor]; n > 1 {
+			key = fmt.Sprintf("%s~%d", key, n)
+		}
+		tags := t.Tag(tag.Input{URL: pageURL, Title: page.Title, Headings: p.Headings, Text: p.Text, Published: page.Published})
+		u := pageURL
+		if anchor != "" {
+			u += "#" + anchor
+		}
+		docs = append(docs, search.Document{
+			ID:            DocID(key),
+			URL:           u,
+			PageURL:       pageURL,
+			Title:         page.Title,
+			Section:       strings.Join(p.Headings, " › "),
+			Text:          p.Text,
+			Organizations: sorted(tags.Organizations),
+			Countries:     sorted(tags.Countries),
+			Regions:       sorted(tags.Regions),
+			Topics:        sorted(tags.Topics),
+			Type:          kind,
+			Years:         tags.Years,
+			Amounts:       tags.Amounts,
+			Provenance:    tags.Provenance,
+			Published:     page.Published,
+			FirstSeen:     seen.UTC(),
+			LastSeen:      seen.UTC(),
+			ChangedAt:     seen.UTC(),
+			Truncated:     truncated,
+		})
+	}
+	return docs
+}
+
+// DocID is the stable id of a passage: a hash of its page URL and anchor.
+func DocID(key string) string {
+	h := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(h[:8])
+}
+
+func sorted(v []string) []string {
+	out := append([]string(nil), v...)
+	sort.Strings(out)
+	return out
+}

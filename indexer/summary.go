@@ -1,0 +1,173 @@
+package indexer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Job states, as in Summary.State.
+const (
+	StateSucceeded = "succeeded"
+	StateFailed    = "failed"
+)
+
+// Summary is what a job did.
+type Summary struct {
+	ID         string    `json:"id"`
+	State      string    `json:"state"`
+	Error      string    `json:"error,omitempty"`
+	Generation string    `json:"generation,omitempty"`
+	Started    time.Time `json:"started"`
+	Finished   time.Time `json:"finished,omitzero"`
+	// Pages and Passages are those of the new generation, carried-over ones
+	// included.
+	Pages    int `json:"pages"`
+	Passages int `json:"passages"`
+	// Counts are the pages of the job by outcome.
+	Counts Counts `json:"counts"`
+	// Hosts are the counts of each host of the scope.
+	Hosts map[string]*HostSummary `json:"hosts"`
+	// Degraded lists the hosts carried over whole because too many of their
+	// pages failed ("host: error rate 40% (4 of 10 pages)").
+	Degraded []string `json:"degraded,omitempty"`
+
+	NotModified   int            `json:"not_modified"`
+	RobotsSkipped int            `json:"robots_skipped"`
+	OutOfScope    int            `json:"out_of_scope"`
+	Failed        int            `json:"failed"` // every URL the crawler gave up, broken links included
+	FailReasons   map[string]int `json:"fail_reasons"`
+	Failures      []Failure      `json:"failures,omitempty"`
+	LimitReached  bool           `json:"limit_reached"`
+}
+
+// Counts are pages of a job (or of one host) by outcome.
+type Counts struct {
+	New       int `json:"new"`       // parsed, not in the last generation
+	Changed   int `json:"changed"`   // parsed, body changed since the last generation
+	Unchanged int `json:"unchanged"` // 304, or the same body: stored passages reused
+	Removed   int `json:"removed"`   // dropped: 404, 410, robots.txt, redirected away, out of scope
+	Failed    int `json:"failed"`    // fetch failed for a transient reason (5xx, 429, timeout…)
+	// CarriedOver are pages whose passages were taken from the last
+	// generation without a fresh copy: failed, not reached, or on a
+	// degraded host.
+	CarriedOver int `json:"carried_over"`
+	Stale       int `json:"stale"`  // pages in the generation marked stale_since
+	Parsed      int `json:"parsed"` // pages parsed (an unchanged re-crawl parses none)
+}
+
+// Map returns the counts by name, for status pages.
+func (c Counts) Map() map[string]int {
+	return map[string]int{
+		"new": c.New, "changed": c.Changed, "unchanged": c.Unchanged, "removed": c.Removed,
+		"failed": c.Failed, "carried_over": c.CarriedOver, "stale": c.Stale, "parsed": c.Parsed,
+	}
+}
+
+func (c *Counts) add(o Counts) {
+	c.New += o.New
+	c.Changed += o.Changed
+	c.Unchanged += o.Unchanged
+	c.Removed += o.Removed
+	c.Failed += o.Failed
+	c.CarriedOver += o.CarriedOver
+	c.Stale += o.Stale
+	c.Parsed += o.Parsed
+}
+
+// HostSummary is what a job did on one host.
+type HostSummary struct {
+	Host     string `json:"host"`
+	Counts   Counts `json:"counts"`
+	Pages    int    `json:"pages"`    // in the new generation
+	Passages int    `json:"passages"` // in the new generation
+	// Robots is the state of its robots.txt ("ok", "missing", "unavailable"…).
+	Robots string `json:"robots,omitempty"`
+	// Skipped is the reason the crawler gave the host up, if it did.
+	Skipped string `json:"skipped,omitempty"`
+	// ErrorRate is the share of the host's pages that failed or were not
+	// reached, from 0 to 1.
+	ErrorRate float64 `json:"error_rate"`
+	// Degraded explains why the host was carried over whole, if it was.
+	Degraded string `json:"degraded,omitempty"`
+}
+
+// Failure is one page that failed, with its reason.
+type Failure struct {
+	URL    string `json:"url"`
+	Reason string `json:"reason"`
+	Status int    `json:"status,omitempty"`
+}
+
+// Duration is how long the job took.
+func (s *Summary) Duration() time.Duration { return s.Finished.Sub(s.Started) }
+
+// lastJobFile holds the summary of the last job that ran on a data folder,
+// so that a server shows the jobs run by cron in another process.
+const lastJobFile = "last-job.json"
+
+// maxSavedFailures caps the failures written to the last-job file.
+const maxSavedFailures = 200
+
+// saveSummary writes s as the data folder's last job (atomically).
+func saveSummary(dir string, s *Summary) error {
+	c := *s
+	if len(c.Failures) > maxSavedFailures {
+		c.Failures = c.Failures[:maxSavedFailures]
+	}
+	b, err := json.MarshalIndent(&c, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode summary: %w", err)
+	}
+	return writeAtomic(filepath.Join(dir, lastJobFile), b)
+}
+
+// LastSummary reads the summary of the last job that finished on the data
+// folder dir; nil without error when none did.
+func LastSummary(dir string) (*Summary, error) {
+	b, err := os.ReadFile(filepath.Join(dir, lastJobFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read last job: %w", err)
+	}
+	var s Summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("read last job: %w", err)
+	}
+	return &s, nil
+}
+
+// writeAtomic writes data to path through a temporary file: write, fsync,
+// rename, fsync the folder.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/inlsearch/inlsearch/indexer/record"
+	"github.com/inlsearch/inlsearch/search"
+)
+
+// batchSize is the number of passages written to the index at once.
+const batchSize = 256
+
+// write fills the new generation's index with the passages of every live
+// page: those the crawl staged, and the published ones it left as they were
+// (a degraded host's). It fills each host's pages, passages and stale counts.
+func (b *builder) write(ctx context.Context, ix *search.Index) (pages, passages int, err error) {
+	seen := map[string]bool{}
+	var batch []search.Document
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := ix.Add(ctx, batch); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	add := func(rec *record.Record) error {
+		if !rec.Live() || len(rec.Docs) == 0 {
+			return nil
+		}
+		n := 0
+		for _, d := range rec.Docs {
+			if seen[d.ID] {
+				continue
+			}
+			seen[d.ID] = true
+			batch = append(batch, d)
+			n++
+		}
+		if n == 0 {
+			return nil
+		}
+		pages++
+		passages += n
+		b.mu.Lock()
+		hs := b.host(rec.Host)
+		hs.Pages++
+		hs.Passages += n
+		if !rec.StaleSince.IsZero() {
+			hs.Counts.Stale++
+		}
+		b.mu.Unlock()
+		if len(batch) >= batchSize {
+			return flush()
+		}
+		return nil
+	}
+	err = b.db.EachPublished(func(rec *record.Record) error {
+		b.mu.Lock()
+		_, staged := b.staged[rec.URL]
+		b.mu.Unlock()
+		if staged {
+			return nil
+		}
+		return add(rec)
+	})
+	if err == nil {
+		err = b.db.EachStaged(add)
+	}
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	return pages, passages, nil
+}
