@@ -16,8 +16,14 @@ import (
 // Documents turns an extracted page into tagged passage documents, first
 // seen, last seen and changed at seen.
 func Documents(t *tag.Tagger, pageURL string, page *extract.Page, truncated bool, seen time.Time) []search.Document {
+	// The type classifier reads headings ("Challenges", "Goals") as cues, so
+	// each passage's own heading goes on a line before its text.
 	var full strings.Builder
 	for _, p := range page.Passages {
+		if n := len(p.Headings); n > 0 {
+			full.WriteString(p.Headings[n-1])
+			full.WriteString("\n")
+		}
 		full.WriteString(p.Text)
 		full.WriteString("\n")
 	}

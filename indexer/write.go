@@ -15,6 +15,10 @@ const batchSize = 256
 // page: those the crawl staged, and the published ones it left as they were
 // (a degraded host's). It fills each host's pages, passages and stale counts.
 func (b *builder) write(ctx context.Context, ix *search.Index) (pages, passages int, err error) {
+	common, err := b.repeated()
+	if err != nil {
+		return 0, 0, err
+	}
 	seen := map[string]bool{}
 	var batch []search.Document
 	flush := func() error {
@@ -32,7 +36,7 @@ func (b *builder) write(ctx context.Context, ix *search.Index) (pages, passages 
 			return nil
 		}
 		n := 0
-		for _, d := range rec.Docs {
+		for _, d := range common.Filter(rec.Docs) {
 			if seen[d.ID] {
 				continue
 			}
@@ -58,18 +62,7 @@ func (b *builder) write(ctx context.Context, ix *search.Index) (pages, passages 
 		}
 		return nil
 	}
-	err = b.db.EachPublished(func(rec *record.Record) error {
-		b.mu.Lock()
-		_, staged := b.staged[rec.URL]
-		b.mu.Unlock()
-		if staged {
-			return nil
-		}
-		return add(rec)
-	})
-	if err == nil {
-		err = b.db.EachStaged(add)
-	}
+	err = b.eachLive(add)
 	if err == nil {
 		err = flush()
 	}
@@ -77,4 +70,35 @@ func (b *builder) write(ctx context.Context, ix *search.Index) (pages, passages 
 		return 0, 0, err
 	}
 	return pages, passages, nil
+}
+
+// eachLive calls fn for the record of every page of the new generation: the
+// staged ones and the published ones the crawl left as they were.
+func (b *builder) eachLive(fn func(*record.Record) error) error {
+	err := b.db.EachPublished(func(rec *record.Record) error {
+		b.mu.Lock()
+		_, staged := b.staged[rec.URL]
+		b.mu.Unlock()
+		if staged {
+			return nil
+		}
+		return fn(rec)
+	})
+	if err != nil {
+		return err
+	}
+	return b.db.EachStaged(fn)
+}
+
+// repeated finds the passages that recur, word for word, on several pages of
+// one host (see Boilerplate).
+func (b *builder) repeated() (Boilerplate, error) {
+	var bp Boilerplate
+	err := b.eachLive(func(rec *record.Record) error {
+		if rec.Live() {
+			bp.AddPage(rec.Docs)
+		}
+		return nil
+	})
+	return bp, err
 }
