@@ -150,10 +150,17 @@ func (b *builder) reuse(live *record.Record, p *crawl.Page, full bool) *record.R
 	return &rec
 }
 
+// testParseHook, when a test sets it, runs before each page is parsed (to
+// make the parser panic on one page).
+var testParseHook func(url string)
+
 // parse extracts and tags a new or changed page. Passages that were there
 // before keep their first_seen, and their changed_at when their text and
 // headings did not change.
 func (b *builder) parse(p *crawl.Page, prev, live *record.Record, hash string) *record.Record {
+	if testParseHook != nil {
+		testParseHook(p.URL)
+	}
 	page, err := extract.Extract(p.URL, p.Body)
 	if err != nil {
 		b.log.Warn("extract failed", slog.String("url", p.URL), slog.Any("error", err))

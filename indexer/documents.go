@@ -37,7 +37,7 @@ func Documents(t *tag.Tagger, pageURL string, page *extract.Page, truncated bool
 		if n := used[anchor]; n > 1 {
 			key = fmt.Sprintf("%s~%d", key, n)
 		}
-		tags := t.Tag(tag.Input{URL: pageURL, Title: page.Title, Headings: p.Headings, Text: p.Text, Published: page.Published})
+		tags := t.Tag(tag.Input{URL: pageURL, Title: page.Title, Headings: p.Headings, Text: p.Text, Published: page.Published, Site: page.Site})
 		u := pageURL
 		if anchor != "" {
 			u += "#" + anchor

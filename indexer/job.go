@@ -37,6 +37,9 @@ type Job struct {
 	Crawl crawl.Config
 	// Force publishes even when the passage count dropped by more than half.
 	Force bool
+	// Space is the free-space rule checked before anything is fetched
+	// (zero fields: search.DefaultSpaceRule).
+	Space search.SpaceRule
 	Log   *slog.Logger
 	Now   func() time.Time
 }
@@ -93,6 +96,9 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 	}
 	for _, id := range store.CleanPartial() {
 		log.Info("removed partial generation", slog.String("generation", id))
+	}
+	if err := store.CheckSpace(j.Space); err != nil {
+		return err
 	}
 	db, aside, err := record.OpenOrQuarantine(filepath.Join(j.DataDir, record.FileName), now())
 	if aside != "" {

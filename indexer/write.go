@@ -8,6 +8,10 @@ import (
 	"github.com/inlsearch/inlsearch/search"
 )
 
+// testWriteHook, when a test sets it, runs before each batch is written;
+// its error stands for a failing disk (ENOSPC).
+var testWriteHook func() error
+
 // batchSize is the number of passages written to the index at once.
 const batchSize = 256
 
@@ -24,6 +28,11 @@ func (b *builder) write(ctx context.Context, ix *search.Index) (pages, passages 
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
+		}
+		if testWriteHook != nil {
+			if err := testWriteHook(); err != nil {
+				return fmt.Errorf("index batch: %w", err)
+			}
 		}
 		if err := ix.Add(ctx, batch); err != nil {
 			return fmt.Errorf("index batch: %w", err)

@@ -19,6 +19,7 @@ func TestCrawlScope(t *testing.T) {
 		"/": htmlPage("/a", "/b#frag", "/a?utm_source=x",
 			other.URL("/"), "http://other.example/", "http://127.0.0.1:6379/", "http://[::1]/",
 			"http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/",
+			"http://0x7f000001/", "http://2130706433/", "http://[fd00::1]/",
 			"file:///etc/passwd", "javascript:alert(1)", "data:text/html,x", "ftp://x/", "mailto:a@b"),
 		"/a": htmlPage("/", "/b"),
 		"/b": htmlPage(s.URL("/a#again")),
@@ -27,7 +28,7 @@ func TestCrawlScope(t *testing.T) {
 	handle := func(ctx context.Context, p *Page) []string {
 		links := col.handle(ctx, p) // Links already drops the other schemes; hand them over anyway
 		if p.URL == s.URL("/") {
-			links = append(links, "file:///etc/passwd", "javascript:alert(1)", "data:text/html,x", "ftp://x/", "mailto:a@b")
+			links = append(links, "file:///etc/passwd", "javascript:alert(1)", "data:text/html,x", "ftp://x/", "mailto:a@b", "gopher://x/")
 		}
 		return links
 	}
@@ -46,9 +47,9 @@ func TestCrawlScope(t *testing.T) {
 	if n := len(other.log()); n != 0 {
 		t.Errorf("out-of-scope site got %d requests, want 0", n)
 	}
-	// The other site, the named host, the 4 addresses and the 5 other schemes.
-	if rep.OutOfScope != 11 {
-		t.Errorf("OutOfScope = %d, want 11", rep.OutOfScope)
+	// The other site, the named host, the 7 addresses and the 6 other schemes.
+	if rep.OutOfScope != 15 {
+		t.Errorf("OutOfScope = %d, want 15", rep.OutOfScope)
 	}
 	if p := col.get(s.URL("/")); p == nil || p.Depth != 0 || p.Status != 200 || p.ContentType != "text/html" {
 		t.Errorf("seed page = %+v, want depth 0, status 200, text/html", p)

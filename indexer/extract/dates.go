@@ -23,6 +23,9 @@ var (
 	reDateSlot = regexp.MustCompile(`(?i)\bdate[d]?\s*:\s*(\d{1,2})/(\d{1,2})/(\d{4})\b`)
 )
 
+// reWeekday matches the name of a weekday, full or short.
+var reWeekday = regexp.MustCompile(`(?i)^(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?$`)
+
 // dateMatch is a date found in text, with where it was.
 type dateMatch struct {
 	t          time.Time
@@ -129,6 +132,12 @@ func dateline(b *block) (time.Time, bool) {
 	if b.timeAttr != "" {
 		if t, ok := parseDate(b.timeAttr); ok {
 			return t, true
+		}
+	}
+	if b.kind == kindHeading && b.runes <= 40 {
+		// a heading that is only a date, maybe with its weekday: a blog's date header
+		if m := findDate(b.text); m != nil && reWeekday.ReplaceAllString(strings.Trim(b.text[:m.start]+b.text[m.end:], " ,.:;|-–—()[]"), "") == "" {
+			return m.t, true
 		}
 	}
 	if b.kind != kindText || b.runes > 200 {

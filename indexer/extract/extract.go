@@ -31,6 +31,10 @@ type Page struct {
 	Passages []Passage
 	// Lang is the primary language subtag the page declares ("en"), or "".
 	Lang string
+	// Site is the name the site gives itself (og:site_name, or the site's
+	// part of the <title>: "United States Department of Justice"), or "".
+	// It tells the publisher when the host does not.
+	Site string
 }
 
 // Passage is one section of the main content: the text under one heading,
@@ -61,7 +65,7 @@ func Extract(pageURL string, body []byte) (*Page, error) {
 	root := parse(sanitize(body))
 	doc := goquery.NewDocumentFromNode(root)
 	h := readHead(doc)
-	page := &Page{Lang: h.lang, Links: links(doc, u)}
+	page := &Page{Lang: h.lang, Links: links(doc, u), Site: siteName(h)}
 	clean(doc)
 	bodyNode := findElement(root, atom.Body)
 	if bodyNode == nil {

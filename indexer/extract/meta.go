@@ -203,6 +203,39 @@ func cleanTitle(t, h1, siteName string) string {
 	return strings.TrimSpace(b.String())
 }
 
+// siteName returns the name the site gives itself: og:site_name or
+// application-name, else the part of the <title> that names the site
+// ("… | United States Department of Justice"); "" when none is recognisable.
+func siteName(h head) string {
+	for _, k := range []string{"og:site_name", "application-name"} {
+		if v := strings.TrimSpace(h.meta[k]); v != "" {
+			return v
+		}
+	}
+	t := collapse(h.title)
+	if pre, rest, ok := strings.Cut(t, ": "); ok && rest != "" && looksLikeSite(pre, "") && !looksLikeSite(rest, "") {
+		return strings.TrimSpace(pre)
+	}
+	parts := []string{t}
+	for _, sep := range titleSeparators {
+		var next []string
+		for _, p := range parts {
+			next = append(next, strings.Split(p, sep)...)
+		}
+		parts = next
+	}
+	if len(parts) < 2 {
+		return ""
+	}
+	if last := strings.TrimSpace(parts[len(parts)-1]); looksLikeSite(last, "") {
+		return last
+	}
+	if first := strings.TrimSpace(parts[0]); looksLikeSite(first, "") {
+		return first
+	}
+	return ""
+}
+
 // headingID returns the id a link can use to reach heading h: its own id, a
 // named anchor inside it, an empty anchor just before it, or the id of a
 // section it opens.

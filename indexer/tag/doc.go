@@ -12,8 +12,10 @@
 //
 // Conventions (../../shared/domain-facts.md §0): the publisher (INL, the
 // Department of State and its bureaus) is tagged only on pages of other
-// hosts; the United States is never a country; host-government bodies tag
-// their country, not an organization; initiatives and treaties are not
+// publishers, known by their host or by the site name the page declares
+// (Input.Site: "United States Department of Justice"); the United States is
+// never a country; host-government bodies tag their country, not an
+// organization; initiatives and treaties are not
 // organizations. Regions come from their names and from tagged countries.
 // Topics are scored from strong and weak signals (see topics.go).
 //

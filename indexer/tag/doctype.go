@@ -41,6 +41,13 @@ var (
 	rePartners    = regexp.MustCompile(`(?i)\bpartnerships?\b|\bpartners\b`)
 	reCountryHead = regexp.MustCompile(`(?im)^\s*(?:challenges|goals|accomplishments|strategic context|program overview|country program|program goals|interagency partners)\s*$`)
 	reAbout       = regexp.MustCompile(`(?i)^\s*(?:about\b|home\b|contact\b|site ?map\b|search\b)`)
+	// reDateline matches the dateline that opens a news release: a place in
+	// capitals or title case, maybe a date, then a dash ("GUATEMALA CITY —",
+	// "Lima, 09 May 2013 —").
+	reDateline = regexp.MustCompile(`^\s*(?:[A-Z][\p{L}.'’]*\s){0,3}[A-Z][\p{L}.'’]*(?:,\s(?:[A-Z][\p{L}.'’]*\s?){1,3})?(?:,?\s(?:\d{1,2}\s[A-Z][a-z]+\.?\s\d{4}|[A-Z][a-z]+\.?\s\d{1,2},\s\d{4}))?\s?(?:—|–|--)\s?[A-Z“"]`)
+	// reOutsideReport matches the headings of an audit or review by another
+	// agency (a GAO product, an inspector general's report).
+	reOutsideReport = regexp.MustCompile(`(?im)^\s*(?:what GAO found|why GAO did this study|what GAO recommends)\s*$|\bGAO-\d{2}-\d{2,4}[A-Z]{0,2}\b|\bOffice of (?:the )?Inspector General\b.{0,40}\baudit\b`)
 )
 
 // Type classifies a page into one of the document types of TAXONOMY.md: a
@@ -78,6 +85,12 @@ func (t *Tagger) Type(pageURL, title, text string) string {
 	case reRemarks.MatchString(title) || reRemarks.MatchString(head):
 		return TypeRemarks
 	}
+	if hasDateline(text) {
+		return TypePressRelease
+	}
+	if reOutsideReport.MatchString(text) {
+		return TypeOther
+	}
 	for _, r := range weakURLRules {
 		if r.re.MatchString(path) {
 			return r.typ
@@ -92,6 +105,17 @@ func (t *Tagger) Type(pageURL, title, text string) string {
 		return TypeFocusPage
 	}
 	return TypeOther
+}
+
+// hasDateline reports whether one of the first lines of text opens with a
+// news dateline.
+func hasDateline(text string) bool {
+	for _, l := range strings.SplitN(text, "\n", 4)[:min(3, strings.Count(text, "\n")+1)] {
+		if reDateline.MatchString(l) {
+			return true
+		}
+	}
+	return false
 }
 
 // minListingLines is the number of lines a text needs before it can count as a listing.

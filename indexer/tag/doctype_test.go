@@ -38,3 +38,23 @@ func TestType(t *testing.T) {
 		})
 	}
 }
+
+func TestTypeTextCuesOfOtherSites(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct{ name, title, text, want string }{
+		{"capitals dateline", "Embassy Hands Over Police Station in Peru", "Title\nGUATEMALA CITY — The Embassy today handed over a station.", TypePressRelease},
+		{"dateline with date", "Boats for the Peruvian Police", "Boats\nLima, 09 May 2013 — The Narcotics Affairs Section delivered boats.", TypePressRelease},
+		{"no dateline", "Peru Program", "Peru Program\nPeru — a partner since 1981 — receives aid.\nChallenges\nCoca.", TypeCountryProgram},
+		{"GAO highlights", "Mexico: State Should Track Aircraft", "Fast Facts\nWhat GAO Found\nState obligated funds for Mexico.", TypeOther},
+		{"GAO number", "Colombia Aviation", "Report GAO-13-367R reviews aviation in Colombia.", TypeOther},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tg.Type("https://example.gov/x.html", tt.title, tt.text); got != tt.want {
+				t.Errorf("Type(%q) = %q, want %q", tt.title, got, tt.want)
+			}
+		})
+	}
+}

@@ -93,32 +93,38 @@ func mustGold(tb testing.TB) []goldPage {
 	return out
 }
 
-// tagPage renders, extracts and tags one page: the union of its passages' tags
-// (each passage tagged with the page title and its heading path), and its type.
+// tagPage renders, extracts and tags one page of the demo site.
 func tagPage(tb testing.TB, tg *tag.Tagger, path string) (tag.Tags, string) {
 	tb.Helper()
 	body, ctype, err := corpus.Render(path)
 	if err != nil {
 		tb.Fatalf("render %s: %v", path, err)
 	}
+	return tagHTML(tb, tg, "http://127.0.0.1:8080"+path, body, ctype)
+}
+
+// tagHTML decodes, extracts and tags one page: the union of its passages'
+// tags (each passage tagged with the page title and its heading path), the
+// year of its date, and its type.
+func tagHTML(tb testing.TB, tg *tag.Tagger, pageURL string, body []byte, ctype string) (tag.Tags, string) {
+	tb.Helper()
 	r, err := charset.NewReader(bytes.NewReader(body), ctype)
 	if err != nil {
-		tb.Fatalf("charset %s: %v", path, err)
+		tb.Fatalf("charset %s: %v", pageURL, err)
 	}
 	utf8Body, err := io.ReadAll(r)
 	if err != nil {
-		tb.Fatalf("decode %s: %v", path, err)
+		tb.Fatalf("decode %s: %v", pageURL, err)
 	}
-	pageURL := "http://127.0.0.1:8080" + path
 	page, err := extract.Extract(pageURL, utf8Body)
 	if err != nil {
-		tb.Fatalf("extract %s: %v", path, err)
+		tb.Fatalf("extract %s: %v", pageURL, err)
 	}
 	sets := map[string]map[string]bool{"o": {}, "c": {}, "r": {}, "t": {}}
 	years := map[int]bool{}
 	var full strings.Builder
 	for _, p := range page.Passages {
-		tags := tg.Tag(tag.Input{URL: pageURL, Title: page.Title, Headings: p.Headings, Text: p.Text, Published: page.Published})
+		tags := tg.Tag(tag.Input{URL: pageURL, Title: page.Title, Headings: p.Headings, Text: p.Text, Published: page.Published, Site: page.Site})
 		for k, list := range map[string][]string{"o": tags.Organizations, "c": tags.Countries, "r": tags.Regions, "t": tags.Topics} {
 			for _, v := range list {
 				sets[k][v] = true

@@ -36,6 +36,9 @@ func (t *Tagger) buildOrgs() error {
 			for _, v := range nameVariants(a) {
 				t.orgM.add(v, entry{kind: kindOrg, id: i, mode: mode, form: form, text: a})
 			}
+			if tail, ok := strings.CutPrefix(a, "U.S. "); ok && len(strings.Fields(tail)) >= 2 && isCapitalized(tail) {
+				t.tailM.add(tail, entry{kind: kindOrg, id: i, mode: caseCap, form: formAlias, text: a})
+			}
 		}
 		for _, a := range o.Acronyms {
 			t.orgM.add(a, entry{kind: kindOrg, id: i, mode: caseExact, form: formAcronym, text: a})
@@ -94,8 +97,7 @@ type source struct {
 	places  []hit
 }
 
-func (t *Tagger) tagOrgs(pageURL string, srcs []*source) orgResult {
-	nonState := t.isNonStateHost(pageURL)
+func (t *Tagger) tagOrgs(nonState bool, srcs []*source) orgResult {
 	res := orgResult{prov: map[string][]string{}, spans: make([][]hit, len(srcs))}
 	hitsBy := make([][]hit, len(srcs))
 	named := map[int]bool{}
@@ -112,6 +114,9 @@ func (t *Tagger) tagOrgs(pageURL string, srcs []*source) orgResult {
 		}
 	}
 	seen := map[int]bool{}
+	for si, s := range srcs {
+		hitsBy[si] = append(hitsBy[si], t.coordinated(s, hitsBy[si])...)
+	}
 	for si, s := range srcs {
 		placeEnd := map[int]bool{}
 		for _, p := range s.places {
@@ -156,6 +161,63 @@ func (t *Tagger) tagOrgs(pageURL string, srcs []*source) orgResult {
 		}
 	}
 	return res
+}
+
+// maxCoordWords is the number of words a coordinated name may have between
+// "U.S." and "and" ("U.S. Navy and Coast Guard", "U.S. Army Corps of Engineers and …").
+const maxCoordWords = 3
+
+// coordinated finds the organizations named by ellipsis after a shared
+// "U.S.": in "U.S. Navy and Coast Guard instructors" the second name is "U.S.
+// Coast Guard". The tail must follow "and" directly, the words between "U.S."
+// and "and" must be capitalised, and the tail may not already be part of a
+// longer name found in the text.
+func (t *Tagger) coordinated(s *source, found []hit) []hit {
+	var out []hit
+	for _, h := range t.tailM.find(s.text, s.toks) {
+		if overlaps(h, found) || h.first < 3 || s.toks[h.first].brk || s.toks[h.first].comma || s.toks[h.first-1].key != "and" {
+			continue
+		}
+		for k := h.first - 2; k >= max(0, h.first-2-maxCoordWords); k-- {
+			if s.toks[k+1].brk || s.toks[k+1].comma {
+				break
+			}
+			if s.toks[k].key == "u.s." || s.toks[k].key == "states" && k > 0 && s.toks[k-1].key == "united" {
+				if k < h.first-2 {
+					out = append(out, h)
+				}
+				break
+			}
+			if !isCapitalized(s.toks[k].orig) {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// isNonStatePublisher reports whether a page is published outside the State
+// Department: by its host, or by the site name it declares when that names
+// an organization of ours that is not of the State family ("United States
+// Department of Justice", "U.S. GAO").
+func (t *Tagger) isNonStatePublisher(pageURL, site string) bool {
+	if t.isNonStateHost(pageURL) {
+		return true
+	}
+	if strings.TrimSpace(site) == "" {
+		return false
+	}
+	other := false
+	for _, h := range t.orgM.find(site, tokenize(site)) {
+		if h.e.kind != kindOrg {
+			continue
+		}
+		if t.orgs[h.e.id].Publisher {
+			return false
+		}
+		other = true
+	}
+	return other
 }
 
 // isNonStateHost reports whether the page is published outside the State

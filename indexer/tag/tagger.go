@@ -18,6 +18,9 @@ type Tagger struct {
 	orgs          []orgData
 	nonStateHosts []string
 	orgM, ctxM    *matcher
+	// tailM holds the rest of the organization names that open with "U.S."
+	// ("Coast Guard"), for coordinations: "U.S. Navy and Coast Guard".
+	tailM *matcher
 	// instrumentWords after an organization's name make it an instrument's name.
 	instrumentWords map[string]bool
 
@@ -52,6 +55,9 @@ type Input struct {
 	Text     string   // the passage text; table rows keep cells separated by " | " or tabs
 	// Published is the page date; its year is added to Years when set.
 	Published time.Time
+	// Site is the name the page's site gives itself (extract.Page.Site); with
+	// the URL's host it tells whether the State Department is the publisher.
+	Site string
 }
 
 // Tags are the facet values of one passage, with the words that produced them.
@@ -78,7 +84,7 @@ func errMissingTopic(name string) error {
 // New loads the embedded taxonomy and builds the matchers.
 func New() (*Tagger, error) {
 	t := &Tagger{
-		orgM: newMatcher(), ctxM: newMatcher(), placeM: newMatcher(), topicM: newMatcher(),
+		orgM: newMatcher(), ctxM: newMatcher(), tailM: newMatcher(), placeM: newMatcher(), topicM: newMatcher(),
 		topicIdx: map[string]int{},
 	}
 	if err := t.buildOrgs(); err != nil {
@@ -128,7 +134,7 @@ func (t *Tagger) Tag(in Input) Tags {
 	}
 
 	// organizations
-	or := t.tagOrgs(in.URL, srcs)
+	or := t.tagOrgs(t.isNonStatePublisher(in.URL, in.Site), srcs)
 	tags.Organizations = sorted(or.names)
 	for k, v := range or.prov {
 		tags.Provenance[k] = v

@@ -1,0 +1,56 @@
+package extract
+
+import (
+	"testing"
+	"time"
+)
+
+func TestSiteName(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, page, want string
+	}{
+		{"og:site_name", `<html><head><meta property="og:site_name" content="U.S. GAO"><title>Aviation | U.S. GAO</title></head><body><p>x</p></body></html>`, "U.S. GAO"},
+		{"title suffix", `<html><head><title>Criminal Division | OPDAT | United States Department of Justice</title></head><body><p>x</p></body></html>`, "United States Department of Justice"},
+		{"title prefix", `<html><head><title>U.S. Department of State - Partnerships</title></head><body><p>x</p></body></html>`, "U.S. Department of State"},
+		{"colon prefix", `<html><head><title>U.S. Embassy in Peru: Boats for the Police</title></head><body><p>x</p></body></html>`, "U.S. Embassy in Peru"},
+		{"no site part", `<html><head><title>Colombia</title></head><body><p>x</p></body></html>`, ""},
+		{"title parts that are no site", `<html><head><title>Boats - Riverine Patrols</title></head><body><p>x</p></body></html>`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := Extract("https://example.gov/a.html", []byte(tt.page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Site != tt.want {
+				t.Errorf("Site = %q, want %q", p.Site, tt.want)
+			}
+		})
+	}
+}
+
+func TestDateHeading(t *testing.T) {
+	t.Parallel()
+	body := `<html><head><title>Blog: Post</title></head><body><header><h1>Blog</h1></header>
+<div class="main"><h2 class="date-header"><span>Thursday, March 14, 2013</span></h2>
+<h3>Model Police Precinct Opens</h3><p>The precinct opened today in a ceremony with officials of the city and the police,
+who spoke about the reduction of crime in the neighborhoods that the precinct serves.</p></div></body></html>`
+	p, err := Extract("https://example.gov/post.html", []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Published.Format(time.DateOnly); got != "2013-03-14" {
+		t.Errorf("Published = %s, want 2013-03-14", got)
+	}
+	body = `<html><head><title>Report</title></head><body><h1>Report</h1>
+<h2>Program Review Meeting Held in the Capital City on March 14, 2013</h2><p>Text of the report about what happened that spring in the capital.</p></body></html>`
+	p, err = Extract("https://example.gov/r.html", []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Published.IsZero() {
+		t.Errorf("Published = %v, want none: the heading holds more than a date", p.Published)
+	}
+}

@@ -1,0 +1,89 @@
+package tag
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestNonStatePublisher(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct {
+		name, url, site string
+		want            bool
+	}{
+		{"host", "https://www.justice.gov/criminal-opdat", "", true},
+		{"unknown host, no site", "https://example.gov/a.html", "", false},
+		{"site names the Justice Department", "https://example.gov/a.html", "United States Department of Justice", true},
+		{"site names GAO by acronym", "https://example.gov/a.html", "U.S. GAO", true},
+		{"site names the State Department", "https://example.gov/a.html", "United States Department of State", false},
+		{"embassy site", "https://example.gov/a.html", "U.S. Embassy in Peru", false},
+		{"laboratory named like INL", "https://example.gov/a.html", "Idaho National Laboratory", false},
+		{"a blog", "https://example.gov/a.html", "Istmo Seguro", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tg.isNonStatePublisher(tt.url, tt.site); got != tt.want {
+				t.Errorf("isNonStatePublisher(%q, %q) = %v, want %v", tt.url, tt.site, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPublisherTaggedOnOtherSites(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	text := "The program is funded by the U.S. Department of State's Bureau of International Narcotics and Law Enforcement Affairs (INL)."
+	pub := []string{"U.S. Department of State", "Bureau of International Narcotics and Law Enforcement Affairs"}
+	for _, tt := range []struct {
+		site string
+		want bool
+	}{{"United States Department of Justice", true}, {"", false}, {"U.S. Department of State", false}} {
+		got := tg.Tag(Input{URL: "https://example.gov/p.html", Site: tt.site, Text: text}).Organizations
+		for _, o := range pub {
+			if slices.Contains(got, o) != tt.want {
+				t.Errorf("site %q: organizations %q, want %q tagged = %v", tt.site, got, o, tt.want)
+			}
+		}
+	}
+}
+
+func TestCoordinatedNames(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	const uscg = "U.S. Coast Guard"
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Crews were taught by U.S. Navy and Coast Guard instructors.", true},
+		{"Crews were taught by United States Army and Coast Guard instructors.", true},
+		{"The Colombian Navy and Coast Guard patrol both coasts.", false},
+		{"The U.S. embassy and Coast Guard officers met.", false},
+		{"U.S. officials met. Coast Guard crews sailed.", false},
+		{"U.S. and Coast Guard officials met.", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			got := tg.Tag(Input{URL: statePage, Text: tt.text}).Organizations
+			if slices.Contains(got, uscg) != tt.want {
+				t.Errorf("Tag(%q) organizations = %q, want %s tagged = %v", tt.text, got, uscg, tt.want)
+			}
+		})
+	}
+}
+
+func TestMemberStatesNameTheOrganization(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	got := tg.Tag(Input{URL: statePage, Text: "In 2013 CARICOM member states submitted 3,000 trace requests."}).Organizations
+	if !slices.Contains(got, "Caribbean Community") {
+		t.Errorf("organizations = %q, want Caribbean Community", got)
+	}
+	got = tg.Tag(Input{URL: statePage, Text: "It helps UN Member States ratify the conventions."}).Organizations
+	if slices.Contains(got, "United Nations") {
+		t.Errorf("organizations = %q, want no United Nations for the generic UN Member States", got)
+	}
+}
