@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sort"
+	"time"
+)
+
+// childEnv marks a process started by the harness to run one task: building
+// one engine's index, or querying it. Each task has a process of its own so
+// that its peak resident set (VmHWM) is that engine's alone.
+const childEnv = "INLBENCH_CHILD"
+
+// Task is the work of one child process, read as JSON from its stdin.
+type Task struct {
+	Phase   string // "build" or "query"
+	Engine  string
+	Dir     string
+	Docs    int
+	Seed    uint64
+	Queries int // per class, measured
+	Warmup  int // per class, before measuring
+	Bytes   bool
+}
+
+// TaskResult is what a child writes as JSON to its stdout.
+type TaskResult struct {
+	BuildSeconds float64 `json:"build_seconds,omitempty"`
+	CorpusBytes  int64   `json:"corpus_bytes,omitempty"`
+	IndexBytes   int64   `json:"index_bytes,omitempty"`
+	OpenSeconds  float64 `json:"open_seconds,omitempty"`
+	RSS          int64   `json:"rss"`
+	// Classes holds the latency statistics of each query class.
+	Classes map[string]ClassStats `json:"classes,omitempty"`
+	// Answers are the answers of the measured queries, class by class.
+	Answers map[string][]Answer `json:"answers,omitempty"`
+}
+
+// ClassStats are the latencies of one query class, as issue #5 names them.
+type ClassStats struct {
+	P50      float64 `json:"p50_ms"`
+	P95      float64 `json:"p95_ms"`
+	P99      float64 `json:"p99_ms"`
+	MeanHits float64 `json:"mean_hits"`
+	Errors   int     `json:"-"`
+}
+
+// runChild runs the task of a child process.
+func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
+	var t Task
+	if err := json.NewDecoder(in).Decode(&t); err != nil {
+		return fmt.Errorf("read task: %w", err)
+	}
+	tx, err := LoadTaxonomy()
+	if err != nil {
+		return err
+	}
+	c := NewCorpus(t.Seed, t.Docs, tx)
+	eng, err := newEngine(t.Engine)
+	if err != nil {
+		return err
+	}
+	var res TaskResult
+	switch t.Phase {
+	case "build":
+		took, err := eng.Build(ctx, c, t.Dir)
+		if err != nil {
+			return fmt.Errorf("build %s: %w", t.Engine, err)
+		}
+		res.BuildSeconds = took.Seconds()
+		if t.Bytes {
+			res.CorpusBytes = corpusBytes(c)
+		}
+	case "query":
+		t0 := time.Now()
+		if err := eng.Open(t.Dir); err != nil {
+			return fmt.Errorf("open %s: %w", t.Engine, err)
+		}
+		res.OpenSeconds = time.Since(t0).Seconds()
+		res.Classes, res.Answers = runQueries(ctx, eng, c, t.Queries, t.Warmup)
+		if err := eng.Close(); err != nil {
+			return fmt.Errorf("close %s: %w", t.Engine, err)
+		}
+	default:
+		return fmt.Errorf("unknown phase %q", t.Phase)
+	}
+	res.RSS = peakRSS("self")
+	return json.NewEncoder(out).Encode(res)
+}
+
+// querySeed and warmupSeed draw the measured and the warm-up queries.
+const (
+	querySeed  = 0x5EED
+	warmupSeed = 0xAA
+)
+
+// runQueries runs, per class, warm-up queries then the measured ones, one
+// at a time, and times each.
+func runQueries(ctx context.Context, eng Engine, c *Corpus, n, warmup int) (map[string]ClassStats, map[string][]Answer) {
+	stats := map[string]ClassStats{}
+	answers := map[string][]Answer{}
+	for _, class := range Classes {
+		for _, q := range c.Queries(class, warmup, warmupSeed) {
+			_, _ = eng.Run(ctx, q)
+		}
+		qs := c.Queries(class, n, querySeed)
+		lat := make([]float64, 0, len(qs))
+		var hits, errs int
+		for _, q := range qs {
+			t0 := time.Now()
+			a, err := eng.Run(ctx, q)
+			lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
+			if err != nil {
+				errs++
+				a.Err = err.Error()
+			}
+			hits += a.Total
+			answers[class] = append(answers[class], a)
+		}
+		st := percentiles(lat)
+		st.MeanHits = float64(hits) / float64(max(1, len(qs)))
+		st.Errors = errs
+		stats[class] = st
+	}
+	return stats, answers
+}
+
+// percentiles are nearest-rank percentiles of latencies in milliseconds.
+func percentiles(ms []float64) ClassStats {
+	if len(ms) == 0 {
+		return ClassStats{}
+	}
+	s := append([]float64(nil), ms...)
+	sort.Float64s(s)
+	at := func(p float64) float64 {
+		i := int(p*float64(len(s))+0.999999) - 1
+		return round3(s[min(max(i, 0), len(s)-1)])
+	}
+	return ClassStats{P50: at(0.50), P95: at(0.95), P99: at(0.99)}
+}
+
+func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+
+// spawn runs t in a child process of this same executable and decodes its result.
+func spawn(ctx context.Context, t Task, logTo io.Writer) (*TaskResult, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find executable: %w", err)
+	}
+	in, err := json.Marshal(t)
+	if err != nil {
+		return nil, fmt.Errorf("encode task: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Stdin = bytes.NewReader(in)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = logTo
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", t.Phase, t.Engine, err)
+	}
+	var res TaskResult
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		return nil, fmt.Errorf("%s %s: decode result: %w", t.Phase, t.Engine, err)
+	}
+	return &res, nil
+}

@@ -1,0 +1,28 @@
+// Command bench is the benchmark of issue #5: inlsearch against SQLite FTS5
+// and vanilla bleve on one deterministic synthetic corpus, on this machine.
+//
+//	cd bench && go run . -docs 100000 -json results/bench-100000.json
+//
+// It generates program-like passages (3–8 KB of English-like text: real stop
+// words, a Zipf vocabulary of 50,000 synthetic words, the names of the
+// project's own taxonomy) with skewed organization, country, region, topic,
+// type and year tags, and query words and phrases planted at known document
+// frequencies (0.01 %, 0.1 %, 1 %, 10 %, 50 %). Planted words use letters no
+// other word uses and never touch one another, so the exact answer of every
+// query — its total and its disjunctive facet counts — is computed from the
+// generator alone, and every engine's answers are checked against it.
+//
+// Each engine is built, then queried, in a child process of its own (the
+// same executable, started with INLBENCH_CHILD=1) so that the peak resident
+// set (VmHWM of /proc/self/status) of each is its own. Build time counts the
+// engine's work only (inserts, final flush and close, index creation), not
+// the generation of the passages. Queries run one at a time after a warm-up;
+// latencies are nearest-rank percentiles.
+//
+// The inlsearch index is written as the one generation of a data folder, so
+// that the HTTP part can build `inlsearch serve` from the project and load it
+// with a Go client of 64 connections cycling through the mixed queries.
+//
+// This module is separate from the project's (see go.mod) so that the SQLite
+// driver never enters the service's dependencies.
+package main

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Options are the settings of one run.
+type Options struct {
+	Docs         int
+	Seed         uint64
+	Queries      int // per class
+	Warmup       int // per class
+	Engines      []string
+	HTTP         bool
+	HTTPDuration time.Duration
+	HTTPConns    int
+	ServeEnv     []string // extra environment of `inlsearch serve`, e.g. GOMAXPROCS=32
+	Crawl        bool
+	CrawlReps    int
+	Dir          string // work folder for the indexes; a temporary one when empty
+	Keep         bool   // keep the work folder
+	Root         string // the project (for `go build ./cmd/inlsearch`)
+	JSON         string // where to write the report; FILE.md and FILE.extra.json beside it
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if os.Getenv(childEnv) != "" {
+		if err := runChild(ctx, os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "bench child:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	var o Options
+	var engines string
+	fs := flag.NewFlagSet("bench", flag.ExitOnError)
+	fs.IntVar(&o.Docs, "docs", 10000, "number of passages")
+	fs.Uint64Var(&o.Seed, "seed", 1, "corpus seed")
+	fs.IntVar(&o.Queries, "queries", 200, "measured queries per class")
+	fs.IntVar(&o.Warmup, "warmup", 20, "warm-up queries per class")
+	fs.StringVar(&engines, "engines", strings.Join(EngineNames, ","), "engines to run")
+	fs.BoolVar(&o.HTTP, "http", true, "load-test `inlsearch serve`")
+	fs.DurationVar(&o.HTTPDuration, "http-duration", 20*time.Second, "length of the load test")
+	fs.IntVar(&o.HTTPConns, "http-conns", 64, "connections of the load test")
+	var serveProcs int
+	fs.IntVar(&serveProcs, "serve-gomaxprocs", 0, "GOMAXPROCS of `inlsearch serve` (0: unset); the server admits 2×GOMAXPROCS searches at once")
+	fs.BoolVar(&o.Crawl, "crawl", true, "time extract + tag on the demo site")
+	fs.IntVar(&o.CrawlReps, "crawl-reps", 20, "times the demo site is parsed")
+	fs.StringVar(&o.Dir, "dir", "", "work folder for the indexes (default: a temporary folder, removed)")
+	fs.BoolVar(&o.Keep, "keep", false, "keep the work folder")
+	fs.StringVar(&o.Root, "root", "..", "the inlsearch project folder")
+	fs.StringVar(&o.JSON, "json", "", "write the report to `FILE` (and FILE.md, FILE.extra.json)")
+	_ = fs.Parse(os.Args[1:])
+	o.Engines = strings.Split(engines, ",")
+	if serveProcs > 0 {
+		o.ServeEnv = []string{fmt.Sprintf("GOMAXPROCS=%d", serveProcs)}
+	}
+	if err := run(ctx, o, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// run runs the benchmark, prints the table to stdout and writes the files.
+func run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
+	r, x, err := Run(ctx, o, stderr)
+	if err != nil {
+		return err
+	}
+	writeMarkdown(stdout, r, x, o.Engines)
+	if o.JSON == "" {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(o.JSON), 0o755); err != nil {
+		return fmt.Errorf("results folder: %w", err)
+	}
+	base := strings.TrimSuffix(o.JSON, ".json")
+	for path, v := range map[string]any{o.JSON: r, base + ".extra.json": x} {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encode %s: %w", path, err)
+		}
+		if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+			return fmt.Errorf("write results: %w", err)
+		}
+	}
+	f, err := os.Create(base + ".md")
+	if err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	writeMarkdown(f, r, x, o.Engines)
+	return f.Close()
+}
+
+// Run builds and queries every engine, compares their answers with the
+// exact ones, and runs the HTTP and crawl-side parts.
+func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, error) {
+	start := time.Now()
+	if o.Dir == "" {
+		d, err := os.MkdirTemp("", "inlbench-")
+		if err != nil {
+			return nil, nil, fmt.Errorf("work folder: %w", err)
+		}
+		o.Dir = d
+		if !o.Keep {
+			defer func() { _ = os.RemoveAll(d) }()
+		}
+	}
+	tx, err := LoadTaxonomy()
+	if err != nil {
+		return nil, nil, err
+	}
+	c := NewCorpus(o.Seed, o.Docs, tx)
+	r := &Report{Docs: o.Docs, Engines: map[string]*EngineReport{}}
+	x := &Extra{Machine: machine(), Queries: o.Queries, Warmup: o.Warmup, Engines: map[string]*EngineMore{}}
+
+	fmt.Fprintf(logTo, "bench: %d passages, %d queries per class, work folder %s\n", o.Docs, o.Queries, o.Dir)
+	want := map[string][]Answer{}
+	var all []Query
+	for _, class := range Classes {
+		qs := c.Queries(class, o.Queries, querySeed)
+		all = append(all, qs...)
+		want[class] = c.Truth(qs)
+	}
+	for i, name := range o.Engines {
+		dir := filepath.Join(o.Dir, name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, nil, fmt.Errorf("work folder: %w", err)
+		}
+		more := &EngineMore{Errors: map[string]int{}}
+		x.Engines[name] = more
+		task := Task{Engine: name, Dir: dir, Docs: o.Docs, Seed: o.Seed, Queries: o.Queries, Warmup: o.Warmup, Bytes: i == 0}
+		t0 := time.Now()
+		task.Phase = "build"
+		b, err := spawn(ctx, task, logTo)
+		if err != nil {
+			more.Failed = err.Error()
+			fmt.Fprintf(logTo, "bench: %s: %v\n", name, err)
+			continue
+		}
+		fmt.Fprintf(logTo, "bench: %s built in %.1fs (engine time), %.1fs in all\n", name, b.BuildSeconds, time.Since(t0).Seconds())
+		if b.CorpusBytes > 0 {
+			r.CorpusBytes = b.CorpusBytes
+		}
+		task.Phase = "query"
+		q, err := spawn(ctx, task, logTo)
+		if err != nil {
+			more.Failed = err.Error()
+			fmt.Fprintf(logTo, "bench: %s: %v\n", name, err)
+			continue
+		}
+		e := &EngineReport{
+			BuildDocsPerS: round3(float64(o.Docs) / b.BuildSeconds),
+			IndexBytes:    dirSize(dir),
+			PeakRSSBytes:  max(b.RSS, q.RSS),
+			Queries:       q.Classes,
+		}
+		r.Engines[name] = e
+		more.BuildSeconds, more.BuildRSS, more.QueryRSS, more.OpenSeconds = b.BuildSeconds, b.RSS, q.RSS, q.OpenSeconds
+		for class, st := range q.Classes {
+			if st.Errors > 0 {
+				more.Errors[class] = st.Errors
+			}
+		}
+		x.Mismatches = append(x.Mismatches, compare(name, c, want, q.Answers, more)...)
+		fmt.Fprintf(logTo, "bench: %s queried; %d answers differ from the exact ones\n", name, more.Mismatches)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if e, f := r.Engines["inlsearch"], r.Engines["fts5"]; e != nil && f != nil {
+		r.Ratios = Ratios{
+			Build:      ratio(e.BuildDocsPerS, f.BuildDocsPerS),
+			FacetedP99: ratio(e.Queries["faceted"].P99, f.Queries["faceted"].P99),
+			PhraseP50:  ratio(e.Queries["phrase"].P50, f.Queries["phrase"].P50),
+		}
+	}
+	if o.HTTP && r.Engines["inlsearch"] != nil {
+		paths := mixedPaths(all)
+		h, more, err := httpTest(ctx, o.Root, filepath.Join(o.Dir, "inlsearch"), paths, o.HTTPConns, o.HTTPDuration, o.ServeEnv, logTo)
+		x.HTTP = more
+		if err != nil {
+			more.Failed = err.Error()
+			fmt.Fprintf(logTo, "bench: http: %v\n", err)
+		} else {
+			r.Engines["inlsearch"].HTTP = h
+		}
+	}
+	if o.Crawl {
+		cs, err := crawlSide(o.CrawlReps)
+		if err != nil {
+			cs = &CrawlStats{Failed: err.Error()}
+		}
+		x.Crawl = cs
+	}
+	x.Notes = append(x.Notes, "unchanged re-crawl count: not measured by this harness (needs the indexer job; see the e2e tests)")
+	x.Seconds = round3(time.Since(start).Seconds())
+	return r, x, nil
+}
+
+// mixedPaths interleaves the queries of every class as API paths.
+func mixedPaths(qs []Query) []string {
+	by := map[string][]Query{}
+	for _, q := range qs {
+		by[q.Class] = append(by[q.Class], q)
+	}
+	var out []string
+	for i := 0; ; i++ {
+		added := false
+		for _, class := range Classes {
+			if i < len(by[class]) {
+				out = append(out, by[class][i].URL())
+				added = true
+			}
+		}
+		if !added {
+			return out
+		}
+	}
+}
+
+// maxExamples bounds the mismatches kept per engine.
+const maxExamples = 5
+
+// compare checks an engine's answers against the exact ones.
+func compare(engine string, c *Corpus, want, got map[string][]Answer, more *EngineMore) []Mismatch {
+	var out []Mismatch
+	for _, class := range Classes {
+		qs := c.Queries(class, len(want[class]), querySeed)
+		for j, w := range want[class] {
+			if j >= len(got[class]) {
+				break
+			}
+			g := got[class][j]
+			desc := describe(qs[j])
+			add := func(what, wv, gv string) {
+				more.Mismatches++
+				if len(out) < maxExamples {
+					out = append(out, Mismatch{Engine: engine, Class: class, Query: desc, What: what, Want: wv, Got: gv})
+				}
+			}
+			switch {
+			case g.Err != "":
+				add("error", "", g.Err)
+				continue
+			case g.Total != w.Total:
+				more.TotalMismatch++
+				add("total", fmt.Sprint(w.Total), fmt.Sprint(g.Total))
+				continue
+			}
+			for _, f := range sortedKeys(w.Facets) {
+				if strings.Join(w.Facets[f], ",") != strings.Join(g.Facets[f], ",") {
+					more.FacetMismatch++
+					add("facet "+f, strings.Join(w.Facets[f], ","), strings.Join(g.Facets[f], ","))
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+func describe(q Query) string {
+	s := q.Text()
+	for _, f := range q.Filters {
+		s += fmt.Sprintf(" [%s=%s]", f.Facet, f.Value)
+	}
+	if q.Page > 1 {
+		s += fmt.Sprintf(" page %d", q.Page)
+	}
+	return strings.TrimSpace(s)
+}
