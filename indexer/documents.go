@@ -28,16 +28,23 @@ func Documents(t *tag.Tagger, pageURL string, page *extract.Page, truncated bool
 		full.WriteString("\n")
 	}
 	kind := t.Type(pageURL, page.Title, full.String())
+	// The page is tagged at once: a topic the page treats in several short
+	// sections goes to the passages that carry it.
+	in := tag.Page{URL: pageURL, Title: page.Title, Site: page.Site, Published: page.Published}
+	for _, p := range page.Passages {
+		in.Passages = append(in.Passages, tag.PagePassage{Headings: p.Headings, Text: p.Text})
+	}
+	all := t.TagPage(in)
 	used := map[string]int{}
 	docs := make([]search.Document, 0, len(page.Passages))
-	for _, p := range page.Passages {
+	for i, p := range page.Passages {
 		anchor := p.Anchor
 		used[anchor]++
 		key := pageURL + "#" + anchor
 		if n := used[anchor]; n > 1 {
 			key = fmt.Sprintf("%s~%d", key, n)
 		}
-		tags := t.Tag(tag.Input{URL: pageURL, Title: page.Title, Headings: p.Headings, Text: p.Text, Published: page.Published, Site: page.Site})
+		tags := all[i]
 		u := pageURL
 		if anchor != "" {
 			u += "#" + anchor

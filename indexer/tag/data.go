@@ -63,8 +63,11 @@ type topicData struct {
 }
 
 type topicFile struct {
-	Boilerplate []string    `json:"boilerplate"`
-	Topics      []topicData `json:"topics"`
+	Boilerplate []string `json:"boilerplate"`
+	// NotSignals are phrases that hold a signal word in another sense
+	// ("Ministry of Internal Affairs", "pilot project"): they mask it.
+	NotSignals []string    `json:"not_signals"`
+	Topics     []topicData `json:"topics"`
 }
 
 func loadJSON(name string, v any) error {

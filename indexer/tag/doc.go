@@ -17,7 +17,9 @@
 // never a country; host-government bodies tag their country, not an
 // organization; initiatives and treaties are not
 // organizations. Regions come from their names and from tagged countries.
-// Topics are scored from strong and weak signals (see topics.go).
+// Topics are scored from strong and weak signals (see topics.go), per passage
+// and, with TagPage, over the whole page too: a topic the page treats in
+// several short sections goes to the passages that carry it (see page.go).
 //
 // It imports the standard library, github.com/biter777/countries and search.
 package tag

@@ -159,7 +159,9 @@ func (t *Tagger) titleHasCountry(title string) bool {
 func (t *Tagger) scoreTitleTopics(title string) []string {
 	var out []string
 	for _, h := range t.topicM.find(title, tokenize(title)) {
-		out = appendUnique(out, t.topics[h.e.id].Name)
+		if h.e.kind == kindTopic {
+			out = appendUnique(out, t.topics[h.e.id].Name)
+		}
 	}
 	return out
 }

@@ -103,9 +103,9 @@ func tagPage(tb testing.TB, tg *tag.Tagger, path string) (tag.Tags, string) {
 	return tagHTML(tb, tg, "http://127.0.0.1:8080"+path, body, ctype)
 }
 
-// tagHTML decodes, extracts and tags one page: the union of its passages'
-// tags (each passage tagged with the page title and its heading path), the
-// year of its date, and its type.
+// tagHTML decodes, extracts and tags one page as the crawl job does
+// (Tagger.TagPage): the union of its passages' tags, the year of its date,
+// and its type.
 func tagHTML(tb testing.TB, tg *tag.Tagger, pageURL string, body []byte, ctype string) (tag.Tags, string) {
 	tb.Helper()
 	r, err := charset.NewReader(bytes.NewReader(body), ctype)
@@ -123,8 +123,12 @@ func tagHTML(tb testing.TB, tg *tag.Tagger, pageURL string, body []byte, ctype s
 	sets := map[string]map[string]bool{"o": {}, "c": {}, "r": {}, "t": {}}
 	years := map[int]bool{}
 	var full strings.Builder
+	in := tag.Page{URL: pageURL, Title: page.Title, Site: page.Site, Published: page.Published}
 	for _, p := range page.Passages {
-		tags := tg.Tag(tag.Input{URL: pageURL, Title: page.Title, Headings: p.Headings, Text: p.Text, Published: page.Published, Site: page.Site})
+		in.Passages = append(in.Passages, tag.PagePassage{Headings: p.Headings, Text: p.Text})
+	}
+	for i, tags := range tg.TagPage(in) {
+		p := page.Passages[i]
 		for k, list := range map[string][]string{"o": tags.Organizations, "c": tags.Countries, "r": tags.Regions, "t": tags.Topics} {
 			for _, v := range list {
 				sets[k][v] = true

@@ -109,8 +109,12 @@ func sweepF1(tg *Tagger, pages []sweepPage) (p, r, f float64) {
 	tp, fp, fn := 0, 0, 0
 	for _, pg := range pages {
 		got := map[string]bool{}
+		in := Page{URL: pg.url, Title: pg.title}
 		for _, ps := range pg.ps {
-			for _, x := range tg.Tag(Input{URL: pg.url, Title: pg.title, Headings: ps.Headings, Text: ps.Text}).Topics {
+			in.Passages = append(in.Passages, PagePassage{Headings: ps.Headings, Text: ps.Text})
+		}
+		for _, tags := range tg.TagPage(in) {
+			for _, x := range tags.Topics {
 				got[x] = true
 			}
 		}
@@ -149,6 +153,68 @@ func TestDiagHoldoutSweep(t *testing.T) {
 				hp, hr, hf := sweepF1(tg, hold)
 				t.Logf("threshold %.1f weakcap %.1f list %.1f  demo P %.3f R %.3f F1 %.3f | holdout P %.3f R %.3f F1 %.3f",
 					th, wc, lf, dp, dr, df, hp, hr, hf)
+			}
+		}
+	}
+}
+
+// TestDiagPageTopics lists, for the demo gold and the holdout tuning pages,
+// the topics that only the page-level evidence adds, marked right (+) or
+// wrong (-) by the gold, with the page score (PAGE_TOPICS=1).
+func TestDiagPageTopics(t *testing.T) {
+	if os.Getenv("PAGE_TOPICS") == "" {
+		t.Skip("PAGE_TOPICS not set")
+	}
+	demo, hold := sweepLoad(t)
+	tg := MustNew()
+	for _, pg := range append(demo, hold...) {
+		in := Page{URL: pg.url, Title: pg.title}
+		plain := map[string]bool{}
+		for _, ps := range pg.ps {
+			in.Passages = append(in.Passages, PagePassage{Headings: ps.Headings, Text: ps.Text})
+			for _, x := range tg.Tag(Input{URL: pg.url, Title: pg.title, Headings: ps.Headings, Text: ps.Text}).Topics {
+				plain[x] = true
+			}
+		}
+		var lines []string
+		tg.debugPage = func(topic string, score, th float64, words []string) {
+			if !plain[topic] && (score/th > 0.6 || pg.want[topic]) {
+				mark := map[bool]string{true: "+", false: "-"}[pg.want[topic]]
+				lines = append(lines, fmt.Sprintf("  score %s %-30s %.1f / %.1f = %.2f %q", mark, topic, score, th, score/th, words))
+			}
+		}
+		for i, tags := range tg.TagPage(in) {
+			for _, x := range tags.Topics {
+				if !plain[x] {
+					mark := map[bool]string{true: "+", false: "-"}[pg.want[x]]
+					lines = append(lines, fmt.Sprintf("  %s %-30s passage %d %q ← %q", mark, x, i, pg.ps[i].Headings, tags.Provenance["topic:"+x]))
+				}
+			}
+		}
+		if len(lines) > 0 {
+			t.Logf("%s (%d passages)\n%s", pg.url, len(pg.ps), strings.Join(lines, "\n"))
+		}
+	}
+}
+
+// TestDiagPageSweep prints the topic figures of the demo gold and the holdout
+// tuning pages over a range of page-level thresholds (PAGE_SWEEP=1).
+func TestDiagPageSweep(t *testing.T) {
+	if os.Getenv("PAGE_SWEEP") == "" {
+		t.Skip("PAGE_SWEEP not set")
+	}
+	demo, hold := sweepLoad(t)
+	tg := MustNew()
+	saved := [2]float64{pageBaseThreshold, pageMaxThreshold}
+	savedList := pageListAll
+	defer func() { pageBaseThreshold, pageMaxThreshold, pageListAll = saved[0], saved[1], savedList }()
+	for _, base := range []float64{3.5, 4, 4.5, 5, 5.5, 6, 100} {
+		for _, th := range []float64{6, 8, 10, 1000} {
+			for _, la := range []bool{false, true} {
+				pageBaseThreshold, pageMaxThreshold, pageListAll = base, th, la
+				dp, dr, df := sweepF1(tg, demo)
+				hp, hr, hf := sweepF1(tg, hold)
+				t.Logf("page base %.1f cap %5.1f list %-5v demo P %.3f R %.3f F1 %.3f | holdout P %.3f R %.3f F1 %.3f", base, th, la, dp, dr, df, hp, hr, hf)
 			}
 		}
 	}

@@ -36,6 +36,7 @@ const (
 	kindRegion
 	kindNotPlace
 	kindTopic
+	kindNotTopic
 )
 
 type formKind uint8

@@ -45,6 +45,8 @@ type Tagger struct {
 
 	// debugTopics, set by tests only, receives every topic score.
 	debugTopics func(topic string, head, body, threshold float64, words []string)
+	// debugPage, set by tests only, receives every page-level topic score of TagPage.
+	debugPage func(topic string, score, threshold float64, words []string)
 }
 
 // Input is one passage with its page's context.
@@ -113,8 +115,25 @@ func MustNew() *Tagger {
 }
 
 // Tag tags one passage; the title and heading path count as context (a
-// passage under "Mexico Program Overview" is about Mexico).
+// passage under "Mexico Program Overview" is about Mexico). TagPage tags all
+// the passages of a page and adds the topics that only the page as a whole
+// treats as substance.
 func (t *Tagger) Tag(in Input) Tags {
+	tags, _ := t.tagPassage(in)
+	return tags
+}
+
+// topicInput is what topic scoring read of one passage: its sources (the
+// title, the heading path, and last the text without boilerplate), their
+// organization spans, and the topic hints of the organizations it names.
+type topicInput struct {
+	srcs  []*source
+	spans [][]hit
+	hints map[string]float64
+}
+
+// tagPassage tags one passage and returns what its topic scoring read.
+func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 	tags := Tags{Provenance: map[string][]string{}}
 	var srcs []*source
 	if strings.TrimSpace(in.Title) != "" {
@@ -179,17 +198,9 @@ func (t *Tagger) Tag(in Input) Tags {
 		srcs[len(srcs)-1] = body
 		or.spans[len(srcs)-1] = t.orgSpans(body)
 	}
-	hints := map[string]float64{}
-	for _, n := range or.names {
-		for _, o := range t.orgs {
-			if o.Name == n {
-				for topic, w := range o.Hints {
-					hints[topic] += w
-				}
-			}
-		}
-	}
+	hints := t.orgHints(or.names)
 	topics, tprov := t.scoreTopics(srcs, or.spans, hints)
+	ti := topicInput{srcs: srcs, spans: or.spans, hints: hints}
 	tags.Topics = topics
 	for k, v := range tprov {
 		tags.Provenance[k] = v
@@ -224,7 +235,22 @@ func (t *Tagger) Tag(in Input) Tags {
 			addProv(tags.Provenance, fmt.Sprintf("amount:%.0f", a.value), a.text)
 		}
 	}
-	return tags
+	return tags, ti
+}
+
+// orgHints sums the topic hints of the named organizations.
+func (t *Tagger) orgHints(names []string) map[string]float64 {
+	hints := map[string]float64{}
+	for _, n := range names {
+		for _, o := range t.orgs {
+			if o.Name == n {
+				for topic, w := range o.Hints {
+					hints[topic] += w
+				}
+			}
+		}
+	}
+	return hints
 }
 
 func addProv(p map[string][]string, key, v string) {

@@ -77,6 +77,10 @@ func (t *Tagger) buildTopics() error {
 			}
 		}
 	}
+	for _, p := range tf.NotSignals {
+		t.topicM.add(p, entry{kind: kindNotTopic, mode: caseAny, text: strings.ToLower(p)})
+		t.topicM.add(plural(p), entry{kind: kindNotTopic, mode: caseAny, text: strings.ToLower(p)})
+	}
 	t.headingStrong = map[[2]string]bool{}
 	for _, td := range tf.Topics {
 		for _, w := range td.Heading {
@@ -107,22 +111,31 @@ type topicScore struct {
 // body is the passage-text score: weak signals alone never tag a topic.
 func (sc *topicScore) body() float64 { return sc.strong + math.Min(sc.weak, weakCap) }
 
-// scoreTopics scores every topic over the sources; the last source is the passage text.
+// scoreTopics scores every topic over the sources (the last one is the
+// passage text) and returns those that pass the passage threshold.
 func (t *Tagger) scoreTopics(srcs []*source, orgSpans [][]hit, orgHints map[string]float64) (names []string, prov map[string][]string) {
-	scores := make([]topicScore, len(t.topics))
+	scores, words := t.topicScores(srcs, orgSpans, orgHints, false)
+	return t.passing(scores, topicThreshold(words))
+}
+
+// topicScores scores every topic over the sources and counts the words of
+// the non-heading ones.
+// With listAll, a strong signal that is an item of a list counts at
+// listFactor too (page-level scoring), not only a weak one.
+func (t *Tagger) topicScores(srcs []*source, orgSpans [][]hit, orgHints map[string]float64, listAll bool) (scores []topicScore, words int) {
+	scores = make([]topicScore, len(t.topics))
 	type occ struct {
 		factor float64
 		count  int
 	}
 	body := map[[2]string]*occ{} // topic, signal → best factor and count
-	var words int
 	for si, s := range srcs {
 		hits := t.topicM.find(s.text, s.toks)
 		if !s.heading {
 			words += len(s.toks)
 		}
-		for _, h := range hits {
-			if overlaps(h, orgSpans[si]) {
+		for k, h := range hits {
+			if h.e.kind != kindTopic || overlaps(h, orgSpans[si]) || outweighed(hits, k) {
 				continue
 			}
 			sc := &scores[h.e.id]
@@ -137,7 +150,7 @@ func (t *Tagger) scoreTopics(srcs []*source, orgSpans [][]hit, orgHints map[stri
 				continue
 			}
 			f := 1.0
-			if h.e.weight < strongWeight && isListItem(s.text, h.start, h.stop) {
+			if (listAll || h.e.weight < strongWeight) && isListItem(s.text, h.start, h.stop) {
 				f = listFactor // a weak word in a list of threats
 			}
 			add := 0.0
@@ -169,19 +182,51 @@ func (t *Tagger) scoreTopics(srcs []*source, orgSpans [][]hit, orgHints map[stri
 			scores[i].weak += w * topicHintsWeight
 		}
 	}
-	threshold := topicThreshold(words)
+	return scores, words
+}
+
+// outweighed reports whether hits[k] is one of several entries of the same
+// topic on the same words ("pilots": a strong signal, and the plural of a
+// weak one) and not the first of the heaviest: the words count once.
+// The matcher returns the entries of one span next to each other.
+func outweighed(hits []hit, k int) bool {
+	h := hits[k]
+	for j := k - 1; j >= 0 && hits[j].start == h.start; j-- {
+		if o := hits[j]; o.e.id == h.e.id && o.stop == h.stop && o.e.weight >= h.e.weight {
+			return true
+		}
+	}
+	for j := k + 1; j < len(hits) && hits[j].start == h.start; j++ {
+		if o := hits[j]; o.e.id == h.e.id && o.stop == h.stop && o.e.weight > h.e.weight {
+			return true
+		}
+	}
+	return false
+}
+
+// passes reports whether a score tags its topic: a strong signal in a
+// heading alone, or the whole score at the threshold.
+func (sc *topicScore) passes(threshold float64) bool {
+	return sc.head >= headingAlone || sc.head+sc.body() >= threshold
+}
+
+// total is the whole evidence of a score.
+func (sc *topicScore) total() float64 { return sc.head + sc.body() }
+
+// passing returns the topics whose score passes threshold, with their words.
+func (t *Tagger) passing(scores []topicScore, threshold float64) (names []string, prov map[string][]string) {
 	prov = map[string][]string{}
 	if t.debugTopics != nil {
 		for i := range scores {
 			sc := &scores[i]
-			if sc.head+sc.body() > 0 {
+			if sc.total() > 0 {
 				t.debugTopics(t.topics[i].Name, sc.head, sc.body(), threshold, sc.words)
 			}
 		}
 	}
 	for i := range scores {
 		sc := &scores[i]
-		if sc.head >= headingAlone || sc.head+sc.body() >= threshold {
+		if sc.passes(threshold) {
 			name := t.topics[i].Name
 			names = append(names, name)
 			prov["topic:"+name] = sc.words

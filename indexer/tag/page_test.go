@@ -1,0 +1,156 @@
+package tag
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+// mustPage builds a page of sections (heading, text) under one title.
+func mustPage(tb testing.TB, title string, sections ...[2]string) Page {
+	tb.Helper()
+	p := Page{URL: "https://example.gov/page", Title: title, Published: time.Date(2012, 5, 3, 0, 0, 0, 0, time.UTC)}
+	for _, s := range sections {
+		p.Passages = append(p.Passages, PagePassage{Headings: []string{title, s[0]}, Text: s[1]})
+	}
+	return p
+}
+
+// passagesWith returns the indexes of the passages tagged with topic.
+func passagesWith(tags []Tags, topic string) []int {
+	var out []int
+	for i, tg := range tags {
+		if slices.Contains(tg.Topics, topic) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func TestTagPageTopics(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct {
+		name  string
+		page  Page
+		topic string
+		want  []int // passages given the topic; nil: none
+	}{
+		{"three short sections each name the topic once",
+			mustPage(t, "Ruritania Summary",
+				[2]string{"Challenges", "Poachers kill dozens of elephants every year in the northern parks."},
+				[2]string{"Goals", "INL aims to reduce the trade in ivory through the country's airports."},
+				[2]string{"Accomplishments", "Prosecutors won the first conviction for illegal logging in the south."},
+				[2]string{"Budget", "The program received $2 million in FY 2012."}),
+			"wildlife trafficking", []int{0, 1, 2}},
+		{"the passage with most evidence gets it, not one with a weak word",
+			mustPage(t, "Ruritania Summary",
+				[2]string{"Challenges", "Banks in the capital move the proceeds; money laundering is rarely prosecuted."},
+				[2]string{"Goals", "The government wants remittances to flow through regulated channels."},
+				[2]string{"Accomplishments", "A new financial intelligence unit opened in March."}),
+			"money laundering", []int{0, 2}},
+		{"one weak word on the page",
+			mustPage(t, "Ruritania Summary",
+				[2]string{"Challenges", "The police lack vehicles and radios in rural districts."},
+				[2]string{"Goals", "Officers will get training in patrol methods."},
+				[2]string{"Accomplishments", "New rules require banks to keep records of their clients."}),
+			"money laundering", nil},
+		{"one strong word on the page",
+			mustPage(t, "Ruritania Summary",
+				[2]string{"Challenges", "The police lack vehicles and radios in rural districts."},
+				[2]string{"Goals", "Officers will get training in patrol methods, including on money laundering."},
+				[2]string{"Accomplishments", "Two new stations opened in the east."}),
+			"money laundering", nil},
+		{"a strong word only as an item of lists",
+			mustPage(t, "About the Bureau",
+				[2]string{"Mission", "The bureau funds advisors for police, prosecutors, and corrections in partner countries."},
+				[2]string{"Working with us", "Police departments, prosecutors, courts and corrections agencies may lend staff."},
+				[2]string{"Careers", "We hire staff with backgrounds in law, corrections, aviation or finance."}),
+			"corrections", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for i, ps := range tc.page.Passages {
+				in := Input{URL: tc.page.URL, Title: tc.page.Title, Headings: ps.Headings, Text: ps.Text}
+				if slices.Contains(tg.Tag(in).Topics, tc.topic) {
+					t.Fatalf("passage %d alone is tagged %q; the case tests page-level evidence", i, tc.topic)
+				}
+			}
+			got := tg.TagPage(tc.page)
+			if len(got) != len(tc.page.Passages) {
+				t.Fatalf("TagPage returned %d Tags, want %d", len(got), len(tc.page.Passages))
+			}
+			if w := passagesWith(got, tc.topic); !slices.Equal(w, tc.want) {
+				t.Errorf("passages tagged %q = %v, want %v", tc.topic, w, tc.want)
+			}
+			for _, i := range tc.want {
+				if len(got[i].Provenance["topic:"+tc.topic]) == 0 {
+					t.Errorf("passage %d: no provenance for %q", i, tc.topic)
+				}
+			}
+		})
+	}
+}
+
+// TestTagPageKeepsPassageTags checks that TagPage gives every passage at
+// least what Tag gives it, in order, with the page's context.
+func TestTagPageKeepsPassageTags(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	p := mustPage(t, "Haiti Summary",
+		[2]string{"Challenges", "Drug traffickers move cocaine through the south coast; drug trafficking fuels gangs."},
+		[2]string{"Accomplishments", "The UNODC trained 300 officers of the national police in 2010."})
+	p.Site = "U.S. Department of State"
+	got := tg.TagPage(p)
+	for i, ps := range p.Passages {
+		want := tg.Tag(Input{URL: p.URL, Title: p.Title, Headings: ps.Headings, Text: ps.Text, Published: p.Published, Site: p.Site})
+		for _, f := range []struct {
+			name      string
+			got, want []string
+		}{
+			{"organizations", got[i].Organizations, want.Organizations},
+			{"countries", got[i].Countries, want.Countries},
+			{"regions", got[i].Regions, want.Regions},
+		} {
+			if !slices.Equal(f.got, f.want) {
+				t.Errorf("passage %d %s = %q, want %q", i, f.name, f.got, f.want)
+			}
+		}
+		for _, x := range want.Topics {
+			if !slices.Contains(got[i].Topics, x) {
+				t.Errorf("passage %d topics = %q, want %q in it", i, got[i].Topics, x)
+			}
+		}
+		if !slices.Equal(got[i].Years, want.Years) {
+			t.Errorf("passage %d years = %v, want %v", i, got[i].Years, want.Years)
+		}
+		if !slices.Contains(got[i].Countries, "Haiti") {
+			t.Errorf("passage %d countries = %q, want Haiti from the title", i, got[i].Countries)
+		}
+	}
+	if len(tg.TagPage(Page{Title: "Empty"})) != 0 {
+		t.Error("TagPage of a page without passages returned Tags")
+	}
+}
+
+func TestPageThreshold(t *testing.T) {
+	t.Parallel()
+	prev := 0.0
+	for _, words := range []int{0, 100, 250, 300, 400, 600, 1000, 5000} {
+		th := pageThreshold(words)
+		if th < topicThreshold(words) {
+			t.Errorf("pageThreshold(%d) = %.2f, below the passage threshold %.2f", words, th, topicThreshold(words))
+		}
+		if th < prev {
+			t.Errorf("pageThreshold(%d) = %.2f, below pageThreshold of fewer words %.2f", words, th, prev)
+		}
+		if th <= weakCap {
+			t.Errorf("pageThreshold(%d) = %.2f lets weak words alone tag", words, th)
+		}
+		prev = th
+	}
+	if got := pageThreshold(1 << 20); got != maxThreshold {
+		t.Errorf("pageThreshold(long page) = %.2f, want the cap %.2f", got, maxThreshold)
+	}
+}
