@@ -84,7 +84,7 @@ func sweepLoad(tb testing.TB) (demo, hold []sweepPage) {
 		tb.Fatal(err)
 	}
 	for _, g := range hg {
-		if strings.HasPrefix(g.Path, "final-") {
+		if strings.HasPrefix(g.Path, "final") { // final-* and final2-*: never tuned on
 			continue
 		}
 		body, err := os.ReadFile(filepath.Join("testdata", "holdout", g.Path))
