@@ -8,7 +8,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
 	"sort"
+	"syscall"
 	"time"
 )
 
@@ -27,11 +30,14 @@ type Task struct {
 	Queries int // per class, measured
 	Warmup  int // per class, before measuring
 	Bytes   bool
+	// AddBatch is the number of passages handed to the engine at a time (0: 1000).
+	AddBatch int
 }
 
 // TaskResult is what a child writes as JSON to its stdout.
 type TaskResult struct {
 	BuildSeconds float64 `json:"build_seconds,omitempty"`
+	CPUSeconds   float64 `json:"cpu_seconds,omitempty"` // user + system time of the whole task
 	CorpusBytes  int64   `json:"corpus_bytes,omitempty"`
 	IndexBytes   int64   `json:"index_bytes,omitempty"`
 	OpenSeconds  float64 `json:"open_seconds,omitempty"`
@@ -66,7 +72,12 @@ func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if t.AddBatch > 0 {
+		buildBatch = t.AddBatch
+	}
 	var res TaskResult
+	stop := startProfile(t)
+	defer stop()
 	switch t.Phase {
 	case "build":
 		took, err := eng.Build(ctx, c, t.Dir)
@@ -91,6 +102,7 @@ func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
 		return fmt.Errorf("unknown phase %q", t.Phase)
 	}
 	res.RSS = peakRSS("self")
+	res.CPUSeconds = cpuSeconds()
 	return json.NewEncoder(out).Encode(res)
 }
 
@@ -171,4 +183,65 @@ func spawn(ctx context.Context, t Task, logTo io.Writer) (*TaskResult, error) {
 		return nil, fmt.Errorf("%s %s: decode result: %w", t.Phase, t.Engine, err)
 	}
 	return &res, nil
+}
+
+// buildRecord is where a build's result is kept beside its index, so that a
+// later run with -reuse can report it without building again.
+func buildRecord(dir string) string { return filepath.Join(dir, "build.json") }
+
+func saveBuild(dir string, b *TaskResult) {
+	if raw, err := json.Marshal(b); err == nil {
+		_ = os.WriteFile(buildRecord(dir), raw, 0o644)
+	}
+}
+
+// reusedBuild reads the build record an earlier run left in dir, when o
+// asks for reuse.
+func reusedBuild(o Options, dir string) (*TaskResult, bool) {
+	if !o.Reuse {
+		return nil, false
+	}
+	raw, err := os.ReadFile(buildRecord(dir))
+	if err != nil {
+		return nil, false
+	}
+	var b TaskResult
+	if json.Unmarshal(raw, &b) != nil || b.BuildSeconds <= 0 {
+		return nil, false
+	}
+	return &b, true
+}
+
+// profileEnv names a file prefix; when set, each child writes a CPU profile
+// of its task to PREFIX-ENGINE-PHASE.pprof.
+const profileEnv = "INLBENCH_CPUPROFILE"
+
+// startProfile starts the CPU profile profileEnv asks for; the returned
+// function stops it.
+func startProfile(t Task) func() {
+	prefix := os.Getenv(profileEnv)
+	if prefix == "" {
+		return func() {}
+	}
+	f, err := os.Create(fmt.Sprintf("%s-%s-%s.pprof", prefix, t.Engine, t.Phase))
+	if err != nil {
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}
+}
+
+// cpuSeconds is the user and system time this process has used so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }

@@ -41,7 +41,7 @@ func newEngine(name string) (Engine, error) {
 }
 
 // buildBatch is the number of passages generated, then handed to an engine, at a time.
-const buildBatch = 1000
+var buildBatch = 1000
 
 // eachBatch generates the corpus batch by batch and calls add on each,
 // timing add only.

@@ -28,7 +28,12 @@ type HTTPMore struct {
 	ServerRSS int64          `json:"server_peak_rss_bytes"`
 	Failed    string         `json:"failed,omitempty"`
 	QueryFile string         `json:"query_file,omitempty"`
-	ServerEnv []string       `json:"server_env,omitempty"`
+	// The cold pass: every query of the file once, first thing after start.
+	ColdQPS    float64  `json:"cold_qps"`
+	ColdP50    float64  `json:"cold_p50_ms"`
+	ColdP99    float64  `json:"cold_p99_ms"`
+	ColdErrors int      `json:"cold_errors"`
+	ServerEnv  []string `json:"server_env,omitempty"`
 }
 
 // httpTest builds `inlsearch` from the project at root, serves the data
@@ -75,9 +80,14 @@ func httpTest(ctx context.Context, root, dir string, paths []string, conns int, 
 			DisableCompression: true,
 		},
 	}
+	// The cold pass sends each query once, before the server has answered
+	// any: no result can come from its cache of results.
+	cold := load(ctx, client, base, paths, conns, 5*time.Minute, len(paths))
+	cs := percentiles(cold.lat)
+	more.ColdQPS, more.ColdP50, more.ColdP99, more.ColdErrors = round3(float64(len(cold.lat))/cold.elapsed.Seconds()), cs.P50, cs.P99, cold.errors
 	warm := min(d/10, 2*time.Second)
-	_ = load(ctx, client, base, paths, conns, warm)
-	res := load(ctx, client, base, paths, conns, d)
+	_ = load(ctx, client, base, paths, conns, warm, 0)
+	res := load(ctx, client, base, paths, conns, d, 0)
 	more.ServerRSS = peakRSS(strconv.Itoa(srv.Process.Pid))
 	more.Requests = len(res.lat) + res.errors
 	more.AllQPS = round3(float64(more.Requests) / res.elapsed.Seconds())
@@ -135,8 +145,9 @@ type loadResult struct {
 }
 
 // load runs conns workers that each send one request at a time, cycling
-// through paths, until d has passed.
-func load(ctx context.Context, client *http.Client, base string, paths []string, conns int, d time.Duration) loadResult {
+// through paths, until d has passed or, when limit > 0, limit requests
+// have been sent.
+func load(ctx context.Context, client *http.Client, base string, paths []string, conns int, d time.Duration, limit int) loadResult {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var next atomic.Int64
@@ -150,7 +161,11 @@ func load(ctx context.Context, client *http.Client, base string, paths []string,
 			errs := 0
 			statuses := map[string]int{}
 			for ctx.Err() == nil {
-				p := paths[int(next.Add(1)-1)%len(paths)]
+				k := int(next.Add(1) - 1)
+				if limit > 0 && k >= limit {
+					break
+				}
+				p := paths[k%len(paths)]
 				t0 := time.Now()
 				code, err := get(ctx, client, base+p)
 				if ctx.Err() != nil {

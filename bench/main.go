@@ -29,6 +29,8 @@ type Options struct {
 	CrawlReps    int
 	Dir          string // work folder for the indexes; a temporary one when empty
 	Keep         bool   // keep the work folder
+	Reuse        bool   // query an engine's index left in Dir by an earlier run instead of building it
+	AddBatch     int    // passages handed to an engine at a time
 	Root         string // the project (for `go build ./cmd/inlsearch`)
 	JSON         string // where to write the report; FILE.md and FILE.extra.json beside it
 }
@@ -60,6 +62,8 @@ func main() {
 	fs.IntVar(&o.CrawlReps, "crawl-reps", 20, "times the demo site is parsed")
 	fs.StringVar(&o.Dir, "dir", "", "work folder for the indexes (default: a temporary folder, removed)")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the work folder")
+	fs.IntVar(&o.AddBatch, "add-batch", 1000, "passages handed to each engine at a time (one FTS5 transaction, one inlsearch Add)")
+	fs.BoolVar(&o.Reuse, "reuse", false, "with -dir: query the indexes an earlier -keep run left there (build figures then come from its build.json)")
 	fs.StringVar(&o.Root, "root", "..", "the inlsearch project folder")
 	fs.StringVar(&o.JSON, "json", "", "write the report to `FILE` (and FILE.md, FILE.extra.json)")
 	_ = fs.Parse(os.Args[1:])
@@ -141,16 +145,22 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 		}
 		more := &EngineMore{Errors: map[string]int{}}
 		x.Engines[name] = more
-		task := Task{Engine: name, Dir: dir, Docs: o.Docs, Seed: o.Seed, Queries: o.Queries, Warmup: o.Warmup, Bytes: i == 0}
+		task := Task{Engine: name, Dir: dir, Docs: o.Docs, Seed: o.Seed, Queries: o.Queries, Warmup: o.Warmup, Bytes: i == 0, AddBatch: o.AddBatch}
 		t0 := time.Now()
 		task.Phase = "build"
-		b, err := spawn(ctx, task, logTo)
-		if err != nil {
-			more.Failed = err.Error()
-			fmt.Fprintf(logTo, "bench: %s: %v\n", name, err)
-			continue
+		b, reused := reusedBuild(o, dir)
+		if !reused {
+			b, err = spawn(ctx, task, logTo)
+			if err != nil {
+				more.Failed = err.Error()
+				fmt.Fprintf(logTo, "bench: %s: %v\n", name, err)
+				continue
+			}
+			saveBuild(dir, b)
+			fmt.Fprintf(logTo, "bench: %s built in %.1fs (engine time), %.1fs in all, %.1fs of CPU\n", name, b.BuildSeconds, time.Since(t0).Seconds(), b.CPUSeconds)
+		} else {
+			fmt.Fprintf(logTo, "bench: %s: reusing the index in %s (built in %.1fs)\n", name, dir, b.BuildSeconds)
 		}
-		fmt.Fprintf(logTo, "bench: %s built in %.1fs (engine time), %.1fs in all\n", name, b.BuildSeconds, time.Since(t0).Seconds())
 		if b.CorpusBytes > 0 {
 			r.CorpusBytes = b.CorpusBytes
 		}

@@ -65,13 +65,11 @@ func (b *builder) bonus(e *Expr) query.Query {
 		return nil
 	}
 	all := []string{fieldTitle, fieldSection, fieldText}
-	t := query.NewMultiPhraseQuery(e.bonus, fieldTitle)
-	t.SetBoost(bonusTitleBoost * b.fieldWeight(e.bonus, fieldTitle, all))
-	s := query.NewMultiPhraseQuery(e.bonus, fieldSection)
-	s.SetBoost(bonusSectionBoost * b.fieldWeight(e.bonus, fieldSection, all))
-	x := query.NewMultiPhraseQuery(e.bonus, fieldText)
-	x.SetBoost(bonusTextBoost * b.fieldWeight(e.bonus, fieldText, all))
-	return disjunction([]query.Query{t, s, x})
+	return disjunction([]query.Query{
+		&phraseQuery2{terms: e.bonus, field: fieldTitle, boost: bonusTitleBoost * b.fieldWeight(e.bonus, fieldTitle, all)},
+		&phraseQuery2{terms: e.bonus, field: fieldSection, boost: bonusSectionBoost * b.fieldWeight(e.bonus, fieldSection, all)},
+		&phraseQuery2{terms: e.bonus, field: fieldText, boost: bonusTextBoost * b.fieldWeight(e.bonus, fieldText, all)},
+	})
 }
 
 func (b *builder) node(n node) (query.Query, error) {
@@ -160,7 +158,8 @@ func disjunction(qs []query.Query) query.Query {
 // clauses. bleve's own disjunction multiplies that sum by the fraction of
 // clauses that matched (coord), which would punish a word for having
 // synonyms or for being searched in three fields. The sum is read from the
-// disjunction's score breakdown through a custom-score wrapper.
+// disjunction's score breakdown by a thin wrapper (bleve's custom-score
+// searcher would also look up every hit's id).
 type sumQuery struct{ kids []query.Query }
 
 // Searcher implements query.Query.
@@ -170,16 +169,39 @@ func (q *sumQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.
 		return dq.Searcher(ctx, i, m, options)
 	}
 	dq.RetrieveScoreBreakdown(true)
-	return query.NewCustomScoreQueryWithScorer(dq, sumBreakdown, nil, nil).Searcher(ctx, i, m, options)
+	s, err := dq.Searcher(ctx, i, m, options)
+	if err != nil {
+		return nil, err
+	}
+	return &sumSearcher{Searcher: s}, nil
 }
 
-func sumBreakdown(_ context.Context, d *bsearch.DocumentMatch) (float64, error) {
+// sumSearcher scores each hit of a disjunction by the sum of its breakdown.
+type sumSearcher struct{ bsearch.Searcher }
+
+// Next implements bsearch.Searcher.
+func (s *sumSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	d, err := s.Searcher.Next(ctx)
+	return sumBreakdown(d), err
+}
+
+// Advance implements bsearch.Searcher.
+func (s *sumSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	d, err := s.Searcher.Advance(ctx, id)
+	return sumBreakdown(d), err
+}
+
+func sumBreakdown(d *bsearch.DocumentMatch) *bsearch.DocumentMatch {
+	if d == nil || d.ScoreBreakdown == nil {
+		return d
+	}
 	s := 0.0
 	for _, v := range d.ScoreBreakdown {
 		s += v
 	}
+	d.Score = s
 	clear(d.ScoreBreakdown) // the hit travels on: no stale parts for an outer sum
-	return s, nil
+	return d
 }
 
 // nothing matches no document. Unlike bleve's MatchNone it stays a real
@@ -210,9 +232,7 @@ func phraseQuery(p phrase, field string, boost float64) query.Query {
 	if len(p) == 1 && len(p[0]) == 1 {
 		return termQuery(p[0][0], field, boost)
 	}
-	q := query.NewMultiPhraseQuery(p, field)
-	q.SetBoost(boost)
-	return q
+	return &phraseQuery2{terms: p, field: field, boost: boost}
 }
 
 // prefix expands prefix* against each field's term dictionary. The index

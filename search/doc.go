@@ -52,8 +52,10 @@
 // # Facets and snippets
 //
 // Facet counts are disjunctive: values of one facet are OR'd, facets AND'd,
-// and a facet's counts apply every filter but its own (one extra search per
-// facet with a selection, run concurrently). A snippet is the window of
+// and a facet's counts apply every filter but its own. They are counted
+// from bitmaps of each facet value's passages, read once per index
+// snapshot (for a served generation, when it is opened), over the set of
+// passages the words match; filters are the same bitmaps. A snippet is the window of
 // about 200 characters of the text holding the most distinct matched terms,
 // matches in <mark>, everything else HTML-escaped.
 package search

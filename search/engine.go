@@ -30,7 +30,9 @@ func init() {
 var testHook func(ctx context.Context)
 
 // Engine runs queries against any bleve.Index built with NewMapping: one
-// index, or an IndexAlias whose generations are swapped between searches.
+// index, or an IndexAlias of one index at a time whose generations are
+// swapped between searches (facet counts and sorts use the document
+// numbers of one index).
 // It holds the compiled vocabulary and the limits, not the index.
 type Engine struct {
 	voc Vocabulary
@@ -55,14 +57,15 @@ func (e *Engine) Limits() Limits { return e.lim }
 
 // plan is a validated Query.
 type plan struct {
-	q        Query
-	expr     *Expr
-	perPage  int
-	page     int
-	facet    int
-	filters  map[string][]string // facet → values as given, deduplicated
-	browse   bool
-	sortKeys []string
+	q          Query
+	expr       *Expr
+	perPage    int
+	page       int
+	facet      int
+	filters    map[string][]string // facet → values as given, deduplicated
+	browse     bool
+	sortKeys   []string // nil: relevance (or browse order when browseSort)
+	browseSort bool
 }
 
 // prepare validates q and parses its query string.
@@ -120,9 +123,14 @@ func (e *Engine) prepare(q Query) (*plan, error) {
 	p.browse = p.expr.Empty()
 	switch q.Sort {
 	case "", SortRelevance:
-		p.sortKeys = []string{"-_score", "-" + fieldPublished, "_id"}
+		// nil: by score, ties in browse order (browseOrder: newest
+		// first, then title, then id), from an order computed when the
+		// index is opened; bleve's own sort on date and id would read doc
+		// values and ids for every hit.
+		p.sortKeys = nil
 		if p.browse {
-			p.sortKeys = []string{"-" + fieldPublished, fieldTitleKey, "_id"}
+			// browseOrder: newest first, then by title key, then by id
+			p.sortKeys, p.browseSort = nil, true
 		}
 	case SortDate:
 		p.sortKeys = []string{"-" + fieldPublished, "-_score", "_id"}
@@ -146,7 +154,14 @@ func isFacet(name string) bool {
 }
 
 // Search runs q against bi: validation, parsing, the hits and the
-// disjunctive facets, within Limits.Deadline.
+// disjunctive facets, within Limits.Deadline. bi is one index or an alias of
+// one index at a time.
+//
+// Facet filters and the year range are bitmaps of the snapshot searched
+// (facetIndex), applied around the text query without changing its scores.
+// Facet counts intersect those bitmaps with the set of text matches: with a
+// selection, an unscored search gathers that set while the scored search of
+// the page runs.
 func (e *Engine) Search(ctx context.Context, bi bleve.Index, q Query) (*Result, error) {
 	start := time.Now()
 	p, err := e.prepare(q)
@@ -164,40 +179,36 @@ func (e *Engine) Search(ctx context.Context, bi bleve.Index, q Query) (*Result, 
 	if err != nil {
 		return nil, e.searchErr(ctx, err)
 	}
-	bonus := b.bonus(p.expr)
-	filters := map[string]query.Query{}
-	selected := map[string][]string{}
-	for facet, vals := range p.filters {
-		var qs []query.Query
-		for _, v := range vals {
-			r := resolveValue(bi, e.th, facet, v)
-			if !contains(selected[facet], r) {
-				selected[facet] = append(selected[facet], r)
-				qs = append(qs, termQuery(r, facet, 1))
-			}
-		}
-		filters[facet] = disjunction(qs)
-	}
-	years := yearRange(q.YearFrom, q.YearTo)
+	flt := &docFilter{th: e.th, filters: p.filters, from: q.YearFrom, to: q.YearTo}
 
-	main := bleve.NewSearchRequestOptions(compose(text, bonus, filters, "", years), p.perPage, (p.page-1)*p.perPage, false)
+	main := bleve.NewSearchRequestOptions(&filteredQuery{inner: compose(text, b.bonus(p.expr)), filter: flt},
+		p.perPage, (p.page-1)*p.perPage, false)
 	main.Fields = []string{fieldDoc, fieldText}
-	main.IncludeLocations = !p.browse
-	main.SortBy(p.sortKeys)
-	reqs := map[string]*bleve.SearchRequest{"": main}
-	if !q.NoFacets {
-		for _, f := range Facets {
-			if _, sel := filters[f]; !sel {
-				main.AddFacet(f, bleve.NewFacetRequest(f, facetScan))
-				continue
-			}
-			r := bleve.NewSearchRequestOptions(compose(text, nil, filters, f, years), 0, 0, false)
-			r.Score = bleve.ScoreNone
-			r.AddFacet(f, bleve.NewFacetRequest(f, facetScan))
-			reqs[f] = r
-		}
+	hits := &hitSet{keep: true, collect: !q.NoFacets && len(p.filters) == 0 && text != nil}
+	switch {
+	case p.browseSort:
+		main.SortByCustom(bsearch.SortOrder{&browseOrder{src: hits}})
+	case p.sortKeys == nil:
+		main.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &browseOrder{src: hits}})
+	default:
+		main.SortBy(p.sortKeys)
 	}
-	results, err := runAll(ctx, bi, reqs)
+	// The main search always reports its snapshot; it gathers the text
+	// matches too when no filter narrows them.
+	var matches *hitSet
+	reqs := map[string]*bleve.SearchRequest{"": main}
+	ctxs := map[string]context.Context{"": ctx}
+	if !q.NoFacets || p.sortKeys == nil {
+		ctxs[""] = hits.context(ctx)
+	}
+	if !q.NoFacets && len(p.filters) > 0 && text != nil {
+		matches = &hitSet{collect: true}
+		r := bleve.NewSearchRequestOptions(&filteredQuery{inner: text, filter: flt.yearsOnly()}, 0, 0, false)
+		r.Score = bleve.ScoreNone
+		reqs["matches"] = r
+		ctxs["matches"] = matches.context(ctx)
+	}
+	results, err := runAll(ctxs, bi, reqs)
 	if err != nil {
 		return nil, e.searchErr(ctx, err)
 	}
@@ -205,74 +216,91 @@ func (e *Engine) Search(ctx context.Context, bi bleve.Index, q Query) (*Result, 
 		Query: q.Q, Total: int(results[""].Total), Page: p.page, PerPage: p.perPage,
 		Hits: make([]Hit, 0, len(results[""].Hits)),
 	}
+	var locs map[string]bsearch.FieldTermLocationMap
+	if text != nil && len(results[""].Hits) > 0 {
+		if locs, err = pageLocations(ctx, bi, text, results[""].Hits); err != nil {
+			return nil, e.searchErr(ctx, err)
+		}
+	}
 	for _, h := range results[""].Hits {
 		d, err := decodeDocument(h.ID, h.Fields)
 		if err != nil {
 			return nil, err
 		}
-		res.Hits = append(res.Hits, Hit{Document: *d, Snippet: snippet(d.Text, h.Locations[fieldText]), Score: h.Score})
+		res.Hits = append(res.Hits, Hit{Document: *d, Snippet: snippet(d.Text, locs[h.ID][fieldText]), Score: h.Score})
 	}
 	if !q.NoFacets {
-		res.Facets, res.FacetOthers = facets(results, selected, p.facet)
+		fx, set := hits.fx, hits.docs
+		switch {
+		case matches != nil:
+			fx, set = matches.fx, matches.docs
+		case text == nil && fx != nil:
+			set = fx.all
+			if y := fx.years(q.YearFrom, q.YearTo); y != nil {
+				set = y
+			}
+		}
+		if fx == nil || set == nil {
+			return nil, fmt.Errorf("search: no facet index")
+		}
+		var counts map[string][]FacetValue
+		if set == fx.all && flt.empty() {
+			counts = fx.browseCounts() // the same for every browse of the snapshot
+		} else {
+			counts = countFacets(fx, set, flt.facetSets(fx))
+		}
+		res.Facets, res.FacetOthers = facets(counts, flt.selected(fx), p.facet)
 	}
 	res.Took = time.Since(start)
 	return res, nil
 }
 
-// compose is the full query: text AND every facet filter but skip's AND the
-// year range; the bonus phrase only adds to the score. Filters do not score.
-func compose(text, bonus query.Query, filters map[string]query.Query, skip string, years query.Query) query.Query {
-	if text == nil {
-		text = query.NewMatchAllQuery()
+// pageLocations finds where the words of text occur in the hits of one page:
+// a second search restricted to those passages, with term locations. The
+// main search leaves locations out, which would cost every hit.
+func pageLocations(ctx context.Context, bi bleve.Index, text query.Query, hits bsearch.DocumentMatchCollection) (map[string]bsearch.FieldTermLocationMap, error) {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
 	}
-	var fs []query.Query
-	for _, f := range Facets {
-		if q, ok := filters[f]; ok && f != skip {
-			fs = append(fs, q)
-		}
+	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text}), len(ids), 0, false)
+	req.IncludeLocations = true
+	res, err := bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
 	}
-	if years != nil {
-		fs = append(fs, years)
+	out := make(map[string]bsearch.FieldTermLocationMap, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h.Locations
 	}
-	if bonus == nil && len(fs) == 0 {
+	return out, nil
+}
+
+// compose is the scored query: the text, with the bonus phrase adding to
+// the score only; nil for the empty query.
+func compose(text, bonus query.Query) query.Query {
+	if text == nil || bonus == nil {
 		return text
 	}
 	bq := query.NewBooleanQuery([]query.Query{text}, nil, nil)
-	if bonus != nil {
-		bq.AddShould(bonus)
-	}
-	switch len(fs) {
-	case 0:
-	case 1:
-		bq.AddFilter(fs[0])
-	default:
-		bq.AddFilter(query.NewConjunctionQuery(fs))
-	}
+	bq.AddShould(bonus)
 	return bq
 }
 
-func yearRange(from, to int) query.Query {
-	if from == 0 && to == 0 {
-		return nil
-	}
-	var lo, hi *float64
-	if from > 0 {
-		f := float64(from)
-		lo = &f
-	}
-	if to > 0 {
-		t := float64(to)
-		hi = &t
-	}
-	yes := true
-	q := query.NewNumericRangeInclusiveQuery(lo, hi, &yes, &yes)
-	q.SetField(fieldYearNum)
-	return q
-}
-
-// runAll runs the requests concurrently and returns their results by key.
-func runAll(ctx context.Context, bi bleve.Index, reqs map[string]*bleve.SearchRequest) (map[string]*bleve.SearchResult, error) {
+// runAll runs the requests concurrently, each with its context, and returns
+// their results by key.
+func runAll(ctxs map[string]context.Context, bi bleve.Index, reqs map[string]*bleve.SearchRequest) (map[string]*bleve.SearchResult, error) {
 	out := make(map[string]*bleve.SearchResult, len(reqs))
+	if len(reqs) == 1 {
+		for k, r := range reqs {
+			res, err := bi.SearchInContext(ctxs[k], r)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = res
+		}
+		return out, nil
+	}
 	var (
 		mu    sync.Mutex
 		wg    sync.WaitGroup
@@ -280,7 +308,7 @@ func runAll(ctx context.Context, bi bleve.Index, reqs map[string]*bleve.SearchRe
 	)
 	for k, r := range reqs {
 		wg.Go(func() {
-			res, err := bi.SearchInContext(ctx, r)
+			res, err := bi.SearchInContext(ctxs[k], r)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

@@ -1,6 +1,9 @@
 package search
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors callers may branch on with errors.Is. Errors wrapping them carry a
 // message meant for the user (what is wrong with the query).
@@ -17,4 +20,23 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrUnavailable: no index can be served (503 index_unavailable).
 	ErrUnavailable = errors.New("index unavailable")
+	// ErrTooManyClauses: the query expands to more terms than
+	// Limits.MaxTerms (400 too_many_clauses). Errors that wrap it also
+	// wrap ErrBadQuery.
+	ErrTooManyClauses = errors.New("too many clauses")
+	// ErrCorrupt: an index on disk is damaged (it made bleve or bbolt panic
+	// or fault while opening or checking it).
+	ErrCorrupt = errors.New("index corrupt")
 )
+
+// tooManyTermsError is the error of a query over Limits.MaxTerms; it is
+// both an ErrBadQuery and an ErrTooManyClauses.
+type tooManyTermsError struct{ max int }
+
+func (e *tooManyTermsError) Error() string {
+	return fmt.Sprintf("%v: too many terms after expansion (max %d)", ErrBadQuery, e.max)
+}
+
+func (e *tooManyTermsError) Is(target error) bool {
+	return target == ErrBadQuery || target == ErrTooManyClauses
+}

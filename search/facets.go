@@ -1,39 +1,202 @@
 package search
 
 import (
-	"sort"
+	"math/bits"
+	"slices"
 
-	"github.com/blevesearch/bleve/v2"
+	"github.com/RoaringBitmap/roaring/v2"
 )
 
-// facetScan is how many values per facet bleve is asked for, so that the
-// number of values not listed can be told; beyond it, values are not seen.
-const facetScan = 1000
+// forward lists, per document number, the facet values it holds (as value
+// numbers: the values of fx.values, facet after facet, in Facets order),
+// so that counting visits the hits rather than every value's passages.
+type forward struct {
+	start   []uint32 // document n's values are vals[start[n]:start[n+1]]
+	vals    []uint16
+	facetOf []uint8 // value number → index in Facets
+	first   []int   // index in Facets → its first value number
+}
 
-// facets builds the facet lists from the search results: a facet with a
-// selection comes from its own search (every filter but its own), the
-// others from the main search ("" key). Each list holds the top size values
-// by count, then value, plus every selected value (count 0 when absent).
-func facets(results map[string]*bleve.SearchResult, selected map[string][]string, size int) (map[string][]FacetValue, map[string]int) {
+// buildForward fills fx.fwd from the value bitmaps; it leaves it nil when
+// there are too many values to number in 16 bits.
+func (fx *facetIndex) buildForward() {
+	n := 0
+	if !fx.all.IsEmpty() {
+		n = int(fx.all.Maximum()) + 1
+	}
+	fw := &forward{start: make([]uint32, n+1), first: make([]int, len(Facets))}
+	for fi, f := range Facets {
+		fw.first[fi] = len(fw.facetOf)
+		for _, v := range fx.values[f] {
+			fw.facetOf = append(fw.facetOf, uint8(fi))
+			v.docs.Iterate(func(d uint32) bool {
+				if int(d) < n {
+					fw.start[d+1]++
+				}
+				return true
+			})
+		}
+	}
+	if len(fw.facetOf) > 1<<16 {
+		return
+	}
+	for d := range n {
+		fw.start[d+1] += fw.start[d]
+	}
+	fw.vals = make([]uint16, fw.start[n])
+	next := append([]uint32(nil), fw.start[:n]...)
+	id := 0
+	for _, f := range Facets {
+		for _, v := range fx.values[f] {
+			v.docs.Iterate(func(d uint32) bool {
+				if int(d) < n {
+					fw.vals[next[d]] = uint16(id)
+					next[d]++
+				}
+				return true
+			})
+			id++
+		}
+	}
+	fx.fwd = fw
+}
+
+// browseCounts is the facet counts over every passage, counted once.
+func (fx *facetIndex) browseCounts() map[string][]FacetValue {
+	fx.browseOnce.Do(func() { fx.browse = countFacets(fx, fx.all, nil) })
+	return fx.browse
+}
+
+// countFacets counts, for every facet, its values over the matches set,
+// disjunctively: a facet with a selection (sel) is counted over the matches
+// that pass every other facet's selection, the others over the matches
+// that pass them all. Values with no match are left out.
+func countFacets(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bitmap) map[string][]FacetValue {
+	if fx.fwd == nil || len(sel) > 16 {
+		return countByBitmaps(fx, set, sel)
+	}
+	fw := fx.fwd
+	type selFacet struct {
+		fi   int
+		docs *roaring.Bitmap
+	}
+	var sfs []selFacet
+	for fi, f := range Facets {
+		if bm, ok := sel[f]; ok {
+			sfs = append(sfs, selFacet{fi, bm})
+		}
+	}
+	all := uint32(1)<<len(sfs) - 1
+	// Only the matches that miss at most one selection count anywhere.
+	if len(sfs) > 1 {
+		var parts []*roaring.Bitmap
+		for j := range sfs {
+			sets := []*roaring.Bitmap{set}
+			for i, s := range sfs {
+				if i != j {
+					sets = append(sets, s.docs)
+				}
+			}
+			parts = append(parts, roaring.FastAnd(sets...))
+		}
+		set = roaring.FastOr(parts...)
+	}
+	counts := make([]int32, len(fw.facetOf))
+	buf := make([]uint32, 256)
+	it := set.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, d := range buf[:k] {
+			if int(d)+1 >= len(fw.start) {
+				continue
+			}
+			mask := uint32(0)
+			for j, s := range sfs {
+				if s.docs.Contains(d) {
+					mask |= 1 << j
+				}
+			}
+			vals := fw.vals[fw.start[d]:fw.start[d+1]]
+			if mask == all {
+				for _, v := range vals {
+					counts[v]++
+				}
+				continue
+			}
+			// Missing exactly one selection: counts for that facet only.
+			missing := all &^ mask
+			if missing&(missing-1) != 0 {
+				continue
+			}
+			fi := uint8(sfs[bits.TrailingZeros32(missing)].fi)
+			for _, v := range vals {
+				if fw.facetOf[v] == fi {
+					counts[v]++
+				}
+			}
+		}
+	}
+	out := make(map[string][]FacetValue, len(Facets))
+	for fi, f := range Facets {
+		var list []FacetValue
+		for i, v := range fx.values[f] {
+			if c := counts[fw.first[fi]+i]; c > 0 {
+				list = append(list, FacetValue{Value: v.value, Count: int(c)})
+			}
+		}
+		if list != nil {
+			out[f] = list
+		}
+	}
+	return out
+}
+
+// countByBitmaps is countFacets by intersecting each value's bitmap with
+// the matches.
+func countByBitmaps(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bitmap) map[string][]FacetValue {
+	base := func(skip string) *roaring.Bitmap {
+		sets := []*roaring.Bitmap{set}
+		for f, bm := range sel {
+			if f != skip {
+				sets = append(sets, bm)
+			}
+		}
+		if len(sets) == 1 {
+			return set
+		}
+		return roaring.FastAnd(sets...)
+	}
+	all := base("")
+	out := make(map[string][]FacetValue, len(Facets))
+	for _, f := range Facets {
+		b := all
+		if _, ok := sel[f]; ok {
+			b = base(f)
+		}
+		if b.IsEmpty() {
+			continue
+		}
+		var list []FacetValue
+		for _, v := range fx.values[f] {
+			if n := b.AndCardinality(v.docs); n > 0 {
+				list = append(list, FacetValue{Value: v.value, Count: int(n)})
+			}
+		}
+		if list != nil {
+			out[f] = list
+		}
+	}
+	return out
+}
+
+// facets builds the facet lists from the counts of each facet's values.
+// Each list holds the top size values by count, then value, plus every
+// selected value (count 0 when absent); others is the number of values not
+// listed.
+func facets(counts map[string][]FacetValue, selected map[string][]string, size int) (map[string][]FacetValue, map[string]int) {
 	out := make(map[string][]FacetValue, len(Facets))
 	others := make(map[string]int, len(Facets))
 	for _, f := range Facets {
-		res := results[f]
-		if res == nil {
-			res = results[""]
-		}
-		var all []FacetValue
-		if fr := res.Facets[f]; fr != nil {
-			for _, t := range fr.Terms.Terms() {
-				all = append(all, FacetValue{Value: t.Term, Count: t.Count})
-			}
-		}
-		sort.SliceStable(all, func(i, j int) bool {
-			if all[i].Count != all[j].Count {
-				return all[i].Count > all[j].Count
-			}
-			return all[i].Value < all[j].Value
-		})
+		all := sortedValues(slices.Clone(counts[f])) // counts may be shared (browseCounts)
 		sel := map[string]bool{}
 		for _, v := range selected[f] {
 			sel[v] = true

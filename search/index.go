@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -31,6 +32,7 @@ type Index struct {
 	bi       bleve.Index
 	eng      *Engine
 	readOnly bool
+	cache    *resultCache // read-only indexes: recent results (cache.go)
 }
 
 // Create makes a new index at path, which must not exist, and stores voc in it.
@@ -59,7 +61,16 @@ func Create(path string, voc Vocabulary) (*Index, error) {
 
 // Open opens the index at path read-only, so that several processes may
 // serve it at once; Add then fails. It waits at most 2 s for the file lock.
-func Open(path string) (*Index, error) {
+// A corrupt index is an error, never a crash: bbolt panics on some damaged
+// files (a torn root.bolt) and a truncated memory-mapped file faults; both
+// are turned into errors here.
+func Open(path string) (ix *Index, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if v := recover(); v != nil {
+			ix, err = nil, fmt.Errorf("open index %s: %w: %v", path, ErrCorrupt, v)
+		}
+	}()
 	bi, err := bleve.OpenUsing(path, map[string]any{"read_only": true, "bolt_timeout": boltTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
@@ -74,7 +85,13 @@ func Open(path string) (*Index, error) {
 		_ = bi.Close()
 		return nil, err
 	}
-	return &Index{bi: bi, eng: eng, readOnly: true}, nil
+	// A read-only index never changes: its facet bitmaps and sort orders
+	// are read now rather than by the first search.
+	if err := warmFacets(bi); err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	return &Index{bi: bi, eng: eng, readOnly: true, cache: newResultCache(DefaultResultCacheBytes)}, nil
 }
 
 // LoadVocabulary reads the vocabulary stored in a bleve index by Create.
@@ -102,6 +119,9 @@ func LoadVocabulary(bi bleve.Index) (Vocabulary, error) {
 // DefaultLimits). Call it before the index is shared.
 func (ix *Index) SetLimits(lim Limits) {
 	ix.eng = &Engine{voc: ix.eng.voc, th: ix.eng.th, lim: lim.withDefaults()}
+	if ix.cache != nil {
+		ix.cache = newResultCache(ix.cache.max) // results under the old limits
+	}
 }
 
 // Engine returns the query engine of the index, to run on an alias.
@@ -110,41 +130,22 @@ func (ix *Index) Engine() *Engine { return ix.eng }
 // Bleve returns the underlying bleve index, to be put behind an IndexAlias.
 func (ix *Index) Bleve() bleve.Index { return ix.bi }
 
-// Add indexes docs in batches of BatchSize. A document with an ID already
-// in the index replaces it. Each batch is durable when Add returns.
+// Add indexes docs in batches of BatchSize, two in flight. A document with
+// an ID already in the index (or later in docs) replaces it. Each batch is
+// durable when Add returns.
 func (ix *Index) Add(ctx context.Context, docs []Document) error {
 	if ix.readOnly {
 		return errors.New("add: index is open read-only")
 	}
-	for start := 0; start < len(docs); start += BatchSize {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b := ix.bi.NewBatch()
-		for i := start; i < min(start+BatchSize, len(docs)); i++ {
-			d := &docs[i]
-			if d.ID == "" {
-				return fmt.Errorf("add: document %d (%s) has no id", i, d.URL)
-			}
-			m, err := fields(d)
-			if err != nil {
-				return err
-			}
-			if err := b.Index(d.ID, m); err != nil {
-				return fmt.Errorf("add %s: %w", d.ID, err)
-			}
-		}
-		if err := ix.bi.Batch(b); err != nil {
-			return fmt.Errorf("add batch: %w", err)
-		}
-	}
-	return nil
+	return addDocs(ctx, ix.bi, docs)
 }
 
 // Search runs q. Errors: ErrBadQuery, ErrBadPagination, ErrBadFilter,
 // ErrTimeout, ErrUnavailable (closed index).
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	return ix.eng.Search(ctx, ix.bi, q)
+	return ix.cache.search(ctx, q, func(ctx context.Context, q Query) (*Result, error) {
+		return ix.eng.Search(ctx, ix.bi, q)
+	})
 }
 
 // Get returns the document with that id, or ErrNotFound.

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Live serves the current generation of a data folder and swaps to a newer one
@@ -15,6 +19,7 @@ import (
 // the last search on it has finished.
 type Live struct {
 	store *Store
+	lim   Limits // given to every generation opened; zero: DefaultLimits
 
 	reloadMu sync.Mutex     // one Reload at a time: bleve opens a path once per process
 	closing  sync.WaitGroup // old generations waiting for their searches to end
@@ -36,17 +41,26 @@ type handle struct {
 // search ErrUnavailable) rather than an error when nothing can be opened, so a
 // server can start and wait for a crawl.
 func OpenLive(dir string) (*Live, error) {
+	return OpenLiveLimits(dir, Limits{})
+}
+
+// OpenLiveLimits is OpenLive with the search limits every generation it
+// opens applies (zero fields take DefaultLimits).
+func OpenLiveLimits(dir string, lim Limits) (*Live, error) {
 	st, err := NewStore(dir)
 	if err != nil {
 		return nil, err
 	}
-	l := &Live{store: st}
+	l := &Live{store: st, lim: lim.withDefaults()}
 	_, err = l.Reload()
 	if err != nil && !errors.Is(err, ErrNoGeneration) {
 		l.lastErr = err
 	}
 	return l, nil
 }
+
+// Limits returns the search limits of the generations l serves.
+func (l *Live) Limits() Limits { return l.lim }
 
 // Store returns the store behind l.
 func (l *Live) Store() *Store { return l.store }
@@ -117,7 +131,54 @@ func (l *Live) open(id string) (*Index, Generation, error) {
 	if err != nil {
 		return nil, info, err
 	}
+	if err := verify(ix, info); err != nil {
+		closeQuietly(ix)
+		return nil, info, err
+	}
+	ix.SetLimits(l.lim)
 	return ix, info, nil
+}
+
+// verify checks that an opened generation holds what its COMPLETE record
+// says (the passage count) and that a stored passage can be read, so that a
+// damaged generation is found at open, where the previous one can stand in,
+// rather than by the searches. A panic or memory fault is an ErrCorrupt.
+func verify(ix *Index, info Generation) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("generation %s: %w: %v", info.ID, ErrCorrupt, v)
+		}
+	}()
+	n, err := ix.Count()
+	if err != nil {
+		return fmt.Errorf("generation %s: %w", info.ID, err)
+	}
+	if info.Passages > 0 && int(n) != info.Passages {
+		return fmt.Errorf("generation %s: %w: index holds %d passages, COMPLETE says %d", info.ID, ErrCorrupt, n, info.Passages)
+	}
+	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 1, 0, false)
+	req.Fields = []string{fieldDoc, fieldText}
+	res, err := ix.bi.Search(req)
+	if err != nil {
+		return fmt.Errorf("generation %s: probe search: %w", info.ID, err)
+	}
+	if n > 0 && len(res.Hits) == 0 {
+		return fmt.Errorf("generation %s: %w: probe search found nothing", info.ID, ErrCorrupt)
+	}
+	for _, h := range res.Hits {
+		if _, err := decodeDocument(h.ID, h.Fields); err != nil {
+			return fmt.Errorf("generation %s: %w: %v", info.ID, ErrCorrupt, err)
+		}
+	}
+	return nil
+}
+
+// closeQuietly closes an index that failed its checks; a damaged index may
+// panic even then.
+func closeQuietly(ix *Index) {
+	defer func() { _ = recover() }()
+	_ = ix.Close()
 }
 
 func (l *Live) swap(h *handle, info Generation, degraded string) {
@@ -129,6 +190,7 @@ func (l *Live) swap(h *handle, info Generation, degraded string) {
 		l.closing.Go(func() {
 			old.refs.Wait()
 			_ = old.ix.Close()
+			failpoint("old-closed")
 		})
 	}
 }

@@ -19,13 +19,10 @@ const (
 	fieldTitle     = "title"
 	fieldSection   = "section"
 	fieldText      = "text"
-	fieldYearNum   = "year_num"
 	fieldTitleKey  = "title_key"
 	fieldPageURL   = "page_url"
-	fieldAmount    = "amount"
 	fieldPublished = "published"
 	fieldFirstSeen = "first_seen"
-	fieldLastSeen  = "last_seen"
 	fieldChangedAt = "changed_at"
 	// fieldDoc holds the Document as JSON (without Text), stored and not indexed.
 	fieldDoc = "doc_json"
@@ -43,13 +40,13 @@ var textFields = []struct {
 
 // NewMapping returns the bleve mapping of a passage index: English-analyzed
 // title, section and text (with term vectors, for phrases and snippets),
-// keyword facet fields with doc values, numeric year and amounts, datetime
-// crawl history, BM25 scoring and no _all field. An IndexAlias over
+// keyword facet fields with doc values, datetime publication and crawl
+// history for sorting, BM25 scoring and no _all field. An IndexAlias over
 // generations uses the same mapping.
 func NewMapping() *mapping.IndexMappingImpl {
 	text := func(store bool) *mapping.FieldMapping {
 		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = en.AnalyzerName
+		fm.Analyzer = textAnalyzerName // "en", token for token, faster
 		fm.Store = store
 		fm.IncludeTermVectors = true // phrases need positions in every text field
 		fm.IncludeInAll = false
@@ -63,13 +60,6 @@ func NewMapping() *mapping.IndexMappingImpl {
 		fm.IncludeTermVectors = false
 		fm.IncludeInAll = false
 		fm.DocValues = docValues
-		return fm
-	}
-	num := func() *mapping.FieldMapping {
-		fm := bleve.NewNumericFieldMapping()
-		fm.Store = false
-		fm.IncludeInAll = false
-		fm.DocValues = false
 		return fm
 	}
 	date := func() *mapping.FieldMapping {
@@ -96,9 +86,7 @@ func NewMapping() *mapping.IndexMappingImpl {
 	}
 	dm.AddFieldMappingsAt(fieldTitleKey, kw(true))
 	dm.AddFieldMappingsAt(fieldPageURL, kw(false))
-	dm.AddFieldMappingsAt(fieldYearNum, num())
-	dm.AddFieldMappingsAt(fieldAmount, num())
-	for _, f := range []string{fieldPublished, fieldFirstSeen, fieldLastSeen, fieldChangedAt} {
+	for _, f := range []string{fieldPublished, fieldFirstSeen, fieldChangedAt} {
 		dm.AddFieldMappingsAt(f, date())
 	}
 	dm.AddFieldMappingsAt(fieldDoc, stored)
@@ -140,22 +128,18 @@ func fields(d *Document) (map[string]any, error) {
 	}
 	if len(d.Years) > 0 {
 		ys := make([]string, 0, len(d.Years))
-		ns := make([]float64, 0, len(d.Years))
 		for _, y := range d.Years {
 			if t := yearTerm(y); !slices.Contains(ys, t) {
 				ys = append(ys, t)
-				ns = append(ns, float64(y))
 			}
 		}
 		m[FacetYear] = ys
-		m[fieldYearNum] = ns
 	}
-	if len(d.Amounts) > 0 {
-		m[fieldAmount] = d.Amounts
-	}
+	// Amounts and last_seen are kept in the stored document only: no query
+	// reads them, and a number costs 16 index terms (bleve's precision
+	// steps). Year ranges are answered from the year facet.
 	for name, t := range map[string]time.Time{
-		fieldPublished: d.Published, fieldFirstSeen: d.FirstSeen,
-		fieldLastSeen: d.LastSeen, fieldChangedAt: d.ChangedAt,
+		fieldPublished: d.Published, fieldFirstSeen: d.FirstSeen, fieldChangedAt: d.ChangedAt,
 	} {
 		if !t.IsZero() {
 			m[name] = t.UTC()

@@ -173,7 +173,7 @@ func bonusPhrase(a analysis.Analyzer, toks []token) phrase {
 }
 
 func tooManyTerms(lim Limits) error {
-	return badQuery(fmt.Sprintf("too many terms after expansion (max %d)", lim.MaxTerms))
+	return &tooManyTermsError{max: lim.MaxTerms}
 }
 
 type parser struct {

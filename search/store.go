@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -143,7 +142,7 @@ type CheckError struct{ Reason string }
 func (e *CheckError) Error() string { return "generation check: " + e.Reason }
 
 // Commit closes the index, checks it (it opens, holds the expected number of
-// passages, answers a probe search, has not shrunk by more than half against
+// passages, a stored passage reads back, has not shrunk by more than half against
 // the current generation unless force), marks it complete and publishes it by
 // atomically replacing the pointer. On error the generation is removed and the
 // pointer is unchanged.
@@ -162,6 +161,7 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 	if err := b.Index.Close(); err != nil {
 		return fmt.Errorf("close new index: %w", err)
 	}
+	failpoint("closed")
 	ix, err := Open(b.store.IndexPath(b.ID))
 	if err != nil {
 		return &CheckError{Reason: "new index does not open: " + err.Error()}
@@ -171,12 +171,19 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 		err = &CheckError{Reason: fmt.Sprintf("index holds %d passages, expected %d", n, g.Passages)}
 	}
 	if err == nil {
-		_, err = ix.Search(context.Background(), Query{Page: 1, PerPage: 1, NoFacets: true})
+		// The probe that a server runs when it opens a generation, without
+		// a search deadline: a loaded machine must not fail the check.
+		probe := g
+		probe.ID = b.ID
+		if verr := verify(ix, probe); verr != nil {
+			err = &CheckError{Reason: verr.Error()}
+		}
 	}
-	_ = ix.Close()
+	closeQuietly(ix)
 	if err != nil {
 		return err
 	}
+	failpoint("checked")
 	if g.Passages == 0 {
 		return &CheckError{Reason: "no passages"}
 	}
@@ -194,15 +201,17 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 	if err := writeAtomic(filepath.Join(b.store.genPath(b.ID), completeFile), data); err != nil {
 		return err
 	}
+	failpoint("complete")
 	next := pointer{Current: b.ID}
 	if perr == nil {
 		next.Previous = p.Current
 	}
 	data, _ = json.Marshal(next)
-	if err := writeAtomic(filepath.Join(b.store.Dir, pointerFile), data); err != nil {
+	if err := writeAtomicSteps(filepath.Join(b.store.Dir, pointerFile), data, "pointer-"); err != nil {
 		return err
 	}
 	b.store.prune(next)
+	failpoint("pruned")
 	return nil
 }
 
@@ -263,6 +272,18 @@ func (s *Store) list() []string {
 // writeAtomic writes data to path through a temporary file: write, fsync,
 // rename, fsync the folder.
 func writeAtomic(path string, data []byte) error {
+	return writeAtomicSteps(path, data, "")
+}
+
+// writeAtomicSteps is writeAtomic with failpoints named prefix+"temp",
+// prefix+"renamed" and prefix+"synced" after each step (no failpoints when
+// prefix is empty).
+func writeAtomicSteps(path string, data []byte, prefix string) error {
+	step := func(name string) {
+		if prefix != "" {
+			failpoint(prefix + name)
+		}
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
@@ -277,15 +298,18 @@ func writeAtomic(path string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
+		step("temp")
 		err = os.Rename(tmp, path)
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
 	}
+	step("renamed")
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync()
 		_ = d.Close()
 	}
+	step("synced")
 	return nil
 }

@@ -15,9 +15,6 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// maxAdminBody caps what an admin request may send.
-const maxAdminBody = 64 << 10
-
 // reindexResponse is the 202 answer of POST /api/v1/reindex.
 type reindexResponse struct {
 	ID string `json:"id"`
@@ -58,7 +55,7 @@ func (s *Server) handleReindex(c *gin.Context) {
 		s.fail(c, errTooManyAttempts)
 		return
 	}
-	if c.Request.ContentLength > maxAdminBody {
+	if c.Request.ContentLength > s.srvLim.MaxBodyBytes {
 		s.fail(c, errBodyTooLarge)
 		return
 	}
@@ -69,7 +66,7 @@ func (s *Server) handleReindex(c *gin.Context) {
 	}
 	// The body carries nothing yet; read it (bounded) so that an oversized
 	// one is refused rather than silently ignored.
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxAdminBody)
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.srvLim.MaxBodyBytes)
 	if _, err := io.Copy(io.Discard, body); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

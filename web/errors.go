@@ -20,6 +20,7 @@ var (
 	errBodyTooLarge     = errors.New("request body too large")
 	errRouteNotFound    = errors.New("route not found")
 	errMethodNotAllowed = errors.New("method not allowed")
+	errURITooLong       = errors.New("request target too long")
 )
 
 // codedError is an error whose status, code and message are decided where it
@@ -52,9 +53,14 @@ const maxMessageBytes = 300
 // error must be logged because the client is told nothing useful.
 func classify(err error) (status int, code, msg string, internal bool) {
 	var ce *codedError
+	var se *search.SpaceError
 	switch {
 	case errors.As(err, &ce):
 		return ce.status, ce.code, ce.msg, false
+	case errors.As(err, &se):
+		return http.StatusConflict, "insufficient_disk", capMessage(se.Message()), false
+	case errors.Is(err, search.ErrTooManyClauses):
+		return http.StatusBadRequest, "too_many_clauses", userMessage(err), false
 	case errors.Is(err, search.ErrBadQuery):
 		return http.StatusBadRequest, "invalid_query", userMessage(err), false
 	case errors.Is(err, search.ErrBadPagination):
@@ -78,7 +84,9 @@ func classify(err error) (status int, code, msg string, internal bool) {
 	case errors.Is(err, errTooManyAttempts):
 		return http.StatusTooManyRequests, "too_many_attempts", "too many failed attempts; wait a minute", false
 	case errors.Is(err, errBodyTooLarge):
-		return http.StatusRequestEntityTooLarge, "payload_too_large", "the request body is larger than 64 KiB", false
+		return http.StatusRequestEntityTooLarge, "payload_too_large", "the request body is too large", false
+	case errors.Is(err, errURITooLong):
+		return http.StatusRequestURITooLong, "uri_too_long", "the request target is too long", false
 	case errors.Is(err, ErrReindexRunning):
 		return http.StatusConflict, "reindex_in_progress", "a re-index is already running", false
 	case errors.Is(err, errRouteNotFound):

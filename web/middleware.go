@@ -130,16 +130,39 @@ func sanitizeForLog(s string) string {
 	return b.String()
 }
 
-// limit admits at most MaxInFlight searches at a time; the rest get a fast
-// 503 overloaded with Retry-After: 1 instead of queueing without bound (E3).
+// Defaults of the waiting room in front of the search slots.
+const (
+	defaultMaxQueued = 64
+	defaultQueueWait = 2 * time.Second
+)
+
+// limit admits at most MaxInFlight searches at a time, a quarter as many
+// expensive ones (CostEstimator), and at most MaxPerClient from one client
+// address. A search that finds its slots taken
+// waits in a bounded waiting room (MaxQueued, at most QueueWait: the role of
+// Elasticsearch's search queue); when the room is full, or the wait is
+// over, it gets a 503 overloaded with Retry-After: 1 at once, instead of
+// queueing without bound (E3).
 func (s *Server) limit(c *gin.Context) {
-	select {
-	case s.slots <- struct{}{}:
-	default:
+	heavy := false
+	if est, ok := s.searcher.(CostEstimator); ok {
+		if q, err := s.parseQuery(c); err == nil {
+			heavy = est.Expensive(q)
+		}
+	}
+	s.admit(c, heavy)
+}
+
+// limitHeavy is limit for routes that are always expensive (the exports).
+func (s *Server) limitHeavy(c *gin.Context) { s.admit(c, true) }
+
+func (s *Server) admit(c *gin.Context, heavy bool) {
+	client := c.ClientIP()
+	if !s.gate.enter(c.Request.Context(), heavy, client) {
 		s.fail(c, errOverloaded)
 		return
 	}
-	defer func() { <-s.slots }()
+	defer s.gate.leave(heavy, client)
 	c.Next()
 }
 

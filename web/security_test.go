@@ -288,7 +288,7 @@ func TestOverload(t *testing.T) {
 		}
 		return fixture(ctx, q)
 	}}
-	h := MustServer(t, Config{MaxInFlight: 2}, fake, nil, nil).Handler()
+	h := MustServer(t, Config{MaxInFlight: 2, MaxPerClient: -1, MaxQueued: -1}, fake, nil, nil).Handler()
 	var wg sync.WaitGroup
 	codes := make([]int, 2)
 	for i := range 2 {
@@ -325,5 +325,102 @@ func TestOverload(t *testing.T) {
 	}
 	if rec := do(t, h, "GET", "/api/v1/search?q=x", nil); rec.Code != 200 {
 		t.Errorf("after release = %d, want 200", rec.Code)
+	}
+}
+
+// TestOverloadWaitingRoom: a search that finds the slots taken waits in a
+// bounded room; when the room is full it gets 503 at once, and a wait longer
+// than QueueWait ends in 503 too (E3).
+func TestOverloadWaitingRoom(t *testing.T) {
+	t.Parallel()
+	entered := make(chan struct{}, 8)
+	release := make(chan struct{})
+	fixture := fixtureSearch(fixtureDocs())
+	fake := &fakeSearcher{SearchFn: func(ctx context.Context, q search.Query) (*search.Result, error) {
+		if q.Q == "block" {
+			entered <- struct{}{}
+			<-release
+		}
+		return fixture(ctx, q)
+	}}
+	srv := MustServer(t, Config{MaxInFlight: 1, MaxQueued: 1, QueueWait: time.Minute}, fake, nil, nil)
+	h := srv.Handler()
+	codes := make(chan int, 2)
+	go func() { codes <- do(t, h, "GET", "/api/v1/search?q=block", nil).Code }()
+	<-entered
+	go func() { codes <- do(t, h, "GET", "/api/v1/search?q=waits", nil).Code }()
+	for deadline := time.Now().Add(10 * time.Second); srv.gate.waiting() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the second search never waited")
+		}
+	}
+	// The third finds the room taken: 503 while the first still holds its slot.
+	rec := do(t, h, "GET", "/api/v1/search?q=x", nil)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != "1" {
+		t.Errorf("third search = %d, want 503 with Retry-After", rec.Code)
+	}
+	close(release)
+	for range 2 {
+		if c := <-codes; c != 200 {
+			t.Errorf("a blocked or waiting search ended with %d, want 200", c)
+		}
+	}
+
+	// A wait longer than QueueWait ends in 503.
+	release2 := make(chan struct{})
+	fake2 := &fakeSearcher{SearchFn: func(ctx context.Context, q search.Query) (*search.Result, error) {
+		if q.Q == "block" {
+			entered <- struct{}{}
+			<-release2
+		}
+		return fixture(ctx, q)
+	}}
+	h2 := MustServer(t, Config{MaxInFlight: 1, QueueWait: 20 * time.Millisecond}, fake2, nil, nil).Handler()
+	go func() { codes <- do(t, h2, "GET", "/api/v1/search?q=block", nil).Code }()
+	<-entered
+	if rec := do(t, h2, "GET", "/api/v1/search?q=x", nil); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("search waiting past QueueWait = %d, want 503", rec.Code)
+	}
+	close(release2)
+	<-codes
+}
+
+// costlySearcher is a fakeSearcher that calls q="heavy…" expensive.
+type costlySearcher struct{ *fakeSearcher }
+
+func (costlySearcher) Expensive(q search.Query) bool { return strings.HasPrefix(q.Q, "heavy") }
+
+// TestExpensiveSearchesGetAQuarterOfTheSlots: expensive searches and exports
+// hold at most a quarter of the slots; a cheap search still finds one (E3).
+func TestExpensiveSearchesGetAQuarterOfTheSlots(t *testing.T) {
+	t.Parallel()
+	entered := make(chan struct{}, 8)
+	release := make(chan struct{})
+	fixture := fixtureSearch(fixtureDocs())
+	fake := costlySearcher{&fakeSearcher{SearchFn: func(ctx context.Context, q search.Query) (*search.Result, error) {
+		if q.Q == "heavy block" {
+			entered <- struct{}{}
+			<-release
+		}
+		return fixture(ctx, q)
+	}}}
+	h := MustServer(t, Config{MaxInFlight: 4, MaxPerClient: -1, MaxQueued: -1}, fake, nil, nil).Handler()
+	done := make(chan int, 1)
+	go func() { done <- do(t, h, "GET", "/api/v1/search?q=heavy+block", nil).Code }()
+	<-entered
+	for _, target := range []string{"/api/v1/search?q=heavy+other", "/export.csv?q=x", "/search?q=heavy"} {
+		if rec := do(t, h, "GET", target, nil); rec.Code != http.StatusServiceUnavailable {
+			t.Errorf("GET %s with the heavy lane full = %d, want 503", target, rec.Code)
+		}
+	}
+	if rec := do(t, h, "GET", "/api/v1/search?q=container", nil); rec.Code != 200 {
+		t.Errorf("a cheap search with the heavy lane full = %d, want 200", rec.Code)
+	}
+	close(release)
+	if c := <-done; c != 200 {
+		t.Errorf("the heavy search = %d", c)
+	}
+	if rec := do(t, h, "GET", "/export.csv?q=x", nil); rec.Code != 200 {
+		t.Errorf("export after release = %d", rec.Code)
 	}
 }

@@ -33,6 +33,15 @@ type StatusReporter interface {
 	Status(ctx context.Context) Status
 }
 
+// CostEstimator is implemented by a Searcher that can tell an expensive
+// query before running it (search.Live, search.Index). Expensive searches,
+// and the exports, get at most a quarter of the search slots (half the
+// CPUs), so that a flood of them can neither starve the others of slots nor
+// of CPU.
+type CostEstimator interface {
+	Expensive(q search.Query) bool
+}
+
 // Reindexer starts a re-index job.
 type Reindexer interface {
 	// Reindex starts a job and returns its id without waiting for it to end.
@@ -58,6 +67,20 @@ type Config struct {
 	Limits search.Limits
 	// MaxInFlight caps concurrent searches; 0 means 2×GOMAXPROCS.
 	MaxInFlight int
+	// MaxPerClient caps the searches in flight from one client address
+	// (gin's ClientIP: the peer, no proxy is trusted); 0 means half of
+	// MaxInFlight, negative means no cap. Behind a reverse proxy every
+	// client shares the proxy's address: raise it, or set it negative.
+	MaxPerClient int
+	// MaxQueued caps the searches waiting for a slot, each at most
+	// QueueWait; beyond, or after the wait, 503 overloaded. 0 means 64;
+	// negative means no waiting at all.
+	MaxQueued int
+	// QueueWait bounds the wait for a slot; 0 means 2 s (the search deadline).
+	QueueWait time.Duration
+	// Server bounds connections and requests; zero fields take
+	// DefaultServerLimits.
+	Server ServerLimits
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
 }
@@ -66,6 +89,7 @@ type Config struct {
 type Server struct {
 	cfg       Config
 	lim       search.Limits
+	srvLim    ServerLimits
 	log       *slog.Logger
 	searcher  Searcher
 	status    StatusReporter
@@ -75,7 +99,7 @@ type Server struct {
 	engine *gin.Engine
 	pages  map[string]*template.Template
 	assets *assetSet
-	slots  chan struct{}
+	gate   *gate // searches in flight and waiting
 
 	tokenHash  [sha256.Size]byte
 	tokenEqual func(given string) bool
@@ -93,6 +117,7 @@ func New(cfg Config, s Searcher, st StatusReporter, r Reindexer) *Server {
 	srv := &Server{
 		cfg:       cfg,
 		lim:       effectiveLimits(cfg.Limits),
+		srvLim:    cfg.Server.withDefaults(),
 		log:       cfg.Logger,
 		searcher:  s,
 		status:    st,
@@ -110,7 +135,22 @@ func New(cfg Config, s Searcher, st StatusReporter, r Reindexer) *Server {
 	if n <= 0 {
 		n = 2 * runtime.GOMAXPROCS(0)
 	}
-	srv.slots = make(chan struct{}, n)
+	room := cfg.MaxQueued
+	switch {
+	case room == 0:
+		room = defaultMaxQueued
+	case room < 0:
+		room = 0
+	}
+	wait := cfg.QueueWait
+	if wait <= 0 {
+		wait = defaultQueueWait
+	}
+	per := cfg.MaxPerClient
+	if per == 0 {
+		per = max(1, n/2)
+	}
+	srv.gate = newGate(n, per, room, wait)
 	srv.tokenHash = sha256.Sum256([]byte(cfg.AdminToken))
 	srv.tokenEqual = srv.tokenMatches
 	srv.assets = mustLoadAssets()
@@ -129,15 +169,15 @@ func (s *Server) routes() *gin.Engine {
 	e.RedirectFixedPath = false
 	// No proxy is trusted: ClientIP is the peer address, X-Forwarded-For is ignored.
 	_ = e.SetTrustedProxies(nil)
-	e.Use(s.requestID, s.securityHeaders, s.accessLog, s.recoverPanics)
+	e.Use(s.requestID, s.securityHeaders, s.accessLog, s.recoverPanics, s.limitURI)
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.methodNotAllowed)
 
 	e.GET("/", s.limit, s.handleSearchPage)
 	e.GET("/search", s.limit, s.handleSearchPage)
 	e.GET("/status", s.handleStatusPage)
-	e.GET("/export.csv", s.limit, s.handleExportCSV)
-	e.GET("/export.json", s.limit, s.handleExportJSON)
+	e.GET("/export.csv", s.limitHeavy, s.handleExportCSV)
+	e.GET("/export.json", s.limitHeavy, s.handleExportJSON)
 	e.GET("/feed.atom", s.limit, s.handleFeed)
 	e.GET("/static/*filepath", s.handleStatic)
 	e.GET("/healthz", s.handleHealth)
@@ -158,26 +198,14 @@ func (s *Server) routes() *gin.Engine {
 	return e
 }
 
-// newHTTPServer sets the timeouts that protect against slow clients (E4).
-func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      15 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-}
-
-// shutdownGrace is how long Serve waits for requests in flight once ctx ends.
+// shutdownGrace is how long Serve waits for requests in flight once ctx
+// ends, by default.
 const shutdownGrace = 10 * time.Second
 
 // Serve answers requests on ln until ctx ends, then shuts down gracefully,
-// giving requests in flight up to 10 s. It returns nil after a clean shutdown.
+// giving requests in flight up to ServerLimits.ShutdownGrace (10 s). It returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	hs := newHTTPServer(s.Handler(), s.log)
+	hs := newHTTPServer(s.Handler(), s.log, s.srvLim)
 	hs.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -186,7 +214,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.srvLim.ShutdownGrace)
 	defer cancel()
 	err := hs.Shutdown(sctx)
 	if serr := <-errc; err == nil && !errors.Is(serr, http.ErrServerClosed) {

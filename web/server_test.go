@@ -14,7 +14,7 @@ import (
 
 func TestHTTPServerTimeouts(t *testing.T) {
 	t.Parallel()
-	hs := newHTTPServer(http.NotFoundHandler(), slog.New(slog.DiscardHandler))
+	hs := newHTTPServer(http.NotFoundHandler(), slog.New(slog.DiscardHandler), ServerLimits{})
 	if hs.ReadHeaderTimeout != 5*time.Second || hs.ReadTimeout != 10*time.Second ||
 		hs.WriteTimeout != 15*time.Second || hs.IdleTimeout != 60*time.Second || hs.MaxHeaderBytes != 64<<10 {
 		t.Errorf("timeouts = %v %v %v %v %d", hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout, hs.IdleTimeout, hs.MaxHeaderBytes)

@@ -161,7 +161,3 @@ func (st state) toggled(facet, value string) state {
 	c.filters[facet] = append(vals, value)
 	return c
 }
-
-func (st state) hasFilters() bool {
-	return len(st.filters) > 0 || st.yearFrom != 0 || st.yearTo != 0
-}

@@ -16,6 +16,7 @@ import (
 type Config struct {
 	Data         string        `json:"data"`
 	Addr         string        `json:"addr"`
+	DebugAddr    string        `json:"debug_addr"`
 	Seeds        []string      `json:"seeds"`
 	Delay        time.Duration `json:"-"`
 	MaxPages     int           `json:"max_pages"`
@@ -68,6 +69,9 @@ func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
 		fs.IntVar(&cfg.MaxDepth, "max-depth", 10, "maximum link depth from a seed")
 		fs.BoolVar(&cfg.AllowPrivate, "allow-private", false, "let named hosts resolve to private addresses")
 		fs.BoolVar(&cfg.Force, "force", false, "publish even when the passage count dropped by more than half")
+	}
+	if has["debug"] {
+		fs.StringVar(&cfg.DebugAddr, "debug-addr", "", "loopback address for Go profiles (/debug/pprof/); off when empty")
 	}
 	if has["reindex"] {
 		fs.DurationVar(&cfg.ReindexEvery, "reindex-every", 0, "re-index on this period (0: never; at least 1m)")
@@ -138,6 +142,9 @@ func applyFile(cfg *Config, set map[string]bool) error {
 	if !set["addr"] && fc.Addr != "" {
 		cfg.Addr = fc.Addr
 	}
+	if !set["debug-addr"] && fc.DebugAddr != "" {
+		cfg.DebugAddr = fc.DebugAddr
+	}
 	if !set["seed"] && len(fc.Seeds) > 0 {
 		cfg.Seeds = fc.Seeds
 	}
@@ -172,6 +179,11 @@ func (c *Config) validate() error {
 	}
 	if c.ReindexEvery != 0 && c.ReindexEvery < time.Minute {
 		return errors.New("--reindex-every must be at least 1m")
+	}
+	if c.DebugAddr != "" {
+		if err := checkDebugAddr(c.DebugAddr); err != nil {
+			return err
+		}
 	}
 	switch c.Format {
 	case "", "text", "json", "csv":

@@ -45,6 +45,8 @@ func TestConfigRejects(t *testing.T) {
 		"no seed":              {"crawl", "--data", "x"},
 		"unknown command":      {"frobnicate"},
 		"bad format":           {"search", "--format", "xml", "q"},
+		"public debug address": {"serve", "--debug-addr", "0.0.0.0:6060"},
+		"named debug address":  {"serve", "--debug-addr", "example.org:6060"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {

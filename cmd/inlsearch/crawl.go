@@ -11,6 +11,7 @@ import (
 
 	"github.com/inlsearch/inlsearch/indexer"
 	"github.com/inlsearch/inlsearch/indexer/crawl"
+	"github.com/inlsearch/inlsearch/search"
 )
 
 func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,10 +25,11 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"at least one --seed URL is needed"}
 	}
 	log := newLogger(cfg, stderr)
+	warnFilesystem(cfg, log)
 	sum, err := newJob(cfg, log).Run(ctx)
 	var locked *indexer.LockedError
-	if errors.As(err, &locked) {
-		return err
+	if errors.As(err, &locked) || errors.Is(err, search.ErrInsufficientDisk) {
+		return err // refused before anything was fetched: no summary
 	}
 	if sum != nil {
 		printSummary(stdout, sum)
@@ -39,14 +41,19 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// crawlConfig is limits.Crawl with the flags' politeness and scope.
 func crawlConfig(cfg *Config) crawl.Config {
-	return crawl.Config{
-		UserAgent:    "inlsearch/" + version + " (+https://github.com/inlsearch/inlsearch)",
-		Delay:        cfg.Delay,
-		MaxPages:     cfg.MaxPages,
-		MaxDepth:     cfg.MaxDepth,
-		AllowPrivate: cfg.AllowPrivate,
+	c := limits.Crawl
+	c.UserAgent = "inlsearch/" + version + " (+https://github.com/inlsearch/inlsearch)"
+	c.Delay = cfg.Delay
+	if cfg.MaxPages > 0 {
+		c.MaxPages = cfg.MaxPages
 	}
+	if cfg.MaxDepth > 0 {
+		c.MaxDepth = cfg.MaxDepth
+	}
+	c.AllowPrivate = cfg.AllowPrivate
+	return c
 }
 
 func printSummary(w io.Writer, s *indexer.Summary) {

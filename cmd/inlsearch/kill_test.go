@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"syscall"
@@ -26,14 +25,7 @@ import (
 // passages, not degraded, and at the end that the next crawl succeeds and
 // leaves no partial generation behind (D1, D2).
 func TestKillDuringCrawl(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	bin := filepath.Join(t.TempDir(), "inlsearch")
-	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := mustBinary(t)
 	site := httptest.NewServer(corpus.Handler())
 	t.Cleanup(site.Close)
 	data := t.TempDir()

@@ -21,6 +21,7 @@ func newJob(cfg *Config, log *slog.Logger) *indexer.Job {
 		Seeds:   cfg.Seeds,
 		Crawl:   crawlConfig(cfg),
 		Force:   cfg.Force,
+		Space:   limits.Space,
 		Log:     log,
 	}
 }
@@ -32,7 +33,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseConfig(fs, cfg, args); err != nil {
 		return err
 	}
-	live, err := search.OpenLive(cfg.Data)
+	live, err := search.OpenLiveLimits(cfg.Data, limits.Search)
 	if err != nil {
 		return err
 	}

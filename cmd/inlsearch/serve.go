@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net"
+	"os"
 	"sync"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := &Config{}
-	fs := newFlagSet("serve", cfg, "addr", "seed", "reindex")
+	fs := newFlagSet("serve", cfg, "addr", "seed", "reindex", "debug")
 	fs.SetOutput(stderr)
 	if err := parseConfig(fs, cfg, args); err != nil {
 		return err
@@ -37,7 +38,8 @@ var watchEvery = 2 * time.Second
 // serve serves the index of cfg.Data on cfg.Addr until ctx ends. When ready
 // is not nil it receives the listening address.
 func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer, ready chan<- string) error {
-	live, err := search.OpenLive(cfg.Data)
+	warnFilesystem(cfg, log)
+	live, err := search.OpenLiveLimits(cfg.Data, limits.Search)
 	if err != nil {
 		return err
 	}
@@ -65,9 +67,15 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 		log.Info("admin routes disabled: INLSEARCH_ADMIN_TOKEN is not set")
 	}
 	srv := web.New(web.Config{
-		AdminToken: cfg.AdminToken,
-		Version:    version,
-		Logger:     log,
+		AdminToken:   cfg.AdminToken,
+		Version:      version,
+		Logger:       log,
+		Limits:       live.Limits(), // the index's own: one set of limits
+		MaxInFlight:  limits.MaxInFlight,
+		MaxPerClient: limits.MaxPerClient,
+		MaxQueued:    limits.MaxQueued,
+		QueueWait:    limits.QueueWait,
+		Server:       limits.Server,
 	}, live, &statusReporter{live: live, runner: runner, data: cfg.Data}, reindexer)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -86,6 +94,15 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 		cancel()
 		wg.Wait()
 	}()
+	if cfg.DebugAddr != "" {
+		dln, err := net.Listen("tcp", cfg.DebugAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen %s: %w", cfg.DebugAddr, err)
+		}
+		fmt.Fprintf(stdout, "profiles on http://%s/debug/pprof/\n", dln.Addr())
+		wg.Go(func() { serveDebug(ctx, dln, log) })
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -159,6 +176,13 @@ func (r *jobRunner) start() (string, error) {
 	if r.running != "" {
 		return r.running, fmt.Errorf("job %s: %w", r.running, web.ErrReindexRunning)
 	}
+	// Pre-flight: refuse at once, with the numbers, when a new generation
+	// would not fit (the admin route answers 409 insufficient_disk).
+	if st, err := search.NewStore(r.cfg.Data); err != nil {
+		return "", err
+	} else if err := st.CheckSpace(limits.Space); err != nil {
+		return "", err
+	}
 	id := indexer.NewJobID()
 	r.running = id
 	rec := &jobRecord{ID: id, State: "running", Started: time.Now().UTC()}
@@ -215,8 +239,11 @@ func (r *jobRunner) schedule(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		if _, err := r.start(); errors.Is(err, web.ErrReindexRunning) {
+		switch _, err := r.start(); {
+		case errors.Is(err, web.ErrReindexRunning):
 			r.log.Info("scheduled reindex skipped: run in progress")
+		case err != nil:
+			r.log.Warn("scheduled reindex skipped", slog.Any("error", err))
 		}
 	}
 }
@@ -233,3 +260,12 @@ func jitter(max time.Duration) time.Duration {
 }
 
 func (r *jobRunner) wait() { r.wg.Wait() }
+
+// warnFilesystem logs a warning when the data folder is on a network or
+// synced filesystem (RELIABILITY.md F6).
+func warnFilesystem(cfg *Config, log *slog.Logger) {
+	_ = os.MkdirAll(cfg.Data, 0o755) // the command creates it anyway
+	if w := search.FilesystemWarning(cfg.Data); w != "" {
+		log.Warn(w)
+	}
+}

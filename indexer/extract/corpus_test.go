@@ -43,8 +43,6 @@ func MustRenderUTF8(tb testing.TB, path string) []byte {
 	return body
 }
 
-var reLabelled = regexp.MustCompile(`(?m)^\s*<(?:p|li)>\s*(?:<(?:strong|b)>)?\s*[A-Z][^<:]{1,100}(?:</(?:strong|b)>)?\s*:`)
-
 func TestCorpusPages(t *testing.T) {
 	pages, err := corpus.Pages()
 	if err != nil {

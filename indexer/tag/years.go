@@ -13,7 +13,6 @@ const (
 )
 
 var (
-	reURL     = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"|]+|\b[\w.-]+\.(?:gov|org|com|net|int|mil|edu)/[^\s<>"|]*`)
 	rePhone   = regexp.MustCompile(`\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b`)
 	reNumber  = regexp.MustCompile(`\d+(?:[.,/]\d+)*`)
 	reFYTwo   = regexp.MustCompile(`\b(?:FY|fy|Fy)\s?[-']?\s?(\d{2})\b`)

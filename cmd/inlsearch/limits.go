@@ -1,0 +1,81 @@
+package main
+
+import (
+	"time"
+
+	"github.com/inlsearch/inlsearch/indexer/crawl"
+	"github.com/inlsearch/inlsearch/search"
+	"github.com/inlsearch/inlsearch/web"
+)
+
+// Limits gathers every bound of the program in one place, with the numbers
+// of ../shared/RELIABILITY.md: what a crawl may fetch, what a search may
+// cost, what a client may hold of the server, and the room a build needs.
+// The commands build the crawler's, the index's and the server's
+// configurations from it (crawlConfig, serve), so that the web layer and
+// the index it serves apply the same search limits.
+type Limits struct {
+	// Crawl: only the bounds are set here; the politeness delay, the page
+	// and depth caps and the scope come from flags (--delay, --max-pages,
+	// --max-depth, --allow-private), whose defaults are the same numbers.
+	Crawl crawl.Config
+	// Search bounds every query, in the API and in the index.
+	Search search.Limits
+	// MaxInFlight caps concurrent searches. Zero means 2 × GOMAXPROCS.
+	MaxInFlight int
+	// MaxPerClient caps the searches in flight from one client address;
+	// zero means half of MaxInFlight (expensive searches get half too).
+	MaxPerClient int
+	// MaxQueued searches may wait for a slot, each at most QueueWait;
+	// beyond, 503 overloaded with Retry-After: 1 at once.
+	MaxQueued int
+	QueueWait time.Duration
+	// Server bounds connections, headers and bodies.
+	Server web.ServerLimits
+	// Space is the free-space rule checked before a build.
+	Space search.SpaceRule
+}
+
+// DefaultLimits are the limits of RELIABILITY.md.
+var DefaultLimits = Limits{
+	Crawl: crawl.Config{
+		MaxBodyBytes:    5 << 20,          // HTML body after decompression
+		HeaderTimeout:   10 * time.Second, // to response headers (and TLS)
+		RequestTimeout:  30 * time.Second, // whole request
+		MaxRedirects:    5,
+		MaxPages:        10000,
+		MaxDepth:        10,
+		MaxRobotsBytes:  500 << 10,
+		MaxCrawlDelay:   30 * time.Second, // above: the host is skipped
+		MaxRetryAfter:   24 * time.Hour,   // above: the host is skipped
+		MaxLinksPerPage: 1000,
+		MaxSitemapBytes: 10 << 20,
+	},
+	Search: search.Limits{
+		MaxQueryBytes: 1024,
+		MaxTerms:      1024, // terms after expansion (bleve clauses)
+		MaxPerPage:    100,
+		MaxWindow:     10000, // page × per_page
+		FacetSize:     10,
+		MaxFacetSize:  50,
+		Deadline:      2 * time.Second,
+	},
+	MaxInFlight:  0, // 2 × GOMAXPROCS
+	MaxPerClient: 0, // half of MaxInFlight
+	MaxQueued:    64,
+	QueueWait:    2 * time.Second, // as long as a search may run
+	Server: web.ServerLimits{
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		MaxURIBytes:       8 << 10,
+		MaxBodyBytes:      64 << 10,
+		ShutdownGrace:     10 * time.Second,
+	},
+	Space: search.SpaceRule{Factor: 2, MinFree: 16 << 20},
+}
+
+// limits are the limits in force; tests tighten them.
+var limits = DefaultLimits

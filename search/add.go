@@ -1,0 +1,81 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// addInFlight is the number of bleve batches one Add keeps in flight. A
+// scorch batch is analysed on every core, then its segment is built on
+// one; with two batches in flight the next batch's analysis (and the
+// mapping of its documents, here) overlaps the previous one's segment.
+const addInFlight = 2
+
+// addDocs indexes docs in batches of BatchSize, addInFlight at a time.
+// When an id occurs more than once only its last document is indexed, as
+// if the batches had run one after another. It returns when every batch
+// has been written, or at the first error (the batches before it may have
+// been written).
+func addDocs(ctx context.Context, bi bleve.Index, docs []Document) error {
+	last := make(map[string]int, len(docs))
+	for i := range docs {
+		if docs[i].ID == "" {
+			return fmt.Errorf("add: document %d (%s) has no id", i, docs[i].URL)
+		}
+		last[docs[i].ID] = i
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first == nil {
+			first = err
+		}
+	}
+	failed := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return first != nil
+	}
+	slots := make(chan struct{}, addInFlight)
+	for start := 0; start < len(docs) && !failed(); start += BatchSize {
+		if err := ctx.Err(); err != nil {
+			fail(err)
+			break
+		}
+		b := bi.NewBatch()
+		for i := start; i < min(start+BatchSize, len(docs)); i++ {
+			d := &docs[i]
+			if last[d.ID] != i {
+				continue
+			}
+			m, err := fields(d)
+			if err == nil {
+				err = b.Index(d.ID, m)
+			}
+			if err != nil {
+				fail(fmt.Errorf("add %s: %w", d.ID, err))
+				break
+			}
+		}
+		if failed() {
+			break
+		}
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			if err := bi.Batch(b); err != nil {
+				fail(fmt.Errorf("add batch: %w", err))
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}

@@ -1,0 +1,180 @@
+package search
+
+import (
+	"bytes"
+	"fmt"
+	"hash/maphash"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/go-porterstemmer"
+)
+
+// textAnalyzerName is the analyzer of the text fields: bleve's English
+// analyzer ("en": Unicode word tokens, possessive 's dropped, lower case,
+// English stop words, Porter stems) made faster but token for token the
+// same. Plain-ASCII text, most of the corpus, is cut into words by a
+// direct implementation of the Unicode word-break rules for ASCII, and
+// stems are remembered. Indexes built with "en" stay compatible.
+const textAnalyzerName = "inl_en"
+
+func init() {
+	if err := registry.RegisterAnalyzer(textAnalyzerName, newTextAnalyzer); err != nil {
+		panic(err)
+	}
+}
+
+func newTextAnalyzer(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
+	var filters []analysis.TokenFilter
+	for _, name := range []string{en.PossessiveName, lowercase.Name, en.StopName} {
+		f, err := cache.TokenFilterNamed(name)
+		if err != nil {
+			return nil, fmt.Errorf("analyzer %s: %w", textAnalyzerName, err)
+		}
+		filters = append(filters, f)
+	}
+	return &analysis.DefaultAnalyzer{
+		Tokenizer:    asciiTokenizer{slow: unicode.NewUnicodeTokenizer()},
+		TokenFilters: append(filters, stemCache{}),
+	}, nil
+}
+
+// asciiTokenizer is bleve's Unicode tokenizer with a fast path for input
+// that is all ASCII, where the word-break rules (UAX #29) reduce to: letters,
+// digits and "_" join; a letter, "." or "'" or ":", a letter join; a digit,
+// "." or "'" or "," or ";", a digit join; everything else separates, and
+// only runs of letters, digits and "_" become tokens.
+type asciiTokenizer struct{ slow analysis.Tokenizer }
+
+// ASCII word-break classes.
+const (
+	wbOther = iota
+	wbLetter
+	wbDigit
+	wbUnderscore
+	wbMidLetter    // ':'
+	wbMidNumLetter // '.', '\''
+	wbMidNum       // ',', ';'
+)
+
+var wbClass = func() (t [128]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = wbLetter
+		t[c-'a'+'A'] = wbLetter
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = wbDigit
+	}
+	t['_'] = wbUnderscore
+	t[':'] = wbMidLetter
+	t['.'], t['\''] = wbMidNumLetter, wbMidNumLetter
+	t[','], t[';'] = wbMidNum, wbMidNum
+	return t
+}()
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// Tokenize implements analysis.Tokenizer.
+func (t asciiTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	if !isASCII(input) {
+		return t.slow.Tokenize(input)
+	}
+	// About one token per 6 bytes of prose.
+	tokens := make([]analysis.Token, 0, len(input)/6+1)
+	n := len(input)
+	for i := 0; i < n; {
+		c := wbClass[input[i]]
+		if c != wbLetter && c != wbDigit && c != wbUnderscore {
+			i++
+			continue
+		}
+		start := i
+		letters, digits := c == wbLetter, c == wbDigit
+		for i+1 < n {
+			cur, next := wbClass[input[i]], wbClass[input[i+1]]
+			if next == wbLetter || next == wbDigit || next == wbUnderscore {
+				i++
+				letters = letters || next == wbLetter
+				digits = digits || next == wbDigit
+				continue
+			}
+			if i+2 < n {
+				after := wbClass[input[i+2]]
+				if cur == wbLetter && after == wbLetter && (next == wbMidLetter || next == wbMidNumLetter) ||
+					cur == wbDigit && after == wbDigit && (next == wbMidNum || next == wbMidNumLetter) {
+					i += 2
+					continue
+				}
+			}
+			break
+		}
+		i++
+		typ := analysis.AlphaNumeric
+		if digits && !letters {
+			typ = analysis.Numeric
+		}
+		tokens = append(tokens, analysis.Token{
+			Term: input[start:i], Start: start, End: i, Position: len(tokens) + 1, Type: typ,
+		})
+	}
+	out := make(analysis.TokenStream, len(tokens))
+	for k := range tokens {
+		out[k] = &tokens[k]
+	}
+	return out
+}
+
+// stemCache is bleve's Porter stemmer filter ("stemmer_porter") with the
+// stems of frequent words remembered: text follows Zipf's law, so nearly
+// every word has been stemmed before.
+type stemCache struct{}
+
+const (
+	stemShards   = 64
+	stemPerShard = 4096 // words remembered per shard
+)
+
+var stems [stemShards]struct {
+	sync.RWMutex
+	m map[string][]byte
+}
+
+var stemSeed = maphash.MakeSeed()
+
+// Filter implements analysis.TokenFilter.
+func (stemCache) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		if tok.KeyWord {
+			continue
+		}
+		sh := &stems[maphash.Bytes(stemSeed, tok.Term)%stemShards]
+		sh.RLock()
+		s, ok := sh.m[string(tok.Term)]
+		sh.RUnlock()
+		if !ok {
+			s = analysis.BuildTermFromRunes(porterstemmer.StemWithoutLowerCasing(bytes.Runes(tok.Term)))
+			s = s[:len(s):len(s)] // shared: an append must copy
+			sh.Lock()
+			if sh.m == nil {
+				sh.m = make(map[string][]byte, stemPerShard)
+			}
+			if len(sh.m) < stemPerShard {
+				sh.m[string(tok.Term)] = s
+			}
+			sh.Unlock()
+		}
+		tok.Term = s
+	}
+	return input
+}

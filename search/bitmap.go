@@ -1,0 +1,233 @@
+package search
+
+import (
+	"context"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// docFilter is the facet filters and year range of a query, resolved to a
+// bitmap against the facetIndex of whichever snapshot a search reads.
+type docFilter struct {
+	th       *thesaurus
+	filters  map[string][]string // facet → values as given
+	from, to int                 // year range, 0: unbounded
+}
+
+// empty reports whether f restricts nothing.
+func (f *docFilter) empty() bool {
+	return len(f.filters) == 0 && f.from == 0 && f.to == 0
+}
+
+// selected returns the values each facet's filter resolves to in fx,
+// deduplicated, in the order given.
+func (f *docFilter) selected(fx *facetIndex) map[string][]string {
+	out := map[string][]string{}
+	for _, facet := range Facets {
+		for _, v := range f.filters[facet] {
+			if r := fx.resolve(f.th, facet, v); !contains(out[facet], r) {
+				out[facet] = append(out[facet], r)
+			}
+		}
+	}
+	return out
+}
+
+// facetSets returns, per facet with a selection, the passages holding any of
+// its selected values.
+func (f *docFilter) facetSets(fx *facetIndex) map[string]*roaring.Bitmap {
+	out := map[string]*roaring.Bitmap{}
+	for facet, vals := range f.selected(fx) {
+		var sets []*roaring.Bitmap
+		for _, v := range vals {
+			if bm := fx.docs[facet][v]; bm != nil {
+				sets = append(sets, bm)
+			}
+		}
+		switch len(sets) {
+		case 0:
+			out[facet] = roaring.New()
+		case 1:
+			out[facet] = sets[0]
+		default:
+			out[facet] = roaring.FastOr(sets...)
+		}
+	}
+	return out
+}
+
+// bitmap is the passages that pass every filter and the year range; nil
+// when nothing restricts them.
+func (f *docFilter) bitmap(fx *facetIndex) *roaring.Bitmap {
+	var sets []*roaring.Bitmap
+	for _, bm := range f.facetSets(fx) {
+		sets = append(sets, bm)
+	}
+	if y := fx.years(f.from, f.to); y != nil {
+		sets = append(sets, y)
+	}
+	return intersect(sets)
+}
+
+// yearsOnly is f without its facet filters.
+func (f *docFilter) yearsOnly() *docFilter {
+	return &docFilter{th: f.th, from: f.from, to: f.to}
+}
+
+// intersect is the intersection of sets (nil for none), never one of them.
+func intersect(sets []*roaring.Bitmap) *roaring.Bitmap {
+	switch len(sets) {
+	case 0:
+		return nil
+	case 1:
+		return sets[0].Clone()
+	}
+	return roaring.FastAnd(sets...)
+}
+
+// filteredQuery is inner restricted to the passages of a docFilter. The
+// restriction neither scores nor changes inner's scores; inner nil matches
+// every passage that passes.
+type filteredQuery struct {
+	inner  query.Query
+	filter *docFilter
+}
+
+// Searcher implements query.Query.
+func (q *filteredQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	var bm *roaring.Bitmap
+	if !q.filter.empty() {
+		fx, err := facetIndexOf(r)
+		if err != nil {
+			return nil, err
+		}
+		bm = q.filter.bitmap(fx)
+	}
+	if q.inner == nil {
+		if bm == nil {
+			return searcher.NewMatchAllSearcher(ctx, r, 1, options)
+		}
+		return newBitmapSearcher(bm), nil
+	}
+	s, err := q.inner.Searcher(ctx, r, m, options)
+	if err != nil || bm == nil {
+		return s, err
+	}
+	return &filterSearcher{inner: s, docs: bm, it: bm.Iterator()}, nil
+}
+
+// bitmapSearcher matches the passages of a bitmap, each with score 1.
+type bitmapSearcher struct {
+	docs *roaring.Bitmap
+	it   roaring.IntPeekable
+	n    uint64
+}
+
+func newBitmapSearcher(bm *roaring.Bitmap) *bitmapSearcher {
+	return &bitmapSearcher{docs: bm, it: bm.Iterator(), n: bm.GetCardinality()}
+}
+
+func (s *bitmapSearcher) match(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
+	if !s.it.HasNext() {
+		return nil
+	}
+	d := ctx.DocumentMatchPool.Get()
+	d.IndexInternalID = index.NewIndexInternalID(d.IndexInternalID, uint64(s.it.Next()))
+	d.Score = 1
+	return d
+}
+
+// Next implements bsearch.Searcher.
+func (s *bitmapSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	return s.match(ctx), nil
+}
+
+// Advance implements bsearch.Searcher.
+func (s *bitmapSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	s.it.AdvanceIfNeeded(docNum(id))
+	return s.match(ctx), nil
+}
+
+// Close implements bsearch.Searcher.
+func (s *bitmapSearcher) Close() error { return nil }
+
+// Weight implements bsearch.Searcher.
+func (s *bitmapSearcher) Weight() float64 { return 1 }
+
+// SetQueryNorm implements bsearch.Searcher.
+func (s *bitmapSearcher) SetQueryNorm(float64) {}
+
+// Count implements bsearch.Searcher.
+func (s *bitmapSearcher) Count() uint64 { return s.n }
+
+// Min implements bsearch.Searcher.
+func (s *bitmapSearcher) Min() int { return 0 }
+
+// Size implements bsearch.Searcher.
+func (s *bitmapSearcher) Size() int { return 64 }
+
+// DocumentMatchPoolSize implements bsearch.Searcher.
+func (s *bitmapSearcher) DocumentMatchPoolSize() int { return 1 }
+
+// filterSearcher passes on the matches of inner that are in docs. It leaps:
+// a match outside docs advances inner to the next passage of docs.
+type filterSearcher struct {
+	inner bsearch.Searcher
+	docs  *roaring.Bitmap
+	it    roaring.IntPeekable
+}
+
+func (s *filterSearcher) settle(ctx *bsearch.SearchContext, d *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	for err == nil && d != nil {
+		n := docNum(d.IndexInternalID)
+		if s.docs.Contains(n) {
+			return d, nil
+		}
+		ctx.DocumentMatchPool.Put(d)
+		s.it.AdvanceIfNeeded(n + 1)
+		if !s.it.HasNext() {
+			return nil, nil
+		}
+		// a fresh id each time: a searcher may keep the one it is given
+		d, err = s.inner.Advance(ctx, index.NewIndexInternalID(nil, uint64(s.it.PeekNext())))
+	}
+	return d, err
+}
+
+// Next implements bsearch.Searcher.
+func (s *filterSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	d, err := s.inner.Next(ctx)
+	return s.settle(ctx, d, err)
+}
+
+// Advance implements bsearch.Searcher.
+func (s *filterSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	d, err := s.inner.Advance(ctx, id)
+	return s.settle(ctx, d, err)
+}
+
+// Close implements bsearch.Searcher.
+func (s *filterSearcher) Close() error { return s.inner.Close() }
+
+// Weight implements bsearch.Searcher.
+func (s *filterSearcher) Weight() float64 { return s.inner.Weight() }
+
+// SetQueryNorm implements bsearch.Searcher.
+func (s *filterSearcher) SetQueryNorm(n float64) { s.inner.SetQueryNorm(n) }
+
+// Count implements bsearch.Searcher.
+func (s *filterSearcher) Count() uint64 { return min(s.inner.Count(), s.docs.GetCardinality()) }
+
+// Min implements bsearch.Searcher.
+func (s *filterSearcher) Min() int { return s.inner.Min() }
+
+// Size implements bsearch.Searcher.
+func (s *filterSearcher) Size() int { return s.inner.Size() + 64 }
+
+// DocumentMatchPoolSize implements bsearch.Searcher.
+func (s *filterSearcher) DocumentMatchPoolSize() int { return s.inner.DocumentMatchPoolSize() }

@@ -1,0 +1,349 @@
+package search
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"weak"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/numeric"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// facetIndex holds, for one index snapshot, the passages of every facet
+// value as a bitmap of bleve's internal document numbers, and every live
+// passage. Facet counts are then intersections of bitmaps with the set of
+// hits, and filters are bitmaps, instead of a walk over each hit's doc
+// values. A snapshot never changes, so neither does its facetIndex: a
+// read-only generation builds it once, when it is opened.
+type facetIndex struct {
+	all    *roaring.Bitmap
+	values map[string][]valueDocs                // facet → values, in term order
+	docs   map[string]map[string]*roaring.Bitmap // facet → value → passages
+	lower  map[string]map[string]string          // facet → lower-case value → value
+	// browseKeys holds, for document number n, the 4 bytes at 4n that
+	// sort it in browse order: newest first, then by title, then by id.
+	browseKeys string
+	fwd        *forward // nil: count by bitmaps
+	browseOnce sync.Once
+	browse     map[string][]FacetValue // counts over every passage
+}
+
+// valueDocs is one facet value and its passages.
+type valueDocs struct {
+	value string
+	docs  *roaring.Bitmap
+}
+
+// docNum is the document number of an internal id (scorch: 8 bytes, big endian).
+func docNum(id index.IndexInternalID) uint32 { return uint32(id.Value()) }
+
+// buildFacetIndex reads the postings of every facet value of r.
+func buildFacetIndex(r index.IndexReader) (*facetIndex, error) {
+	fx := &facetIndex{
+		all:    roaring.New(),
+		values: map[string][]valueDocs{},
+		docs:   map[string]map[string]*roaring.Bitmap{},
+		lower:  map[string]map[string]string{},
+	}
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, fmt.Errorf("facet index: %w", err)
+	}
+	for {
+		id, err := ids.Next()
+		if err != nil {
+			_ = ids.Close()
+			return nil, fmt.Errorf("facet index: %w", err)
+		}
+		if id == nil {
+			break
+		}
+		fx.all.Add(docNum(id))
+	}
+	_ = ids.Close()
+	for _, f := range Facets {
+		vals, err := facetPostings(r, f)
+		if err != nil {
+			return nil, err
+		}
+		fx.values[f] = vals
+		fx.docs[f] = make(map[string]*roaring.Bitmap, len(vals))
+		fx.lower[f] = make(map[string]string, len(vals))
+		for _, v := range vals {
+			fx.docs[f][v.value] = v.docs
+			if _, ok := fx.lower[f][strings.ToLower(v.value)]; !ok {
+				fx.lower[f][strings.ToLower(v.value)] = v.value
+			}
+		}
+	}
+	if err := fx.readOrders(r); err != nil {
+		return nil, err
+	}
+	fx.buildForward()
+	return fx, nil
+}
+
+// readOrders fills browseKeys in one sequential pass
+// over the doc values of the publication date and the title key (the
+// browse order: newest first, then by title key, then by id; a missing
+// date or title sorts last, as in bleve's sort).
+func (fx *facetIndex) readOrders(r index.IndexReader) error {
+	docs := fx.all.ToArray()
+	n := 0
+	if len(docs) > 0 {
+		n = int(docs[len(docs)-1]) + 1
+	}
+	pub := make([]string, n)
+	title := make([]string, n)
+	hasTitle := make([]bool, n)
+	ids := make([]string, n)
+	dvr, err := r.DocValueReader([]string{fieldPublished, fieldTitleKey})
+	if err != nil {
+		return fmt.Errorf("sort orders: %w", err)
+	}
+	for _, k := range docs {
+		id := index.NewIndexInternalID(nil, uint64(k))
+		err := dvr.VisitDocValues(id, func(field string, term []byte) {
+			switch {
+			case field == fieldTitleKey:
+				title[k], hasTitle[k] = string(term), true
+			case field == fieldPublished && len(term) > 0 && term[0] == numeric.ShiftStartInt64:
+				pub[k] = string(term)
+			}
+		})
+		if err == nil {
+			ids[k], err = r.ExternalID(id)
+		}
+		if err != nil {
+			return fmt.Errorf("sort orders: %w", err)
+		}
+	}
+	// Dates: prefix-coded terms sort as the dates do.
+	var dates []string
+	for _, k := range docs {
+		if pub[k] != "" {
+			dates = append(dates, pub[k])
+		}
+	}
+	slices.Sort(dates)
+	dates = slices.Compact(dates)
+	nd := len(dates)
+	dateKeys := make([]string, nd+1)
+	for i := range nd {
+		var key [4]byte
+		binary.BigEndian.PutUint32(key[:], uint32(nd-1-i))
+		dateKeys[i] = string(key[:])
+	}
+	dateKeys[nd] = undatedKey
+	dateOf := make([]uint32, n)
+	dateKey := func(k uint32) string { return dateKeys[dateOf[k]] }
+	for k := range dateOf {
+		dateOf[k] = uint32(nd)
+		if pub[k] != "" {
+			i, _ := slices.BinarySearch(dates, pub[k])
+			dateOf[k] = uint32(i)
+		}
+	}
+	sort.Slice(docs, func(i, j int) bool {
+		a, b := docs[i], docs[j]
+		if ka, kb := dateKey(a), dateKey(b); ka != kb {
+			return ka < kb
+		}
+		if hasTitle[a] != hasTitle[b] {
+			return hasTitle[a]
+		}
+		if title[a] != title[b] {
+			return title[a] < title[b]
+		}
+		return ids[a] < ids[b]
+	})
+	keys := make([]byte, 4*n)
+	for i := range n {
+		binary.BigEndian.PutUint32(keys[4*i:], math.MaxUint32) // not a live document
+	}
+	for rank, k := range docs {
+		binary.BigEndian.PutUint32(keys[4*k:], uint32(rank))
+	}
+	fx.browseKeys = string(keys)
+	return nil
+}
+
+// browseKey is the browse sort key of document number n.
+func (fx *facetIndex) browseKey(n uint32) string {
+	if i := 4 * int(n); i+4 <= len(fx.browseKeys) {
+		return fx.browseKeys[i : i+4]
+	}
+	return undatedKey
+}
+
+// undatedKey sorts after every date key.
+const undatedKey = "\xff\xff\xff\xff\xff"
+
+// facetPostings lists the values of facet field f with their passages.
+func facetPostings(r index.IndexReader, f string) ([]valueDocs, error) {
+	dict, err := r.FieldDict(f)
+	if err != nil {
+		return nil, fmt.Errorf("facet index %s: %w", f, err)
+	}
+	defer func() { _ = dict.Close() }()
+	var out []valueDocs
+	var tfd index.TermFieldDoc
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("facet index %s: %w", f, err)
+		}
+		if e == nil {
+			break
+		}
+		tfr, err := r.TermFieldReader(context.Background(), []byte(e.Term), f, false, false, false)
+		if err != nil {
+			return nil, fmt.Errorf("facet index %s: %w", f, err)
+		}
+		bm := roaring.New()
+		for {
+			d, err := tfr.Next(&tfd)
+			if err != nil {
+				_ = tfr.Close()
+				return nil, fmt.Errorf("facet index %s: %w", f, err)
+			}
+			if d == nil {
+				break
+			}
+			bm.Add(docNum(d.ID))
+		}
+		_ = tfr.Close()
+		if !bm.IsEmpty() {
+			bm.RunOptimize()
+			out = append(out, valueDocs{value: e.Term, docs: bm})
+		}
+	}
+	return out, nil
+}
+
+// resolve maps a filter value to the value the index holds: a year to its
+// term, an alias of the vocabulary to its display name, else a value equal
+// but for case, else the value as given (which then matches nothing).
+func (fx *facetIndex) resolve(th *thesaurus, facet, value string) string {
+	value = strings.TrimSpace(value)
+	if facet == FacetYear {
+		if y, err := parseYear(value); err == nil {
+			return yearTerm(y)
+		}
+		return value
+	}
+	if v, ok := th.alias(facet, value); ok {
+		return v
+	}
+	if _, ok := fx.docs[facet][value]; ok {
+		return value
+	}
+	if v, ok := fx.lower[facet][strings.ToLower(value)]; ok {
+		return v
+	}
+	return value
+}
+
+// years is the union of the passages of the years from..to (0: unbounded),
+// or nil when neither bound is set.
+func (fx *facetIndex) years(from, to int) *roaring.Bitmap {
+	if from == 0 && to == 0 {
+		return nil
+	}
+	var sets []*roaring.Bitmap
+	for _, v := range fx.values[FacetYear] {
+		y, err := strconv.Atoi(v.value)
+		if err != nil || (from > 0 && y < from) || (to > 0 && y > to) {
+			continue
+		}
+		sets = append(sets, v.docs)
+	}
+	if len(sets) == 0 {
+		return roaring.New()
+	}
+	return roaring.FastOr(sets...)
+}
+
+// facetCache holds the facetIndex of each scorch snapshot still in memory,
+// keyed weakly: an entry goes when bleve drops its snapshot.
+var facetCache = struct {
+	sync.Mutex
+	m map[weak.Pointer[scorch.IndexSnapshot]]*facetEntry
+}{m: map[weak.Pointer[scorch.IndexSnapshot]]*facetEntry{}}
+
+type facetEntry struct {
+	mu sync.Mutex
+	fx *facetIndex
+}
+
+// facetIndexOf returns the facetIndex of r, building it on first use. The
+// build runs to its end whatever the caller's deadline: it is paid once per
+// snapshot.
+func facetIndexOf(r index.IndexReader) (*facetIndex, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return buildFacetIndex(r)
+	}
+	key := weak.Make(snap)
+	facetCache.Lock()
+	e := facetCache.m[key]
+	if e == nil {
+		e = &facetEntry{}
+		facetCache.m[key] = e
+		runtime.AddCleanup(snap, func(k weak.Pointer[scorch.IndexSnapshot]) {
+			facetCache.Lock()
+			delete(facetCache.m, k)
+			facetCache.Unlock()
+		}, key)
+	}
+	facetCache.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.fx == nil {
+		fx, err := buildFacetIndex(r)
+		if err != nil {
+			return nil, err
+		}
+		e.fx = fx
+	}
+	return e.fx, nil
+}
+
+// warmFacets builds the facetIndex of bi's current snapshot, so that the
+// first faceted search does not pay for it.
+func warmFacets(bi bleve.Index) error {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("warm facets: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("warm facets: %w", err)
+	}
+	defer func() { _ = r.Close() }()
+	_, err = facetIndexOf(r)
+	return err
+}
+
+// sortedValues returns the facet values of counts (count > 0) by count,
+// then value.
+func sortedValues(counts []FacetValue) []FacetValue {
+	sort.SliceStable(counts, func(i, j int) bool {
+		if counts[i].Count != counts[j].Count {
+			return counts[i].Count > counts[j].Count
+		}
+		return counts[i].Value < counts[j].Value
+	})
+	return counts
+}

@@ -1,0 +1,98 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/google/go-cmp/cmp"
+)
+
+// MustFacetIndex returns the facetIndex of a read-only index of docs.
+func MustFacetIndex(tb testing.TB, docs []Document) *facetIndex {
+	tb.Helper()
+	ix := MustReadOnly(tb, docs)
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer func() { _ = r.Close() }()
+	fx, err := facetIndexOf(r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return fx
+}
+
+// TestCountFacetsForward: counting through the forward lists gives the
+// counts of intersecting bitmaps, for any set of matches and selection.
+func TestCountFacetsForward(t *testing.T) {
+	t.Parallel()
+	fx := MustFacetIndex(t, benchDocs(600))
+	if fx.fwd == nil {
+		t.Fatal("no forward lists")
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range 50 {
+		set := roaring.New()
+		for _, d := range fx.all.ToArray() {
+			if r.IntN(4) == 0 {
+				set.Add(d)
+			}
+		}
+		sel := map[string]*roaring.Bitmap{}
+		for _, f := range []string{FacetCountry, FacetTopic, FacetYear} {
+			if vs := fx.values[f]; r.IntN(2) == 0 && len(vs) > 1 {
+				sel[f] = roaring.Or(vs[r.IntN(len(vs))].docs, vs[r.IntN(len(vs))].docs)
+			}
+		}
+		want, got := countByBitmaps(fx, set, sel), countFacets(fx, set, sel)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("case %d, %d selections (-bitmaps +forward):\n%s", i, len(sel), diff)
+		}
+	}
+}
+
+func BenchmarkCountFacets(b *testing.B) {
+	fx := MustFacetIndex(b, benchDocs(5000))
+	sel := map[string]*roaring.Bitmap{FacetCountry: fx.values[FacetCountry][0].docs, FacetTopic: fx.values[FacetTopic][1].docs}
+	for _, share := range []int{100, 10, 1} {
+		set := roaring.New()
+		for i, d := range fx.all.ToArray() {
+			if i%share == 0 {
+				set.Add(d)
+			}
+		}
+		b.Run(fmt.Sprintf("1/%d of the passages", share), func(b *testing.B) {
+			for b.Loop() {
+				countFacets(fx, set, sel)
+			}
+		})
+	}
+}
+
+// BenchmarkAdd indexes one batch of passages (BatchSize) into a fresh index.
+func BenchmarkAdd(b *testing.B) {
+	docs := benchDocs(BatchSize)
+	for b.Loop() {
+		b.StopTimer()
+		ix, err := Create(filepath.Join(b.TempDir(), "index"), Vocabulary{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := ix.Add(context.Background(), docs); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		_ = ix.Close()
+		b.StartTimer()
+	}
+}

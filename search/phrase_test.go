@@ -1,0 +1,88 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/google/go-cmp/cmp"
+)
+
+// phraseAnswer is what a phrase search found: each hit's score and the
+// positions of its text locations.
+type phraseAnswer map[string]string
+
+func runPhrase(tb testing.TB, bi bleve.Index, q query.Query) phraseAnswer {
+	tb.Helper()
+	req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
+	req.IncludeLocations = true
+	res, err := bi.SearchInContext(context.Background(), req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := phraseAnswer{}
+	for _, h := range res.Hits {
+		var pos []string
+		for term, ls := range h.Locations[fieldText] {
+			for _, l := range ls {
+				pos = append(pos, fmt.Sprintf("%s@%d:%d-%d", term, l.Pos, l.Start, l.End))
+			}
+		}
+		sort.Strings(pos)
+		out[h.ID] = fmt.Sprintf("%.12f %s", h.Score, strings.Join(pos, " "))
+	}
+	return out
+}
+
+// TestPhraseMatchesBleve: phraseQuery2 finds, scores and locates exactly
+// what bleve's MultiPhraseQuery does, for phrases with repeated words,
+// stop-word gaps and alternatives at one offset.
+func TestPhraseMatchesBleve(t *testing.T) {
+	t.Parallel()
+	words := strings.Fields("police court judge prison border drug police court the of and training")
+	r := rand.New(rand.NewPCG(3, 4))
+	var docs []Document
+	for i := range 300 {
+		n := 3 + r.IntN(25)
+		ws := make([]string, n)
+		for j := range ws {
+			ws[j] = words[r.IntN(len(words))]
+		}
+		docs = append(docs, Document{ID: fmt.Sprintf("d%03d", i), Title: "t", Text: strings.Join(ws, " ")})
+	}
+	ix := MustIndex(t, Vocabulary{}, docs)
+	a, err := textAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	phrases := []string{"police court", "court police", "police police", "judge of the prison",
+		"drug and border", "police court judge", "training", "court court court", "border the drug"}
+	for _, ph := range phrases {
+		p := analyze(a, ph)
+		cases := map[string][][]string{ph: p}
+		if len(p) >= 2 {
+			alt := append([][]string(nil), p...)
+			alt[1] = append([]string{"prison"}, alt[1]...)
+			cases[ph+" (alternatives)"] = alt
+		}
+		for name, terms := range cases {
+			t.Run(name, func(t *testing.T) {
+				bq := query.NewMultiPhraseQuery(terms, fieldText)
+				bq.SetBoost(1.7)
+				want := runPhrase(t, ix.bi, bq)
+				got := runPhrase(t, ix.bi, &phraseQuery2{terms: terms, field: fieldText, boost: 1.7})
+				if len(want) == 0 && ph != "court court court" {
+					t.Fatalf("bleve finds nothing for %q: a useless case", ph)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("phrase %v (-bleve +ours):\n%s", terms, diff)
+				}
+			})
+		}
+	}
+}
