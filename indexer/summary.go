@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/inlsearch/inlsearch/search"
 )
 
 // Job states, as in Summary.State.
@@ -142,32 +144,5 @@ func LastSummary(dir string) (*Summary, error) {
 	return &s, nil
 }
 
-// writeAtomic writes data to path through a temporary file: write, fsync,
-// rename, fsync the folder.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
-}
+// writeAtomic writes data to path through a temporary file (see search.WriteFileAtomic).
+func writeAtomic(path string, data []byte) error { return search.WriteFileAtomic(path, data) }

@@ -269,11 +269,13 @@ func (s *Store) list() []string {
 	return ids
 }
 
-// writeAtomic writes data to path through a temporary file: write, fsync,
-// rename, fsync the folder.
-func writeAtomic(path string, data []byte) error {
+// WriteFileAtomic writes data to path through a temporary file: write, fsync,
+// rename, fsync the folder. A crash leaves either the old file or the new one.
+func WriteFileAtomic(path string, data []byte) error {
 	return writeAtomicSteps(path, data, "")
 }
+
+func writeAtomic(path string, data []byte) error { return WriteFileAtomic(path, data) }
 
 // writeAtomicSteps is writeAtomic with failpoints named prefix+"temp",
 // prefix+"renamed" and prefix+"synced" after each step (no failpoints when
