@@ -23,6 +23,17 @@
 // that the HTTP part can build `inlsearch serve` from the project and load it
 // with a Go client of 64 connections cycling through the mixed queries.
 //
+// The HTTP part first sends each query of the file once (the cold pass:
+// nothing can come from the server's cache of results), then loads the
+// server for the set duration; the in-process query phase turns the cache
+// of results off, so the per-class latencies are the engine's.
+//
+// For iterating on one engine: -engines inlsearch, -dir DIR -keep to keep
+// the indexes, -reuse to query them again without rebuilding (build figures
+// then come from DIR/ENGINE/build.json), -add-batch N to hand N passages to
+// an engine at a time, and INLBENCH_CPUPROFILE=PREFIX in the environment
+// for a CPU profile of each child (PREFIX-ENGINE-PHASE.pprof).
+//
 // This module is separate from the project's (see go.mod) so that the SQLite
 // driver never enters the service's dependencies.
 package main

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,13 +17,17 @@ import (
 const DefaultResultCacheBytes = 128 << 20
 
 // resultCache remembers the results of the latest searches of one
-// read-only index, least recently used first out. A read-only generation
-// never changes, so a result stays right for as long as it is served.
+// read-only index. A read-only generation never changes, so a result stays
+// right for as long as it is served. The hits and facets of a remembered
+// result are shared by every caller that gets it: callers must not modify
+// them (copying them for each caller cost more than the search saved,
+// under load). A lookup takes a read lock only; eviction is a clock (the
+// oldest entry goes unless it was used since the hand last passed it).
 type resultCache struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	max   int
 	size  int
-	order *list.List // of *cacheEntry, most recent first
+	order *list.List // of *cacheEntry, oldest first
 	byKey map[string]*list.Element
 }
 
@@ -30,6 +35,7 @@ type cacheEntry struct {
 	key  string
 	res  *Result
 	size int
+	used atomic.Bool
 }
 
 func newResultCache(maxBytes int) *resultCache {
@@ -57,22 +63,23 @@ func (c *resultCache) search(ctx context.Context, q Query, search func(context.C
 	}
 	start := time.Now()
 	key := cacheKey(q)
-	c.mu.Lock()
-	if el, ok := c.byKey[key]; ok {
-		c.order.MoveToFront(el)
-		res := el.Value.(*cacheEntry).res
-		c.mu.Unlock()
-		out := cloneResult(res)
+	c.mu.RLock()
+	el, ok := c.byKey[key]
+	c.mu.RUnlock()
+	if ok {
+		e := el.Value.(*cacheEntry)
+		e.used.Store(true)
+		out := *e.res // hits and facets shared, read-only
 		out.Took = time.Since(start)
-		return out, nil
+		return &out, nil
 	}
-	c.mu.Unlock()
 	res, err := search(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	c.put(key, cloneResult(res))
-	return res, nil
+	c.put(key, res)
+	out := *res
+	return &out, nil
 }
 
 func (c *resultCache) put(key string, res *Result) {
@@ -85,11 +92,15 @@ func (c *resultCache) put(key string, res *Result) {
 	if _, ok := c.byKey[key]; ok {
 		return
 	}
-	c.byKey[key] = c.order.PushFront(&cacheEntry{key: key, res: res, size: size})
+	c.byKey[key] = c.order.PushBack(&cacheEntry{key: key, res: res, size: size})
 	c.size += size
 	for c.size > c.max {
-		el := c.order.Back()
+		el := c.order.Front()
 		e := el.Value.(*cacheEntry)
+		if e.used.Swap(false) && e.key != key {
+			c.order.MoveToBack(el) // a second chance
+			continue
+		}
 		c.order.Remove(el)
 		delete(c.byKey, e.key)
 		c.size -= e.size
@@ -135,31 +146,4 @@ func resultSize(r *Result) int {
 		}
 	}
 	return n
-}
-
-// cloneResult copies what a caller could change in a result: its slices
-// and maps, the hits' included (strings are immutable).
-func cloneResult(r *Result) *Result {
-	out := *r
-	out.Hits = slices.Clone(r.Hits)
-	for i := range out.Hits {
-		d := &out.Hits[i].Document
-		d.Organizations, d.Countries = slices.Clone(d.Organizations), slices.Clone(d.Countries)
-		d.Regions, d.Topics = slices.Clone(d.Regions), slices.Clone(d.Topics)
-		d.Years, d.Amounts = slices.Clone(d.Years), slices.Clone(d.Amounts)
-		if d.Provenance != nil {
-			d.Provenance = maps.Clone(d.Provenance)
-			for k, v := range d.Provenance {
-				d.Provenance[k] = slices.Clone(v)
-			}
-		}
-	}
-	if r.Facets != nil {
-		out.Facets = make(map[string][]FacetValue, len(r.Facets))
-		for f, vs := range r.Facets {
-			out.Facets[f] = slices.Clone(vs)
-		}
-	}
-	out.FacetOthers = maps.Clone(r.FacetOthers)
-	return &out
 }

@@ -141,7 +141,9 @@ func (ix *Index) Add(ctx context.Context, docs []Document) error {
 }
 
 // Search runs q. Errors: ErrBadQuery, ErrBadPagination, ErrBadFilter,
-// ErrTimeout, ErrUnavailable (closed index).
+// ErrTimeout, ErrUnavailable (closed index). An index opened read-only
+// remembers recent results (SetResultCache): the hits and facets of a
+// result may be shared with other callers and must not be modified.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	return ix.cache.search(ctx, q, func(ctx context.Context, q Query) (*Result, error) {
 		return ix.eng.Search(ctx, ix.bi, q)
