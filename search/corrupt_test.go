@@ -33,6 +33,14 @@ func storeFiles(tb testing.TB, index, pattern string) []string {
 	return files
 }
 
+// newestSegment is the segment file with the highest number: scorch names
+// segments with a growing counter, so it is never one a merge replaced.
+func newestSegment(tb testing.TB, index string) string {
+	tb.Helper()
+	files := storeFiles(tb, index, "*.zap")
+	return files[len(files)-1]
+}
+
 func truncateTo(tb testing.TB, path string, size func(int64) int64) {
 	tb.Helper()
 	fi, err := os.Stat(path)
@@ -57,14 +65,15 @@ var damages = []damage{
 			tb.Fatal(err)
 		}
 	}, false},
-	// One segment file may be a merged-away one the snapshot no longer uses.
+	// The newest segment file is live (a merge writes a new one, with a
+	// higher number); an older one may be merged away and unused.
 	{"a segment deleted", func(tb testing.TB, ix string) {
-		if err := os.Remove(storeFiles(tb, ix, "*.zap")[0]); err != nil {
+		if err := os.Remove(newestSegment(tb, ix)); err != nil {
 			tb.Fatal(err)
 		}
 	}, true},
 	{"a segment truncated", func(tb testing.TB, ix string) {
-		truncateTo(tb, storeFiles(tb, ix, "*.zap")[0], func(n int64) int64 { return n / 2 })
+		truncateTo(tb, newestSegment(tb, ix), func(n int64) int64 { return n / 2 })
 	}, true},
 	{"every segment truncated", func(tb testing.TB, ix string) {
 		for _, z := range storeFiles(tb, ix, "*.zap") {
@@ -80,7 +89,7 @@ var damages = []damage{
 		if os.Geteuid() == 0 {
 			tb.Skip("root reads files whatever their mode; scripts/chaos.sh runs this case as an unprivileged user")
 		}
-		if err := os.Chmod(storeFiles(tb, ix, "*.zap")[0], 0); err != nil {
+		if err := os.Chmod(newestSegment(tb, ix), 0); err != nil {
 			tb.Fatal(err)
 		}
 	}, true},
