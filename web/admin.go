@@ -49,7 +49,10 @@ func (s *Server) authorized(r *http.Request) bool {
 	return ok && s.tokenEqual(tok)
 }
 
-func (s *Server) handleReindex(c *gin.Context) {
+// admin guards the admin routes: failure throttling per client address,
+// the bearer token and a bounded body. It aborts the request with the error
+// when one of them fails.
+func (s *Server) admin(c *gin.Context) {
 	ip := c.ClientIP()
 	if !s.failures.allow(ip, s.now()) {
 		s.fail(c, errTooManyAttempts)
@@ -76,6 +79,10 @@ func (s *Server) handleReindex(c *gin.Context) {
 		s.fail(c, &codedError{status: http.StatusBadRequest, code: "invalid_body", msg: "the request body could not be read"})
 		return
 	}
+	c.Next()
+}
+
+func (s *Server) handleReindex(c *gin.Context) {
 	// The job outlives the request: only the request's values are passed on.
 	id, err := s.reindexer.Reindex(context.WithoutCancel(c.Request.Context()))
 	if errors.Is(err, ErrReindexRunning) {
@@ -92,6 +99,29 @@ func (s *Server) handleReindex(c *gin.Context) {
 	}
 	s.logger(c).Info("reindex started", "job_id", id)
 	c.JSON(http.StatusAccepted, reindexResponse{ID: id})
+}
+
+// cancelResponse is the 202 answer of DELETE /api/v1/reindex.
+type cancelResponse struct {
+	ID    string `json:"id"`
+	State string `json:"state"`
+}
+
+// handleCancelReindex asks the running job to stop. The answer does not
+// wait for it: the job's end shows in /api/v1/status (state cancelled).
+func (s *Server) handleCancelReindex(c *gin.Context) {
+	id, err := s.reindexer.(ReindexCanceler).CancelReindex(context.WithoutCancel(c.Request.Context()))
+	if errors.Is(err, ErrNoReindexRunning) {
+		s.fail(c, &codedError{status: http.StatusNotFound, code: "no_reindex_running",
+			msg: "no re-index is running", base: err})
+		return
+	}
+	if err != nil {
+		s.fail(c, fmt.Errorf("cancel reindex: %w", err))
+		return
+	}
+	s.logger(c).Info("reindex cancel requested", "job_id", id)
+	c.JSON(http.StatusAccepted, cancelResponse{ID: id, State: JobCancelling})
 }
 
 // failureLimiter counts failed admin attempts per client address and

@@ -212,3 +212,126 @@ func TestAdminDisabled(t *testing.T) {
 		}
 	}
 }
+
+// fakeCanceler is a Reindexer that can also stop its job.
+type fakeCanceler struct {
+	fakeReindexer
+	CancelFn func(ctx context.Context) (string, error)
+}
+
+func (f *fakeCanceler) CancelReindex(ctx context.Context) (string, error) { return f.CancelFn(ctx) }
+
+// TestAdminCancel: DELETE /api/v1/reindex asks the running job to stop (202
+// with its id and state cancelling), 404 no_reindex_running when none runs,
+// under the same token and body rules as POST.
+func TestAdminCancel(t *testing.T) {
+	t.Parallel()
+	var running atomic.Bool
+	r := &fakeCanceler{fakeReindexer: *okReindexer(), CancelFn: func(context.Context) (string, error) {
+		if running.Swap(false) {
+			return "job-1", nil
+		}
+		return "", fmt.Errorf("cancel: %w", ErrNoReindexRunning)
+	}}
+	h := MustServer(t, Config{AdminToken: testToken}, nil, nil, r).Handler()
+	auth := "Bearer " + testToken
+	tests := []struct {
+		name, auth, query string
+		running           bool
+		body              io.Reader
+		status            int
+		code              string
+	}{
+		{"no token", "", "", true, nil, 401, "unauthorized"},
+		{"wrong token", "Bearer wrong", "", true, nil, 401, "unauthorized"},
+		{"token in the query", "", "?token=" + testToken, true, nil, 401, "unauthorized"},
+		{"big body", auth, "", true, strings.NewReader(strings.Repeat("z", 65<<10)), 413, "payload_too_large"},
+		{"running", auth, "", true, nil, 202, ""},
+		{"none running", auth, "", false, nil, 404, "no_reindex_running"},
+	}
+	for i, tt := range tests { // in order: the job runs until cancelled
+		running.Store(tt.running)
+		hdr := []string{remoteAddrHeader, fmt.Sprintf("192.0.2.%d:1234", i+1)}
+		if tt.auth != "" {
+			hdr = append(hdr, "Authorization", tt.auth)
+		}
+		rec := do(t, h, "DELETE", "/api/v1/reindex"+tt.query, tt.body, hdr...)
+		if rec.Code != tt.status {
+			t.Fatalf("%s: status = %d, want %d\n%s", tt.name, rec.Code, tt.status, rec.Body)
+		}
+		if rec.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control = %q", tt.name, rec.Header().Get("Cache-Control"))
+		}
+		if tt.status == 202 {
+			var got cancelResponse
+			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || got != (cancelResponse{ID: "job-1", State: "cancelling"}) {
+				t.Errorf("%s: body = %s, want {\"id\":\"job-1\",\"state\":\"cancelling\"}", tt.name, rec.Body)
+			}
+			continue
+		}
+		if code, _ := decodeError(t, rec); code != tt.code {
+			t.Errorf("%s: code = %q, want %q", tt.name, code, tt.code)
+		}
+		if tt.running && !running.Load() {
+			t.Errorf("%s: the job was cancelled", tt.name)
+		}
+	}
+
+	// Failed DELETEs count toward the failure limit, as failed POSTs do.
+	for i := range 10 {
+		if rec := do(t, h, "DELETE", "/api/v1/reindex", nil, remoteAddrHeader, "198.51.100.1:1", "Authorization", "Bearer bad"); rec.Code != 401 {
+			t.Fatalf("bad token %d = %d", i+1, rec.Code)
+		}
+	}
+	if rec := do(t, h, "POST", "/api/v1/reindex", nil, remoteAddrHeader, "198.51.100.1:1", "Authorization", auth); rec.Code != 429 {
+		t.Errorf("POST after 10 failed DELETEs = %d, want 429", rec.Code)
+	}
+}
+
+// TestAdminCancelRouteNeedsTokenAndCanceler: without a token no DELETE
+// route exists; a Reindexer that cannot cancel gets 405 for DELETE.
+func TestAdminCancelRouteNeedsTokenAndCanceler(t *testing.T) {
+	t.Parallel()
+	canceler := &fakeCanceler{fakeReindexer: *okReindexer(), CancelFn: func(context.Context) (string, error) { return "job-1", nil }}
+	tests := []struct {
+		name  string
+		token string
+		r     Reindexer
+		want  int
+	}{
+		{"no token", "", canceler, 404},
+		{"no canceler", testToken, okReindexer(), 405},
+		{"both", testToken, canceler, 202},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := MustServer(t, Config{AdminToken: tt.token}, nil, nil, tt.r).Handler()
+			if rec := do(t, h, "DELETE", "/api/v1/reindex", nil, "Authorization", "Bearer "+testToken); rec.Code != tt.want {
+				t.Errorf("DELETE = %d, want %d", rec.Code, tt.want)
+			}
+		})
+	}
+}
+
+// TestAdminRateLimitBehindProxy: behind a trusted proxy the failure limit
+// counts each client apart: one client's failures do not lock the others out.
+func TestAdminRateLimitBehindProxy(t *testing.T) {
+	t.Parallel()
+	srv := MustServer(t, Config{AdminToken: testToken, TrustedProxies: []string{"10.0.0.0/8"}}, nil, nil, okReindexer())
+	from := func(client, auth string) int {
+		return do(t, srv.Handler(), "POST", "/api/v1/reindex", nil, remoteAddrHeader, "10.0.0.2:3000",
+			"X-Forwarded-For", client, "Authorization", auth).Code
+	}
+	for i := range 10 {
+		if code := from("203.0.113.1", "Bearer bad"); code != 401 {
+			t.Fatalf("attempt %d = %d, want 401", i+1, code)
+		}
+	}
+	if code := from("203.0.113.1", "Bearer "+testToken); code != 429 {
+		t.Errorf("the client that failed 10 times = %d, want 429", code)
+	}
+	if code := from("203.0.113.2", "Bearer "+testToken); code != 202 {
+		t.Errorf("another client behind the same proxy = %d, want 202", code)
+	}
+}

@@ -2,8 +2,11 @@ package web
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/inlsearch/inlsearch/search"
 )
 
 // enterAsync enters g in a goroutine and returns the channel of its answer.
@@ -125,5 +128,91 @@ func TestGatePerClient(t *testing.T) {
 	g.leave(false, "polite")
 	if len(g.byClient) != 0 || g.running != 0 {
 		t.Errorf("gate not empty: %d running, %v", g.running, g.byClient)
+	}
+}
+
+// TestPerClientCapBehindProxy: the per-client cap counts the client a
+// trusted proxy names in X-Forwarded-For; from any other peer, and without
+// trusted proxies, the header is ignored, so that sending it cannot dodge
+// the cap.
+func TestPerClientCapBehindProxy(t *testing.T) {
+	t.Parallel()
+	const proxy = "10.1.2.3:40000"
+	tests := []struct {
+		name    string
+		trusted []string
+		// holder blocks a search; other then searches.
+		holderPeer, holderXFF string
+		otherPeer, otherXFF   string
+		want                  int
+	}{
+		{"trusted proxy, two clients", []string{"10.0.0.0/8"}, proxy, "203.0.113.1", proxy, "203.0.113.2", 200},
+		{"trusted proxy, one client", []string{"10.0.0.0/8"}, proxy, "203.0.113.1", proxy, "203.0.113.1", 503},
+		{"trusted proxy, forged entry before the real one", []string{"10.0.0.0/8"},
+			proxy, "203.0.113.1", proxy, "198.51.100.9, 203.0.113.1", 503},
+		{"trusted proxy given as one address", []string{"10.1.2.3"}, proxy, "203.0.113.1", proxy, "203.0.113.2", 200},
+		{"trusted IPv6 proxy", []string{"fd00::/8"}, "[fd00::1]:40000", "2001:db8::1", "[fd00::1]:40000", "2001:db8::2", 200},
+		{"no trusted proxy", nil, proxy, "203.0.113.1", proxy, "203.0.113.2", 503},
+		{"untrusted peer forges the header", []string{"10.0.0.0/8"},
+			"192.0.2.7:5000", "203.0.113.1", "192.0.2.7:5000", "203.0.113.2", 503},
+		{"invalid list trusts nobody", []string{"10.0.0.0/8", "not-a-cidr"}, proxy, "203.0.113.1", proxy, "203.0.113.2", 503},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			entered := make(chan struct{}, 1)
+			release := make(chan struct{})
+			fixture := fixtureSearch(fixtureDocs())
+			fake := &fakeSearcher{SearchFn: func(ctx context.Context, q search.Query) (*search.Result, error) {
+				if q.Q == "block" {
+					entered <- struct{}{}
+					<-release
+				}
+				return fixture(ctx, q)
+			}}
+			var logs syncBuffer
+			h := MustServer(t, Config{MaxInFlight: 4, MaxPerClient: 1, MaxQueued: -1, TrustedProxies: tt.trusted,
+				Logger: newTestLogger(&logs)}, fake, nil, nil).Handler()
+			held := make(chan int, 1)
+			go func() {
+				held <- do(t, h, "GET", "/api/v1/search?q=block", nil,
+					remoteAddrHeader, tt.holderPeer, "X-Forwarded-For", tt.holderXFF).Code
+			}()
+			<-entered
+			rec := do(t, h, "GET", "/api/v1/search?q=x", nil, remoteAddrHeader, tt.otherPeer, "X-Forwarded-For", tt.otherXFF)
+			close(release)
+			if rec.Code != tt.want {
+				t.Errorf("second search (peer %s, X-Forwarded-For %q) = %d, want %d", tt.otherPeer, tt.otherXFF, rec.Code, tt.want)
+			}
+			if c := <-held; c != 200 {
+				t.Errorf("held search = %d", c)
+			}
+			if strings.Contains(tt.name, "invalid") && !strings.Contains(logs.String(), "not-a-cidr") {
+				t.Errorf("no log line for the invalid list:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+func TestCheckTrustedProxies(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		list []string
+		ok   bool
+	}{
+		{nil, true},
+		{[]string{"10.0.0.0/8", "192.0.2.1", "::1", "fd00::/8"}, true},
+		{[]string{"10.0.0.0/33"}, false},
+		{[]string{"10.0.0"}, false},
+		{[]string{"nginx.local"}, false},
+		{[]string{""}, false},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.list, ","), func(t *testing.T) {
+			t.Parallel()
+			if err := CheckTrustedProxies(tt.list); (err == nil) != tt.ok {
+				t.Errorf("CheckTrustedProxies(%q) = %v, want ok %v", tt.list, err, tt.ok)
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -199,5 +200,74 @@ func wantsJSON(r *http.Request) bool {
 		return true
 	default:
 		return p == "/export.csv" || p == "/export.json" || p == "/healthz" || p == "/feed.atom"
+	}
+}
+
+// headerForwardedFor is the one header a trusted proxy may name the client in.
+// X-Real-IP is not read: a proxy that sets only X-Forwarded-For would pass a
+// client's forged X-Real-IP through.
+const headerForwardedFor = "X-Forwarded-For"
+
+// CheckTrustedProxies reports an error naming the first entry of list that
+// is neither an IP address nor a CIDR (IPv4 or IPv6), the forms that
+// Config.TrustedProxies takes.
+func CheckTrustedProxies(list []string) error {
+	for _, p := range list {
+		if _, err := parseProxy(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func parseProxy(p string) (*net.IPNet, error) {
+	if !strings.Contains(p, "/") {
+		ip := net.ParseIP(p)
+		if ip == nil {
+			return nil, fmt.Errorf("%q: not an IP address or CIDR", p)
+		}
+		bits := 8 * net.IPv6len
+		if v4 := ip.To4(); v4 != nil {
+			ip, bits = v4, 8*net.IPv4len
+		}
+		return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
+	}
+	_, n, err := net.ParseCIDR(p)
+	if err != nil {
+		return nil, fmt.Errorf("%q: not an IP address or CIDR", p)
+	}
+	return n, nil
+}
+
+// trustProxies makes gin's ClientIP believe X-Forwarded-For from the proxies
+// of Config.TrustedProxies only (none by default: ClientIP is then the peer
+// address). gin walks the header from the right and takes the first address
+// that is not a trusted proxy, so that a client cannot choose its address by
+// sending the header itself.
+func (s *Server) trustProxies(e *gin.Engine) {
+	e.TrustedPlatform = ""
+	e.ForwardedByClientIP = true
+	e.RemoteIPHeaders = []string{headerForwardedFor}
+	var list []string
+	for _, p := range s.cfg.TrustedProxies {
+		n, err := parseProxy(p)
+		if err != nil {
+			s.log.Error("no proxy trusted: invalid list", slog.Any("error", err))
+			list = nil
+			break
+		}
+		if ones, _ := n.Mask.Size(); ones == 0 {
+			s.log.Warn("every address is a trusted proxy: any client can pick its address with X-Forwarded-For",
+				slog.String("proxy", p))
+		}
+		list = append(list, p)
+	}
+	if err := e.SetTrustedProxies(list); err != nil { // checked above; stay safe anyway
+		_ = e.SetTrustedProxies(nil)
+		s.log.Error("no proxy trusted", slog.Any("error", err))
+		return
+	}
+	if len(list) > 0 {
+		s.log.Info("client addresses taken from X-Forwarded-For of trusted proxies", slog.Any("proxies", list))
 	}
 }

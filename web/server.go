@@ -55,9 +55,23 @@ type Reindexer interface {
 // (409 reindex_in_progress).
 var ErrReindexRunning = errors.New("reindex already running")
 
+// ReindexCanceler is implemented by a Reindexer that can stop its running
+// job; with it, DELETE /api/v1/reindex exists beside POST.
+type ReindexCanceler interface {
+	// CancelReindex asks the running job to stop through its context and
+	// returns its id without waiting for it to end. It returns an error
+	// wrapping ErrNoReindexRunning when no job runs.
+	CancelReindex(ctx context.Context) (jobID string, err error)
+}
+
+// ErrNoReindexRunning is wrapped by ReindexCanceler.CancelReindex when there
+// is no job to stop (404 no_reindex_running).
+var ErrNoReindexRunning = errors.New("no reindex running")
+
 // Config holds what the server needs from the command line.
 type Config struct {
-	// AdminToken enables POST /api/v1/reindex when non-empty.
+	// AdminToken enables POST /api/v1/reindex (and DELETE, when the
+	// Reindexer is a ReindexCanceler) when non-empty.
 	AdminToken string
 	// Version is shown in the footer and in /api/v1/status.
 	Version string
@@ -68,10 +82,18 @@ type Config struct {
 	// MaxInFlight caps concurrent searches; 0 means 2×GOMAXPROCS.
 	MaxInFlight int
 	// MaxPerClient caps the searches in flight from one client address
-	// (gin's ClientIP: the peer, no proxy is trusted); 0 means half of
-	// MaxInFlight, negative means no cap. Behind a reverse proxy every
-	// client shares the proxy's address: raise it, or set it negative.
+	// (gin's ClientIP: the peer, or the client named by a trusted proxy);
+	// 0 means half of MaxInFlight, negative means no cap. Behind a reverse
+	// proxy that is not in TrustedProxies every client shares the proxy's
+	// address: list the proxy, or raise the cap.
 	MaxPerClient int
+	// TrustedProxies are the addresses or CIDRs (IPv4 or IPv6) of reverse
+	// proxies whose X-Forwarded-For is believed: a request from one of them
+	// counts, for the per-client cap and the admin failure limit, as coming
+	// from the rightmost address of that header that is not itself a trusted
+	// proxy. Empty: no proxy is trusted and the header is ignored. Check a
+	// list with CheckTrustedProxies; New trusts no proxy when it is invalid.
+	TrustedProxies []string
 	// MaxQueued caps the searches waiting for a slot, each at most
 	// QueueWait; beyond, or after the wait, 503 overloaded. 0 means 64;
 	// negative means no waiting at all.
@@ -167,8 +189,7 @@ func (s *Server) routes() *gin.Engine {
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
-	// No proxy is trusted: ClientIP is the peer address, X-Forwarded-For is ignored.
-	_ = e.SetTrustedProxies(nil)
+	s.trustProxies(e)
 	e.Use(s.requestID, s.securityHeaders, s.accessLog, s.recoverPanics, s.limitURI)
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.methodNotAllowed)
@@ -193,7 +214,10 @@ func (s *Server) routes() *gin.Engine {
 	case s.reindexer == nil:
 		s.log.Warn("no reindexer; admin routes disabled")
 	default:
-		api.POST("/reindex", noStore, s.handleReindex)
+		api.POST("/reindex", noStore, s.admin, s.handleReindex)
+		if _, ok := s.reindexer.(ReindexCanceler); ok {
+			api.DELETE("/reindex", noStore, s.admin, s.handleCancelReindex)
+		}
 	}
 	return e
 }

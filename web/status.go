@@ -33,10 +33,29 @@ type GenerationStatus struct {
 	Pages    int       `json:"pages"`
 }
 
+// Job states, as in JobStatus.State.
+const (
+	JobRunning   = "running"
+	JobSucceeded = "succeeded"
+	JobFailed    = "failed"
+	// JobSkipped: the job did nothing because another crawl held the data
+	// folder's lock; Reason says which. It is not a failure: the schedule
+	// tries again at its next tick.
+	JobSkipped = "skipped"
+	// JobCancelling: an operator asked the running job to stop
+	// (DELETE /api/v1/reindex); it has not ended yet.
+	JobCancelling = "cancelling"
+	// JobCancelled: the job was stopped on request before it published
+	// anything; the served generation is the one before it.
+	JobCancelled = "cancelled"
+)
+
 // JobStatus describes one re-index job.
 type JobStatus struct {
-	ID       string    `json:"id"`
-	State    string    `json:"state"` // running, succeeded, failed, canceled
+	ID string `json:"id"`
+	// State is one of the Job* states: running, succeeded, failed, skipped,
+	// cancelling, cancelled.
+	State    string    `json:"state"`
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished,omitzero"`
 	// Counts are the job's counters by name: fetched, not_modified, failed…
@@ -45,6 +64,9 @@ type JobStatus struct {
 	Hosts []HostStatus `json:"hosts,omitempty"`
 	// Error is the reason of a failed job.
 	Error string `json:"error,omitempty"`
+	// Reason explains a job that did not fail but did not publish either
+	// (skipped, cancelled).
+	Reason string `json:"reason,omitempty"`
 }
 
 // HostStatus is what a re-index job did on one host.

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/inlsearch/inlsearch/web"
 )
 
 // Config is everything the commands read from flags, environment variables
@@ -28,6 +30,11 @@ type Config struct {
 	LogFormat    string        `json:"log_format"`
 	LogLevel     string        `json:"log_level"`
 	ConfigFile   string        `json:"-"`
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (serve); MaxPerClient overrides Limits.MaxPerClient when
+	// not zero.
+	TrustedProxies []string `json:"trusted_proxies"`
+	MaxPerClient   int      `json:"max_per_client"`
 
 	// search command
 	Organization, Country, Region, Topic, Type []string `json:"-"`
@@ -46,6 +53,20 @@ type multi []string
 
 func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+// commaList is a repeatable flag whose every value may hold several
+// comma-separated items ("10.0.0.0/8,::1"), as its environment variable does.
+type commaList []string
+
+func (l *commaList) String() string { return strings.Join(*l, ",") }
+func (l *commaList) Set(v string) error {
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			*l = append(*l, item)
+		}
+	}
+	return nil
+}
 
 // newFlagSet declares the flags of a command on cfg. Which flags a command
 // takes is given by names.
@@ -72,6 +93,12 @@ func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
 	}
 	if has["debug"] {
 		fs.StringVar(&cfg.DebugAddr, "debug-addr", "", "loopback address for Go profiles (/debug/pprof/); off when empty")
+	}
+	if has["proxy"] {
+		fs.Var((*commaList)(&cfg.TrustedProxies), "trusted-proxies",
+			"reverse proxies (CIDR or address, comma-separated) whose X-Forwarded-For names the client; none by default")
+		fs.IntVar(&cfg.MaxPerClient, "max-per-client", 0,
+			"searches in flight per client address (0: half of the search slots; negative: no cap)")
 	}
 	if has["reindex"] {
 		fs.DurationVar(&cfg.ReindexEvery, "reindex-every", 0, "re-index on this period (0: never; at least 1m)")
@@ -157,6 +184,12 @@ func applyFile(cfg *Config, set map[string]bool) error {
 	if !set["allow-private"] && fc.AllowPrivate {
 		cfg.AllowPrivate = true
 	}
+	if !set["trusted-proxies"] && len(fc.TrustedProxies) > 0 {
+		cfg.TrustedProxies = fc.TrustedProxies
+	}
+	if !set["max-per-client"] && fc.MaxPerClient != 0 {
+		cfg.MaxPerClient = fc.MaxPerClient
+	}
 	if !set["delay"] && fc.Delay != "" {
 		if cfg.Delay, err = time.ParseDuration(fc.Delay); err != nil {
 			return fmt.Errorf("config file: delay: %w", err)
@@ -184,6 +217,9 @@ func (c *Config) validate() error {
 		if err := checkDebugAddr(c.DebugAddr); err != nil {
 			return err
 		}
+	}
+	if err := web.CheckTrustedProxies(c.TrustedProxies); err != nil {
+		return usageError{"--trusted-proxies " + err.Error()}
 	}
 	switch c.Format {
 	case "", "text", "json", "csv":

@@ -5,9 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/inlsearch/inlsearch/search"
 )
 
 func TestConfigPrecedence(t *testing.T) {
@@ -47,6 +50,7 @@ func TestConfigRejects(t *testing.T) {
 		"bad format":           {"search", "--format", "xml", "q"},
 		"public debug address": {"serve", "--debug-addr", "0.0.0.0:6060"},
 		"named debug address":  {"serve", "--debug-addr", "example.org:6060"},
+		"bad trusted proxy":    {"serve", "--trusted-proxies", "10.0.0.0/8,nginx"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -68,5 +72,80 @@ func TestSearchWithoutIndex(t *testing.T) {
 	code := run(context.Background(), []string{"search", "--data", dir, "anything"}, &out, &errb)
 	if code == 0 || !strings.Contains(errb.String(), "no index") {
 		t.Errorf("search on an empty folder: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestProxyFlags: --trusted-proxies and --max-per-client read the flag
+// (comma-separated, repeatable), INLSEARCH_TRUSTED_PROXIES and
+// INLSEARCH_MAX_PER_CLIENT, and the config file's keys, with the usual
+// precedence; serve hands them to the web server.
+func TestProxyFlags(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "cfg.json")
+	if err := os.WriteFile(file, []byte(`{"trusted_proxies":["192.0.2.0/24"],"max_per_client":3}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		env       map[string]string
+		args      []string
+		proxies   []string
+		perClient int
+	}{
+		{"defaults", nil, nil, nil, limits.MaxPerClient},
+		{"flags", nil, []string{"--trusted-proxies", "10.0.0.0/8, ::1", "--trusted-proxies", "172.16.0.1", "--max-per-client", "-1"},
+			[]string{"10.0.0.0/8", "::1", "172.16.0.1"}, -1},
+		{"environment", map[string]string{"INLSEARCH_TRUSTED_PROXIES": "10.0.0.0/8,fd00::/8", "INLSEARCH_MAX_PER_CLIENT": "4"}, nil,
+			[]string{"10.0.0.0/8", "fd00::/8"}, 4},
+		{"file", nil, []string{"--config", file}, []string{"192.0.2.0/24"}, 3},
+		{"flag over file", nil, []string{"--config", file, "--trusted-proxies", "127.0.0.1", "--max-per-client", "8"},
+			[]string{"127.0.0.1"}, 8},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			cfg := &Config{}
+			if err := parseConfig(newFlagSet("serve", cfg, "addr", "proxy"), cfg, tt.args); err != nil {
+				t.Fatal(err)
+			}
+			wc := webConfig(cfg, nil, search.DefaultLimits)
+			if !slices.Equal(wc.TrustedProxies, tt.proxies) || wc.MaxPerClient != tt.perClient {
+				t.Errorf("proxies %q, per client %d; want %q, %d", wc.TrustedProxies, wc.MaxPerClient, tt.proxies, tt.perClient)
+			}
+		})
+	}
+}
+
+// TestBadTrustedProxyExits2: an invalid --trusted-proxies entry (flag,
+// environment or file) stops serve before it listens, exit 2, naming it.
+func TestBadTrustedProxyExits2(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "cfg.json")
+	if err := os.WriteFile(file, []byte(`{"trusted_proxies":["10.0.0.0/40"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, env, bad string
+		args           []string
+	}{
+		{"flag", "", "nginx", []string{"--trusted-proxies", "10.0.0.0/8,nginx"}},
+		{"environment", "300.1.2.3", "300.1.2.3", nil},
+		{"file", "", "10.0.0.0/40", []string{"--config", file}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.env != "" {
+				t.Setenv("INLSEARCH_TRUSTED_PROXIES", tt.env)
+			}
+			var out, errb bytes.Buffer
+			args := append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, tt.args...)
+			code := run(context.Background(), args, &out, &errb)
+			if code != 2 || !strings.Contains(errb.String(), "--trusted-proxies") || !strings.Contains(errb.String(), tt.bad) {
+				t.Errorf("run(%q) = %d, %q; want 2 naming %q", args, code, errb.String(), tt.bad)
+			}
+			if strings.Contains(out.String(), "serving on") {
+				t.Errorf("serve started: %s", out.String())
+			}
+		})
 	}
 }

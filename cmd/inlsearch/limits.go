@@ -25,6 +25,8 @@ type Limits struct {
 	MaxInFlight int
 	// MaxPerClient caps the searches in flight from one client address;
 	// zero means half of MaxInFlight (expensive searches get half too).
+	// serve's --max-per-client overrides it; --trusted-proxies decides what
+	// a client address is behind a reverse proxy.
 	MaxPerClient int
 	// MaxQueued searches may wait for a slot, each at most QueueWait;
 	// beyond, 503 overloaded with Retry-After: 1 at once.

@@ -23,6 +23,7 @@ const usage = `inlsearch — full-text search over program documents
 usage:
   inlsearch                      run the demo: crawl the bundled demo site, then serve it
   inlsearch serve  --data DIR --addr HOST:PORT [--reindex-every DUR] [--seed URL]...
+                   [--trusted-proxies CIDR[,CIDR...]] [--max-per-client N]
   inlsearch crawl  --data DIR --seed URL [--seed URL]... [--max-pages N] [--delay DUR]
   inlsearch search --data DIR [--organization V] [--country V] [--region V] [--topic V]
                    [--format text|json|csv] QUERY

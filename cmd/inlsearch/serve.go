@@ -20,7 +20,7 @@ import (
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := &Config{}
-	fs := newFlagSet("serve", cfg, "addr", "seed", "reindex", "debug")
+	fs := newFlagSet("serve", cfg, "addr", "seed", "reindex", "debug", "proxy")
 	fs.SetOutput(stderr)
 	if err := parseConfig(fs, cfg, args); err != nil {
 		return err
@@ -66,17 +66,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 	if cfg.AdminToken == "" {
 		log.Info("admin routes disabled: INLSEARCH_ADMIN_TOKEN is not set")
 	}
-	srv := web.New(web.Config{
-		AdminToken:   cfg.AdminToken,
-		Version:      version,
-		Logger:       log,
-		Limits:       live.Limits(), // the index's own: one set of limits
-		MaxInFlight:  limits.MaxInFlight,
-		MaxPerClient: limits.MaxPerClient,
-		MaxQueued:    limits.MaxQueued,
-		QueueWait:    limits.QueueWait,
-		Server:       limits.Server,
-	}, live, &statusReporter{live: live, runner: runner, data: cfg.Data}, reindexer)
+	srv := web.New(webConfig(cfg, log, live.Limits()), live, &statusReporter{live: live, runner: runner, data: cfg.Data}, reindexer)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -131,6 +121,27 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 	return err
 }
 
+// webConfig is the server's configuration: the limits in force, the search
+// limits of the index served (one set of limits), and the flags.
+func webConfig(cfg *Config, log *slog.Logger, searchLimits search.Limits) web.Config {
+	perClient := limits.MaxPerClient
+	if cfg.MaxPerClient != 0 {
+		perClient = cfg.MaxPerClient
+	}
+	return web.Config{
+		AdminToken:     cfg.AdminToken,
+		Version:        version,
+		Logger:         log,
+		Limits:         searchLimits,
+		MaxInFlight:    limits.MaxInFlight,
+		MaxPerClient:   perClient,
+		TrustedProxies: cfg.TrustedProxies,
+		MaxQueued:      limits.MaxQueued,
+		QueueWait:      limits.QueueWait,
+		Server:         limits.Server,
+	}
+}
+
 // jobRunner runs crawl jobs one at a time, on demand or on a schedule.
 type jobRunner struct {
 	cfg  *Config
@@ -138,17 +149,20 @@ type jobRunner struct {
 	live *search.Live
 	ctx  context.Context // jobs run under it, not under the request that started them
 
-	mu      sync.Mutex
-	running string
-	last    *jobRecord
-	next    time.Time
-	wg      sync.WaitGroup
+	mu       sync.Mutex
+	running  string
+	stop     context.CancelFunc // cancels the running job
+	stopping bool               // an operator asked the running job to stop
+	last     *jobRecord
+	next     time.Time
+	wg       sync.WaitGroup
 }
 
 type jobRecord struct {
 	ID      string
-	State   string // running, succeeded, failed
+	State   string // web.JobRunning, JobSucceeded, JobFailed, JobSkipped, JobCancelling, JobCancelled
 	Error   string
+	Reason  string // why a job skipped or was cancelled
 	Summary *indexer.Summary
 	Started time.Time
 	Ended   time.Time
@@ -170,6 +184,22 @@ func (r *jobRunner) Reindex(_ context.Context) (string, error) {
 	return r.start()
 }
 
+// CancelReindex cancels the running job's context and returns its id at
+// once; the job ends as cancelled, its partial generation discarded and the
+// crawl record unchanged (indexer.Job guarantees both).
+func (r *jobRunner) CancelReindex(_ context.Context) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.running == "" {
+		return "", web.ErrNoReindexRunning
+	}
+	r.stopping = true
+	r.last.State = web.JobCancelling
+	r.stop()
+	r.log.Info("reindex cancel requested", slog.String("job", r.running))
+	return r.running, nil
+}
+
 func (r *jobRunner) start() (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -184,23 +214,31 @@ func (r *jobRunner) start() (string, error) {
 		return "", err
 	}
 	id := indexer.NewJobID()
-	r.running = id
-	rec := &jobRecord{ID: id, State: "running", Started: time.Now().UTC()}
+	ctx, stop := context.WithCancel(r.ctx)
+	r.running, r.stop, r.stopping = id, stop, false
+	rec := &jobRecord{ID: id, State: web.JobRunning, Started: time.Now().UTC()}
 	r.last = rec
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		sum, err := r.run(id)
+		defer stop()
+		sum, err := r.run(ctx, id)
 		r.mu.Lock()
 		rec.Summary, rec.Ended = sum, time.Now().UTC()
-		if err != nil {
-			rec.State, rec.Error = indexer.StateFailed, err.Error()
-		} else {
-			rec.State = indexer.StateSucceeded
-		}
-		r.running = ""
+		rec.State, rec.Reason, rec.Error = outcome(err, r.stopping)
+		r.running, r.stop, r.stopping = "", nil, false
+		state := rec.State
 		r.mu.Unlock()
-		if err != nil {
+		switch state {
+		case web.JobSkipped:
+			// Not a failure: another crawl is doing the work; the schedule
+			// tries again at its next tick.
+			r.log.Info("reindex skipped", slog.String("job", id), slog.String("reason", rec.Reason))
+			return
+		case web.JobCancelled:
+			r.log.Info("reindex cancelled", slog.String("job", id))
+			return
+		case web.JobFailed:
 			r.log.Warn("reindex failed", slog.String("job", id), slog.Any("error", err))
 			return
 		}
@@ -212,8 +250,32 @@ func (r *jobRunner) start() (string, error) {
 	return id, nil
 }
 
-// run runs one job; a panic fails the job instead of the server.
-func (r *jobRunner) run(id string) (sum *indexer.Summary, err error) {
+// outcome names how a job ended: succeeded, skipped (another crawl held the
+// data folder's lock: nothing was done), cancelled (on request; errText
+// keeps an error other than the cancellation itself) or failed.
+func outcome(err error, stopping bool) (state, reason, errText string) {
+	var locked *indexer.LockedError
+	switch {
+	case err == nil:
+		return web.JobSucceeded, "", ""
+	case errors.As(err, &locked):
+		holder := "another crawl"
+		if locked.PID > 0 {
+			holder = fmt.Sprintf("another crawl (pid %d)", locked.PID)
+		}
+		return web.JobSkipped, holder + " holds the data folder's lock", ""
+	case stopping:
+		if !errors.Is(err, context.Canceled) {
+			errText = err.Error()
+		}
+		return web.JobCancelled, "stopped on request (DELETE /api/v1/reindex)", errText
+	default:
+		return web.JobFailed, "", err.Error()
+	}
+}
+
+// run runs one job under ctx; a panic fails the job instead of the server.
+func (r *jobRunner) run(ctx context.Context, id string) (sum *indexer.Summary, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("job %s: panic: %v", id, v)
@@ -221,7 +283,7 @@ func (r *jobRunner) run(id string) (sum *indexer.Summary, err error) {
 	}()
 	job := newJob(r.cfg, r.log)
 	job.ID = id
-	return job.Run(r.ctx)
+	return job.Run(ctx)
 }
 
 // schedule starts a job every period, with up to 10% jitter, skipping a tick

@@ -38,8 +38,8 @@ func (s *statusReporter) Status(context.Context) web.Status {
 		saved, _ = indexer.LastSummary(s.data) // unreadable: show the runner's only
 	}
 	switch {
-	case rec != nil && (rec.State == "running" || saved == nil || !saved.Started.After(rec.Started)):
-		js := &web.JobStatus{ID: rec.ID, State: rec.State, Started: rec.Started, Finished: rec.Ended, Error: rec.Error}
+	case runnerIsNewer(rec, saved):
+		js := &web.JobStatus{ID: rec.ID, State: rec.State, Started: rec.Started, Finished: rec.Ended, Error: rec.Error, Reason: rec.Reason}
 		fillCounts(js, rec.Summary)
 		st.LastJob = js
 	case saved != nil:
@@ -48,6 +48,24 @@ func (s *statusReporter) Status(context.Context) web.Status {
 		st.LastJob = js
 	}
 	return st
+}
+
+// runnerIsNewer tells whether the runner's last job, rather than the last
+// summary saved in the data folder, is the latest news. The runner's own
+// job saves a summary too, under the same id: the runner's record says more
+// (cancelled, not failed). A job skipped because another crawl held the lock
+// yields to that crawl's summary once it has finished.
+func runnerIsNewer(rec *jobRecord, saved *indexer.Summary) bool {
+	switch {
+	case rec == nil:
+		return false
+	case saved == nil, saved.ID == rec.ID, rec.State == web.JobRunning, rec.State == web.JobCancelling:
+		return true
+	case rec.State == web.JobSkipped:
+		return !saved.Finished.After(rec.Ended)
+	default:
+		return !saved.Started.After(rec.Started)
+	}
 }
 
 // fillCounts copies a job summary's counts, job-wide and per host.
