@@ -80,7 +80,10 @@ func (j *Job) Run(ctx context.Context) (*Summary, error) {
 	err = j.run(ctx, log, now, sum)
 	sum.Finished = now().UTC()
 	sum.State = StateSucceeded
-	if err != nil {
+	switch {
+	case err != nil && errors.Is(context.Cause(ctx), ErrCancelled):
+		sum.State, sum.Error = StateCancelled, ErrCancelled.Error()
+	case err != nil:
 		sum.State, sum.Error = StateFailed, err.Error()
 	}
 	if serr := saveSummary(j.DataDir, sum); serr != nil {

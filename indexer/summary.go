@@ -15,7 +15,15 @@ import (
 const (
 	StateSucceeded = "succeeded"
 	StateFailed    = "failed"
+	// StateCancelled: the job's context was cancelled with ErrCancelled as
+	// its cause (an operator's request), not by a shutdown or a failure.
+	StateCancelled = "cancelled"
 )
+
+// ErrCancelled is the cause to cancel a job's context with
+// (context.WithCancelCause) when an operator stops it: the job then ends
+// as StateCancelled rather than StateFailed.
+var ErrCancelled = errors.New("job cancelled on request")
 
 // Summary is what a job did.
 type Summary struct {

@@ -210,7 +210,7 @@ func (s *Server) routes() *gin.Engine {
 	api.GET("/status", s.handleAPIStatus)
 	switch {
 	case s.cfg.AdminToken == "":
-		s.log.Warn("admin token not set; admin routes disabled")
+		s.log.Debug("admin token not set; admin routes disabled")
 	case s.reindexer == nil:
 		s.log.Warn("no reindexer; admin routes disabled")
 	default:

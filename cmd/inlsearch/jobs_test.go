@@ -195,6 +195,10 @@ func TestReindexCancel(t *testing.T) {
 	if j := st.LastJob; j.ID != started.ID || j.State != "cancelled" || j.Error != "" || j.Reason == "" {
 		t.Errorf("last job %+v, want %s cancelled with a reason and no error", j, started.ID)
 	}
+	// The summary the job saved (what a restarted server shows) agrees.
+	if saved, err := indexer.LastSummary(data); err != nil || saved.ID != started.ID || saved.State != indexer.StateCancelled {
+		t.Errorf("saved summary = %+v, %v; want %s %s", saved, err, started.ID, indexer.StateCancelled)
+	}
 	if st.Generation == nil || st.Generation.ID != gen {
 		t.Errorf("served generation %+v, want %s", st.Generation, gen)
 	}

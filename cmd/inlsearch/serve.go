@@ -151,7 +151,7 @@ type jobRunner struct {
 
 	mu       sync.Mutex
 	running  string
-	stop     context.CancelFunc // cancels the running job
+	stop     context.CancelCauseFunc // cancels the running job
 	stopping bool               // an operator asked the running job to stop
 	last     *jobRecord
 	next     time.Time
@@ -195,7 +195,7 @@ func (r *jobRunner) CancelReindex(_ context.Context) (string, error) {
 	}
 	r.stopping = true
 	r.last.State = web.JobCancelling
-	r.stop()
+	r.stop(indexer.ErrCancelled)
 	r.log.Info("reindex cancel requested", slog.String("job", r.running))
 	return r.running, nil
 }
@@ -214,14 +214,14 @@ func (r *jobRunner) start() (string, error) {
 		return "", err
 	}
 	id := indexer.NewJobID()
-	ctx, stop := context.WithCancel(r.ctx)
+	ctx, stop := context.WithCancelCause(r.ctx)
 	r.running, r.stop, r.stopping = id, stop, false
 	rec := &jobRecord{ID: id, State: web.JobRunning, Started: time.Now().UTC()}
 	r.last = rec
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		defer stop()
+		defer stop(nil)
 		sum, err := r.run(ctx, id)
 		r.mu.Lock()
 		rec.Summary, rec.Ended = sum, time.Now().UTC()
