@@ -58,4 +58,16 @@
 // passages the words match; filters are the same bitmaps. A snippet is the window of
 // about 200 characters of the text holding the most distinct matched terms,
 // matches in <mark>, everything else HTML-escaped.
+//
+// # Exports
+//
+// Export (Live, Index, Engine) passes every hit of a query to a callback,
+// in the order of Search's pages, from one snapshot: one pass over the
+// matches keeps each hit's document number and sort keys, the hits are
+// sorted with bleve's own comparison, then their passages are read in
+// order. The result window (Limits.MaxWindow) does not apply; an export
+// holds at most Limits.MaxExport hits (DefaultMaxExport, 1,000,000), and a
+// query matching more is refused (ErrExportTooLarge). A Live keeps the
+// generation an export started on open until it ends, and names it
+// (ExportInfo.Generation).
 package search

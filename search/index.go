@@ -150,6 +150,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	})
 }
 
+// Export passes every hit of q to fn, in the order of q.Sort, from one
+// snapshot of the index (see Engine.Export). ExportInfo.Generation is empty.
+func (ix *Index) Export(ctx context.Context, q Query, begin func(ExportInfo) error, fn func(Hit) error) (int, error) {
+	return ix.eng.Export(ctx, ix.bi, q, begin, fn)
+}
+
 // Get returns the document with that id, or ErrNotFound.
 func (ix *Index) Get(ctx context.Context, id string) (*Document, error) {
 	return ix.eng.Get(ctx, ix.bi, id)

@@ -24,5 +24,8 @@ func (l Limits) withDefaults() Limits {
 	if l.Deadline > 0 {
 		d.Deadline = l.Deadline
 	}
+	if l.MaxExport > 0 {
+		d.MaxExport = l.MaxExport
+	}
 	return d
 }

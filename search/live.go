@@ -28,6 +28,10 @@ type Live struct {
 	info     Generation
 	degraded string // why the current generation is not the pointer's current
 	lastErr  error
+
+	exportsMu sync.Mutex
+	exports   map[*context.CancelFunc]bool // exports in flight, stopped by Close
+	closed    bool
 }
 
 type handle struct {
@@ -215,6 +219,60 @@ func (l *Live) Search(ctx context.Context, q Query) (*Result, error) {
 	return h.ix.Search(ctx, q)
 }
 
+// Export passes every hit of q to fn, in the order of q.Sort, all from the
+// generation served when it starts (see Engine.Export): that generation
+// stays open until the export ends, whatever swaps happen meanwhile, and
+// ExportInfo.Generation names it. Close stops the exports in flight (their
+// error wraps context.Canceled) rather than waiting for them to end.
+func (l *Live) Export(ctx context.Context, q Query, begin func(ExportInfo) error, fn func(Hit) error) (int, error) {
+	h, err := l.acquire()
+	if err != nil {
+		return 0, err
+	}
+	defer h.refs.Done()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer l.trackExport(&cancel)()
+	return h.ix.Export(ctx, q, func(info ExportInfo) error {
+		info.Generation = h.id
+		if begin == nil {
+			return nil
+		}
+		return begin(info)
+	}, fn)
+}
+
+// trackExport registers the cancel function of an export in flight, for
+// Close, and returns the function that forgets it. After Close it cancels
+// at once.
+func (l *Live) trackExport(cancel *context.CancelFunc) func() {
+	l.exportsMu.Lock()
+	defer l.exportsMu.Unlock()
+	if l.closed {
+		(*cancel)()
+		return func() {}
+	}
+	if l.exports == nil {
+		l.exports = map[*context.CancelFunc]bool{}
+	}
+	l.exports[cancel] = true
+	return func() {
+		l.exportsMu.Lock()
+		delete(l.exports, cancel)
+		l.exportsMu.Unlock()
+	}
+}
+
+// stopExports cancels the exports in flight, and those to come.
+func (l *Live) stopExports() {
+	l.exportsMu.Lock()
+	defer l.exportsMu.Unlock()
+	l.closed = true
+	for cancel := range l.exports {
+		(*cancel)()
+	}
+}
+
 // Get returns one passage of the served generation.
 func (l *Live) Get(ctx context.Context, id string) (*Document, error) {
 	h, err := l.acquire()
@@ -276,8 +334,9 @@ func (l *Live) Watch(ctx context.Context, every time.Duration, onSwap func(swapp
 }
 
 // Close closes the served index, waiting for searches in flight, and the
-// generations swapped out before it.
+// generations swapped out before it. Exports in flight are stopped first.
 func (l *Live) Close() error {
+	l.stopExports()
 	l.mu.Lock()
 	h := l.cur
 	l.cur = nil

@@ -19,6 +19,10 @@ type Limits struct {
 	FacetSize     int           // top values per facet, 10
 	MaxFacetSize  int           // 50
 	Deadline      time.Duration // 2s
+	// MaxExport caps the hits of one export (Export); a query matching
+	// more is refused (ErrExportTooLarge). 0 means DefaultMaxExport
+	// (1,000,000). The result window (MaxWindow) does not apply to exports.
+	MaxExport int
 }
 
 // DefaultLimits are the limits of ../shared/RELIABILITY.md.

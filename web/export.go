@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -17,22 +18,42 @@ import (
 )
 
 const (
-	// exportCap is the most hits an export holds (the search's result window).
+	// exportCap is the most hits an export holds when the Searcher is no
+	// Exporter and the export pages through Search (its result window).
 	exportCap = 10000
-	// exportPageSize is how many hits each search of an export fetches.
+	// exportPageSize is how many hits each search of a paged export fetches.
 	exportPageSize = 100
-	// exportWriteWindow replaces the server's 15 s WriteTimeout for exports,
-	// which may need a hundred searches.
-	exportWriteWindow = 2 * time.Minute
+	// exportStallWindow replaces the server's 15 s WriteTimeout for
+	// exports: what is written between two flushes must reach the client
+	// within it (the deadline moves at each flush).
+	exportStallWindow = time.Minute
+	// exportMaxDuration bounds a whole export.
+	exportMaxDuration = 10 * time.Minute
+	// exportFlushEvery is how many hits are written between two flushes.
+	exportFlushEvery = 256
+	// generationHeader names the generation an export was read from.
+	generationHeader = "X-Inlsearch-Generation"
 )
 
-// csvColumns are the columns of the CSV export, in order.
+// Exporter is implemented by a Searcher that can stream every hit of a
+// query from one index generation, in the order of its sort, without
+// paging (search.Live, search.Index). begin is called once the hits are
+// known, before the first; errors before it are the search's (bad query,
+// too many hits, timeout). The exports then hold every hit; otherwise they
+// page through Search, up to exportCap hits.
+type Exporter interface {
+	Export(ctx context.Context, q search.Query, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error)
+}
+
+// csvColumns are the columns of the CSV export, in order; the provenance
+// columns come last.
 var csvColumns = []string{"id", "url", "title", "section", "organizations", "countries", "regions",
-	"topics", "type", "years", "published"}
+	"topics", "type", "years", "published", "page_url", "first_seen", "changed_at", "last_seen", "generation"}
 
 // exportFormat writes the hits of one export.
 type exportFormat interface {
-	begin(w io.Writer) error
+	// begin writes the head; generation is the generation id ("" unknown).
+	begin(w io.Writer, generation string) error
 	hit(w io.Writer, h search.Hit) error
 	end(w io.Writer) error
 }
@@ -45,10 +66,85 @@ func (s *Server) handleExportJSON(c *gin.Context) {
 	s.export(c, "json", "application/json; charset=utf-8", &jsonFormat{})
 }
 
-// export streams every hit of the search (up to exportCap), paging through
-// the Searcher. Errors before the first byte get the usual error answer;
-// later ones abort the connection so that the client sees a broken download
-// rather than a silently short one.
+// exportWriter is the response of one export: it writes the headers at
+// start, flushes every exportFlushEvery hits and moves the write deadline
+// at each flush. Errors before start get the usual error answer; later ones
+// abort the connection (http.ErrAbortHandler) so that the client sees a
+// broken download rather than a silently short one.
+type exportWriter struct {
+	s          *Server
+	c          *gin.Context
+	ext, ctype string
+	f          exportFormat
+	rc         *http.ResponseController
+	deadline   time.Time // of the whole export
+	started    bool
+	rows       int
+}
+
+func (e *exportWriter) start(generation string) error {
+	e.started = true
+	e.moveDeadline()
+	e.c.Header("Content-Type", e.ctype)
+	e.c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="inlsearch-export.%s"`, e.ext))
+	e.c.Header("Cache-Control", "no-store")
+	if generation != "" {
+		e.c.Header(generationHeader, generation)
+	}
+	e.c.Status(http.StatusOK)
+	if err := e.f.begin(e.c.Writer, generation); err != nil {
+		return err
+	}
+	e.c.Writer.Flush() // the status and headers go out at once
+	return nil
+}
+
+func (e *exportWriter) hit(h search.Hit) error {
+	if err := e.f.hit(e.c.Writer, h); err != nil {
+		return err
+	}
+	if e.rows++; e.rows%exportFlushEvery == 0 {
+		e.flush()
+	}
+	return nil
+}
+
+func (e *exportWriter) flush() {
+	e.c.Writer.Flush()
+	e.moveDeadline()
+}
+
+// moveDeadline gives the next writes exportStallWindow, within the
+// export's own deadline. Not all writers support deadlines (httptest); the
+// server's then stays.
+func (e *exportWriter) moveDeadline() {
+	d := time.Now().Add(exportStallWindow)
+	if d.After(e.deadline) {
+		d = e.deadline
+	}
+	_ = e.rc.SetWriteDeadline(d)
+}
+
+// finish ends the export: the tail on success, else the error answer
+// before the first byte or a broken connection after it.
+func (e *exportWriter) finish(err error) {
+	if err == nil {
+		err = e.f.end(e.c.Writer)
+	}
+	if err == nil {
+		e.c.Writer.Flush()
+		return
+	}
+	if !e.started {
+		e.s.fail(e.c, err)
+		return
+	}
+	e.s.logger(e.c).Warn("export interrupted", slog.Int("rows", e.rows), slog.Any("error", err))
+	panic(http.ErrAbortHandler)
+}
+
+// export streams every hit of the search: from one generation through the
+// Exporter when the Searcher is one, else paging through Search.
 func (s *Server) export(c *gin.Context, ext, contentType string, f exportFormat) {
 	q, err := s.parseQuery(c)
 	if err != nil {
@@ -57,61 +153,65 @@ func (s *Server) export(c *gin.Context, ext, contentType string, f exportFormat)
 	}
 	q.Page, q.PerPage = 1, min(exportPageSize, s.lim.MaxPerPage)
 	q.NoFacets, q.FacetSize = true, 0
-	ctx := c.Request.Context()
-	res, err := s.runSearch(ctx, q)
-	if err != nil {
-		s.fail(c, err)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), exportMaxDuration)
+	defer cancel()
+	e := &exportWriter{s: s, c: c, ext: ext, ctype: contentType, f: f,
+		rc: http.NewResponseController(c.Writer), deadline: time.Now().Add(exportMaxDuration)}
+	if ex, ok := s.searcher.(Exporter); ok {
+		_, err := ex.Export(ctx, q, func(info search.ExportInfo) error { return e.start(info.Generation) }, e.hit)
+		e.finish(err)
 		return
 	}
-	// Not all writers support deadlines (httptest); the default then stays.
-	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(exportWriteWindow))
-	c.Header("Content-Type", contentType)
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="inlsearch-export.%s"`, ext))
-	c.Header("Cache-Control", "no-store")
-	c.Status(http.StatusOK)
+	e.finish(s.exportPages(ctx, e, q))
+}
 
-	w := c.Writer
+// exportPages pages through Search, up to exportCap hits. A re-index
+// between two pages can skip or repeat hits: repeats are dropped.
+func (s *Server) exportPages(ctx context.Context, e *exportWriter, q search.Query) error {
+	res, err := s.runSearch(ctx, q)
+	if err != nil {
+		return err
+	}
+	if err := e.start(""); err != nil {
+		return err
+	}
 	seen := make(map[string]bool)
-	abort := func(err error) {
-		s.logger(c).Warn("export interrupted", slog.Int("rows", len(seen)), slog.Any("error", err))
-		panic(http.ErrAbortHandler)
-	}
-	if err := f.begin(w); err != nil {
-		abort(err)
-	}
 	for {
 		for _, h := range res.Hits {
 			if seen[h.ID] || len(seen) >= exportCap {
-				continue // a re-index between two pages can repeat a hit
+				continue
 			}
 			seen[h.ID] = true
-			if err := f.hit(w, h); err != nil {
-				abort(err)
+			if err := e.hit(h); err != nil {
+				return err
 			}
 		}
-		w.Flush()
+		e.flush()
 		done := len(res.Hits) < q.PerPage || q.Page*q.PerPage >= res.Total ||
 			len(seen) >= exportCap || (q.Page+1)*q.PerPage > s.lim.MaxWindow
 		if done {
-			break
+			return nil
 		}
 		q.Page++
 		if res, err = s.runSearch(ctx, q); err != nil {
-			abort(err)
+			return err
 		}
 	}
-	if err := f.end(w); err != nil {
-		abort(err)
-	}
-	w.Flush()
 }
 
 // csvFormat writes RFC 4180 CSV with a header row.
-type csvFormat struct{ cw *csv.Writer }
+type csvFormat struct {
+	cw         *csv.Writer
+	generation string
+}
 
-func (f *csvFormat) begin(w io.Writer) error {
-	f.cw = csv.NewWriter(w)
-	return f.cw.Write(csvColumns)
+func (f *csvFormat) begin(w io.Writer, generation string) error {
+	f.cw, f.generation = csv.NewWriter(w), generation
+	if err := f.cw.Write(csvColumns); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	f.cw.Flush()
+	return f.cw.Error()
 }
 
 func (f *csvFormat) hit(_ io.Writer, h search.Hit) error {
@@ -124,7 +224,8 @@ func (f *csvFormat) hit(_ io.Writer, h search.Hit) error {
 		published = h.Published.Format(time.DateOnly)
 	}
 	row := []string{h.ID, h.URL, h.Title, h.Section, joinValues(h.Organizations), joinValues(h.Countries),
-		joinValues(h.Regions), joinValues(h.Topics), h.Type, strings.Join(years, "; "), published}
+		joinValues(h.Regions), joinValues(h.Topics), h.Type, strings.Join(years, "; "), published,
+		h.PageURL, timestamp(h.FirstSeen), timestamp(h.ChangedAt), timestamp(h.LastSeen), f.generation}
 	for i := range row {
 		row[i] = neutralizeCell(row[i])
 	}
@@ -142,6 +243,14 @@ func (f *csvFormat) end(io.Writer) error {
 
 func joinValues(vals []string) string { return strings.Join(vals, "; ") }
 
+// timestamp formats a crawl time in RFC 3339, UTC; "" when unknown.
+func timestamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
 // neutralizeCell keeps spreadsheets from reading a cell as a formula (CSV
 // injection): a cell that starts like one is prefixed with a quote.
 func neutralizeCell(v string) string {
@@ -152,15 +261,27 @@ func neutralizeCell(v string) string {
 }
 
 // jsonFormat writes one JSON array, an element at a time.
-type jsonFormat struct{ n int }
+type jsonFormat struct {
+	n          int
+	generation string
+}
 
-func (f *jsonFormat) begin(w io.Writer) error {
+// exportHitJSON is a hit of the JSON export: the API's hit and its
+// provenance.
+type exportHitJSON struct {
+	hitJSON
+	PageURL    string `json:"page_url"`
+	Generation string `json:"generation"`
+}
+
+func (f *jsonFormat) begin(w io.Writer, generation string) error {
+	f.generation = generation
 	_, err := io.WriteString(w, "[")
 	return err
 }
 
 func (f *jsonFormat) hit(w io.Writer, h search.Hit) error {
-	b, err := json.Marshal(hitToJSON(h))
+	b, err := json.Marshal(exportHitJSON{hitJSON: hitToJSON(h), PageURL: h.PageURL, Generation: f.generation})
 	if err != nil {
 		return fmt.Errorf("encode hit: %w", err)
 	}
