@@ -152,7 +152,7 @@ type jobRunner struct {
 	mu       sync.Mutex
 	running  string
 	stop     context.CancelCauseFunc // cancels the running job
-	stopping bool               // an operator asked the running job to stop
+	stopping bool                    // an operator asked the running job to stop
 	last     *jobRecord
 	next     time.Time
 	wg       sync.WaitGroup
