@@ -108,6 +108,20 @@ func (b *builder) node(n node) (query.Query, error) {
 			return nil, err
 		}
 		return boolean(nil, []query.Query{q}), nil
+	case *atLeastNode:
+		qs := make([]query.Query, 0, len(n.kids))
+		for _, k := range n.kids {
+			q, err := b.node(k)
+			if err != nil {
+				return nil, err
+			}
+			qs = append(qs, q)
+		}
+		sq := &sumQuery{kids: qs, min: n.min}
+		if n.exact {
+			sq.exact = exactBonus
+		}
+		return sq, nil
 	case *termNode:
 		var qs []query.Query
 		for _, alt := range n.alts {
@@ -160,11 +174,20 @@ func disjunction(qs []query.Query) query.Query {
 // synonyms or for being searched in three fields. The sum is read from the
 // disjunction's score breakdown by a thin wrapper (bleve's custom-score
 // searcher would also look up every hit's id).
-type sumQuery struct{ kids []query.Query }
+type sumQuery struct {
+	kids []query.Query
+	// min is the number of kids a passage must match (0: one).
+	min int
+	// exact is added to the score of a passage matching every kid.
+	exact float64
+}
 
 // Searcher implements query.Query.
 func (q *sumQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	dq := query.NewDisjunctionQuery(q.kids)
+	if q.min > 1 {
+		dq.SetMin(float64(q.min))
+	}
 	if options.Score == "none" {
 		return dq.Searcher(ctx, i, m, options)
 	}
@@ -173,33 +196,42 @@ func (q *sumQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.
 	if err != nil {
 		return nil, err
 	}
-	return &sumSearcher{Searcher: s}, nil
+	return &sumSearcher{Searcher: s, kids: len(q.kids), exact: q.exact}, nil
 }
 
 // sumSearcher scores each hit of a disjunction by the sum of its breakdown.
-type sumSearcher struct{ bsearch.Searcher }
+type sumSearcher struct {
+	bsearch.Searcher
+	kids  int
+	exact float64
+}
 
 // Next implements bsearch.Searcher.
 func (s *sumSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
 	d, err := s.Searcher.Next(ctx)
-	return sumBreakdown(d), err
+	return s.sum(d), err
 }
 
 // Advance implements bsearch.Searcher.
 func (s *sumSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
 	d, err := s.Searcher.Advance(ctx, id)
-	return sumBreakdown(d), err
+	return s.sum(d), err
 }
 
-func sumBreakdown(d *bsearch.DocumentMatch) *bsearch.DocumentMatch {
+// sum scores a hit by the sum of its breakdown, plus the exact bonus when
+// every kid matched.
+func (s *sumSearcher) sum(d *bsearch.DocumentMatch) *bsearch.DocumentMatch {
 	if d == nil || d.ScoreBreakdown == nil {
 		return d
 	}
-	s := 0.0
+	sum := 0.0
 	for _, v := range d.ScoreBreakdown {
-		s += v
+		sum += v
 	}
-	d.Score = s
+	if s.exact > 0 && len(d.ScoreBreakdown) == s.kids {
+		sum += s.exact
+	}
+	d.Score = sum
 	clear(d.ScoreBreakdown) // the hit travels on: no stale parts for an outer sum
 	return d
 }

@@ -116,6 +116,11 @@ func (e *Engine) prepare(q Query) (*plan, error) {
 			return nil, fmt.Errorf("%w: too many values for %s (max %d)", ErrBadFilter, facet, maxFilterValues)
 		}
 	}
+	switch q.Match {
+	case "", MatchAuto, MatchAll:
+	default:
+		return nil, fmt.Errorf("%w: unknown match %q (auto or all)", ErrBadQuery, q.Match)
+	}
 	var err error
 	if p.expr, err = parse(q.Q, e.th, e.lim, q.Literal); err != nil {
 		return nil, err
@@ -162,6 +167,10 @@ func isFacet(name string) bool {
 // Facet counts intersect those bitmaps with the set of text matches: with a
 // selection, an unscored search gathers that set while the scored search of
 // the page runs.
+//
+// A search of several words that fewer than RelaxBelow passages match
+// whole is run again with all words but one (relax.go), unless q.Match is
+// MatchAll.
 func (e *Engine) Search(ctx context.Context, bi bleve.Index, q Query) (*Result, error) {
 	start := time.Now()
 	p, err := e.prepare(q)
@@ -174,6 +183,24 @@ func (e *Engine) Search(ctx context.Context, bi bleve.Index, q Query) (*Result, 
 	if testHook != nil {
 		testHook(ctx)
 	}
+	res, err := e.search(ctx, bi, p)
+	if err != nil {
+		return nil, err
+	}
+	if rp := p.relaxed(res.Total); rp != nil {
+		exact := res.Total
+		if res, err = e.search(ctx, bi, rp); err != nil {
+			return nil, err
+		}
+		markRelaxed(res, exact)
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// search runs one plan: the hits of its page and its facets.
+func (e *Engine) search(ctx context.Context, bi bleve.Index, p *plan) (*Result, error) {
+	q := p.q
 	b := &builder{ctx: ctx, bi: bi, th: e.th, max: e.lim.MaxTerms}
 	text, err := b.query(p.expr)
 	if err != nil {
@@ -213,7 +240,7 @@ func (e *Engine) Search(ctx context.Context, bi bleve.Index, q Query) (*Result, 
 		return nil, e.searchErr(ctx, err)
 	}
 	res := &Result{
-		Query: q.Q, Total: int(results[""].Total), Page: p.page, PerPage: p.perPage,
+		Query: q.Q, Total: int(results[""].Total), ExactTotal: int(results[""].Total), Page: p.page, PerPage: p.perPage,
 		Hits: make([]Hit, 0, len(results[""].Hits)),
 	}
 	var locs map[string]bsearch.FieldTermLocationMap
@@ -251,7 +278,6 @@ func (e *Engine) Search(ctx context.Context, bi bleve.Index, q Query) (*Result, 
 		}
 		res.Facets, res.FacetOthers = facets(counts, flt.selected(fx), p.facet)
 	}
-	res.Took = time.Since(start)
 	return res, nil
 }
 

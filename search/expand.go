@@ -129,6 +129,12 @@ func countTerms(n node) int {
 		return s
 	case *notNode:
 		return countTerms(n.kid)
+	case *atLeastNode:
+		s := 0
+		for _, k := range n.kids {
+			s += countTerms(k)
+		}
+		return s
 	case *termNode:
 		s := 0
 		for _, a := range n.alts {

@@ -77,6 +77,14 @@ func (e *Engine) Export(ctx context.Context, bi bleve.Index, q Query, begin func
 	if err != nil {
 		return 0, err
 	}
+	// The same relaxation as Search: an export holds the hits it reports.
+	if rp := p.relaxed(len(set.hits)); rp != nil {
+		set.release()
+		if set, err = e.gather(ctx, bi, rp); err != nil {
+			return 0, err
+		}
+		set.relaxed = true
+	}
 	defer set.release()
 	if begin != nil {
 		if err := begin(ExportInfo{Total: len(set.hits)}); err != nil {
@@ -160,6 +168,7 @@ type exportSet struct {
 	kept    []int // the positions of the sort keys kept in keys
 	src     *hitSet
 	max     int
+	relaxed bool // the hits of a relaxed search (relax.go)
 
 	mu     sync.Mutex // an alias of several indexes calls handler concurrently
 	calls  int
@@ -246,7 +255,11 @@ func (s *exportSet) stream(ctx context.Context, fn func(Hit) error) (int, error)
 		if err != nil {
 			return i, err
 		}
-		if err := fn(Hit{Document: *d, Score: h.score}); err != nil {
+		hit := Hit{Document: *d, Score: h.score}
+		if s.relaxed {
+			unbonus(&hit)
+		}
+		if err := fn(hit); err != nil {
 			return i, err
 		}
 	}

@@ -56,6 +56,9 @@ type Query struct {
 	// Literal makes the parser take every word literally (used by the HTML page
 	// after a parse error).
 	Literal bool
+	// Match is MatchAuto ("" too: every word, or all but one when fewer
+	// than RelaxBelow passages hold them all) or MatchAll (every word).
+	Match string
 }
 
 // Hit is one matching passage.
@@ -65,6 +68,8 @@ type Hit struct {
 	// <mark>, everything else escaped.
 	Snippet string  `json:"snippet"`
 	Score   float64 `json:"score"`
+	// Partial marks a hit of a relaxed search that lacks one of the words.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // FacetValue is one value of a facet with its count.
@@ -87,4 +92,10 @@ type Result struct {
 	Facets map[string][]FacetValue `json:"facets"`
 	// FacetOthers maps each facet name to the number of values not listed.
 	FacetOthers map[string]int `json:"facets_other"`
+	// Relaxed is set when fewer than RelaxBelow passages held every word
+	// and the hits, total and facets are those of all words but one.
+	// ExactTotal is the number of passages that held every word (they come
+	// first); without relaxation it equals Total.
+	Relaxed    bool `json:"relaxed"`
+	ExactTotal int  `json:"exact_total"`
 }

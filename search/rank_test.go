@@ -81,7 +81,7 @@ func TestWordsMatchTags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			res, err := ix.Search(context.Background(), Query{Q: tt.q, NoFacets: true})
+			res, err := ix.Search(context.Background(), Query{Q: tt.q, NoFacets: true, Match: MatchAll})
 			if err != nil {
 				t.Fatal(err)
 			}

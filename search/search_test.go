@@ -26,6 +26,7 @@ type caseQuery struct {
 		PerPage   int                 `json:"per_page"`
 		FacetSize int                 `json:"facet_size"`
 		Literal   bool                `json:"literal"`
+		Match     string              `json:"match"`
 	} `json:"query"`
 	// Error, when set, is a part of the ErrBadQuery message expected.
 	Error string `json:"error"`
@@ -40,11 +41,18 @@ type caseQuery struct {
 	Snippets map[string]string `json:"snippets"`
 }
 
+// search is the Query of the case. The cases test the query language, so
+// they ask for every word (MatchAll) unless they name a match mode;
+// relaxation has its own tests (relax_test.go).
 func (c *caseQuery) search() Query {
+	match := c.Query.Match
+	if match == "" {
+		match = MatchAll
+	}
 	return Query{
 		Q: c.Query.Q, Filters: c.Query.Filters, YearFrom: c.Query.YearFrom, YearTo: c.Query.YearTo,
 		Sort: c.Query.Sort, Page: c.Query.Page, PerPage: c.Query.PerPage,
-		FacetSize: c.Query.FacetSize, Literal: c.Query.Literal,
+		FacetSize: c.Query.FacetSize, Literal: c.Query.Literal, Match: match,
 	}
 }
 
