@@ -35,7 +35,10 @@ type Query struct {
 
 // Inl is the query for package search.
 func (q Query) Inl() search.Query {
-	sq := search.Query{Q: q.Text(), Page: q.Page, PerPage: PerPage, NoFacets: !q.Facets, FacetSize: FacetSize}
+	// Every word, as FTS5 and bleve answer: the totals are compared with
+	// the exact ones (inlsearch's default relaxes a search that few
+	// passages match whole).
+	sq := search.Query{Q: q.Text(), Page: q.Page, PerPage: PerPage, NoFacets: !q.Facets, FacetSize: FacetSize, Match: search.MatchAll}
 	if len(q.Filters) > 0 {
 		sq.Filters = map[string][]string{}
 		for _, f := range q.Filters {

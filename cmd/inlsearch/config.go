@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inlsearch/inlsearch/search"
 	"github.com/inlsearch/inlsearch/web"
 )
 
@@ -40,6 +41,7 @@ type Config struct {
 	Organization, Country, Region, Topic, Type []string `json:"-"`
 	Format                                     string   `json:"-"`
 	PerPage                                    int      `json:"-"`
+	Match                                      string   `json:"-"`
 }
 
 // fileConfig is the JSON shape of --config; durations are strings ("1s").
@@ -111,6 +113,7 @@ func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
 		fs.Var((*multi)(&cfg.Type), "type", "document type filter (repeatable)")
 		fs.StringVar(&cfg.Format, "format", "text", "output: text, json or csv")
 		fs.IntVar(&cfg.PerPage, "per-page", 10, "hits to show (1-100)")
+		fs.StringVar(&cfg.Match, "match", search.MatchAuto, "auto: every word, or all but one when fewer than 10 passages hold them all; all: every word")
 	}
 	return fs
 }
@@ -225,6 +228,11 @@ func (c *Config) validate() error {
 	case "", "text", "json", "csv":
 	default:
 		return fmt.Errorf("--format %q: want text, json or csv", c.Format)
+	}
+	switch c.Match {
+	case "", search.MatchAuto, search.MatchAll:
+	default:
+		return usageError{fmt.Sprintf("--match %q: want auto or all", c.Match)}
 	}
 	return nil
 }

@@ -50,6 +50,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		Filters: map[string][]string{},
 		Page:    1,
 		PerPage: cfg.PerPage,
+		Match:   cfg.Match,
 	}
 	for facet, vals := range map[string][]string{
 		search.FacetOrganization: cfg.Organization, search.FacetCountry: cfg.Country,
@@ -80,9 +81,16 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func writeText(w io.Writer, res *search.Result) {
-	fmt.Fprintf(w, "%d passages match (%s)\n\n", res.Total, res.Took.Round(time.Millisecond))
+	if res.Relaxed {
+		fmt.Fprintf(w, "%d passages hold every word; with all words but one, %d passages match (%s)\n\n", res.ExactTotal, res.Total, res.Took.Round(time.Millisecond))
+	} else {
+		fmt.Fprintf(w, "%d passages match (%s)\n\n", res.Total, res.Took.Round(time.Millisecond))
+	}
 	for i, h := range res.Hits {
 		fmt.Fprintf(w, "%d. %s", i+1, h.Title)
+		if h.Partial {
+			fmt.Fprint(w, " (one word missing)")
+		}
 		if h.Section != "" {
 			fmt.Fprintf(w, " — %s", h.Section)
 		}
@@ -117,7 +125,7 @@ func plainSnippet(s string) string {
 
 func writeCSV(w io.Writer, hits []search.Hit) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"id", "url", "title", "section", "organizations", "countries", "regions", "topics", "type", "years", "published", "score"})
+	_ = cw.Write([]string{"id", "url", "title", "section", "organizations", "countries", "regions", "topics", "type", "years", "published", "score", "partial"})
 	for _, h := range hits {
 		years := make([]string, len(h.Years))
 		for i, y := range h.Years {
@@ -130,7 +138,7 @@ func writeCSV(w io.Writer, hits []search.Hit) error {
 		_ = cw.Write([]string{h.ID, h.URL, h.Title, h.Section,
 			strings.Join(h.Organizations, "; "), strings.Join(h.Countries, "; "),
 			strings.Join(h.Regions, "; "), strings.Join(h.Topics, "; "), h.Type,
-			strings.Join(years, "; "), pub, strconv.FormatFloat(h.Score, 'f', 4, 64)})
+			strings.Join(years, "; "), pub, strconv.FormatFloat(h.Score, 'f', 4, 64), strconv.FormatBool(h.Partial)})
 	}
 	cw.Flush()
 	return cw.Error()

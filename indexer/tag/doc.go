@@ -13,7 +13,9 @@
 // Conventions (../../shared/domain-facts.md §0): the publisher (INL, the
 // Department of State and its bureaus) is tagged only on pages of other
 // publishers, known by their host or by the site name the page declares
-// (Input.Site: "United States Department of Justice"); the United States is
+// (Input.Site: "United States Department of Justice", a newspaper; a site
+// name of the State family or of an embassy is the Department's, and so is
+// a page that declares none); the United States is
 // never a country; host-government bodies tag their country, not an
 // organization; initiatives and treaties are not
 // organizations. Regions come from their names and from tagged countries.

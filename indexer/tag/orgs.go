@@ -197,27 +197,42 @@ func (t *Tagger) coordinated(s *source, found []hit) []hit {
 }
 
 // isNonStatePublisher reports whether a page is published outside the State
-// Department: by its host, or by the site name it declares when that names
-// an organization of ours that is not of the State family ("United States
-// Department of Justice", "U.S. GAO").
+// Department: by its host, or by the site name it declares. A site name
+// that names an organization of the State family, or a post of the
+// Department (an embassy, a consulate, a U.S. mission), or the Department's
+// host, is the Department's; any other declared name ("United States
+// Department of Justice", "American Bar Association", a newspaper) is
+// another publisher's, for whom INL and the Department are partners or
+// subjects. A page that declares no site name is taken as the
+// Department's (the crawl's seed sites are its pages).
 func (t *Tagger) isNonStatePublisher(pageURL, site string) bool {
 	if t.isNonStateHost(pageURL) {
 		return true
 	}
-	if strings.TrimSpace(site) == "" {
+	site = strings.TrimSpace(site)
+	if site == "" {
 		return false
 	}
-	other := false
 	for _, h := range t.orgM.find(site, tokenize(site)) {
-		if h.e.kind != kindOrg {
-			continue
-		}
-		if t.orgs[h.e.id].Publisher {
+		if h.e.kind == kindOrg && t.orgs[h.e.id].Publisher {
 			return false
 		}
-		other = true
 	}
-	return other
+	return !isStatePost(site)
+}
+
+// statePostWords name a post or a site of the State Department in a site
+// name ("U.S. Embassy in Tanzania", "U.S. Mission to the OSCE", "state.gov").
+var statePostWords = []string{"embassy", "consulate", "u.s. mission", "us mission", "united states mission", "state.gov", "usembassy"}
+
+func isStatePost(site string) bool {
+	s := strings.ToLower(site)
+	for _, w := range statePostWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // isNonStateHost reports whether the page is published outside the State

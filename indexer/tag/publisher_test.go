@@ -18,8 +18,15 @@ func TestNonStatePublisher(t *testing.T) {
 		{"site names GAO by acronym", "https://example.gov/a.html", "U.S. GAO", true},
 		{"site names the State Department", "https://example.gov/a.html", "United States Department of State", false},
 		{"embassy site", "https://example.gov/a.html", "U.S. Embassy in Peru", false},
-		{"laboratory named like INL", "https://example.gov/a.html", "Idaho National Laboratory", false},
-		{"a blog", "https://example.gov/a.html", "Istmo Seguro", false},
+		{"consulate site", "https://example.gov/a.html", "U.S. Consulate General Monterrey", false},
+		{"mission site", "https://example.gov/a.html", "U.S. Mission to the OSCE", false},
+		{"site names INL", "https://example.gov/a.html", "Bureau of International Narcotics and Law Enforcement Affairs", false},
+		// Any other declared publisher: INL and State are partners there.
+		// (The laboratory's "INL" is not the bureau: the ambiguous acronym
+		// needs its context, see orgs_test.go.)
+		{"laboratory named like INL", "https://example.gov/a.html", "Idaho National Laboratory", true},
+		{"a blog", "https://example.gov/a.html", "Istmo Seguro", true},
+		{"a bar association", "https://example.gov/a.html", "American Bar Association", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
