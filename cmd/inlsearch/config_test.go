@@ -66,6 +66,16 @@ func TestConfigRejects(t *testing.T) {
 	}
 }
 
+// TestBadMatchNamed: a bad --match is refused as such (exit 2), before the
+// data folder is even read.
+func TestBadMatchNamed(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"search", "--match", "most", "--data", t.TempDir(), "q"}, &out, &errb)
+	if code != 2 || !strings.Contains(errb.String(), "--match") {
+		t.Errorf("run = %d, %q; want 2 and a message naming --match", code, errb.String())
+	}
+}
+
 func TestSearchWithoutIndex(t *testing.T) {
 	var out, errb bytes.Buffer
 	dir := t.TempDir()
