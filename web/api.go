@@ -16,6 +16,8 @@ import (
 type searchResponse struct {
 	Query       string                         `json:"query"`
 	Total       int                            `json:"total"`
+	ExactTotal  int                            `json:"exact_total"`
+	Relaxed     bool                           `json:"relaxed"`
 	TookMS      int64                          `json:"took_ms"`
 	Page        int                            `json:"page"`
 	PerPage     int                            `json:"per_page"`
@@ -39,9 +41,11 @@ type hitJSON struct {
 	Years         []int      `json:"years"`
 	Published     *time.Time `json:"published"`
 	Score         float64    `json:"score"`
-	FirstSeen     time.Time  `json:"first_seen,omitzero"`
-	LastSeen      time.Time  `json:"last_seen,omitzero"`
-	ChangedAt     time.Time  `json:"changed_at,omitzero"`
+	// Partial marks a hit of a relaxed search that lacks one of the words.
+	Partial   bool      `json:"partial,omitempty"`
+	FirstSeen time.Time `json:"first_seen,omitzero"`
+	LastSeen  time.Time `json:"last_seen,omitzero"`
+	ChangedAt time.Time `json:"changed_at,omitzero"`
 }
 
 // documentJSON is the answer of GET /api/v1/documents/:id.
@@ -86,7 +90,7 @@ func hitToJSON(h search.Hit) hitJSON {
 		ID: h.ID, URL: h.URL, Title: h.Title, Section: h.Section, Snippet: h.Snippet,
 		Organizations: nonNil(h.Organizations), Countries: nonNil(h.Countries),
 		Regions: nonNil(h.Regions), Topics: nonNil(h.Topics), Type: h.Type,
-		Years: nonNil(h.Years), Published: timePtr(h.Published), Score: h.Score,
+		Years: nonNil(h.Years), Published: timePtr(h.Published), Score: h.Score, Partial: h.Partial,
 		FirstSeen: h.FirstSeen, LastSeen: h.LastSeen, ChangedAt: h.ChangedAt,
 	}
 }
@@ -95,6 +99,8 @@ func responseOf(q search.Query, res *search.Result) searchResponse {
 	out := searchResponse{
 		Query:       q.Q,
 		Total:       res.Total,
+		ExactTotal:  exactTotal(res),
+		Relaxed:     res.Relaxed,
 		TookMS:      res.Took.Milliseconds(),
 		Page:        q.Page,
 		PerPage:     q.PerPage,
@@ -120,6 +126,16 @@ func responseOf(q search.Query, res *search.Result) searchResponse {
 		}
 	}
 	return out
+}
+
+// exactTotal is the number of passages holding every word: the Result's
+// ExactTotal when it relaxed, else its Total (a Searcher that never relaxes
+// may leave ExactTotal unset).
+func exactTotal(res *search.Result) int {
+	if res.Relaxed {
+		return res.ExactTotal
+	}
+	return res.Total
 }
 
 func (s *Server) handleAPISearch(c *gin.Context) {

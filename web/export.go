@@ -45,10 +45,12 @@ type Exporter interface {
 	Export(ctx context.Context, q search.Query, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error)
 }
 
-// csvColumns are the columns of the CSV export, in order; the provenance
-// columns come last.
+// csvColumns are the columns of the CSV export, in order: the provenance
+// columns, then partial ("true" for a hit of a relaxed search that lacks
+// one of the words, else "false").
 var csvColumns = []string{"id", "url", "title", "section", "organizations", "countries", "regions",
-	"topics", "type", "years", "published", "page_url", "first_seen", "changed_at", "last_seen", "generation"}
+	"topics", "type", "years", "published", "page_url", "first_seen", "changed_at", "last_seen", "generation",
+	"partial"}
 
 // exportFormat writes the hits of one export.
 type exportFormat interface {
@@ -225,7 +227,8 @@ func (f *csvFormat) hit(_ io.Writer, h search.Hit) error {
 	}
 	row := []string{h.ID, h.URL, h.Title, h.Section, joinValues(h.Organizations), joinValues(h.Countries),
 		joinValues(h.Regions), joinValues(h.Topics), h.Type, strings.Join(years, "; "), published,
-		h.PageURL, timestamp(h.FirstSeen), timestamp(h.ChangedAt), timestamp(h.LastSeen), f.generation}
+		h.PageURL, timestamp(h.FirstSeen), timestamp(h.ChangedAt), timestamp(h.LastSeen), f.generation,
+		strconv.FormatBool(h.Partial)}
 	for i := range row {
 		row[i] = neutralizeCell(row[i])
 	}

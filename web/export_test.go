@@ -40,7 +40,7 @@ func TestExportCSV(t *testing.T) {
 		ChangedAt: time.Date(2024, 6, 1, 0, 0, 0, 0, time.FixedZone("EST", -5*3600)),
 		LastSeen:  time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
 	}}
-	plain := search.Hit{Document: search.Document{ID: "plain", Title: "Comma, \"quote\"\nnewline"}}
+	plain := search.Hit{Document: search.Document{ID: "plain", Title: "Comma, \"quote\"\nnewline"}, Partial: true}
 	fake := &fakeSearcher{SearchFn: func(context.Context, search.Query) (*search.Result, error) {
 		return &search.Result{Total: 2, Hits: []search.Hit{evil, plain}}, nil
 	}}
@@ -63,8 +63,8 @@ func TestExportCSV(t *testing.T) {
 		{"evil", "https://example.org/a#b", `'=HYPERLINK("http://evil.example","x")`, "'+1+1",
 			"'@SUM(A1); United Nations Office on Drugs and Crime", "'-2; Laos", "Southeast Asia",
 			"money laundering; corruption", "'\tfact sheet", "2019; 2020", "2021-03-04",
-			"https://example.org/a", "2024-05-06T07:08:09Z", "2024-06-01T05:00:00Z", "2025-01-02T03:04:05Z", ""},
-		{"plain", "", "Comma, \"quote\"\nnewline", "", "", "", "", "", "", "", "", "", "", "", "", ""},
+			"https://example.org/a", "2024-05-06T07:08:09Z", "2024-06-01T05:00:00Z", "2025-01-02T03:04:05Z", "", "false"},
+		{"plain", "", "Comma, \"quote\"\nnewline", "", "", "", "", "", "", "", "", "", "", "", "", "", "true"},
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("CSV mismatch (-want +got):\n%s", diff)
@@ -320,7 +320,7 @@ func TestExportFromLiveNamesItsGeneration(t *testing.T) {
 		t.Fatalf("CSV: %d rows, %v", len(rows), err)
 	}
 	wantHeader := []string{"id", "url", "title", "section", "organizations", "countries", "regions", "topics", "type",
-		"years", "published", "page_url", "first_seen", "changed_at", "last_seen", "generation"}
+		"years", "published", "page_url", "first_seen", "changed_at", "last_seen", "generation", "partial"}
 	if diff := cmp.Diff(wantHeader, rows[0]); diff != "" {
 		t.Errorf("CSV header (-want +got):\n%s", diff)
 	}
@@ -329,7 +329,7 @@ func TestExportFromLiveNamesItsGeneration(t *testing.T) {
 		byID[r[0]] = r
 	}
 	if got, want := byID["g-00000"][11:], []string{"https://www.example.gov/g/0", "2024-01-02T03:04:05Z",
-		"2024-08-09T10:11:12Z", "2025-01-02T03:04:05Z", b.ID}; !cmp.Equal(got, want) {
+		"2024-08-09T10:11:12Z", "2025-01-02T03:04:05Z", b.ID, "false"}; !cmp.Equal(got, want) {
 		t.Errorf("provenance of g-00000 = %q, want %q", got, want)
 	}
 

@@ -33,6 +33,7 @@ type searchView struct {
 	Q            string
 	Browse       bool
 	Notice       string
+	Match        matchView
 	Total        int
 	TookMS       int64
 	First, Last  int
@@ -52,6 +53,7 @@ type searchView struct {
 }
 
 type hitView struct {
+	Partial  bool // lacks one of the words of a relaxed search
 	Title    string
 	URL      string // empty unless http or https: then no link is made
 	Host     string
@@ -180,6 +182,7 @@ func (s *Server) searchView(c *gin.Context, q search.Query, res *search.Result, 
 		v.Sorts = append(v.Sorts, chipView{Label: so.label, URL: st.withSort(so.value).href("/search"), Selected: q.Sort == so.value})
 	}
 	v.Pager = pager(st, res.Total, s.lim.MaxWindow)
+	v.Match = matchViewOf(q, st, res)
 	return v
 }
 
@@ -198,6 +201,7 @@ func yearRange(from, to int) string {
 
 func hitViewOf(h search.Hit, st state) hitView {
 	v := hitView{
+		Partial: h.Partial,
 		Title:   h.Title,
 		Section: h.Section,
 		Snippet: safeSnippet(h.Snippet),

@@ -293,7 +293,7 @@ func TestHiddenFieldsNeverDuplicate(t *testing.T) {
 	t.Parallel()
 	// A form that sends a parameter twice would make the next page a 400.
 	h := MustServer(t, Config{}, nil, nil, nil).Handler()
-	body := do(t, h, "GET", "/search?q=a&sort=date&per_page=20&year_from=2019&facet_size=20&country=Ghana", nil).Body.String()
+	body := do(t, h, "GET", "/search?q=a&sort=date&per_page=20&year_from=2019&facet_size=20&country=Ghana&match=all", nil).Body.String()
 	doc, err := html.Parse(strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ const (
 	paramPage      = "page"
 	paramPerPage   = "per_page"
 	paramFacetSize = "facet_size"
+	paramMatch     = "match"
 
 	defaultPerPage   = 10
 	maxFilterValues  = 64
@@ -36,9 +37,13 @@ const (
 var filterFacets = []string{search.FacetOrganization, search.FacetCountry, search.FacetRegion, search.FacetTopic, search.FacetType}
 
 // singleParams may appear at most once.
-var singleParams = []string{paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramPerPage, paramFacetSize}
+var singleParams = []string{paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramPerPage, paramFacetSize, paramMatch}
 
 var sorts = []string{search.SortRelevance, search.SortDate, search.SortFirstSeen, search.SortChangedAt}
+
+// matches are the values of the match parameter: auto (the default) relaxes
+// a search that few passages match whole to all words but one; all never does.
+var matches = []string{search.MatchAuto, search.MatchAll}
 
 // parseQuery reads the search parameters of the request; it is the one place
 // where the HTML page, the API and the exports turn a URL into a search.Query.
@@ -132,6 +137,12 @@ func parseParams(raw string, lim search.Limits) (search.Query, error) {
 			return q, badParam("sort must be one of %s, got %s", strings.Join(sorts, ", "), shown(sv))
 		}
 		q.Sort = sv
+	}
+	if mv := v.Get(paramMatch); mv != "" {
+		if !slices.Contains(matches, mv) {
+			return q, badParam("match must be one of %s, got %s", strings.Join(matches, ", "), shown(mv))
+		}
+		q.Match = mv
 	}
 
 	page, err := intParam(v, paramPage, 1, lim.MaxWindow, badPagination)

@@ -26,6 +26,9 @@ func TestParseParams(t *testing.T) {
 		{"page=&per_page=&year_from=&sort=", search.Query{Sort: "relevance", Page: 1, PerPage: 10}},
 		{"page=100&per_page=100", search.Query{Sort: "relevance", Page: 100, PerPage: 100}},
 		{"sort=changed_at&utm_source=x", search.Query{Sort: "changed_at", Page: 1, PerPage: 10}},
+		{"q=a+b&match=auto", search.Query{Q: "a b", Sort: "relevance", Page: 1, PerPage: 10, Match: "auto"}},
+		{"q=a+b&match=all", search.Query{Q: "a b", Sort: "relevance", Page: 1, PerPage: 10, Match: "all"}},
+		{"match=", search.Query{Sort: "relevance", Page: 1, PerPage: 10}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
@@ -67,6 +70,11 @@ func TestMalformedParameters(t *testing.T) {
 		{"page=1&page=2", "invalid_parameter"},
 		{"sort=score", "invalid_parameter"},
 		{"sort=%3Cscript%3E", "invalid_parameter"},
+		{"match=any", "invalid_parameter"},
+		{"match=ALL", "invalid_parameter"},
+		{"match=%3Cscript%3E", "invalid_parameter"},
+		{"match=all&match=auto", "invalid_parameter"},
+		{"match=all&match=all", "invalid_parameter"},
 		{"year_from=20x0", "invalid_parameter"},
 		{"year_from=2021&year_to=2019", "invalid_parameter"},
 		{"year_to=100000", "invalid_parameter"},

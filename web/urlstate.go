@@ -17,6 +17,7 @@ type state struct {
 	filters            map[string][]string
 	yearFrom, yearTo   int
 	sort               string
+	match              string
 	page, perPage      int
 	facetSize          int
 	defaultPerPageSize int
@@ -27,7 +28,7 @@ type field struct{ Name, Value string }
 
 func stateOf(q search.Query) state {
 	st := state{
-		q: q.Q, yearFrom: q.YearFrom, yearTo: q.YearTo, sort: q.Sort,
+		q: q.Q, yearFrom: q.YearFrom, yearTo: q.YearTo, sort: q.Sort, match: q.Match,
 		page: q.Page, perPage: q.PerPage, facetSize: q.FacetSize,
 		defaultPerPageSize: defaultPerPage,
 	}
@@ -66,6 +67,9 @@ func (st state) fields() []field {
 	}
 	if st.sort != "" && st.sort != search.SortRelevance {
 		add(paramSort, st.sort)
+	}
+	if st.match == search.MatchAll {
+		add(paramMatch, st.match)
 	}
 	if st.page > 1 {
 		add(paramPage, strconv.Itoa(st.page))
@@ -113,6 +117,14 @@ func (st state) withPage(n int) state {
 func (st state) withSort(s string) state {
 	c := st.clone()
 	c.sort, c.page = s, 1
+	return c
+}
+
+// withMatch is the state with the match mode m (search.MatchAll or
+// search.MatchAuto), from the first page.
+func (st state) withMatch(m string) state {
+	c := st.clone()
+	c.match, c.page = m, 1
 	return c
 }
 
