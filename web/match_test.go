@@ -17,12 +17,9 @@ import (
 	"github.com/inlsearch/inlsearch/search"
 )
 
-// relaxQuery is held whole by the two "exact-" passages and, but for one
-// word, by the three "partial-" ones of MustRelaxIndex.
-const relaxQuery = "alpha beta gamma"
-
-// MustRelaxIndex builds a real index where relaxQuery has 2 exact and 3
-// partial matches, plus passages holding one of its words or none.
+// MustRelaxIndex builds a real index where "alpha beta gamma" is held whole
+// by the two "exact-" passages and, but for one word, by the three
+// "partial-" ones, plus passages holding one of its words or none.
 func MustRelaxIndex(tb testing.TB) *search.Index {
 	tb.Helper()
 	ix, err := search.Create(filepath.Join(tb.TempDir(), "index"), search.Vocabulary{})
