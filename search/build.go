@@ -93,13 +93,9 @@ func (b *builder) node(n node) (query.Query, error) {
 		}
 		return boolean(must, not), nil
 	case *orNode:
-		qs := make([]query.Query, 0, len(n.kids))
-		for _, k := range n.kids {
-			q, err := b.node(k)
-			if err != nil {
-				return nil, err
-			}
-			qs = append(qs, q)
+		qs, err := b.nodes(n.kids)
+		if err != nil {
+			return nil, err
 		}
 		return disjunction(qs), nil
 	case *notNode:
@@ -109,13 +105,9 @@ func (b *builder) node(n node) (query.Query, error) {
 		}
 		return boolean(nil, []query.Query{q}), nil
 	case *atLeastNode:
-		qs := make([]query.Query, 0, len(n.kids))
-		for _, k := range n.kids {
-			q, err := b.node(k)
-			if err != nil {
-				return nil, err
-			}
-			qs = append(qs, q)
+		qs, err := b.nodes(n.kids)
+		if err != nil {
+			return nil, err
 		}
 		sq := &sumQuery{kids: qs, min: n.min}
 		if n.exact {
@@ -140,6 +132,19 @@ func (b *builder) node(n node) (query.Query, error) {
 		return termQuery(value, n.facet, 1), nil
 	}
 	return nothing(), nil
+}
+
+// nodes builds the queries of kids, in order.
+func (b *builder) nodes(kids []node) ([]query.Query, error) {
+	qs := make([]query.Query, 0, len(kids))
+	for _, k := range kids {
+		q, err := b.node(k)
+		if err != nil {
+			return nil, err
+		}
+		qs = append(qs, q)
+	}
+	return qs, nil
 }
 
 // boolean is AND of must without any of not; with no must it starts from

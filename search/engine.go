@@ -149,6 +149,19 @@ func (e *Engine) prepare(q Query) (*plan, error) {
 	return p, nil
 }
 
+// sortRequest sets the order of p on req: browse order, relevance with
+// ties in browse order (read from src's snapshot), or p's sort keys.
+func (p *plan) sortRequest(req *bleve.SearchRequest, src *hitSet) {
+	switch {
+	case p.browseSort:
+		req.SortByCustom(bsearch.SortOrder{&browseOrder{src: src}})
+	case p.sortKeys == nil:
+		req.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &browseOrder{src: src}})
+	default:
+		req.SortBy(p.sortKeys)
+	}
+}
+
 func isFacet(name string) bool {
 	for _, f := range Facets {
 		if f == name {
@@ -212,14 +225,7 @@ func (e *Engine) search(ctx context.Context, bi bleve.Index, p *plan) (*Result, 
 		p.perPage, (p.page-1)*p.perPage, false)
 	main.Fields = []string{fieldDoc, fieldText}
 	hits := &hitSet{keep: true, collect: !q.NoFacets && len(p.filters) == 0 && text != nil}
-	switch {
-	case p.browseSort:
-		main.SortByCustom(bsearch.SortOrder{&browseOrder{src: hits}})
-	case p.sortKeys == nil:
-		main.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &browseOrder{src: hits}})
-	default:
-		main.SortBy(p.sortKeys)
-	}
+	p.sortRequest(main, hits)
 	// The main search always reports its snapshot; it gathers the text
 	// matches too when no filter narrows them.
 	var matches *hitSet

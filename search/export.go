@@ -109,14 +109,7 @@ func (e *Engine) gather(ctx context.Context, bi bleve.Index, p *plan) (*exportSe
 	// and order; no hit is kept by bleve's top-N collection (size 0).
 	req := bleve.NewSearchRequestOptions(&filteredQuery{inner: compose(text, b.bonus(p.expr)), filter: flt}, 0, 0, false)
 	src := &hitSet{}
-	switch {
-	case p.browseSort:
-		req.SortByCustom(bsearch.SortOrder{&browseOrder{src: src}})
-	case p.sortKeys == nil:
-		req.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &browseOrder{src: src}})
-	default:
-		req.SortBy(p.sortKeys)
-	}
+	p.sortRequest(req, src)
 	set := newExportSet(req.Sort, src, exportLimit(e.lim))
 	res, err := bi.SearchInContext(set.context(sctx), req)
 	if err != nil {
