@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/inlsearch/inlsearch/search"
 )
 
 // enterAsync enters g in a goroutine and returns the channel of its answer.
@@ -162,14 +161,7 @@ func TestPerClientCapBehindProxy(t *testing.T) {
 			t.Parallel()
 			entered := make(chan struct{}, 1)
 			release := make(chan struct{})
-			fixture := fixtureSearch(fixtureDocs())
-			fake := &fakeSearcher{SearchFn: func(ctx context.Context, q search.Query) (*search.Result, error) {
-				if q.Q == "block" {
-					entered <- struct{}{}
-					<-release
-				}
-				return fixture(ctx, q)
-			}}
+			fake := blockingSearcher("block", entered, release)
 			var logs syncBuffer
 			h := MustServer(t, Config{MaxInFlight: 4, MaxPerClient: 1, MaxQueued: -1, TrustedProxies: tt.trusted,
 				Logger: newTestLogger(&logs)}, fake, nil, nil).Handler()

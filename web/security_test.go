@@ -280,14 +280,7 @@ func TestOverload(t *testing.T) {
 	t.Parallel()
 	entered := make(chan struct{}, 8)
 	release := make(chan struct{})
-	fixture := fixtureSearch(fixtureDocs())
-	fake := &fakeSearcher{SearchFn: func(ctx context.Context, q search.Query) (*search.Result, error) {
-		if q.Q == "block" {
-			entered <- struct{}{}
-			<-release
-		}
-		return fixture(ctx, q)
-	}}
+	fake := blockingSearcher("block", entered, release)
 	h := MustServer(t, Config{MaxInFlight: 2, MaxPerClient: -1, MaxQueued: -1}, fake, nil, nil).Handler()
 	var wg sync.WaitGroup
 	codes := make([]int, 2)
@@ -335,14 +328,7 @@ func TestOverloadWaitingRoom(t *testing.T) {
 	t.Parallel()
 	entered := make(chan struct{}, 8)
 	release := make(chan struct{})
-	fixture := fixtureSearch(fixtureDocs())
-	fake := &fakeSearcher{SearchFn: func(ctx context.Context, q search.Query) (*search.Result, error) {
-		if q.Q == "block" {
-			entered <- struct{}{}
-			<-release
-		}
-		return fixture(ctx, q)
-	}}
+	fake := blockingSearcher("block", entered, release)
 	srv := MustServer(t, Config{MaxInFlight: 1, MaxQueued: 1, QueueWait: time.Minute}, fake, nil, nil)
 	h := srv.Handler()
 	codes := make(chan int, 2)
@@ -368,13 +354,7 @@ func TestOverloadWaitingRoom(t *testing.T) {
 
 	// A wait longer than QueueWait ends in 503.
 	release2 := make(chan struct{})
-	fake2 := &fakeSearcher{SearchFn: func(ctx context.Context, q search.Query) (*search.Result, error) {
-		if q.Q == "block" {
-			entered <- struct{}{}
-			<-release2
-		}
-		return fixture(ctx, q)
-	}}
+	fake2 := blockingSearcher("block", entered, release2)
 	h2 := MustServer(t, Config{MaxInFlight: 1, QueueWait: 20 * time.Millisecond}, fake2, nil, nil).Handler()
 	go func() { codes <- do(t, h2, "GET", "/api/v1/search?q=block", nil).Code }()
 	<-entered
@@ -396,14 +376,7 @@ func TestExpensiveSearchesGetAQuarterOfTheSlots(t *testing.T) {
 	t.Parallel()
 	entered := make(chan struct{}, 8)
 	release := make(chan struct{})
-	fixture := fixtureSearch(fixtureDocs())
-	fake := costlySearcher{&fakeSearcher{SearchFn: func(ctx context.Context, q search.Query) (*search.Result, error) {
-		if q.Q == "heavy block" {
-			entered <- struct{}{}
-			<-release
-		}
-		return fixture(ctx, q)
-	}}}
+	fake := costlySearcher{blockingSearcher("heavy block", entered, release)}
 	h := MustServer(t, Config{MaxInFlight: 4, MaxPerClient: -1, MaxQueued: -1}, fake, nil, nil).Handler()
 	done := make(chan int, 1)
 	go func() { done <- do(t, h, "GET", "/api/v1/search?q=heavy+block", nil).Code }()
@@ -423,4 +396,17 @@ func TestExpensiveSearchesGetAQuarterOfTheSlots(t *testing.T) {
 	if rec := do(t, h, "GET", "/export.csv?q=x", nil); rec.Code != 200 {
 		t.Errorf("export after release = %d", rec.Code)
 	}
+}
+
+// blockingSearcher answers from the fixture, except that a search for
+// block signals entered, then waits for release.
+func blockingSearcher(block string, entered chan<- struct{}, release <-chan struct{}) *fakeSearcher {
+	fixture := fixtureSearch(fixtureDocs())
+	return &fakeSearcher{SearchFn: func(ctx context.Context, q search.Query) (*search.Result, error) {
+		if q.Q == block {
+			entered <- struct{}{}
+			<-release
+		}
+		return fixture(ctx, q)
+	}}
 }
