@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // enterAsync enters g in a goroutine and returns the channel of its answer.
