@@ -16,7 +16,10 @@
 // Porter stems) and must all match, each in title, section or text (title
 // and section weigh more); results are ranked by BM25. A query of several
 // plain words also ranks passages that hold it as one phrase (in title,
-// section or text) higher.
+// section or text) higher. When fewer than RelaxBelow passages hold every
+// word of an AND of several words, the search relaxes to all words but one
+// (relax.go): the passages with every word come first, the others are
+// marked Partial; Query.Match = MatchAll turns this off.
 // title:, section: and text: restrict a word, phrase or prefix to that
 // field; organization:, country:, region:, topic:, type: and year: are
 // facet filters whose values resolve like Query.Filters (aliases, any case).
