@@ -20,6 +20,8 @@ func FuzzSearchHandler(f *testing.F) {
 		{"/(a+)+$/", ""}, {"foo~10", ""}, {"NOT NOT (a OR -b)", "type=fact+sheet"}, {"AML", "region=%ff"},
 		{"<script>alert(1)</script>", "sort=%3Cscript%3E"}, {"a", "page=99999999999&per_page=%2B5"},
 		{"country:\"South Sudan\" year:2013", "topic=corruption"}, {"ala* OR bal* OR cob*", ""},
+		{"police judges prisons", ""}, {"police judges prisons -haiti country:peru", "match=all"},
+		{"(a OR b) c \"d e\" f*", "match=auto"}, {"police border", "match=most"},
 	} {
 		f.Add(seed.q, seed.extra)
 	}
