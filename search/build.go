@@ -176,9 +176,10 @@ func disjunction(qs []query.Query) query.Query {
 // sumQuery is a disjunction scored by the plain sum of its matching
 // clauses. bleve's own disjunction multiplies that sum by the fraction of
 // clauses that matched (coord), which would punish a word for having
-// synonyms or for being searched in three fields. The sum is read from the
-// disjunction's score breakdown by a thin wrapper (bleve's custom-score
-// searcher would also look up every hit's id).
+// synonyms or for being searched in three fields. A scored search uses
+// sumDisjunction (sum.go), which adds the scores as it goes; a search that
+// asks for explanations reads the sum from the score breakdown of bleve's
+// disjunction (sumSearcher), which gives the same scores.
 type sumQuery struct {
 	kids []query.Query
 	// min is the number of kids a passage must match (0: one).
@@ -196,6 +197,22 @@ func (q *sumQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.
 	if options.Score == "none" {
 		return dq.Searcher(ctx, i, m, options)
 	}
+	if !options.Explain {
+		kids := make([]bsearch.Searcher, 0, len(q.kids))
+		for _, k := range q.kids {
+			s, err := k.Searcher(ctx, i, m, options)
+			if err != nil {
+				for _, s := range kids {
+					_ = s.Close()
+				}
+				return nil, err
+			}
+			if s != nil {
+				kids = append(kids, s)
+			}
+		}
+		return newSumDisjunction(kids, q.min, q.exact), nil
+	}
 	dq.RetrieveScoreBreakdown(true)
 	s, err := dq.Searcher(ctx, i, m, options)
 	if err != nil {
@@ -204,7 +221,8 @@ func (q *sumQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.
 	return &sumSearcher{Searcher: s, kids: len(q.kids), exact: q.exact}, nil
 }
 
-// sumSearcher scores each hit of a disjunction by the sum of its breakdown.
+// sumSearcher scores each hit of a disjunction by the sum of its breakdown
+// (the explaining path; TestSumDisjunctionMatchesBleve holds the two equal).
 type sumSearcher struct {
 	bsearch.Searcher
 	kids  int
