@@ -7,10 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/mapping"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Prefix expansion bounds: the number of index terms one prefix may stand
@@ -171,92 +168,6 @@ func disjunction(qs []query.Query) query.Query {
 		return qs[0]
 	}
 	return &sumQuery{kids: qs}
-}
-
-// sumQuery is a disjunction scored by the plain sum of its matching
-// clauses. bleve's own disjunction multiplies that sum by the fraction of
-// clauses that matched (coord), which would punish a word for having
-// synonyms or for being searched in three fields. A scored search uses
-// sumDisjunction (sum.go), which adds the scores as it goes; a search that
-// asks for explanations reads the sum from the score breakdown of bleve's
-// disjunction (sumSearcher), which gives the same scores.
-type sumQuery struct {
-	kids []query.Query
-	// min is the number of kids a passage must match (0: one).
-	min int
-	// exact is added to the score of a passage matching every kid.
-	exact float64
-}
-
-// Searcher implements query.Query.
-func (q *sumQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	dq := query.NewDisjunctionQuery(q.kids)
-	if q.min > 1 {
-		dq.SetMin(float64(q.min))
-	}
-	if options.Score == "none" {
-		return dq.Searcher(ctx, i, m, options)
-	}
-	if !options.Explain {
-		kids := make([]bsearch.Searcher, 0, len(q.kids))
-		for _, k := range q.kids {
-			s, err := k.Searcher(ctx, i, m, options)
-			if err != nil {
-				for _, s := range kids {
-					_ = s.Close()
-				}
-				return nil, err
-			}
-			if s != nil {
-				kids = append(kids, s)
-			}
-		}
-		return newSumDisjunction(kids, q.min, q.exact), nil
-	}
-	dq.RetrieveScoreBreakdown(true)
-	s, err := dq.Searcher(ctx, i, m, options)
-	if err != nil {
-		return nil, err
-	}
-	return &sumSearcher{Searcher: s, kids: len(q.kids), exact: q.exact}, nil
-}
-
-// sumSearcher scores each hit of a disjunction by the sum of its breakdown
-// (the explaining path; TestSumDisjunctionMatchesBleve holds the two equal).
-type sumSearcher struct {
-	bsearch.Searcher
-	kids  int
-	exact float64
-}
-
-// Next implements bsearch.Searcher.
-func (s *sumSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	d, err := s.Searcher.Next(ctx)
-	return s.sum(d), err
-}
-
-// Advance implements bsearch.Searcher.
-func (s *sumSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	d, err := s.Searcher.Advance(ctx, id)
-	return s.sum(d), err
-}
-
-// sum scores a hit by the sum of its breakdown, plus the exact bonus when
-// every kid matched.
-func (s *sumSearcher) sum(d *bsearch.DocumentMatch) *bsearch.DocumentMatch {
-	if d == nil || d.ScoreBreakdown == nil {
-		return d
-	}
-	sum := 0.0
-	for _, v := range d.ScoreBreakdown {
-		sum += v
-	}
-	if s.exact > 0 && len(d.ScoreBreakdown) == s.kids {
-		sum += s.exact
-	}
-	d.Score = sum
-	clear(d.ScoreBreakdown) // the hit travels on: no stale parts for an outer sum
-	return d
 }
 
 // nothing matches no document. Unlike bleve's MatchNone it stays a real
