@@ -16,7 +16,6 @@ import (
 
 	"github.com/inlsearch/inlsearch/corpus"
 	"github.com/inlsearch/inlsearch/indexer"
-	"github.com/inlsearch/inlsearch/search"
 	"github.com/inlsearch/inlsearch/web"
 )
 
@@ -51,13 +50,7 @@ func TestReindexSkippedWhileLocked(t *testing.T) {
 	t.Cleanup(site.Close)
 	data := t.TempDir()
 	publishDocs(t, data, "a", 5)
-	live, err := search.OpenLive(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer live.Close()
-	var logs syncBuffer
-	log := slog.New(slog.NewTextHandler(&logs, nil))
+	live, logs, log := mustLiveLogged(t, data)
 	cfg := &Config{Data: data, Seeds: []string{site.URL + "/"}, Delay: time.Millisecond, Force: true}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

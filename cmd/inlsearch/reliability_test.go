@@ -27,6 +27,19 @@ import (
 
 // mustServeConfig runs serve with cfg until the test ends and returns its
 // base URL.
+// mustLiveLogged opens the data folder's generations for serving, closed at
+// the end of the test, and a logger whose lines the test can read.
+func mustLiveLogged(tb testing.TB, data string) (*search.Live, *syncBuffer, *slog.Logger) {
+	tb.Helper()
+	live, err := search.OpenLive(data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = live.Close() })
+	logs := &syncBuffer{}
+	return live, logs, slog.New(slog.NewTextHandler(logs, nil))
+}
+
 func mustServeConfig(tb testing.TB, cfg *Config, log *slog.Logger) string {
 	tb.Helper()
 	cfg.Addr = "127.0.0.1:0"
@@ -303,13 +316,7 @@ func TestJobOverlap(t *testing.T) {
 	data := t.TempDir()
 	publishDocs(t, data, "a", 5)
 	site := stallSite(t)
-	live, err := search.OpenLive(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer live.Close()
-	var logs syncBuffer
-	log := slog.New(slog.NewTextHandler(&logs, nil))
+	live, logs, log := mustLiveLogged(t, data)
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := &Config{Data: data, Seeds: []string{site.URL + "/"}, Delay: time.Millisecond}
 	r := &jobRunner{cfg: cfg, log: log, live: live, ctx: ctx}
