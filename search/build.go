@@ -316,19 +316,30 @@ func commonPrefix(a, b string) string {
 	return a[:i]
 }
 
+// resolveKnown resolves what needs no index: a year (to its term, or as
+// given when it is not one) and an alias of the vocabulary (to its display
+// name). known is false for any other value, returned trimmed.
+func resolveKnown(th *thesaurus, facet, value string) (v string, known bool) {
+	value = strings.TrimSpace(value)
+	if facet == FacetYear {
+		if y, err := parseYear(value); err == nil {
+			return yearTerm(y), true
+		}
+		return value, true
+	}
+	if v, ok := th.alias(facet, value); ok {
+		return v, true
+	}
+	return value, false
+}
+
 // resolveValue maps a filter value to the display name the index holds: an
 // alias of the vocabulary, else a stored value equal but for case, else the
 // value as given (which then matches nothing).
 func resolveValue(bi bleve.Index, th *thesaurus, facet, value string) string {
-	value = strings.TrimSpace(value)
-	if facet == FacetYear {
-		if y, err := parseYear(value); err == nil {
-			return yearTerm(y)
-		}
+	value, known := resolveKnown(th, facet, value)
+	if known {
 		return value
-	}
-	if v, ok := th.alias(facet, value); ok {
-		return v
 	}
 	dict, err := bi.FieldDict(facet)
 	if err != nil {

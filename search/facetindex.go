@@ -236,15 +236,9 @@ func facetPostings(r index.IndexReader, f string) ([]valueDocs, error) {
 // term, an alias of the vocabulary to its display name, else a value equal
 // but for case, else the value as given (which then matches nothing).
 func (fx *facetIndex) resolve(th *thesaurus, facet, value string) string {
-	value = strings.TrimSpace(value)
-	if facet == FacetYear {
-		if y, err := parseYear(value); err == nil {
-			return yearTerm(y)
-		}
+	value, known := resolveKnown(th, facet, value)
+	if known {
 		return value
-	}
-	if v, ok := th.alias(facet, value); ok {
-		return v
 	}
 	if _, ok := fx.docs[facet][value]; ok {
 		return value
