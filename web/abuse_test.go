@@ -17,26 +17,6 @@ import (
 	"github.com/inlsearch/inlsearch/search"
 )
 
-// MustListen serves srv on a loopback port through Serve (the real
-// http.Server with its limits) until the test ends; it returns the base URL.
-func MustListen(tb testing.TB, srv *Server) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	tb.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			tb.Errorf("Serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
-}
-
 // rawRequest sends req as it is on a new connection and returns the status
 // line's code (0 when the server closed the connection without answering).
 func rawRequest(tb testing.TB, addr, req string) int {
@@ -61,7 +41,7 @@ func rawRequest(tb testing.TB, addr, req string) int {
 // TestFacetHeaderRouteAbuse: C7 against the real server.
 func TestFacetHeaderRouteAbuse(t *testing.T) {
 	t.Parallel()
-	base := MustListen(t, MustServer(t, Config{}, nil, nil, nil))
+	base := MustServe(t, MustServer(t, Config{}, nil, nil, nil))
 	addr := strings.TrimPrefix(base, "http://")
 	get := func(target string, header http.Header) (*http.Response, string) {
 		t.Helper()
@@ -159,7 +139,7 @@ func TestSlowClients(t *testing.T) {
 	t.Parallel()
 	lim := ServerLimits{ReadHeaderTimeout: 300 * time.Millisecond, IdleTimeout: 300 * time.Millisecond}
 	srv := MustServer(t, Config{AdminToken: testToken, Server: lim}, nil, nil, okReindexer())
-	base := MustListen(t, srv)
+	base := MustServe(t, srv)
 	addr := strings.TrimPrefix(base, "http://")
 
 	const slow = 50
@@ -274,7 +254,7 @@ func TestClientCancelStopsSearch(t *testing.T) {
 		stopped <- ctx.Err()
 		return nil, ctx.Err()
 	}}
-	base := MustListen(t, MustServer(t, Config{}, fake, nil, nil))
+	base := MustServe(t, MustServer(t, Config{}, fake, nil, nil))
 	if resp, err := http.Get(base + "/healthz"); err == nil { // the server's goroutines are up
 		resp.Body.Close()
 	}

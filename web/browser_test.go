@@ -31,7 +31,8 @@ func findChromium() string {
 	return ""
 }
 
-// MustServe runs srv on a loopback port until the test ends and returns its base URL.
+// MustServe runs srv on a loopback port through Serve (the real http.Server
+// with its limits) until the test ends and returns its base URL.
 func MustServe(tb testing.TB, srv *Server) string {
 	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -25,8 +25,6 @@ import (
 	"github.com/inlsearch/inlsearch/web"
 )
 
-// mustServeConfig runs serve with cfg until the test ends and returns its
-// base URL.
 // mustLiveLogged opens the data folder's generations for serving, closed at
 // the end of the test, and a logger whose lines the test can read.
 func mustLiveLogged(tb testing.TB, data string) (*search.Live, *syncBuffer, *slog.Logger) {
@@ -40,6 +38,8 @@ func mustLiveLogged(tb testing.TB, data string) (*search.Live, *syncBuffer, *slo
 	return live, logs, slog.New(slog.NewTextHandler(logs, nil))
 }
 
+// mustServeConfig runs serve with cfg until the test ends and returns its
+// base URL.
 func mustServeConfig(tb testing.TB, cfg *Config, log *slog.Logger) string {
 	tb.Helper()
 	cfg.Addr = "127.0.0.1:0"

@@ -25,24 +25,7 @@ import (
 // MustServe runs serve on cfg.Data until the test ends and returns its base URL.
 func MustServe(tb testing.TB, data string) string {
 	tb.Helper()
-	cfg := &Config{Data: data, Addr: "127.0.0.1:0", LogLevel: "error"}
-	ready := make(chan string, 1)
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, newLogger(cfg, io.Discard), io.Discard, ready) }()
-	var base string
-	select {
-	case base = <-ready:
-	case err := <-done:
-		tb.Fatalf("serve ended: %v", err)
-	}
-	tb.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil {
-			tb.Errorf("serve: %v", err)
-		}
-	})
-	return base
+	return mustServeConfig(tb, &Config{Data: data, LogLevel: "error"}, nil)
 }
 
 // publishDocs builds and publishes a generation of n passages tagged tag,

@@ -1,7 +1,6 @@
 package tag
 
 import (
-	"slices"
 	"sync"
 	"testing"
 )
@@ -94,16 +93,7 @@ func TestOrganizations(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := tg.Tag(Input{URL: tc.url, Text: tc.text}).Organizations
-			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("Tag(%q).Organizations = %q, want %q in it", tc.text, got, w)
-				}
-			}
-			for _, n := range tc.not {
-				if slices.Contains(got, n) {
-					t.Errorf("Tag(%q).Organizations = %q, want no %q", tc.text, got, n)
-				}
-			}
+			checkTags(t, "Organizations", tc.text, got, tc.want, tc.not)
 		})
 	}
 }

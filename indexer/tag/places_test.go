@@ -1,7 +1,6 @@
 package tag
 
 import (
-	"slices"
 	"testing"
 )
 
@@ -47,16 +46,7 @@ func TestCountries(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := tg.Tag(Input{Title: tc.title, Text: tc.text}).Countries
-			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("Tag(%q).Countries = %q, want %q in it", tc.text, got, w)
-				}
-			}
-			for _, n := range tc.not {
-				if slices.Contains(got, n) {
-					t.Errorf("Tag(%q).Countries = %q, want no %q", tc.text, got, n)
-				}
-			}
+			checkTags(t, "Countries", tc.text, got, tc.want, tc.not)
 		})
 	}
 }
@@ -91,16 +81,7 @@ func TestRegions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := tg.Tag(Input{Text: tc.text}).Regions
-			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("Tag(%q).Regions = %q, want %q in it", tc.text, got, w)
-				}
-			}
-			for _, n := range tc.not {
-				if slices.Contains(got, n) {
-					t.Errorf("Tag(%q).Regions = %q, want no %q", tc.text, got, n)
-				}
-			}
+			checkTags(t, "Regions", tc.text, got, tc.want, tc.not)
 		})
 	}
 }

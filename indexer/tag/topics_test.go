@@ -47,16 +47,7 @@ func TestTopics(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := tg.Tag(Input{Title: tc.title, Headings: tc.headings, Text: tc.text}).Topics
-			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("Tag(%q).Topics = %q, want %q in it", tc.text, got, w)
-				}
-			}
-			for _, n := range tc.not {
-				if slices.Contains(got, n) {
-					t.Errorf("Tag(%q).Topics = %q, want no %q", tc.text, got, n)
-				}
-			}
+			checkTags(t, "Topics", tc.text, got, tc.want, tc.not)
 		})
 	}
 }
@@ -97,5 +88,21 @@ func TestStripTitleRuns(t *testing.T) {
 				t.Errorf("stripTitleRuns(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// checkTags reports each value of want missing from got, and each value of
+// not found in it: got is the field (Topics, Countries…) of the tags of text.
+func checkTags(t *testing.T, field, text string, got, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("Tag(%q).%s = %q, want %q in it", text, field, got, w)
+		}
+	}
+	for _, n := range not {
+		if slices.Contains(got, n) {
+			t.Errorf("Tag(%q).%s = %q, want no %q", text, field, got, n)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package tag
 
 import (
-	"slices"
 	"strings"
 	"testing"
 )
@@ -65,16 +64,7 @@ func TestTopicPhrasings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := tg.Tag(Input{Text: tc.text}).Topics
-			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("Tag(%q).Topics = %q, want %q in it", tc.text, got, w)
-				}
-			}
-			for _, n := range tc.not {
-				if slices.Contains(got, n) {
-					t.Errorf("Tag(%q).Topics = %q, want no %q", tc.text, got, n)
-				}
-			}
+			checkTags(t, "Topics", tc.text, got, tc.want, tc.not)
 		})
 	}
 }
