@@ -86,7 +86,7 @@ func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
 		}
 		res.BuildSeconds = took.Seconds()
 		if t.Bytes {
-			res.CorpusBytes = corpusBytes(c)
+			res.CorpusBytes = generatedBytes
 		}
 	case "query":
 		t0 := time.Now()
