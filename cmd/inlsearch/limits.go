@@ -53,30 +53,15 @@ var DefaultLimits = Limits{
 		MaxLinksPerPage: 1000,
 		MaxSitemapBytes: 10 << 20,
 	},
-	Search: search.Limits{
-		MaxQueryBytes: 1024,
-		MaxTerms:      1024, // terms after expansion (bleve clauses)
-		MaxPerPage:    100,
-		MaxWindow:     10000, // page × per_page
-		FacetSize:     10,
-		MaxFacetSize:  50,
-		Deadline:      2 * time.Second,
-	},
+	// The index's and the server's own defaults (search.DefaultLimits,
+	// web.DefaultServerLimits) are RELIABILITY.md's numbers already.
+	Search:       search.DefaultLimits,
 	MaxInFlight:  0, // 2 × GOMAXPROCS
 	MaxPerClient: 0, // half of MaxInFlight
 	MaxQueued:    64,
 	QueueWait:    2 * time.Second, // as long as a search may run
-	Server: web.ServerLimits{
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      15 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		MaxURIBytes:       8 << 10,
-		MaxBodyBytes:      64 << 10,
-		ShutdownGrace:     10 * time.Second,
-	},
-	Space: search.SpaceRule{Factor: 2, MinFree: 16 << 20},
+	Server:       web.DefaultServerLimits,
+	Space:        search.DefaultSpaceRule,
 }
 
 // limits are the limits in force; tests tighten them.

@@ -200,18 +200,30 @@ func (r *jobRunner) CancelReindex(_ context.Context) (string, error) {
 	return r.running, nil
 }
 
-func (r *jobRunner) start() (string, error) {
+// runningJob returns the id of the job that runs, if one does.
+func (r *jobRunner) runningJob() (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.running != "" {
-		return r.running, fmt.Errorf("job %s: %w", r.running, web.ErrReindexRunning)
+	return r.running, r.running != ""
+}
+
+func (r *jobRunner) start() (string, error) {
+	if id, running := r.runningJob(); running {
+		return id, fmt.Errorf("job %s: %w", id, web.ErrReindexRunning)
 	}
 	// Pre-flight: refuse at once, with the numbers, when a new generation
-	// would not fit (the admin route answers 409 insufficient_disk).
+	// would not fit (the admin route answers 409 insufficient_disk). It
+	// walks the current generation's files, so it runs outside the lock
+	// that status and cancel requests take.
 	if st, err := search.NewStore(r.cfg.Data); err != nil {
 		return "", err
 	} else if err := st.CheckSpace(limits.Space); err != nil {
 		return "", err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.running != "" {
+		return r.running, fmt.Errorf("job %s: %w", r.running, web.ErrReindexRunning)
 	}
 	id := indexer.NewJobID()
 	ctx, stop := context.WithCancelCause(r.ctx)
