@@ -147,7 +147,9 @@ const (
 func (s *Server) limit(c *gin.Context) {
 	heavy := false
 	if est, ok := s.searcher.(CostEstimator); ok {
-		if q, err := s.parseQuery(c); err == nil {
+		q, err := s.parseQuery(c)
+		c.Set(parsedQueryKey, parsedQuery{q, err}) // the handler's parseQuery reads it
+		if err == nil {
 			heavy = est.Expensive(q)
 		}
 	}

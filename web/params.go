@@ -47,8 +47,25 @@ var matches = []string{search.MatchAuto, search.MatchAll}
 
 // parseQuery reads the search parameters of the request; it is the one place
 // where the HTML page, the API and the exports turn a URL into a search.Query.
+//
+// The admission middleware (limit) parses the query first, to tell an
+// expensive search; the handler then gets that parse rather than a second one.
 func (s *Server) parseQuery(c *gin.Context) (search.Query, error) {
+	if v, ok := c.Get(parsedQueryKey); ok {
+		if pq, ok := v.(parsedQuery); ok {
+			return pq.q, pq.err
+		}
+	}
 	return parseParams(c.Request.URL.RawQuery, s.lim)
+}
+
+// parsedQueryKey keeps, in a request's gin context, the parsedQuery of limit.
+const parsedQueryKey = "inlsearch.query"
+
+// parsedQuery is the outcome of parsing a request's search parameters.
+type parsedQuery struct {
+	q   search.Query
+	err error
 }
 
 func badParam(format string, args ...any) error {
