@@ -245,6 +245,10 @@ func (e *Engine) search(ctx context.Context, bi bleve.Index, p *plan) (*Result, 
 	if err != nil {
 		return nil, e.searchErr(ctx, err)
 	}
+	if p.relaxed(int(results[""].Total)) != nil {
+		// Search relaxes it: its page, snippets and facets would be thrown away.
+		return &Result{Query: q.Q, Total: int(results[""].Total)}, nil
+	}
 	res := &Result{
 		Query: q.Q, Total: int(results[""].Total), ExactTotal: int(results[""].Total), Page: p.page, PerPage: p.perPage,
 		Hits: make([]Hit, 0, len(results[""].Hits)),
