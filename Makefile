@@ -1,6 +1,12 @@
 # The test command of the README: formatting, vet, staticcheck, race tests.
 GO ?= go
-STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/staticcheck)
+# The pinned tools run through `go run module@version` when they are not
+# installed, so `make test` needs nothing installed by hand (the go command
+# fetches and caches them through the module proxy).
+STATICCHECK_VERSION ?= v0.8.2
+GOVULNCHECK_VERSION ?= v1.9.0
+STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION))
+GOVULNCHECK ?= $(shell command -v govulncheck 2>/dev/null || echo $(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION))
 
 .PHONY: test lint race fuzz tools vuln demo bench
 
@@ -38,11 +44,11 @@ vuln:
 	  $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) \
 	    -vulns $$($(GO) env GOMODCACHE)/golang.org/x/vulndb@$(VULNDB_VERSION)/data/osv -out $(VULNDB_DIR); \
 	fi
-	GOTOOLCHAIN=$(VULN_TOOLCHAIN) $$($(GO) env GOPATH)/bin/govulncheck -db file://$(VULNDB_DIR) ./...
+	GOTOOLCHAIN=$(VULN_TOOLCHAIN) $(GOVULNCHECK) -db file://$(VULNDB_DIR) ./...
 
 tools:
-	$(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
-	$(GO) install golang.org/x/vuln/cmd/govulncheck@v1.9.0
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	$(GO) install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
 
 demo:
 	$(GO) run ./cmd/inlsearch
