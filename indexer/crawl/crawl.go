@@ -94,7 +94,7 @@ type run struct {
 
 	mu      sync.Mutex
 	hosts   map[string]*host
-	seen    map[string]bool // queued URLs (sitemaps prefixed "sitemap:")
+	seen    map[string]bool // queued URLs, pages and sitemaps alike
 	fetched map[string]bool // final URLs fetched
 	queued  int             // page items ever queued
 	started int             // page fetches started (MaxPages)
@@ -231,11 +231,19 @@ func (r *run) enqueue(it item) {
 		r.report.OutOfScope++
 		return
 	}
+	// One key space for pages and sitemaps: a URL is fetched once, as what it
+	// was first queued as; a sitemap named for a page still waiting in the
+	// queue (a seed, a link) turns that item into the sitemap.
 	key := it.url
-	if it.sitemap {
-		key = "sitemap:" + key
-	}
 	if r.seen[key] || r.fetched[key] {
+		if it.sitemap {
+			for i := range h.items {
+				if h.items[i].url == key && !h.items[i].sitemap {
+					h.items[i].sitemap, h.items[i].sitemapLevel = true, it.sitemapLevel
+					r.queued--
+				}
+			}
+		}
 		return
 	}
 	if !it.sitemap {
