@@ -52,6 +52,8 @@ func TestConfigRejects(t *testing.T) {
 		"public debug address": {"serve", "--debug-addr", "0.0.0.0:6060"},
 		"named debug address":  {"serve", "--debug-addr", "example.org:6060"},
 		"bad trusted proxy":    {"serve", "--trusted-proxies", "10.0.0.0/8,nginx"},
+		"user agent digits":    {"crawl", "--user-agent", "bot42/1.0", "--seed", "http://x/"},
+		"user agent control":   {"crawl", "--user-agent", "bot/1.0\r\nX-Evil: 1", "--seed", "http://x/"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -213,6 +215,32 @@ func TestDelayWarning(t *testing.T) {
 		warnDelay(&Config{Delay: c.delay, Seeds: []string{c.seed}}, &out)
 		if got := strings.Contains(out.String(), "warning:"); got != c.warn {
 			t.Errorf("delay %v seed %s: warned %v (%q), want %v", c.delay, c.seed, got, out.String(), c.warn)
+		}
+	}
+}
+
+// TestUserAgentConfig: --user-agent (or "user_agent" in the file) is the
+// crawler's User-Agent header; without it the default names the project.
+func TestUserAgentConfig(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "cfg.json")
+	if err := os.WriteFile(file, []byte(`{"user_agent":"file-bot/1.0"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for args, want := range map[string]string{
+		"":                                   "inlsearch/",
+		"--user-agent=research-bot/2.0 (+x)": "research-bot/2.0 (+x)",
+		"--config=" + file:                   "file-bot/1.0",
+	} {
+		cfg := &Config{}
+		var argv []string
+		if args != "" {
+			argv = []string{args}
+		}
+		if err := parseConfig(newFlagSet("crawl", cfg, "seed"), cfg, argv); err != nil {
+			t.Fatal(err)
+		}
+		if got := crawlConfig(cfg).UserAgent; !strings.HasPrefix(got, want) {
+			t.Errorf("%q: UserAgent = %q, want %q", args, got, want)
 		}
 	}
 }

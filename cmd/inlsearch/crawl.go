@@ -77,6 +77,9 @@ func isLoopbackHost(host string) bool {
 func crawlConfig(cfg *Config) crawl.Config {
 	c := limits.Crawl
 	c.UserAgent = "inlsearch/" + version + " (+https://github.com/inlsearch/inlsearch)"
+	if cfg.UserAgent != "" {
+		c.UserAgent = cfg.UserAgent
+	}
 	c.Delay = cfg.Delay
 	if c.Delay == 0 {
 		c.Delay = -1 // an explicit --delay 0s means no delay (an absent flag is 1s)
