@@ -108,7 +108,7 @@ func Parse(body []byte) *File {
 type Agent struct {
 	rules []rule
 	// CrawlDelay is the longest Crawl-delay of the groups that apply, 0 if none.
-	CrawlDelay time.Duration
+	CrawlDelay  time.Duration
 	disallowAll bool
 }
 
