@@ -22,7 +22,7 @@ const childEnv = "INLBENCH_CHILD"
 
 // Task is the work of one child process, read as JSON from its stdin.
 type Task struct {
-	Phase   string // "build" or "query"
+	Phase   string // "build", "query" or "reindex"
 	Engine  string
 	Dir     string
 	Docs    int
@@ -32,6 +32,17 @@ type Task struct {
 	Bytes   bool
 	// AddBatch is the number of passages handed to the engine at a time (0: 1000).
 	AddBatch int
+	// JITWarmup is the number of queries per class an engine that runs in a
+	// JVM (lucene) answers after opening and before the per-class warm-up,
+	// so that its code is compiled, as in a server that has been running.
+	JITWarmup int
+}
+
+// An outOfProcess engine does its work in a process of its own (Lucene's
+// JVM): the peak RSS and the CPU time of a task are that process's, not
+// the harness's.
+type outOfProcess interface {
+	ProcessStats() (rss int64, cpuSeconds float64)
 }
 
 // TaskResult is what a child writes as JSON to its stdout.
@@ -46,6 +57,8 @@ type TaskResult struct {
 	Classes map[string]ClassStats `json:"classes,omitempty"`
 	// Answers are the answers of the measured queries, class by class.
 	Answers map[string][]Answer `json:"answers,omitempty"`
+	// Reindex are the figures of the reindex phase (inlsearch only).
+	Reindex *Reindex `json:"reindex,omitempty"`
 }
 
 // ClassStats are the latencies of one query class, as issue #5 names them.
@@ -88,12 +101,28 @@ func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
 		if t.Bytes {
 			res.CorpusBytes = generatedBytes
 		}
+	case "reindex":
+		if t.Engine != "inlsearch" {
+			return fmt.Errorf("reindex: only for inlsearch, not %s", t.Engine)
+		}
+		ri, err := measureReindex(ctx, c, t.Dir)
+		if err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+		res.Reindex = ri
 	case "query":
 		t0 := time.Now()
 		if err := eng.Open(t.Dir); err != nil {
 			return fmt.Errorf("open %s: %w", t.Engine, err)
 		}
 		res.OpenSeconds = time.Since(t0).Seconds()
+		if _, jvm := eng.(outOfProcess); jvm && t.JITWarmup > 0 {
+			for _, class := range Classes {
+				for _, q := range c.Queries(class, t.JITWarmup, jitWarmupSeed) {
+					_, _ = eng.Run(ctx, q)
+				}
+			}
+		}
 		res.Classes, res.Answers = runQueries(ctx, eng, c, t.Queries, t.Warmup)
 		if err := eng.Close(); err != nil {
 			return fmt.Errorf("close %s: %w", t.Engine, err)
@@ -103,6 +132,9 @@ func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
 	}
 	res.RSS = peakRSS("self")
 	res.CPUSeconds = cpuSeconds()
+	if op, ok := eng.(outOfProcess); ok {
+		res.RSS, res.CPUSeconds = op.ProcessStats()
+	}
 	return json.NewEncoder(out).Encode(res)
 }
 
@@ -110,6 +142,8 @@ func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
 const (
 	querySeed  = 0x5EED
 	warmupSeed = 0xAA
+	// jitWarmupSeed draws the queries that warm a JVM up (Task.JITWarmup).
+	jitWarmupSeed = 0x717
 )
 
 // runQueries runs, per class, warm-up queries then the measured ones, one

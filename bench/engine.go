@@ -15,7 +15,7 @@ import (
 )
 
 // Engine names, in report order.
-var EngineNames = []string{"inlsearch", "fts5", "bleve_default"}
+var EngineNames = []string{"inlsearch", "fts5", "bleve_default", "lucene"}
 
 // An Engine is one search engine under test. Build writes a new index of
 // the corpus under dir; Open opens the index Build wrote, for queries.
@@ -36,6 +36,8 @@ func newEngine(name string) (Engine, error) {
 		return &ftsEngine{}, nil
 	case "bleve_default":
 		return &bleveEngine{}, nil
+	case "lucene":
+		return &luceneEngine{}, nil
 	}
 	return nil, fmt.Errorf("unknown engine %q", name)
 }

@@ -20,12 +20,14 @@ type Options struct {
 	Seed         uint64
 	Queries      int // per class
 	Warmup       int // per class
+	JITWarmup    int // per class, for lucene only, before the warm-up
 	Engines      []string
 	HTTP         bool
 	HTTPDuration time.Duration
 	HTTPConns    int
 	ServeEnv     []string // extra environment of `inlsearch serve`, e.g. GOMAXPROCS=32
 	Crawl        bool
+	Reindex      bool // time inlsearch's re-index (full, 1 % changed, unchanged)
 	CrawlReps    int
 	Dir          string // work folder for the indexes; a temporary one when empty
 	Keep         bool   // keep the work folder
@@ -52,6 +54,7 @@ func main() {
 	fs.Uint64Var(&o.Seed, "seed", 1, "corpus seed")
 	fs.IntVar(&o.Queries, "queries", 200, "measured queries per class")
 	fs.IntVar(&o.Warmup, "warmup", 20, "warm-up queries per class")
+	fs.IntVar(&o.JITWarmup, "jit-warmup", 300, "queries per class the lucene engine answers unmeasured before its warm-up, for the JVM to compile its code")
 	fs.StringVar(&engines, "engines", strings.Join(EngineNames, ","), "engines to run")
 	fs.BoolVar(&o.HTTP, "http", true, "load-test `inlsearch serve`")
 	fs.DurationVar(&o.HTTPDuration, "http-duration", 20*time.Second, "length of the load test")
@@ -59,6 +62,7 @@ func main() {
 	var serveProcs int
 	fs.IntVar(&serveProcs, "serve-gomaxprocs", 0, "GOMAXPROCS of `inlsearch serve` (0: unset); the server admits 2×GOMAXPROCS searches at once")
 	fs.BoolVar(&o.Crawl, "crawl", true, "time extract + tag on the demo site")
+	fs.BoolVar(&o.Reindex, "reindex", true, "time inlsearch's index step for a first crawl, a re-crawl with 1% of pages changed and an unchanged one (three more builds)")
 	fs.IntVar(&o.CrawlReps, "crawl-reps", 20, "times the demo site is parsed")
 	fs.StringVar(&o.Dir, "dir", "", "work folder for the indexes (default: a temporary folder, removed)")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the work folder")
@@ -128,7 +132,7 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 	}
 	c := NewCorpus(o.Seed, o.Docs, tx)
 	r := &Report{Docs: o.Docs, Engines: map[string]*EngineReport{}}
-	x := &Extra{Machine: machine(), Queries: o.Queries, Warmup: o.Warmup, Engines: map[string]*EngineMore{}}
+	x := &Extra{Machine: machine(), Queries: o.Queries, Warmup: o.Warmup, JITWarmup: o.JITWarmup, Engines: map[string]*EngineMore{}}
 
 	fmt.Fprintf(logTo, "bench: %d passages, %d queries per class, work folder %s\n", o.Docs, o.Queries, o.Dir)
 	want := map[string][]Answer{}
@@ -145,7 +149,15 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 		}
 		more := &EngineMore{Errors: map[string]int{}}
 		x.Engines[name] = more
-		task := Task{Engine: name, Dir: dir, Docs: o.Docs, Seed: o.Seed, Queries: o.Queries, Warmup: o.Warmup, Bytes: i == 0, AddBatch: o.AddBatch}
+		if name == "lucene" {
+			if _, err := findLucene(luceneBuild); err != nil {
+				more.Skipped = err.Error()
+				x.Notes = append(x.Notes, "lucene skipped: "+err.Error())
+				fmt.Fprintf(logTo, "bench: lucene skipped: %v\n", err)
+				continue
+			}
+		}
+		task := Task{Engine: name, Dir: dir, Docs: o.Docs, Seed: o.Seed, Queries: o.Queries, Warmup: o.Warmup, Bytes: i == 0, AddBatch: o.AddBatch, JITWarmup: o.JITWarmup}
 		t0 := time.Now()
 		task.Phase = "build"
 		b, reused := reusedBuild(o, dir)
@@ -191,11 +203,22 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 		return nil, nil, err
 	}
 	if e, f := r.Engines["inlsearch"], r.Engines["fts5"]; e != nil && f != nil {
-		r.Ratios = Ratios{
-			Build:      ratio(e.BuildDocsPerS, f.BuildDocsPerS),
-			FacetedP99: ratio(e.Queries["faceted"].P99, f.Queries["faceted"].P99),
-			PhraseP50:  ratio(e.Queries["phrase"].P50, f.Queries["phrase"].P50),
+		r.Ratios.Build = ratio(e.BuildDocsPerS, f.BuildDocsPerS)
+		r.Ratios.FacetedP99 = ratio(e.Queries["faceted"].P99, f.Queries["faceted"].P99)
+		r.Ratios.PhraseP50 = ratio(e.Queries["phrase"].P50, f.Queries["phrase"].P50)
+	}
+	if e, l := r.Engines["inlsearch"], r.Engines["lucene"]; e != nil && l != nil {
+		r.Ratios.BuildVsLucene = ratio(e.BuildDocsPerS, l.BuildDocsPerS)
+		r.Ratios.FacetedP99VsLucene = ratio(e.Queries["faceted"].P99, l.Queries["faceted"].P99)
+		r.Ratios.PhraseP50VsLucene = ratio(e.Queries["phrase"].P50, l.Queries["phrase"].P50)
+	}
+	if o.Reindex && r.Engines["inlsearch"] != nil {
+		ri, err := reindex(ctx, o, logTo)
+		if err != nil {
+			x.Notes = append(x.Notes, "re-index not measured: "+err.Error())
+			fmt.Fprintf(logTo, "bench: reindex: %v\n", err)
 		}
+		r.Engines["inlsearch"].Reindex = ri
 	}
 	if o.HTTP && r.Engines["inlsearch"] != nil {
 		paths := mixedPaths(all)
@@ -218,6 +241,27 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 	x.Notes = append(x.Notes, "unchanged re-crawl count: not measured by this harness (needs the indexer job; see the e2e tests)")
 	x.Seconds = round3(time.Since(start).Seconds())
 	return r, x, nil
+}
+
+// reindex times inlsearch's index step three times (see measureReindex) in
+// a child process, in a data folder of its own that it removes after.
+func reindex(ctx context.Context, o Options, logTo io.Writer) (*Reindex, error) {
+	dir := filepath.Join(o.Dir, "inlsearch-reindex")
+	defer func() { _ = os.RemoveAll(dir) }()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("work folder: %w", err)
+	}
+	t := Task{Phase: "reindex", Engine: "inlsearch", Dir: dir, Docs: o.Docs, Seed: o.Seed}
+	res, err := spawn(ctx, t, logTo)
+	if err != nil {
+		return nil, err
+	}
+	if res.Reindex == nil {
+		return nil, fmt.Errorf("reindex: no figures in the child's result")
+	}
+	fmt.Fprintf(logTo, "bench: inlsearch re-index: full %.1fs, 1%% of pages changed %.1fs, unchanged %.1fs\n",
+		res.Reindex.Full, res.Reindex.Changed1, res.Reindex.Unchanged)
+	return res.Reindex, nil
 }
 
 // mixedPaths interleaves the queries of every class as API paths.

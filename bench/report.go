@@ -23,7 +23,8 @@ type EngineReport struct {
 	IndexBytes    int64                 `json:"index_bytes"`
 	PeakRSSBytes  int64                 `json:"peak_rss_bytes"`
 	Queries       map[string]ClassStats `json:"queries"`
-	HTTP          *HTTPStats            `json:"http,omitempty"` // inlsearch only
+	HTTP          *HTTPStats            `json:"http,omitempty"`    // inlsearch only
+	Reindex       *Reindex              `json:"reindex,omitempty"` // inlsearch only
 }
 
 // HTTPStats are the figures of the load test of `inlsearch serve`.
@@ -34,11 +35,16 @@ type HTTPStats struct {
 	Errors int     `json:"errors"`
 }
 
-// Ratios compare inlsearch with FTS5: build > 1 and the others < 1 mean inlsearch leads.
+// Ratios compare inlsearch with FTS5 and with Lucene (inlsearch ÷ the
+// other): build > 1 and the others < 1 mean inlsearch leads. Zero when an
+// engine was not run.
 type Ratios struct {
-	Build      float64 `json:"build"`
-	FacetedP99 float64 `json:"faceted_p99"`
-	PhraseP50  float64 `json:"phrase_p50"`
+	Build              float64 `json:"build"`
+	FacetedP99         float64 `json:"faceted_p99"`
+	PhraseP50          float64 `json:"phrase_p50"`
+	BuildVsLucene      float64 `json:"build_vs_lucene"`
+	FacetedP99VsLucene float64 `json:"faceted_p99_vs_lucene"`
+	PhraseP50VsLucene  float64 `json:"phrase_p50_vs_lucene"`
 }
 
 // Extra holds what the JSON of the issue has no place for; it is written
@@ -48,6 +54,7 @@ type Extra struct {
 	Seconds    float64                `json:"seconds"`
 	Queries    int                    `json:"queries_per_class"`
 	Warmup     int                    `json:"warmup_per_class"`
+	JITWarmup  int                    `json:"jit_warmup_per_class,omitempty"` // lucene only
 	Engines    map[string]*EngineMore `json:"engines"`
 	Mismatches []Mismatch             `json:"mismatches,omitempty"`
 	HTTP       *HTTPMore              `json:"http,omitempty"`
@@ -75,6 +82,7 @@ type EngineMore struct {
 	TotalMismatch int            `json:"total_mismatches"`
 	FacetMismatch int            `json:"facet_mismatches"`
 	Failed        string         `json:"failed,omitempty"`
+	Skipped       string         `json:"skipped,omitempty"` // why the engine did not run (lucene without Java)
 }
 
 // Mismatch is one answer that differs from the exact one.
@@ -142,6 +150,8 @@ func writeMarkdown(w io.Writer, r *Report, x *Extra, engines []string) {
 			switch {
 			case m != nil && m.Failed != "":
 				cells[i] = "failed"
+			case m != nil && m.Skipped != "":
+				cells[i] = "skipped"
 			case e == nil:
 				cells[i] = "–"
 			default:
@@ -177,6 +187,15 @@ func writeMarkdown(w io.Writer, r *Report, x *Extra, engines []string) {
 	}
 	fmt.Fprintf(w, "\nRatios inlsearch ÷ FTS5: build %.2f (target ≥ 1.5), faceted p99 %.2f (target ≤ 0.05), phrase p50 %.2f (target ≤ 1).\n",
 		r.Ratios.Build, r.Ratios.FacetedP99, r.Ratios.PhraseP50)
+	if l := r.Engines["lucene"]; l != nil && r.Engines["inlsearch"] != nil {
+		fmt.Fprintf(w, "Ratios inlsearch ÷ Lucene: build %.2f (target ≥ 0.7), faceted p99 %.2f (target ≤ 1), phrase p50 %.2f (target ≤ 1.5).\n",
+			r.Ratios.BuildVsLucene, r.Ratios.FacetedP99VsLucene, r.Ratios.PhraseP50VsLucene)
+	}
+	if e := r.Engines["inlsearch"]; e != nil && e.Reindex != nil {
+		ri := e.Reindex
+		fmt.Fprintf(w, "inlsearch re-index (index step to publication): full %.1f s, 1%% of pages changed %.1f s (%.0f%% of full; target ≤ 10%%), unchanged %.1f s (%.0f%%; target ≤ 5%%).\n",
+			ri.Full, ri.Changed1, 100*ratio(ri.Changed1, ri.Full), ri.Unchanged, 100*ratio(ri.Unchanged, ri.Full))
+	}
 	if c := x.Crawl; c != nil {
 		if c.Failed != "" {
 			fmt.Fprintf(w, "Crawl side: not measured (%s).\n", c.Failed)
