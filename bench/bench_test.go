@@ -40,8 +40,8 @@ func mustCorpus(tb testing.TB, n int) *Corpus {
 func TestHarness(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	o := Options{Docs: 300, Seed: 1, Queries: 6, Warmup: 1, Engines: EngineNames, Crawl: true, CrawlReps: 1,
-		Dir: t.TempDir(), JSON: filepath.Join(t.TempDir(), "r.json")}
+	o := Options{Docs: 300, Seed: 1, Queries: 6, Warmup: 1, JITWarmup: 2, Engines: EngineNames, Crawl: true, CrawlReps: 1,
+		Reindex: true, Dir: t.TempDir(), JSON: filepath.Join(t.TempDir(), "r.json")}
 	var log strings.Builder
 	var table strings.Builder
 	if err := run(ctx, o, &table, &log); err != nil {
@@ -71,6 +71,17 @@ func TestHarness(t *testing.T) {
 	}
 	for _, name := range EngineNames {
 		e, m := rep.Engines[name], x.Engines[name]
+		if name == "lucene" && m != nil && m.Skipped != "" {
+			// No Java here: the engine is left out, and the report says why.
+			if _, err := findLucene(luceneBuild); err == nil {
+				t.Errorf("lucene skipped (%s) though it is set up", m.Skipped)
+			}
+			if e != nil || !strings.Contains(strings.Join(x.Notes, "\n"), "lucene skipped: ") || !strings.Contains(table.String(), "| skipped |") {
+				t.Errorf("lucene skipped without a note: %+v %v\n%s", e, x.Notes, table.String())
+			}
+			t.Logf("lucene skipped: %s", m.Skipped)
+			continue
+		}
 		if e == nil || m == nil || m.Failed != "" {
 			t.Errorf("%s: no figures (%+v)\n%s", name, m, log.String())
 			continue
@@ -92,6 +103,14 @@ func TestHarness(t *testing.T) {
 	}
 	if rep.Ratios.Build <= 0 {
 		t.Errorf("ratios %+v", rep.Ratios)
+	}
+	if rep.Engines["lucene"] != nil && (rep.Ratios.BuildVsLucene <= 0 || rep.Ratios.FacetedP99VsLucene <= 0 || rep.Ratios.PhraseP50VsLucene <= 0) {
+		t.Errorf("ratios against lucene %+v", rep.Ratios)
+	}
+	if e := rep.Engines["inlsearch"]; e == nil || e.Reindex == nil || e.Reindex.Full <= 0 || e.Reindex.Changed1 <= 0 || e.Reindex.Unchanged <= 0 {
+		t.Errorf("inlsearch re-index figures missing: %+v", e)
+	} else if m := r["engines"].(map[string]any)["inlsearch"].(map[string]any)["reindex"].(map[string]any); len(m) != 3 || m["full_s"] == nil || m["changed_1pct_s"] == nil || m["unchanged_s"] == nil {
+		t.Errorf("reindex JSON %v", m)
 	}
 	if x.Crawl == nil || x.Crawl.Failed != "" || x.Crawl.Pages == 0 {
 		t.Errorf("crawl side: %+v", x.Crawl)

@@ -1,7 +1,22 @@
-// Command bench is the benchmark of issue #5: inlsearch against SQLite FTS5
-// and vanilla bleve on one deterministic synthetic corpus, on this machine.
+// Command bench is the benchmark of issues #5 and #14: inlsearch against
+// SQLite FTS5, vanilla bleve and Apache Lucene on one deterministic synthetic
+// corpus, on this machine.
 //
+//	sh bench/setup.sh     # once, as root: Java and Lucene for the lucene engine
 //	cd bench && go run . -docs 100000 -json results/bench-100000.json
+//
+// The lucene engine is a small Java program (lucene/LuceneBench.java) that
+// setup.sh installs the JDK and Debian's liblucene8-java for and compiles;
+// the harness runs it as a child process of the engine's child (eng_lucene.go)
+// and talks to it through pipes, one line a query. Where java, the compiled
+// program or the jars are missing, the engine is skipped and the report says
+// why. A JVM compiles its code as it runs: before its per-class warm-up the
+// lucene engine answers -jit-warmup unmeasured queries per class (drawn apart
+// from the measured ones).
+//
+// The report also times inlsearch's index step as the crawl job runs it
+// (reindex.go: a first crawl, a re-crawl where 1 % of the pages changed, an
+// unchanged one; -reindex=false leaves it out).
 //
 // It generates program-like passages (3–8 KB of English-like text: real stop
 // words, a Zipf vocabulary of 50,000 synthetic words, the names of the

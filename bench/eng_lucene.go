@@ -66,7 +66,7 @@ func findLucene(build string) (luceneProgram, error) {
 	jars := strings.Split(strings.TrimSpace(string(raw)), ":")
 	for _, j := range jars {
 		if _, err := os.Stat(j); err != nil {
-			return luceneProgram{}, fmt.Errorf("Lucene jar %s not found (run bench/setup.sh as root)", j)
+			return luceneProgram{}, fmt.Errorf("lucene jar %s not found (run bench/setup.sh as root)", j)
 		}
 	}
 	return luceneProgram{java: java, classpath: strings.Join(append([]string{abs}, jars...), ":")}, nil
