@@ -139,23 +139,25 @@ func exactTotal(res *search.Result) int {
 }
 
 func (s *Server) handleAPISearch(c *gin.Context) {
-	q, err := s.parseQuery(c)
+	pl := plannedOf(c)
+	res, err := s.run(c.Request.Context(), pl)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	res, err := s.runSearch(c.Request.Context(), q)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, responseOf(q, res))
+	c.JSON(http.StatusOK, responseOf(pl.q, res))
 }
 
-// runSearch calls the Searcher and refuses a nil result, so that handlers
+// run answers a planned search; it refuses a nil result, so that handlers
 // never dereference one.
-func (s *Server) runSearch(ctx context.Context, q search.Query) (*search.Result, error) {
-	res, err := s.searcher.Search(ctx, q)
+func (s *Server) run(ctx context.Context, pl planned) (*search.Result, error) {
+	switch {
+	case pl.paramErr != nil:
+		return nil, pl.paramErr
+	case pl.err != nil:
+		return nil, pl.err
+	}
+	res, err := s.searcher.SearchPlan(ctx, pl.p)
 	if err == nil && res == nil {
 		return nil, errors.New("search returned no result")
 	}

@@ -18,11 +18,6 @@ import (
 )
 
 const (
-	// exportCap is the most hits an export holds when the Searcher is no
-	// Exporter and the export pages through Search (its result window).
-	exportCap = 10000
-	// exportPageSize is how many hits each search of a paged export fetches.
-	exportPageSize = 100
 	// exportStallWindow replaces the server's 15 s WriteTimeout for
 	// exports: what is written between two flushes must reach the client
 	// within it (the deadline moves at each flush).
@@ -34,16 +29,6 @@ const (
 	// generationHeader names the generation an export was read from.
 	generationHeader = "X-Inlsearch-Generation"
 )
-
-// Exporter is implemented by a Searcher that can stream every hit of a
-// query from one index generation, in the order of its sort, without
-// paging (search.Live, search.Index). begin is called once the hits are
-// known, before the first; errors before it are the search's (bad query,
-// too many hits, timeout). The exports then hold every hit; otherwise they
-// page through Search, up to exportCap hits.
-type Exporter interface {
-	Export(ctx context.Context, q search.Query, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error)
-}
 
 // csvColumns are the columns of the CSV export, in order: the provenance
 // columns, then partial ("true" for a hit of a relaxed search that lacks
@@ -145,60 +130,24 @@ func (e *exportWriter) finish(err error) {
 	panic(http.ErrAbortHandler)
 }
 
-// export streams every hit of the search: from one generation through the
-// Exporter when the Searcher is one, else paging through Search.
+// export streams every hit of the search, from the generation its plan
+// holds.
 func (s *Server) export(c *gin.Context, ext, contentType string, f exportFormat) {
-	q, err := s.parseQuery(c)
-	if err != nil {
-		s.fail(c, err)
+	pl := plannedOf(c)
+	switch {
+	case pl.paramErr != nil:
+		s.fail(c, pl.paramErr)
+		return
+	case pl.err != nil:
+		s.fail(c, pl.err)
 		return
 	}
-	q.Page, q.PerPage = 1, min(exportPageSize, s.lim.MaxPerPage)
-	q.NoFacets, q.FacetSize = true, 0
 	ctx, cancel := context.WithTimeout(c.Request.Context(), exportMaxDuration)
 	defer cancel()
 	e := &exportWriter{s: s, c: c, ext: ext, ctype: contentType, f: f,
 		rc: http.NewResponseController(c.Writer), deadline: time.Now().Add(exportMaxDuration)}
-	if ex, ok := s.searcher.(Exporter); ok {
-		_, err := ex.Export(ctx, q, func(info search.ExportInfo) error { return e.start(info.Generation) }, e.hit)
-		e.finish(err)
-		return
-	}
-	e.finish(s.exportPages(ctx, e, q))
-}
-
-// exportPages pages through Search, up to exportCap hits. A re-index
-// between two pages can skip or repeat hits: repeats are dropped.
-func (s *Server) exportPages(ctx context.Context, e *exportWriter, q search.Query) error {
-	res, err := s.runSearch(ctx, q)
-	if err != nil {
-		return err
-	}
-	if err := e.start(""); err != nil {
-		return err
-	}
-	seen := make(map[string]bool)
-	for {
-		for _, h := range res.Hits {
-			if seen[h.ID] || len(seen) >= exportCap {
-				continue
-			}
-			seen[h.ID] = true
-			if err := e.hit(h); err != nil {
-				return err
-			}
-		}
-		e.flush()
-		done := len(res.Hits) < q.PerPage || q.Page*q.PerPage >= res.Total ||
-			len(seen) >= exportCap || (q.Page+1)*q.PerPage > s.lim.MaxWindow
-		if done {
-			return nil
-		}
-		q.Page++
-		if res, err = s.runSearch(ctx, q); err != nil {
-			return err
-		}
-	}
+	_, err := s.searcher.ExportPlan(ctx, pl.p, func(info search.ExportInfo) error { return e.start(info.Generation) }, e.hit)
+	e.finish(err)
 }
 
 // csvFormat writes RFC 4180 CSV with a header row.

@@ -77,63 +77,6 @@ func TestExportCSV(t *testing.T) {
 	}
 }
 
-func TestExportPagesThroughEveryHit(t *testing.T) {
-	t.Parallel()
-	fake := pagedSearcher(250, func(i int) string { return fmt.Sprintf("id-%03d", i) })
-	rec := do(t, MustServer(t, Config{}, fake, nil, nil).Handler(), "GET", "/export.json?country=Laos", nil)
-	if rec.Code != 200 {
-		t.Fatalf("status = %d", rec.Code)
-	}
-	var hits []map[string]any
-	if err := json.Unmarshal(rec.Body.Bytes(), &hits); err != nil {
-		t.Fatalf("JSON export does not parse: %v\n%.300s", err, rec.Body)
-	}
-	if len(hits) != 250 || hits[249]["id"] != "id-249" {
-		t.Errorf("export has %d hits, want 250 ending with id-249", len(hits))
-	}
-	if _, ok := hits[0]["organizations"].([]any); !ok {
-		t.Errorf("organizations is not a list: %v", hits[0]["organizations"])
-	}
-	qs := fake.seen()
-	if len(qs) != 3 {
-		t.Fatalf("%d searches, want 3", len(qs))
-	}
-	for i, q := range qs {
-		if q.Page != i+1 || q.PerPage != 100 || !q.NoFacets || q.Filters["country"][0] != "Laos" {
-			t.Errorf("search %d = %+v", i, q)
-		}
-	}
-	if cd := rec.Header().Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, ".json") {
-		t.Errorf("Content-Disposition = %q", cd)
-	}
-}
-
-func TestExportCapAndDedupe(t *testing.T) {
-	t.Parallel()
-	// The index claims more than the cap; ids repeat across pages (a swap).
-	fake := pagedSearcher(20000, func(i int) string { return fmt.Sprint("id-", i-i%150/149) })
-	rec := do(t, MustServer(t, Config{}, fake, nil, nil).Handler(), "GET", "/export.csv", nil)
-	rows, err := csv.NewReader(rec.Body).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	for _, r := range rows[1:] {
-		if seen[r[0]] {
-			t.Fatalf("id %s exported twice", r[0])
-		}
-		seen[r[0]] = true
-	}
-	if len(rows)-1 > exportCap {
-		t.Errorf("%d rows, want at most %d", len(rows)-1, exportCap)
-	}
-	for _, q := range fake.seen() {
-		if q.Page*q.PerPage > 10000 {
-			t.Errorf("export asked page %d × %d, beyond the result window", q.Page, q.PerPage)
-		}
-	}
-}
-
 func TestExportErrors(t *testing.T) {
 	t.Parallel()
 	// Before the first byte: the usual JSON error.
@@ -223,11 +166,7 @@ func TestExportRealIndexHoldsTheAPIsHits(t *testing.T) {
 	if err := ix.Add(context.Background(), tinyDocs("w", 450)); err != nil {
 		t.Fatal(err)
 	}
-	fake := &fakeSearcher{SearchFn: ix.Search} // records the searches: the export makes none
-	h := MustServer(t, Config{}, struct {
-		Searcher
-		Exporter
-	}{fake, ix}, nil, nil).Handler()
+	h := MustServer(t, Config{}, ix, nil, nil).Handler()
 	for _, params := range []string{"q=alpha", "q=alpha+OR+border&sort=date", "country=Mexico&country=Peru&sort=date", "year_from=2005"} {
 		t.Run(params, func(t *testing.T) {
 			t.Parallel()
@@ -255,19 +194,12 @@ func TestExportRealIndexHoldsTheAPIsHits(t *testing.T) {
 			}
 		})
 	}
-	t.Cleanup(func() {
-		for _, q := range fake.seen() {
-			if q.NoFacets {
-				t.Errorf("the export paged through Search (%+v) instead of exporting", q)
-			}
-		}
-	})
 }
 
 func TestExportHoldsMoreThanTheResultWindow(t *testing.T) {
 	t.Parallel()
 	const n = 12000
-	fake := &fakeExporter{fakeSearcher: &fakeSearcher{SearchFn: fixtureSearch(fixtureDocs())}}
+	fake := &fakeSearcher{SearchFn: fixtureSearch(fixtureDocs())}
 	fake.ExportFn = func(_ context.Context, _ search.Query, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error) {
 		if err := begin(search.ExportInfo{Generation: "g7", Total: n}); err != nil {
 			return 0, err
@@ -352,19 +284,9 @@ func TestExportFromLiveNamesItsGeneration(t *testing.T) {
 	}
 }
 
-// fakeExporter is a Searcher and an Exporter.
-type fakeExporter struct {
-	*fakeSearcher
-	ExportFn func(ctx context.Context, q search.Query, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error)
-}
-
-func (f *fakeExporter) Export(ctx context.Context, q search.Query, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error) {
-	return f.ExportFn(ctx, q, begin, fn)
-}
-
 func TestExporterErrors(t *testing.T) {
 	t.Parallel()
-	fake := &fakeExporter{fakeSearcher: &fakeSearcher{SearchFn: fixtureSearch(fixtureDocs())}}
+	fake := &fakeSearcher{SearchFn: fixtureSearch(fixtureDocs())}
 	fake.ExportFn = func(_ context.Context, q search.Query, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error) {
 		switch q.Q {
 		case "huge":
@@ -416,6 +338,6 @@ func TestExporterErrors(t *testing.T) {
 		}
 	}
 	if qs := fake.seen(); len(qs) != 0 {
-		t.Errorf("the export searched %d times; an Exporter needs no Search", len(qs))
+		t.Errorf("the export searched %d times; an export needs no Search", len(qs))
 	}
 }
