@@ -2,14 +2,10 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -29,13 +25,6 @@ const (
 	// generationHeader names the generation an export was read from.
 	generationHeader = "X-Inlsearch-Generation"
 )
-
-// csvColumns are the columns of the CSV export, in order: the provenance
-// columns, then partial ("true" for a hit of a relaxed search that lacks
-// one of the words, else "false").
-var csvColumns = []string{"id", "url", "title", "section", "organizations", "countries", "regions",
-	"topics", "type", "years", "published", "page_url", "first_seen", "changed_at", "last_seen", "generation",
-	"partial"}
 
 // exportFormat writes the hits of one export.
 type exportFormat interface {
@@ -150,80 +139,28 @@ func (s *Server) export(c *gin.Context, ext, contentType string, f exportFormat)
 	e.finish(err)
 }
 
-// csvFormat writes RFC 4180 CSV with a header row.
-type csvFormat struct {
-	cw         *csv.Writer
-	generation string
-}
+// csvFormat writes the CSV of hits every writer of hits shares
+// (search.CSVWriter).
+type csvFormat struct{ cw *search.CSVWriter }
 
-func (f *csvFormat) begin(w io.Writer, generation string) error {
-	f.cw, f.generation = csv.NewWriter(w), generation
-	if err := f.cw.Write(csvColumns); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	f.cw.Flush()
-	return f.cw.Error()
+func (f *csvFormat) begin(w io.Writer, generation string) (err error) {
+	f.cw, err = search.NewCSVWriter(w, generation)
+	return err
 }
 
 func (f *csvFormat) hit(_ io.Writer, h search.Hit) error {
-	years := make([]string, len(h.Years))
-	for i, y := range h.Years {
-		years[i] = strconv.Itoa(y)
+	if err := f.cw.Write(h); err != nil {
+		return err
 	}
-	published := ""
-	if !h.Published.IsZero() {
-		published = h.Published.Format(time.DateOnly)
-	}
-	row := []string{h.ID, h.URL, h.Title, h.Section, joinValues(h.Organizations), joinValues(h.Countries),
-		joinValues(h.Regions), joinValues(h.Topics), h.Type, strings.Join(years, "; "), published,
-		h.PageURL, timestamp(h.FirstSeen), timestamp(h.ChangedAt), timestamp(h.LastSeen), f.generation,
-		strconv.FormatBool(h.Partial)}
-	for i := range row {
-		row[i] = neutralizeCell(row[i])
-	}
-	if err := f.cw.Write(row); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	f.cw.Flush()
-	return f.cw.Error()
+	return f.cw.Flush()
 }
 
-func (f *csvFormat) end(io.Writer) error {
-	f.cw.Flush()
-	return f.cw.Error()
-}
+func (f *csvFormat) end(io.Writer) error { return f.cw.Flush() }
 
-func joinValues(vals []string) string { return strings.Join(vals, "; ") }
-
-// timestamp formats a crawl time in RFC 3339, UTC; "" when unknown.
-func timestamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-// neutralizeCell keeps spreadsheets from reading a cell as a formula (CSV
-// injection): a cell that starts like one is prefixed with a quote.
-func neutralizeCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
-// jsonFormat writes one JSON array, an element at a time.
+// jsonFormat writes one JSON array, an element (search.ExportJSON) at a time.
 type jsonFormat struct {
 	n          int
 	generation string
-}
-
-// exportHitJSON is a hit of the JSON export: the API's hit and its
-// provenance.
-type exportHitJSON struct {
-	hitJSON
-	PageURL    string `json:"page_url"`
-	Generation string `json:"generation"`
 }
 
 func (f *jsonFormat) begin(w io.Writer, generation string) error {
@@ -233,9 +170,9 @@ func (f *jsonFormat) begin(w io.Writer, generation string) error {
 }
 
 func (f *jsonFormat) hit(w io.Writer, h search.Hit) error {
-	b, err := json.Marshal(exportHitJSON{hitJSON: hitToJSON(h), PageURL: h.PageURL, Generation: f.generation})
+	b, err := search.ExportJSON(h, f.generation)
 	if err != nil {
-		return fmt.Errorf("encode hit: %w", err)
+		return err
 	}
 	sep := ",\n"
 	if f.n == 0 {

@@ -39,7 +39,8 @@ func TestExportCSV(t *testing.T) {
 		PageURL: "https://example.org/a", FirstSeen: time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC),
 		ChangedAt: time.Date(2024, 6, 1, 0, 0, 0, 0, time.FixedZone("EST", -5*3600)),
 		LastSeen:  time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
-	}}
+		Text:      "=cmd|' /C calc'!A0 costs $2.5 million", Amounts: []float64{2.5e6, 0.75},
+	}, Score: 1.25}
 	plain := search.Hit{Document: search.Document{ID: "plain", Title: "Comma, \"quote\"\nnewline"}, Partial: true}
 	fake := &fakeSearcher{SearchFn: func(context.Context, search.Query) (*search.Result, error) {
 		return &search.Result{Total: 2, Hits: []search.Hit{evil, plain}}, nil
@@ -59,12 +60,15 @@ func TestExportCSV(t *testing.T) {
 		t.Fatalf("CSV does not parse: %v", err)
 	}
 	want := [][]string{
-		csvColumns,
+		{"id", "url", "title", "section", "organizations", "countries", "regions", "topics", "type", "years",
+			"published", "page_url", "first_seen", "changed_at", "last_seen", "generation", "partial",
+			"score", "text", "amounts"},
 		{"evil", "https://example.org/a#b", `'=HYPERLINK("http://evil.example","x")`, "'+1+1",
 			"'@SUM(A1); United Nations Office on Drugs and Crime", "'-2; Laos", "Southeast Asia",
 			"money laundering; corruption", "'\tfact sheet", "2019; 2020", "2021-03-04",
-			"https://example.org/a", "2024-05-06T07:08:09Z", "2024-06-01T05:00:00Z", "2025-01-02T03:04:05Z", "", "false"},
-		{"plain", "", "Comma, \"quote\"\nnewline", "", "", "", "", "", "", "", "", "", "", "", "", "", "true"},
+			"https://example.org/a", "2024-05-06T07:08:09Z", "2024-06-01T05:00:00Z", "2025-01-02T03:04:05Z", "", "false",
+			"1.25", "'=cmd|' /C calc'!A0 costs $2.5 million", "2500000; 0.75"},
+		{"plain", "", "Comma, \"quote\"\nnewline", "", "", "", "", "", "", "", "", "", "", "", "", "", "true", "0", "", ""},
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("CSV mismatch (-want +got):\n%s", diff)
@@ -111,18 +115,6 @@ func TestExportErrors(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 200 || err == nil {
 			t.Errorf("GET %s: status %d, read error %v; want 200 then a broken body", path, resp.StatusCode, err)
-		}
-	}
-}
-
-func TestNeutralizeCell(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"=1+1": "'=1+1", "+1": "'+1", "-1": "'-1", "@x": "'@x", "\tx": "'\tx", "\rx": "'\rx",
-		"plain": "plain", "": "", "a=b": "a=b", "https://x": "https://x",
-	} {
-		if got := neutralizeCell(in); got != want {
-			t.Errorf("neutralizeCell(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -252,7 +244,8 @@ func TestExportFromLiveNamesItsGeneration(t *testing.T) {
 		t.Fatalf("CSV: %d rows, %v", len(rows), err)
 	}
 	wantHeader := []string{"id", "url", "title", "section", "organizations", "countries", "regions", "topics", "type",
-		"years", "published", "page_url", "first_seen", "changed_at", "last_seen", "generation", "partial"}
+		"years", "published", "page_url", "first_seen", "changed_at", "last_seen", "generation", "partial",
+		"score", "text", "amounts"}
 	if diff := cmp.Diff(wantHeader, rows[0]); diff != "" {
 		t.Errorf("CSV header (-want +got):\n%s", diff)
 	}
@@ -260,9 +253,12 @@ func TestExportFromLiveNamesItsGeneration(t *testing.T) {
 	for _, r := range rows[1:] {
 		byID[r[0]] = r
 	}
-	if got, want := byID["g-00000"][11:], []string{"https://www.example.gov/g/0", "2024-01-02T03:04:05Z",
+	if got, want := byID["g-00000"][11:17], []string{"https://www.example.gov/g/0", "2024-01-02T03:04:05Z",
 		"2024-08-09T10:11:12Z", "2025-01-02T03:04:05Z", b.ID, "false"}; !cmp.Equal(got, want) {
 		t.Errorf("provenance of g-00000 = %q, want %q", got, want)
+	}
+	if got := byID["g-00000"][18]; got != docs[0].Text {
+		t.Errorf("text of g-00000 = %q, want the passage's %q", got, docs[0].Text)
 	}
 
 	rec = do(t, h, "GET", "/export.json?q=alpha", nil)
