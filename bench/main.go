@@ -132,6 +132,7 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 	}
 	c := NewCorpus(o.Seed, o.Docs, tx)
 	r := &Report{Docs: o.Docs, Engines: map[string]*EngineReport{}}
+	load := loadAverage()
 	x := &Extra{Machine: machine(), Queries: o.Queries, Warmup: o.Warmup, JITWarmup: o.JITWarmup, Engines: map[string]*EngineMore{}}
 
 	fmt.Fprintf(logTo, "bench: %d passages, %d queries per class, work folder %s\n", o.Docs, o.Queries, o.Dir)
@@ -240,6 +241,7 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 	}
 	x.Notes = append(x.Notes, "unchanged re-crawl count: not measured by this harness (needs the indexer job; see the e2e tests)")
 	x.Seconds = round3(time.Since(start).Seconds())
+	x.Load = []string{load, loadAverage()}
 	return r, x, nil
 }
 

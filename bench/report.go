@@ -52,6 +52,9 @@ type Ratios struct {
 type Extra struct {
 	Machine    Machine                `json:"machine"`
 	Seconds    float64                `json:"seconds"`
+	// Load is the load average (1, 5, 15 minutes) at the start and at the
+	// end of the run: the machine may be shared.
+	Load []string `json:"load,omitempty"`
 	Queries    int                    `json:"queries_per_class"`
 	Warmup     int                    `json:"warmup_per_class"`
 	JITWarmup  int                    `json:"jit_warmup_per_class,omitempty"` // lucene only
@@ -113,6 +116,19 @@ func machine() Machine {
 	return m
 }
 
+// loadAverage is the 1, 5 and 15 minute load average of /proc/loadavg, or "?".
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(raw))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
 func procMeminfo() int64 {
 	f, err := os.Open("/proc/meminfo")
 	if err != nil {
@@ -140,8 +156,12 @@ func mb(b int64) string { return fmt.Sprintf("%.0f", float64(b)/(1<<20)) }
 
 // writeMarkdown prints the table the README takes.
 func writeMarkdown(w io.Writer, r *Report, x *Extra, engines []string) {
-	fmt.Fprintf(w, "%d passages, %.0f MB of text; %s, %d cores, %s, %s\n\n",
+	fmt.Fprintf(w, "%d passages, %.0f MB of text; %s, %d cores, %s, %s",
 		r.Docs, float64(r.CorpusBytes)/(1<<20), x.Machine.CPU, x.Machine.Cores, x.Machine.Memory, x.Machine.Go)
+	if len(x.Load) == 2 {
+		fmt.Fprintf(w, "; load average %s at the start, %s at the end", x.Load[0], x.Load[1])
+	}
+	fmt.Fprint(w, "\n\n")
 	fmt.Fprintf(w, "| | %s |\n|---|%s\n", strings.Join(engines, " | "), strings.Repeat("---:|", len(engines)))
 	row := func(label string, f func(e *EngineReport, m *EngineMore) string) {
 		cells := make([]string, len(engines))

@@ -16,7 +16,8 @@
 //
 // The index: title, section and text analysed by EnglishAnalyzer (standard
 // tokenizer, possessives, lower case, Lucene's English stop words, Porter
-// stems) and stored; id stored; url and amounts stored; published as
+// stems) and stored, the text's postings with offsets for the snippets of
+// the page shown (UnifiedHighlighter); id stored; url and amounts stored; published as
 // numeric doc values and the title as sorted doc values (the sort of a
 // search without words); each facet of FACETS (comma-separated) as
 // SortedSetDocValuesFacetField, so that facet counts are Lucene's own.
@@ -50,6 +51,7 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
@@ -65,6 +67,7 @@ import org.apache.lucene.facet.sortedset.DefaultSortedSetDocValuesReaderState;
 import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
 import org.apache.lucene.facet.sortedset.SortedSetDocValuesReaderState;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
@@ -91,6 +94,16 @@ public final class LuceneBench {
   static final int FACET_SIZE = 10;
   static final char VALUES = '\u001f';
   static final char FILTERS = '\u001e';
+
+  // TEXT_WITH_OFFSETS is a stored text field whose postings keep offsets, so
+  // that the UnifiedHighlighter makes snippets from the postings instead of
+  // analysing the stored text again (Lucene's advice for highlighting).
+  static final FieldType TEXT_WITH_OFFSETS = new FieldType(TextField.TYPE_STORED);
+
+  static {
+    TEXT_WITH_OFFSETS.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);
+    TEXT_WITH_OFFSETS.freeze();
+  }
 
   public static void main(String[] args) throws Exception {
     if (args.length == 4 && args[0].equals("build")) {
@@ -136,7 +149,7 @@ public final class LuceneBench {
         d.add(new StoredField("url", f[1]));
         d.add(new TextField("title", f[2], Field.Store.YES));
         d.add(new TextField("section", f[3], Field.Store.YES));
-        d.add(new TextField("text", f[4], Field.Store.YES));
+        d.add(new Field("text", f[4], TEXT_WITH_OFFSETS));
         d.add(new NumericDocValuesField("published", Long.parseLong(f[5])));
         d.add(new SortedDocValuesField("title_sort", new BytesRef(f[2])));
         if (!f[6].isEmpty()) {
