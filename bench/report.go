@@ -50,11 +50,11 @@ type Ratios struct {
 // Extra holds what the JSON of the issue has no place for; it is written
 // next to it (FILE.extra.json).
 type Extra struct {
-	Machine    Machine                `json:"machine"`
-	Seconds    float64                `json:"seconds"`
+	Machine Machine `json:"machine"`
+	Seconds float64 `json:"seconds"`
 	// Load is the load average (1, 5, 15 minutes) at the start and at the
 	// end of the run: the machine may be shared.
-	Load []string `json:"load,omitempty"`
+	Load       []string               `json:"load,omitempty"`
 	Queries    int                    `json:"queries_per_class"`
 	Warmup     int                    `json:"warmup_per_class"`
 	JITWarmup  int                    `json:"jit_warmup_per_class,omitempty"` // lucene only
