@@ -11,7 +11,7 @@ import (
 // TestLuceneAnswer reads the program's answers: totals, escaped facet
 // values, errors, and lines that are neither.
 func TestLuceneAnswer(t *testing.T) {
-	line := "OK\t42\torganization\x1fA\\tB\x1f3\x1fC\\\\D\x1f1\x1ecountry\x1ftype\x1fx\\fy\x1f2\x1eyear\x1fregion\x1ftopic\n"
+	line := "OK\t42\torganization\x1fA\\tB\x1f3\x1fC\\\\D\x1f1\x1ecountry\x1etype\x1fx\\fy\x1f2\x1eyear\x1eregion\x1etopic\n"
 	a, err := parseLuceneAnswer(line, true)
 	if err != nil {
 		t.Fatal(err)
