@@ -30,13 +30,12 @@ import (
 // through the pipe included (a few tens of microseconds). The peak RSS and
 // the CPU time of the lucene engine are the JVM's (see ProcessStats).
 type luceneEngine struct {
-	prog luceneProgram
-	cmd  *exec.Cmd
-	in   io.WriteCloser
-	w    *bufio.Writer
-	r    *bufio.Reader
-	rss  int64
-	cpu  float64
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	w   *bufio.Writer
+	r   *bufio.Reader
+	rss int64
+	cpu float64
 }
 
 // luceneProgram is how to start the compiled Java program.
