@@ -83,8 +83,9 @@ func (p luceneProgram) command(ctx context.Context, args ...string) *exec.Cmd {
 
 func luceneIndexPath(dir string) string { return filepath.Join(dir, "lucene-index") }
 
-// escapeField escapes s for one field of the program's input and output: a
-// backslash before \ and t, n, r, f (U+001F) and e (U+001E) for those bytes.
+// escaper escapes one field of the program's input and output: a backslash
+// before \ and t, n, r, f (U+001F) and e (U+001E) for those bytes; unescaper
+// undoes it.
 var escaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`, "\x1f", `\f`, "\x1e", `\e`)
 
 var unescaper = strings.NewReplacer(`\\`, `\`, `\t`, "\t", `\n`, "\n", `\r`, "\r", `\f`, "\x1f", `\e`, "\x1e")
