@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/inlsearch/inlsearch/internal/jobstate"
 	"net/http"
 	"sort"
 	"strings"
@@ -35,21 +36,15 @@ type GenerationStatus struct {
 	Pages    int       `json:"pages"`
 }
 
-// Job states, as in JobStatus.State.
+// Job states, as in JobStatus.State: the one set of internal/jobstate, under
+// the names the web layer has used.
 const (
-	JobRunning   = "running"
-	JobSucceeded = "succeeded"
-	JobFailed    = "failed"
-	// JobSkipped: the job did nothing because another crawl held the data
-	// folder's lock; Reason says which. It is not a failure: the schedule
-	// tries again at its next tick.
-	JobSkipped = "skipped"
-	// JobCancelling: an operator asked the running job to stop
-	// (DELETE /api/v1/reindex); it has not ended yet.
-	JobCancelling = "cancelling"
-	// JobCancelled: the job was stopped on request before it published
-	// anything; the served generation is the one before it.
-	JobCancelled = "cancelled"
+	JobRunning    = jobstate.Running
+	JobSucceeded  = jobstate.Succeeded
+	JobFailed     = jobstate.Failed
+	JobSkipped    = jobstate.Skipped    // another crawl held the lock; Reason says which
+	JobCancelling = jobstate.Cancelling // DELETE /api/v1/reindex asked it to stop
+	JobCancelled  = jobstate.Cancelled
 )
 
 // JobStatus describes one re-index job.
