@@ -13,6 +13,7 @@ func (t *Tagger) buildOrgs() error {
 	}
 	t.orgs = of.Organizations
 	t.nonStateHosts = of.NonStateHosts
+	t.disc = newDiscovery(of.Discovery)
 	t.instrumentWords = map[string]bool{}
 	for _, w := range of.InstrumentWords {
 		t.instrumentWords[w] = true
@@ -141,6 +142,9 @@ func (t *Tagger) tagOrgs(nonState bool, srcs []*source) orgResult {
 			if h.end < len(s.toks) && !s.toks[h.end].brk && t.instrumentWords[s.toks[h.end].key] {
 				continue
 			}
+			if o.Name == unName && isStrayUN(h, s.toks) {
+				continue
+			}
 			if h.e.form == formAcronym {
 				if o.Ambiguous && !named[h.e.id] && !ctx[h.e.id] {
 					continue
@@ -161,6 +165,40 @@ func (t *Tagger) tagOrgs(nonState bool, srcs []*source) orgResult {
 		}
 	}
 	return res
+}
+
+// unKeptAfter are the capitalised words after a bare "UN" or "United
+// Nations" that still name the UN itself ("UN General Assembly", "UN
+// Secretary-General", "UN Charter").
+var unKeptAfter = map[string]bool{"general": true, "secretary": true, "secretary-general": true, "member": true,
+	"charter": true, "system": true, "headquarters": true, "peacekeepers": true, "peacekeeping": true}
+
+// unStrayAfter are the words after a bare "UN" that make it a source cited
+// in passing ("UN estimates", "according to UN figures"), not a partner.
+var unStrayAfter = map[string]bool{"data": true, "figures": true, "estimate": true, "estimates": true,
+	"statistics": true, "report": true, "reports": true, "survey": true, "surveys": true, "study": true,
+	"studies": true, "says": true, "said": true, "numbers": true}
+
+// isStrayUN reports whether a hit of the bare United Nations ("UN", "U.N.",
+// "United Nations", not a longer alias such as "UN Security Council") is
+// no mention of the UN as an actor: the head of another body's name that the
+// taxonomy lacks ("UN Women", "United Nations Children's Fund", "UN Office
+// of Counter-Terrorism") — a capitalised word follows — or a source cited in
+// passing ("UN estimates").
+func isStrayUN(h hit, toks []token) bool {
+	switch h.e.text {
+	case "United Nations", "UN", "U.N.":
+	default:
+		return false
+	}
+	if h.end >= len(toks) || toks[h.end].brk || toks[h.end].comma {
+		return false
+	}
+	next := toks[h.end]
+	if unStrayAfter[next.key] {
+		return true
+	}
+	return isCapitalized(next.orig) && !unKeptAfter[next.key] && !functionWords[next.key] && next.orig != "&"
 }
 
 // maxCoordWords is the number of words a coordinated name may have between

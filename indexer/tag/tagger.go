@@ -23,6 +23,8 @@ type Tagger struct {
 	tailM *matcher
 	// instrumentWords after an organization's name make it an instrument's name.
 	instrumentWords map[string]bool
+	// disc finds the organizations a page defines beyond the taxonomy.
+	disc discovery
 
 	countries  []country
 	regions    []region
@@ -65,6 +67,10 @@ type Input struct {
 // Tags are the facet values of one passage, with the words that produced them.
 type Tags struct {
 	Organizations []string // canonical full names, sorted
+	// FoundOrganizations are the organizations of Organizations that are
+	// not in the taxonomy, found from the page's own definitions ("Civilian
+	// Police Training Team (CPTT)"), by acronym, sorted.
+	FoundOrganizations []string
 	Countries     []string // display names, sorted
 	Regions       []string // region names, sorted
 	Topics        []string // topic names, sorted
@@ -76,6 +82,8 @@ type Tags struct {
 	// Provenance maps "facet:value" ("topic:money laundering", "year:2013",
 	// "region:Central America") to the words that matched.
 	Provenance map[string][]string
+	// Evidence maps "facet:value" to the sentence or heading that decided it.
+	Evidence map[string]string
 }
 
 // errMissingTopic reports a canonical topic absent from topics.json.
@@ -120,7 +128,9 @@ func MustNew() *Tagger {
 // treats as substance.
 func (t *Tagger) Tag(in Input) Tags {
 	tags, _ := t.tagPassage(in)
-	return tags
+	out := []Tags{tags}
+	t.addFoundOrgs(Page{URL: in.URL, Title: in.Title, Site: in.Site, Passages: []PagePassage{{Headings: in.Headings, Text: in.Text}}}, out)
+	return out[0]
 }
 
 // topicInput is what topic scoring read of one passage: its sources (the
