@@ -71,10 +71,10 @@ type Tags struct {
 	// not in the taxonomy, found from the page's own definitions ("Civilian
 	// Police Training Team (CPTT)"), by acronym, sorted.
 	FoundOrganizations []string
-	Countries     []string // display names, sorted
-	Regions       []string // region names, sorted
-	Topics        []string // topic names, sorted
-	Years         []int    // ascending, unique
+	Countries          []string // display names, sorted
+	Regions            []string // region names, sorted
+	Topics             []string // topic names, sorted
+	Years              []int    // ascending, unique
 	// Amounts are the money amounts in US dollars, in order of appearance,
 	// unique; a range gives both ends ("$94-150 million" → 94e6, 150e6) and
 	// table figures under a "($000)" header are multiplied by 1,000.
