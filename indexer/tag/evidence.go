@@ -27,7 +27,7 @@ func sentenceAt(text string, start, stop int) string {
 	if utf8.RuneCountInString(s) > maxEvidence {
 		// keep the matched words with some context on each side
 		from := max(ss, start-maxEvidence/2)
-		to := min(se, max(stop, from)+maxEvidence/2)
+		to := min(se, max(stop, from+maxEvidence-2))
 		for from > ss && !utf8.RuneStart(text[from]) {
 			from--
 		}
@@ -52,5 +52,43 @@ func addEvidence(ev map[string]string, key, sentence string) {
 	}
 	if _, ok := ev[key]; !ok {
 		ev[key] = sentence
+	}
+}
+
+// evidence collects the evidence of the tags of one passage while its
+// sources are read: per "facet:value", the sentence of the passage's own text
+// that names it, else the heading (or title) that does. A passage's own
+// sentence says more to a researcher than the page title every passage shares.
+type evidence map[string]evItem
+
+type evItem struct {
+	text    string
+	heading bool // the title or a heading (weaker than a sentence of the text)
+}
+
+// add records the evidence of key found at text[start:stop] of s.
+func (ev evidence) add(key string, s *source, start, stop int) {
+	if s.heading {
+		ev.addText(key, strings.Join(strings.Fields(s.text), " "), true)
+		return
+	}
+	ev.addText(key, sentenceAt(s.text, start, stop), false)
+}
+
+// addText records text as the evidence of key unless a better one is kept.
+func (ev evidence) addText(key, text string, heading bool) {
+	if text == "" {
+		return
+	}
+	if old, ok := ev[key]; ok && (!old.heading || heading) {
+		return
+	}
+	ev[key] = evItem{text: text, heading: heading}
+}
+
+// into copies the evidence into m, keeping what m holds.
+func (ev evidence) into(m map[string]string) {
+	for k, v := range ev {
+		addEvidence(m, k, v.text)
 	}
 }

@@ -87,6 +87,7 @@ func nameVariants(n string) []string {
 type orgResult struct {
 	names []string
 	prov  map[string][]string
+	ev    map[string]string // "organization:<name>" → the sentence or heading that names it
 	spans [][]hit // organization hits per source, for topic masking
 }
 
@@ -99,7 +100,8 @@ type source struct {
 }
 
 func (t *Tagger) tagOrgs(nonState bool, srcs []*source) orgResult {
-	res := orgResult{prov: map[string][]string{}, spans: make([][]hit, len(srcs))}
+	res := orgResult{prov: map[string][]string{}, ev: map[string]string{}, spans: make([][]hit, len(srcs))}
+	ev := evidence{}
 	hitsBy := make([][]hit, len(srcs))
 	named := map[int]bool{}
 	ctx := map[int]bool{}
@@ -158,12 +160,14 @@ func (t *Tagger) tagOrgs(nonState bool, srcs []*source) orgResult {
 			}
 			key := "organization:" + o.Name
 			res.prov[key] = appendUnique(res.prov[key], h.matched)
+			ev.add(key, s, h.start, h.stop)
 			if !seen[h.e.id] {
 				seen[h.e.id] = true
 				res.names = append(res.names, o.Name)
 			}
 		}
 	}
+	ev.into(res.ev)
 	return res
 }
 
