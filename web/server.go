@@ -197,6 +197,7 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/", s.limit, s.handleSearchPage)
 	e.GET("/search", s.limit, s.handleSearchPage)
 	e.GET("/status", s.handleStatusPage)
+	e.GET("/passages/:id", s.handlePassagePage)
 	e.GET("/export.csv", s.limitHeavy, s.handleExportCSV)
 	e.GET("/export.json", s.limitHeavy, s.handleExportJSON)
 	e.GET("/feed.atom", s.limit, s.handleFeed)
