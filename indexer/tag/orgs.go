@@ -88,7 +88,7 @@ type orgResult struct {
 	names []string
 	prov  map[string][]string
 	ev    map[string]string // "organization:<name>" → the sentence or heading that names it
-	spans [][]hit // organization hits per source, for topic masking
+	spans [][]hit           // organization hits per source, for topic masking
 }
 
 // source is one text of an input (title, a heading, or the passage) with its tokens.
