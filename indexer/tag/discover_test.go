@@ -149,3 +149,39 @@ func TestStrayUnitedNations(t *testing.T) {
 		}
 	}
 }
+
+func TestPublisherFromPage(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	text := "The Bureau of International Narcotics and Law Enforcement Affairs (INL) funds the program."
+	inl := "Bureau of International Narcotics and Law Enforcement Affairs"
+	tests := []struct {
+		name, url, site string
+		want            bool // INL tagged
+	}{
+		{"a State page", "https://www.state.gov/x/", "", false},
+		{"a newspaper's site name", "https://example.com/x", "The Washington Post", true},
+		{"a justice.gov page archived", "https://web.archive.org/web/20150101000000/http://www.justice.gov/criminal-icitap", "", true},
+		{"a state.gov page archived", "https://webarchive.library.unt.edu/eot2008/20090101/http://www.state.gov/p/inl/", "", false},
+		{"an embassy", "https://example.gov/x", "U.S. Embassy in Peru", false},
+	}
+	for _, tt := range tests {
+		got := slices.Contains(tg.Tag(Input{URL: tt.url, Site: tt.site, Text: text}).Organizations, inl)
+		if got != tt.want {
+			t.Errorf("%s: INL tagged = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestArchivedURL(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"https://web.archive.org/web/2015/http://www.justice.gov/a": "http://www.justice.gov/a",
+		"https://web.archive.org/web/2015/https:/www.gao.gov/a":     "https://www.gao.gov/a",
+		"https://www.state.gov/j/inl/":                              "https://www.state.gov/j/inl/",
+	} {
+		if got := archivedURL(in); got != want {
+			t.Errorf("archivedURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

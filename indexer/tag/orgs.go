@@ -277,10 +277,28 @@ func isStatePost(site string) bool {
 	return false
 }
 
+// archivedURL returns the original address of a page kept by a web archive
+// ("https://web.archive.org/web/2015…/http://www.justice.gov/…",
+// "webarchive.library.unt.edu/eot2008/2008…/http://www.state.gov/…"): a page
+// mirrored or archived elsewhere keeps its publisher. Any other URL is
+// returned as it is.
+func archivedURL(pageURL string) string {
+	for _, scheme := range []string{"/http://", "/https://", "/http:/", "/https:/"} {
+		if k := strings.Index(pageURL, scheme); k > 0 && strings.Contains(pageURL[:k], "://") {
+			orig := pageURL[k+1:]
+			if strings.HasSuffix(scheme, ":/") && !strings.Contains(orig, "://") {
+				orig = strings.Replace(orig, ":/", "://", 1) // an archive that folds "//"
+			}
+			return orig
+		}
+	}
+	return pageURL
+}
+
 // isNonStateHost reports whether the page is published outside the State
 // Department, where INL and State are partners that may be tagged.
 func (t *Tagger) isNonStateHost(pageURL string) bool {
-	u, err := url.Parse(pageURL)
+	u, err := url.Parse(archivedURL(pageURL))
 	if err != nil || u.Hostname() == "" {
 		return false
 	}
