@@ -185,3 +185,25 @@ func TestArchivedURL(t *testing.T) {
 		}
 	}
 }
+
+func TestNameVariants(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct {
+		text, want string
+		tagged     bool
+	}{
+		{"The U.N. Assistance Mission in Afghanistan monitored it.", "United Nations Assistance Mission in Afghanistan", true},
+		{"The UN Assistance Mission in Afghanistan monitored it.", "United Nations Assistance Mission in Afghanistan", true},
+		{"The United Nations Office of West Africa convened it.", "United Nations Office for West Africa", true},
+		{"The U.N. Office for Drugs and Crime trained them.", "United Nations Office on Drugs and Crime", true},
+		{"Deputies of the Marshals Service tracked fugitives.", "U.S. Marshals Service", true},
+		{"The Haitian Coast Guard patrolled the bay.", "U.S. Coast Guard", false},
+	}
+	for _, tt := range tests {
+		got := slices.Contains(tg.Tag(Input{URL: "https://www.justice.gov/x", Text: tt.text}).Organizations, tt.want)
+		if got != tt.tagged {
+			t.Errorf("Tag(%q) has %q = %v, want %v", tt.text, tt.want, got, tt.tagged)
+		}
+	}
+}

@@ -37,6 +37,12 @@ func (t *Tagger) buildOrgs() error {
 			for _, v := range nameVariants(a) {
 				t.orgM.add(v, entry{kind: kindOrg, id: i, mode: mode, form: form, text: a})
 			}
+			// "Marshals Service" for "U.S. Marshals Service": with its capitals
+			if tail, ok := bareTail(a); ok && !o.Ambiguous && !o.Publisher {
+				for _, v := range nameVariants(tail) {
+					t.orgM.add(v, entry{kind: kindOrg, id: i, mode: caseCap, form: formAlias, text: a})
+				}
+			}
 			if tail, ok := strings.CutPrefix(a, "U.S. "); ok && len(strings.Fields(tail)) >= 2 && isCapitalized(tail) {
 				t.tailM.add(tail, entry{kind: kindOrg, id: i, mode: caseCap, form: formAlias, text: a})
 			}
@@ -70,18 +76,62 @@ func (t *Tagger) buildOrgs() error {
 	return nil
 }
 
-// nameVariants spells a name with "United States" for "U.S.", and "UN" for
-// "United Nations" (and back); "the", "&" and hyphens are handled by the tokenizer.
+// nameVariants spells a name the ways pages do: "United States" for
+// "U.S."; "UN" and "U.N." for "United Nations" (and back); "for" for "of"
+// after the head of an office ("Office of …" / "Office for …", "Bureau of"
+// / "Bureau for") and back. "the", "&" and hyphens are handled by the
+// tokenizer.
 func nameVariants(n string) []string {
 	out := []string{n}
-	pairs := [][2]string{{"U.S. ", "United States "}, {"United Nations ", "UN "}, {"UN ", "United Nations "}, {"U.N. ", "United Nations "}}
-	for _, p := range pairs {
-		if strings.Contains(n, p[0]) {
-			out = append(out, strings.Replace(n, p[0], p[1], 1))
+	add := func(v string) {
+		for _, o := range out {
+			if o == v {
+				return
+			}
+		}
+		out = append(out, v)
+	}
+	swaps := [][2]string{{"U.S. ", "United States "}, {"United Nations ", "UN "}, {"UN ", "United Nations "},
+		{"U.N. ", "United Nations "}, {"United Nations ", "U.N. "}, {"UN ", "U.N. "}}
+	for _, p := range swaps {
+		for _, v := range append([]string(nil), out...) {
+			if strings.Contains(v, p[0]) {
+				add(strings.Replace(v, p[0], p[1], 1))
+			}
+		}
+	}
+	for _, head := range officeHeads {
+		for _, p := range [][2]string{{head + " of ", head + " for "}, {head + " for ", head + " of "}} {
+			for _, v := range append([]string(nil), out...) {
+				if strings.Contains(v, p[0]) {
+					add(strings.Replace(v, p[0], p[1], 1))
+				}
+			}
 		}
 	}
 	return out
 }
+
+// officeHeads are the heads after which pages write "of" and "for" alike.
+var officeHeads = []string{"Office", "Bureau", "Center", "Centre", "Commission"}
+
+// bareTail returns the name without its "U.S." ("U.S. Marshals Service" →
+// "Marshals Service") when that is safe to match alone: two words or more,
+// capitalised, and not a body every government has (bareTailUnsafe).
+func bareTail(n string) (string, bool) {
+	tail, ok := strings.CutPrefix(n, "U.S. ")
+	if !ok || len(strings.Fields(tail)) < 2 || !isCapitalized(tail) || bareTailUnsafe[strings.ToLower(tail)] {
+		return "", false
+	}
+	return tail, true
+}
+
+// bareTailUnsafe are the names that, without "U.S.", name a host
+// government's body as often as the American one.
+var bareTailUnsafe = map[string]bool{"coast guard": true, "border patrol": true, "security coordinator": true,
+	"department of defense": true, "department of commerce": true, "department of the interior": true,
+	"forest service": true, "customs service": true, "marshals": true, "treasury": true, "state department": true,
+	"department of state": true}
 
 // orgResult is the outcome of organization tagging for one input.
 type orgResult struct {
