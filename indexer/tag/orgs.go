@@ -289,21 +289,34 @@ func (t *Tagger) coordinated(s *source, found []hit) []hit {
 }
 
 // isNonStatePublisher reports whether a page is published outside the State
-// Department: by its host, or by the site name it declares. A site name
-// that names an organization of the State family, or a post of the
-// Department (an embassy, a consulate, a U.S. mission), or the Department's
-// host, is the Department's; any other declared name ("United States
-// Department of Justice", "American Bar Association", a newspaper) is
-// another publisher's, for whom INL and the Department are partners or
-// subjects. A page that declares no site name is taken as the
-// Department's (the crawl's seed sites are its pages).
+// Department. The page's own word comes first, the host is one signal:
+//
+//   - a host of the Department's family (stateHosts: state.gov, an embassy's
+//     usembassy.gov) is the Department's, unless the site name says another
+//     publisher; a host of another publisher (non_state_hosts) is not;
+//   - a site name (declared, or read from the masthead, the copyright line
+//     or a dateline: extract.Page.Site) that names an organization of the
+//     State family, a post of the Department (an embassy, a consulate, a U.S.
+//     mission) or the Department's host is the Department's — unless it is an
+//     overseer's (an inspector general, Congress), for whom the Department is
+//     the subject; any other name ("United States Department of Justice",
+//     "American Bar Association", a newspaper) is another publisher's;
+//   - a page that names no site is the Department's on a .gov or .mil host
+//     or one without a name (the crawl's seed sites are its pages), and
+//     another publisher's on any other host (a newspaper's .com, an NGO's
+//     .org, the UN's .int).
+//
+// A page kept by a web archive is judged by its original address.
 func (t *Tagger) isNonStatePublisher(pageURL, site string) bool {
+	site = strings.TrimSpace(site)
+	if site != "" && isOverseer(site) {
+		return true
+	}
 	if t.isNonStateHost(pageURL) {
 		return true
 	}
-	site = strings.TrimSpace(site)
 	if site == "" {
-		return false
+		return !t.isStateHost(pageURL) && !isGovHost(pageURL)
 	}
 	for _, h := range t.orgM.find(site, tokenize(site)) {
 		if h.e.kind == kindOrg && t.orgs[h.e.id].Publisher {
@@ -311,6 +324,57 @@ func (t *Tagger) isNonStatePublisher(pageURL, site string) bool {
 		}
 	}
 	return !isStatePost(site)
+}
+
+// overseerWords in a site name make it an overseer's: the Department is the
+// subject of its pages even where the name also names the Department
+// ("Office of Inspector General, U.S. Department of State").
+var overseerWords = []string{"inspector general", "oig", "congress", "senate", "house of representatives",
+	"committee on", "accountability office"}
+
+func isOverseer(site string) bool {
+	l := " " + strings.ToLower(site) + " "
+	for _, w := range overseerWords {
+		if strings.Contains(l, " "+w+" ") || strings.Contains(l, " "+w+",") {
+			return true
+		}
+	}
+	return false
+}
+
+// stateHosts are the hosts of the Department's family.
+var stateHosts = []string{"state.gov", "usembassy.gov", "usmission.gov", "america.gov", "usembassy-mexico.gov"}
+
+func hostOf(pageURL string) string {
+	u, err := url.Parse(archivedURL(pageURL))
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+func hostIn(h string, list []string) bool {
+	for _, s := range list {
+		if h == s || strings.HasSuffix(h, "."+s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Tagger) isStateHost(pageURL string) bool {
+	return hostIn(hostOf(pageURL), stateHosts)
+}
+
+// isGovHost reports whether the page's host is a .gov or .mil name, an
+// address, or no name at all (a test's loopback): hosts the default counts
+// as the Department's.
+func isGovHost(pageURL string) bool {
+	h := hostOf(pageURL)
+	if h == "" || !strings.Contains(h, ".") || strings.Trim(h, "0123456789.:[]") == "" || h == "localhost" {
+		return true
+	}
+	return strings.HasSuffix(h, ".gov") || strings.HasSuffix(h, ".mil")
 }
 
 // statePostWords name a post or a site of the State Department in a site
@@ -348,17 +412,8 @@ func archivedURL(pageURL string) string {
 // isNonStateHost reports whether the page is published outside the State
 // Department, where INL and State are partners that may be tagged.
 func (t *Tagger) isNonStateHost(pageURL string) bool {
-	u, err := url.Parse(archivedURL(pageURL))
-	if err != nil || u.Hostname() == "" {
-		return false
-	}
-	h := strings.ToLower(u.Hostname())
-	for _, s := range t.nonStateHosts {
-		if h == s || strings.HasSuffix(h, "."+s) {
-			return true
-		}
-	}
-	return false
+	h := hostOf(pageURL)
+	return h != "" && hostIn(h, t.nonStateHosts)
 }
 
 func appendUnique(list []string, v string) []string {
