@@ -41,6 +41,15 @@ type Generation struct {
 	Stats map[string]int `json:"stats,omitempty"`
 }
 
+// Keys of Generation.Stats that the status reports by name.
+const (
+	// StatFoundOrganizations is the number of distinct organizations beyond
+	// the taxonomy (Document.FoundOrganizations) in the generation.
+	StatFoundOrganizations = "found_organizations"
+	// StatFoundOrganizationPassages is the number of passages carrying one.
+	StatFoundOrganizationPassages = "found_organization_passages"
+)
+
 type pointer struct {
 	Current  string `json:"current"`
 	Previous string `json:"previous,omitempty"`

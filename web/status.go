@@ -34,6 +34,11 @@ type GenerationStatus struct {
 	BuiltAt  time.Time `json:"built_at"`
 	Passages int       `json:"passages"`
 	Pages    int       `json:"pages"`
+	// FoundOrganizations is the number of distinct organizations beyond the
+	// taxonomy, found from the pages' own definitions and tagged by acronym;
+	// FoundOrganizationPassages the number of passages that carry one.
+	FoundOrganizations        int `json:"found_organizations"`
+	FoundOrganizationPassages int `json:"found_organization_passages"`
 }
 
 // Job states, as in JobStatus.State: the one set of internal/jobstate, under

@@ -23,7 +23,9 @@ func (s *statusReporter) Status(context.Context) web.Status {
 	var st web.Status
 	if ls.Serving {
 		g := ls.Generation
-		st.Generation = &web.GenerationStatus{ID: g.ID, BuiltAt: g.BuiltAt, Passages: g.Passages, Pages: g.Pages}
+		st.Generation = &web.GenerationStatus{ID: g.ID, BuiltAt: g.BuiltAt, Passages: g.Passages, Pages: g.Pages,
+			FoundOrganizations:        g.Stats[search.StatFoundOrganizations],
+			FoundOrganizationPassages: g.Stats[search.StatFoundOrganizationPassages]}
 	}
 	switch {
 	case ls.Degraded != "":
