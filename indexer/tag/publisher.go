@@ -131,3 +131,25 @@ func (t *Tagger) hostOrg(pageURL string) int {
 	}
 	return id
 }
+
+// isFoundPublisher reports whether an organization the page defines is its
+// publisher: the site name begins with its name or acronym, or its acronym
+// (three letters or more) is part of the host's name ("Congressional
+// Research Service (CRS)" on everycrsreport.com).
+func isFoundPublisher(pageURL, site string, f foundOrg) bool {
+	l := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(site), "The "))
+	for _, n := range []string{f.name, f.acronym} {
+		if n = strings.ToLower(n); l != "" && (l == n || strings.HasPrefix(l, n+" ")) {
+			return true
+		}
+	}
+	a := strings.ToLower(f.acronym)
+	if len(a) < 3 || strings.ContainsAny(a, "/&-") {
+		return false
+	}
+	h := hostOf(pageURL)
+	if k := strings.LastIndexByte(h, '.'); k > 0 {
+		h = h[:k] // not the top-level domain
+	}
+	return strings.Contains(h, a)
+}
