@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
 )
 
 // Job states, as in Summary.State (the one set of internal/jobstate).

@@ -69,6 +69,19 @@ type JobStatus struct {
 	// Reason explains a job that did not fail but did not publish either
 	// (skipped, cancelled).
 	Reason string `json:"reason,omitempty"`
+	// Progress is where the crawl of a running job stands.
+	Progress *JobProgress `json:"progress,omitempty"`
+}
+
+// JobProgress is where a running job's crawl stands: URLs done and still
+// queued, pages fetched, failures, the host it is on and its rate.
+type JobProgress struct {
+	Done           int     `json:"done"`
+	Queued         int     `json:"queued"`
+	Fetched        int     `json:"fetched"`
+	Failed         int     `json:"failed"`
+	Host           string  `json:"host"`
+	PagesPerSecond float64 `json:"pages_per_second"`
 }
 
 // HostStatus is what a re-index job did on one host.
