@@ -1,0 +1,135 @@
+package tag
+
+import "strings"
+
+// maxEvidence is the longest evidence sentence kept, in bytes.
+const maxEvidence = 400
+
+// evidence returns the sentence (or heading) of a passage that contributes
+// most to topic k, and the words that carry it: each sentence of the text and
+// each of the passage's headings (the page title excepted) is scored by the
+// positive model weights of its words, word pairs and cue co-occurrences for
+// the topic and by the rule signals of the topic it holds. The first best
+// sentence wins; a passage with no evidence of its own (a topic from the
+// page's context) gets its innermost heading.
+func (t *Tagger) evidence(ti topicInput, k int) (string, []string) {
+	name := t.topics[k].Name
+	weight := func(f string) float64 {
+		for _, cw := range t.model.topic[f] {
+			if cw.class == k && cw.weight > 0 {
+				return cw.weight
+			}
+		}
+		return 0
+	}
+	best, bestScore := "", 0.0
+	var bestWords []string
+	last := len(ti.srcs) - 1
+	for si, s := range ti.srcs {
+		if si == 0 && ti.hasTitle && last > 0 {
+			continue
+		}
+		heading := si < last
+		var mask []bool
+		if !heading {
+			mask = maskOf(s, ti.spans[si])
+		}
+		signals := map[int][]string{} // sentence start token → signal words
+		for _, h := range t.topicM.find(s.text, s.toks) {
+			if h.e.kind == kindTopic && h.e.id == k && !overlaps(h, ti.spans[si]) {
+				signals[h.first] = append(signals[h.first], h.matched)
+			}
+		}
+		spans := []span{{0, len(s.toks)}}
+		if !heading {
+			spans = sentenceSpans(s.text, s.toks)
+		}
+		for _, sp := range spans {
+			score := 0.0
+			var words []string
+			prefix := "w:"
+			if heading {
+				prefix = "h:"
+			}
+			prev := ""
+			for i := sp.from; i < sp.to; i++ {
+				if mask != nil && mask[i] {
+					prev = ""
+					continue
+				}
+				if ws := signals[i]; len(ws) > 0 {
+					score += 1
+					words = append(words, ws...)
+				}
+				w := wordKey(s.toks[i])
+				if s.toks[i].brk {
+					prev = ""
+				}
+				if w == "" {
+					continue
+				}
+				if x := weight(prefix + w); x > 0 {
+					score += x
+					words = append(words, s.toks[i].orig)
+				}
+				if prev != "" && !heading {
+					score += weight("b:" + prev + "_" + w)
+				}
+				prev = w
+			}
+			t.sentenceCues(s.toks, sp, mask, func(topic, fam int) {
+				if topic == k {
+					score += weight("c:"+name) + 0.5
+				}
+			})
+			if score > bestScore {
+				best, bestScore, bestWords = sentenceText(s, sp), score, words
+			}
+		}
+	}
+	if best == "" {
+		for si := last - 1; si >= 0; si-- {
+			if !(si == 0 && ti.hasTitle) {
+				return ti.srcs[si].text, nil
+			}
+		}
+		if ti.hasTitle && last > 0 {
+			return ti.srcs[0].text, nil
+		}
+	}
+	return best, topWords(bestWords)
+}
+
+// sentenceText returns the text of a sentence span of s, trimmed.
+func sentenceText(s *source, sp span) string {
+	if sp.from >= sp.to {
+		return ""
+	}
+	start, end := s.toks[sp.from].start, s.toks[sp.to-1].end
+	if end < len(s.text) && strings.ContainsRune(".!?", rune(s.text[end])) {
+		end++
+	}
+	out := strings.TrimSpace(s.text[start:end])
+	if len(out) > maxEvidence {
+		cut := strings.LastIndexByte(out[:maxEvidence], ' ')
+		if cut < maxEvidence/2 {
+			cut = maxEvidence
+		}
+		out = out[:cut] + " …"
+	}
+	return out
+}
+
+// topWords returns the distinct words, lower-cased, in order of appearance.
+func topWords(words []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range words {
+		lw := strings.ToLower(w)
+		if !seen[lw] {
+			seen[lw] = true
+			out = append(out, lw)
+		}
+	}
+	return out
+}
