@@ -115,7 +115,7 @@ func (s *Server) handleStatic(c *gin.Context) {
 // mustParsePages parses every template at startup: a broken template stops
 // the program before it serves anything.
 func mustParsePages(assets *assetSet) map[string]*template.Template {
-	funcs := template.FuncMap{"asset": assets.url, "lower": strings.ToLower}
+	funcs := template.FuncMap{"asset": assets.url, "lower": strings.ToLower, "countRows": countRows}
 	layoutPaths := make([]string, len(layoutFiles))
 	for i, f := range layoutFiles {
 		layoutPaths[i] = "templates/" + f

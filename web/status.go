@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -136,4 +138,43 @@ func (s *Server) handleStatusPage(c *gin.Context) {
 	st, known := s.currentStatus(c)
 	c.Header("Cache-Control", "no-cache")
 	s.render(c, http.StatusOK, "status.html", statusView{baseView: s.base(c, "Index status"), Known: known, Status: st})
+}
+
+// countRow is one counter of a job as a person reads it.
+type countRow struct {
+	Label string
+	N     int
+}
+
+// countOrder is the order in which a job's counters read best: what happened
+// to the pages, then what was kept of the old index.
+var countOrder = []string{"new", "changed", "unchanged", "removed", "failed", "carried_over", "stale", "parsed"}
+
+// countRows lists a job's counters in countOrder (others after them, by name),
+// labelled in words ("carried over", not "carried_over").
+func countRows(counts map[string]int) []countRow {
+	rows := make([]countRow, 0, len(counts))
+	done := map[string]bool{}
+	for _, k := range countOrder {
+		if n, ok := counts[k]; ok {
+			rows = append(rows, countRow{countLabel(k), n})
+			done[k] = true
+		}
+	}
+	var rest []string
+	for k := range counts {
+		if !done[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		rows = append(rows, countRow{countLabel(k), counts[k]})
+	}
+	return rows
+}
+
+// countLabel turns a counter's JSON name into words.
+func countLabel(name string) string {
+	return strings.ReplaceAll(name, "_", " ")
 }

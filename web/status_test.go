@@ -52,3 +52,30 @@ func TestStatusSkippedAndCancelled(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusCountLabels: the status page names a job's counters in words and
+// in the order of what happened, while the JSON keeps its keys.
+func TestStatusCountLabels(t *testing.T) {
+	t.Parallel()
+	counts := map[string]int{"carried_over": 3, "new": 5, "failed": 1, "not_modified": 2}
+	st := fakeStatus{Status{
+		Generation: &GenerationStatus{ID: "g-1", Passages: 10, Pages: 2},
+		LastJob: &JobStatus{ID: "job-1", State: JobSucceeded, Counts: counts,
+			Hosts: []HostStatus{{Host: "www.example.gov", Counts: counts}}},
+	}}
+	h := MustServer(t, Config{}, nil, st, nil).Handler()
+	page := do(t, h, "GET", "/status", nil).Body.String()
+	if strings.Contains(page, "carried_over") || strings.Contains(page, "not_modified") {
+		t.Errorf("status page shows counter keys instead of words")
+	}
+	iNew, iFailed, iCarried := strings.Index(page, "<dt>new</dt>"), strings.Index(page, "<dt>failed</dt>"), strings.Index(page, "<dt>carried over</dt>")
+	if iNew < 0 || iFailed < iNew || iCarried < iFailed {
+		t.Errorf("counters not in reading order (new %d, failed %d, carried over %d)", iNew, iFailed, iCarried)
+	}
+	if !strings.Contains(page, "<dt>not modified</dt><dd>2</dd>") {
+		t.Errorf("an unknown counter is not shown in words")
+	}
+	if rec := do(t, h, "GET", "/api/v1/status", nil); !strings.Contains(rec.Body.String(), `"carried_over":3`) {
+		t.Errorf("JSON lost its counter key: %s", rec.Body.String())
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/inlsearch/inlsearch/indexer/robots"
 	"os"
 	"strings"
 	"time"
@@ -17,11 +18,14 @@ import (
 // (INLSEARCH_<FLAG>) and an optional JSON config file. Flags win over the
 // environment, the environment over the file.
 type Config struct {
-	Data         string        `json:"data"`
-	Addr         string        `json:"addr"`
-	DebugAddr    string        `json:"debug_addr"`
-	Seeds        []string      `json:"seeds"`
-	Delay        time.Duration `json:"-"`
+	Data      string        `json:"data"`
+	Addr      string        `json:"addr"`
+	DebugAddr string        `json:"debug_addr"`
+	Seeds     []string      `json:"seeds"`
+	Delay     time.Duration `json:"-"`
+	// UserAgent is the crawler's User-Agent header; its product token (the
+	// first word before '/') is what robots.txt groups are matched against.
+	UserAgent    string        `json:"user_agent"`
 	MaxPages     int           `json:"max_pages"`
 	MaxDepth     int           `json:"max_depth"`
 	ReindexEvery time.Duration `json:"-"`
@@ -88,6 +92,7 @@ func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
 	if has["seed"] {
 		fs.Var((*multi)(&cfg.Seeds), "seed", "start URL; its host is in the crawl's scope (repeatable)")
 		fs.DurationVar(&cfg.Delay, "delay", time.Second, "politeness delay between two requests to one host")
+		fs.StringVar(&cfg.UserAgent, "user-agent", "", "the crawler's User-Agent (default inlsearch/VERSION (+project URL)); robots.txt groups match its first word")
 		fs.IntVar(&cfg.MaxPages, "max-pages", 10000, "maximum pages per crawl")
 		fs.IntVar(&cfg.MaxDepth, "max-depth", 10, "maximum link depth from a seed")
 		fs.BoolVar(&cfg.AllowPrivate, "allow-private", false, "let named hosts resolve to private addresses")
@@ -178,6 +183,9 @@ func applyFile(cfg *Config, set map[string]bool) error {
 	if !set["seed"] && len(fc.Seeds) > 0 {
 		cfg.Seeds = fc.Seeds
 	}
+	if !set["user-agent"] && fc.UserAgent != "" {
+		cfg.UserAgent = fc.UserAgent
+	}
 	if !set["max-pages"] && fc.MaxPages > 0 {
 		cfg.MaxPages = fc.MaxPages
 	}
@@ -213,6 +221,9 @@ func (c *Config) validate() error {
 	if c.Delay < 0 {
 		return errors.New("--delay must not be negative")
 	}
+	if c.UserAgent != "" && !validUserAgent(c.UserAgent) {
+		return usageError{fmt.Sprintf("--user-agent %q: want a product token of letters, '_' or '-' first (\"mybot/1.0 (+https://example.org/bot)\")", c.UserAgent)}
+	}
 	if c.ReindexEvery != 0 && c.ReindexEvery < time.Minute {
 		return errors.New("--reindex-every must be at least 1m")
 	}
@@ -235,4 +246,24 @@ func (c *Config) validate() error {
 		return usageError{fmt.Sprintf("--match %q: want auto or all", c.Match)}
 	}
 	return nil
+}
+
+// validUserAgent reports whether ua is a header value (printable ASCII) whose
+// product token robots.txt can name: letters, '_' and '-' only, not empty.
+func validUserAgent(ua string) bool {
+	for _, r := range ua {
+		if r < ' ' || r > '~' {
+			return false
+		}
+	}
+	tok := robots.ProductToken(ua)
+	if tok == "" {
+		return false
+	}
+	for _, r := range tok {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }

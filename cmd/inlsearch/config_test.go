@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inlsearch/inlsearch/indexer/crawl"
 	"github.com/inlsearch/inlsearch/search"
 )
 
@@ -51,6 +52,8 @@ func TestConfigRejects(t *testing.T) {
 		"public debug address": {"serve", "--debug-addr", "0.0.0.0:6060"},
 		"named debug address":  {"serve", "--debug-addr", "example.org:6060"},
 		"bad trusted proxy":    {"serve", "--trusted-proxies", "10.0.0.0/8,nginx"},
+		"user agent digits":    {"crawl", "--user-agent", "bot42/1.0", "--seed", "http://x/"},
+		"user agent control":   {"crawl", "--user-agent", "bot/1.0\r\nX-Evil: 1", "--seed", "http://x/"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -157,5 +160,87 @@ func TestBadTrustedProxyExits2(t *testing.T) {
 				t.Errorf("serve started: %s", out.String())
 			}
 		})
+	}
+}
+
+// An explicit zero delay (flag, environment or file) means no pause between
+// requests; only an absent one defaults to 1 s.
+func TestExplicitZeroDelay(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "cfg.json")
+	if err := os.WriteFile(file, []byte(`{"delay":"0s"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]struct {
+		args []string
+		env  string
+		want time.Duration
+	}{
+		"absent":      {nil, "", time.Second},
+		"flag 0s":     {[]string{"--delay", "0s"}, "", 0},
+		"flag 250ms":  {[]string{"--delay", "250ms"}, "", 250 * time.Millisecond},
+		"environment": {nil, "0", 0},
+		"file":        {[]string{"--config", file}, "", 0},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			if c.env != "" {
+				t.Setenv("INLSEARCH_DELAY", c.env)
+			}
+			cfg := &Config{}
+			if err := parseConfig(newFlagSet("crawl", cfg, "seed"), cfg, c.args); err != nil {
+				t.Fatal(err)
+			}
+			if got := crawl.New(crawlConfig(cfg), nil).Config().Delay; got != c.want {
+				t.Errorf("crawl delay = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestDelayWarning(t *testing.T) {
+	cases := []struct {
+		delay time.Duration
+		seed  string
+		warn  bool
+	}{
+		{0, "http://127.0.0.1:8099/", false},
+		{0, "http://localhost:8099/", false},
+		{50 * time.Millisecond, "http://[::1]:8099/", false},
+		{0, "https://www.state.gov/", true},
+		{99 * time.Millisecond, "https://www.state.gov/", true},
+		{100 * time.Millisecond, "https://www.state.gov/", false},
+	}
+	for _, c := range cases {
+		var out bytes.Buffer
+		warnDelay(&Config{Delay: c.delay, Seeds: []string{c.seed}}, &out)
+		if got := strings.Contains(out.String(), "warning:"); got != c.warn {
+			t.Errorf("delay %v seed %s: warned %v (%q), want %v", c.delay, c.seed, got, out.String(), c.warn)
+		}
+	}
+}
+
+// TestUserAgentConfig: --user-agent (or "user_agent" in the file) is the
+// crawler's User-Agent header; without it the default names the project.
+func TestUserAgentConfig(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "cfg.json")
+	if err := os.WriteFile(file, []byte(`{"user_agent":"file-bot/1.0"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for args, want := range map[string]string{
+		"":                                   "inlsearch/",
+		"--user-agent=research-bot/2.0 (+x)": "research-bot/2.0 (+x)",
+		"--config=" + file:                   "file-bot/1.0",
+	} {
+		cfg := &Config{}
+		var argv []string
+		if args != "" {
+			argv = []string{args}
+		}
+		if err := parseConfig(newFlagSet("crawl", cfg, "seed"), cfg, argv); err != nil {
+			t.Fatal(err)
+		}
+		if got := crawlConfig(cfg).UserAgent; !strings.HasPrefix(got, want) {
+			t.Errorf("%q: UserAgent = %q, want %q", args, got, want)
+		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -26,6 +28,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := newLogger(cfg, stderr)
 	warnFilesystem(cfg, log)
+	warnDelay(cfg, stderr)
 	sum, err := newJob(cfg, log).Run(ctx)
 	var locked *indexer.LockedError
 	if errors.As(err, &locked) || errors.Is(err, search.ErrInsufficientDisk) {
@@ -41,11 +44,46 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// politeFloor is the smallest --delay that is polite to a host that is not ours.
+const politeFloor = 100 * time.Millisecond
+
+// warnDelay warns when the politeness delay is below politeFloor and a seed is
+// a host other than this machine (loopback names and addresses are ours).
+func warnDelay(cfg *Config, w io.Writer) {
+	if cfg.Delay >= politeFloor {
+		return
+	}
+	for _, s := range cfg.Seeds {
+		u, err := url.Parse(s)
+		if err != nil || isLoopbackHost(u.Hostname()) {
+			continue
+		}
+		fmt.Fprintf(w, "warning: --delay %s is below %s against %s, which is not this machine: use it only on a site you run\n",
+			cfg.Delay, politeFloor, u.Hostname())
+		return
+	}
+}
+
+// isLoopbackHost reports whether host names this machine's loopback interface.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
 // crawlConfig is limits.Crawl with the flags' politeness and scope.
 func crawlConfig(cfg *Config) crawl.Config {
 	c := limits.Crawl
 	c.UserAgent = "inlsearch/" + version + " (+https://github.com/inlsearch/inlsearch)"
+	if cfg.UserAgent != "" {
+		c.UserAgent = cfg.UserAgent
+	}
 	c.Delay = cfg.Delay
+	if c.Delay == 0 {
+		c.Delay = -1 // an explicit --delay 0s means no delay (an absent flag is 1s)
+	}
 	if cfg.MaxPages > 0 {
 		c.MaxPages = cfg.MaxPages
 	}
@@ -82,7 +120,8 @@ func printSummary(w io.Writer, s *indexer.Summary) {
 				urls = append(urls, f.URL)
 			}
 		}
-		fmt.Fprintf(w, "  %-24s %d  (%s)\n", r, s.FailReasons[r], strings.Join(urls, ", "))
+		// the reason in words; its code (as in the JSON and the logs) after the URLs
+		fmt.Fprintf(w, "  %-28s %d  (%s) [%s]\n", strings.ReplaceAll(r, "_", " "), s.FailReasons[r], strings.Join(urls, ", "), r)
 	}
 	for _, dg := range s.Degraded {
 		fmt.Fprintf(w, "degraded:        %s\n", dg)

@@ -23,7 +23,7 @@ type Resolver interface {
 // Config bounds and tunes a crawl. Zero fields take the defaults given in their comments.
 type Config struct {
 	UserAgent       string        // default DefaultUserAgent
-	Delay           time.Duration // per-host pause between the end of a request and the next, default 1s
+	Delay           time.Duration // per-host pause between the end of a request and the next, default 1s; negative: none
 	MaxPages        int           // pages requested per crawl, default 10000
 	MaxDepth        int           // link depth from the seeds (seeds are 0), default 10
 	MaxBodyBytes    int64         // page bytes after decompression, default 5 MiB
@@ -72,7 +72,12 @@ func (c Config) withDefaults() Config {
 	if c.UserAgent == "" {
 		c.UserAgent = DefaultUserAgent
 	}
-	setDur(&c.Delay, time.Second)
+	switch {
+	case c.Delay == 0:
+		c.Delay = time.Second
+	case c.Delay < 0:
+		c.Delay = 0 // asked for explicitly: no pause (a robots Crawl-delay still applies)
+	}
 	setInt(&c.MaxPages, 10000)
 	setInt(&c.MaxDepth, 10)
 	setInt64(&c.MaxBodyBytes, 5<<20)

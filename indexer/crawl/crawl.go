@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/temoto/robotstxt"
+	"github.com/inlsearch/inlsearch/indexer/robots"
 )
 
 // Crawler fetches sites politely within the bounds of its Config. It is safe for
@@ -33,10 +33,19 @@ func (c *Crawler) Config() Config { return c.cfg }
 // item is a queued URL.
 type item struct {
 	url          string // normalised
+	raw          string // as linked (absolute), for robots.txt; "" when url is that
 	depth        int
 	sitemap      bool // fetch as a sitemap, not as a page
 	sitemapLevel int  // nesting below a sitemap index
 	lastmod      time.Time
+}
+
+// linked is the URL as it was linked, for robots.txt.
+func (it item) linked() string {
+	if it.raw != "" {
+		return it.raw
+	}
+	return it.url
 }
 
 // host is one host of the scope and its worker's state.
@@ -49,7 +58,7 @@ type host struct {
 	items   []item
 	skipped string
 	// owned by the host's worker
-	group     *robotstxt.Group // nil: everything allowed
+	rules     *robots.Agent // nil: everything allowed
 	delay     time.Duration
 	lastEnd   time.Time
 	notBefore time.Time
@@ -94,7 +103,7 @@ type run struct {
 
 	mu      sync.Mutex
 	hosts   map[string]*host
-	seen    map[string]bool // queued URLs (sitemaps prefixed "sitemap:")
+	seen    map[string]bool // queued URLs, pages and sitemaps alike
 	fetched map[string]bool // final URLs fetched
 	queued  int             // page items ever queued
 	started int             // page fetches started (MaxPages)
@@ -121,7 +130,7 @@ func (c *Crawler) Crawl(ctx context.Context, seeds []string, handle func(ctx con
 		log:     c.log,
 		client:  &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		handle:  handle,
-		agent:   productToken(c.cfg.UserAgent),
+		agent:   robots.ProductToken(c.cfg.UserAgent),
 		hosts:   make(map[string]*host),
 		seen:    make(map[string]bool),
 		fetched: make(map[string]bool),
@@ -140,7 +149,7 @@ func (c *Crawler) Crawl(ctx context.Context, seeds []string, handle func(ctx con
 				wake: make(chan struct{}, 1), rep: rep}
 			r.report.Hosts[u.Host] = rep
 		}
-		r.enqueue(item{url: u.String()})
+		r.enqueue(item{url: u.String(), raw: s})
 	}
 	if len(r.hosts) == 0 {
 		r.report.Finished = time.Now()
@@ -231,11 +240,19 @@ func (r *run) enqueue(it item) {
 		r.report.OutOfScope++
 		return
 	}
+	// One key space for pages and sitemaps: a URL is fetched once, as what it
+	// was first queued as; a sitemap named for a page still waiting in the
+	// queue (a seed, a link) turns that item into the sitemap.
 	key := it.url
-	if it.sitemap {
-		key = "sitemap:" + key
-	}
 	if r.seen[key] || r.fetched[key] {
+		if it.sitemap {
+			for i := range h.items {
+				if h.items[i].url == key && !h.items[i].sitemap {
+					h.items[i].sitemap, h.items[i].sitemapLevel = true, it.sitemapLevel
+					r.queued--
+				}
+			}
+		}
 		return
 	}
 	if !it.sitemap {
@@ -272,7 +289,7 @@ func (r *run) enqueueLinks(links []string, depth int) {
 			r.update(func(rep *Report) { rep.OutOfScope++ })
 			continue
 		}
-		r.enqueue(item{url: u.String(), depth: depth + 1})
+		r.enqueue(item{url: u.String(), raw: l, depth: depth + 1})
 	}
 }
 

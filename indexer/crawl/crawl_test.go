@@ -121,6 +121,40 @@ func TestCrawlRobots(t *testing.T) {
 	}
 }
 
+// TestCrawlRobotsUserAgent: the configured User-Agent's product token picks
+// the robots.txt group (whole token, not prefix); the rules see the query as
+// linked, not re-sorted; a space before the colon does not lose the file.
+func TestCrawlRobotsUserAgent(t *testing.T) {
+	t.Parallel()
+	s := MustSite(t, map[string]http.HandlerFunc{
+		"/robots.txt": text("User-agent: research-bot\nDisallow : /no-research\nDisallow: /list?b=2\n\n" +
+			"User-agent: research\nDisallow: /\n\nUser-agent: *\nDisallow: /no-anyone\n"),
+		"/":            htmlPage("/no-research", "/no-anyone", "/list?b=2&a=1", "/list?a=1"),
+		"/no-research": htmlPage(), "/no-anyone": htmlPage(), "/list": htmlPage(),
+	})
+	cfg := fastConfig()
+	cfg.UserAgent = "Research-Bot/2.0 (+https://example.org/bot)"
+	rep, col := MustCrawl(t, cfg, s.URL("/"))
+	if n := s.count("/no-research"); n != 0 {
+		t.Errorf("/no-research disallowed for research-bot, requested %d times", n)
+	}
+	if n := s.count("/no-anyone"); n != 1 {
+		t.Errorf("/no-anyone: the * group must not apply to research-bot, requested %d times", n)
+	}
+	if col.get(s.URL("/list?a=1&b=2")) != nil {
+		t.Errorf("/list?b=2&a=1 is disallowed as linked (query not re-sorted) but was fetched")
+	}
+	if col.get(s.URL("/list?a=1")) == nil {
+		t.Errorf("/list?a=1 is allowed but was not fetched")
+	}
+	for _, h := range s.log() {
+		if ua := h.header.Get("User-Agent"); ua != cfg.UserAgent {
+			t.Errorf("%s: User-Agent sent = %q, want %q", h.path, ua, cfg.UserAgent)
+		}
+	}
+	wantFailure(t, rep, s.URL("/no-research"), ReasonRobotsDisallowed)
+}
+
 func TestCrawlRobotsStatus(t *testing.T) {
 	t.Parallel()
 	hang := func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }

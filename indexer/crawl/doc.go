@@ -11,6 +11,8 @@
 // The package finds no content itself: the caller's handle function receives each HTML page
 // and returns the links it found. [Links] is a small fallback link finder.
 //
+// robots.txt is read by indexer/robots, which follows Google's reference parser.
+//
 // Imports: the standard library, golang.org/x/net, golang.org/x/text and
-// github.com/temoto/robotstxt. Nothing of ours.
+// indexer/robots.
 package crawl

@@ -1,7 +1,6 @@
 package crawl
 
 import (
-	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
@@ -25,22 +24,21 @@ func FuzzRobots(f *testing.F) {
 		f.Add([]byte(seed), "/private/x?y=1", false)
 		f.Add([]byte(seed), "/", true)
 	}
-	r := &run{log: slog.New(slog.DiscardHandler)}
 	f.Fuzz(func(t *testing.T, body []byte, path string, truncated bool) {
 		if len(body) > 500<<10 { // MaxRobotsBytes: the fetch never hands over more
 			body, truncated = body[:500<<10], true
 		}
-		data := r.parseRobots("http://example.org/robots.txt", body, truncated)
+		data := parseRobots(body, truncated)
 		if data == nil {
 			t.Fatal("parseRobots returned nil")
 		}
-		g := data.FindGroup(productToken(DefaultUserAgent))
-		if g == nil {
-			t.Fatal("no group for our agent")
+		rules := data.Agent(DefaultUserAgent)
+		if rules == nil {
+			t.Fatal("no rules for our agent")
 		}
 		u := &url.URL{Scheme: "http", Host: "example.org", Path: "/" + strings.TrimLeft(path, "/")}
-		h := &host{group: g}
-		_ = h.allowed(u.String())
+		h := &host{rules: rules}
+		_ = h.allowed(item{url: u.String(), raw: "http://example.org/" + path})
 	})
 }
 

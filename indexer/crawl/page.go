@@ -12,7 +12,7 @@ import (
 
 // page fetches one queued page, follows its redirects on the same host and hands it over.
 func (r *run) page(ctx context.Context, h *host, it item) {
-	if !h.allowed(it.url) {
+	if !h.allowed(it) {
 		r.fail(h, Failure{URL: it.url, Reason: ReasonRobotsDisallowed})
 		return
 	}
@@ -126,7 +126,7 @@ func (r *run) follow(ctx context.Context, h *host, it item) (*response, string, 
 			r.enqueue(item{url: next, depth: it.depth, lastmod: it.lastmod})
 			return nil, "", nil
 		}
-		if !h.allowed(next) {
+		if !h.allowed(item{url: next}) {
 			return nil, "", &Failure{URL: next, Reason: ReasonRobotsDisallowed}
 		}
 		if !r.claim(next) {

@@ -38,7 +38,7 @@ func (r *run) queueSitemaps(h *host, robotsURL string, listed []string) {
 // depth 1, nested sitemaps up to maxSitemapLevel. Its failures are logged and counted on
 // the host, not reported as page failures.
 func (r *run) sitemap(ctx context.Context, h *host, it item) {
-	if h.sitemaps >= r.cfg.MaxSitemaps || !h.allowed(it.url) {
+	if h.sitemaps >= r.cfg.MaxSitemaps || !h.allowed(it) {
 		return
 	}
 	h.sitemaps++
@@ -58,7 +58,7 @@ func (r *run) sitemap(ctx context.Context, h *host, it item) {
 			break
 		}
 		target, err := resolveRedirect(cur, loc)
-		if err != nil || target.Host != h.key || !h.allowed(target.String()) {
+		if err != nil || target.Host != h.key || !h.allowed(item{url: target.String()}) {
 			r.sitemapError(h, cur, ReasonRedirectBlocked, resp.status)
 			return
 		}
@@ -90,7 +90,7 @@ func (r *run) enqueueSitemapEntry(e sitemapEntry, it item) {
 		r.update(func(rep *Report) { rep.OutOfScope++ })
 		return
 	}
-	it.url, it.lastmod = u.String(), e.lastmod
+	it.url, it.raw, it.lastmod = u.String(), e.loc, e.lastmod
 	r.enqueue(it)
 }
 

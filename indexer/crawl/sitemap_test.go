@@ -108,3 +108,33 @@ func TestParseSitemapTruncated(t *testing.T) {
 		t.Errorf("parseSitemap(limit 1) returned %d entries", len(pages))
 	}
 }
+
+// A URL is fetched once: a sitemap that a page links to is not fetched again
+// as a page, and a seed that robots.txt names as a sitemap is read as one.
+func TestSitemapFetchedOnce(t *testing.T) {
+	t.Parallel()
+	for name, seed := range map[string]string{"linked from a page": "/", "given as a seed": "/sitemap.xml"} {
+		t.Run(name, func(t *testing.T) {
+			s := MustSite(t, nil)
+			s.setRoutes(map[string]http.HandlerFunc{
+				"/robots.txt":  text("User-agent: *\nAllow: /\nSitemap: /sitemap.xml\n"),
+				"/":            htmlPage("/sitemap.xml", "/a"),
+				"/sitemap.xml": xmlDoc(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/listed</loc></url></urlset>`),
+				"/a":           htmlPage(), "/listed": htmlPage(),
+			})
+			rep, col := MustCrawl(t, fastConfig(), s.URL(seed))
+			if n := s.count("/sitemap.xml"); n != 1 {
+				t.Errorf("/sitemap.xml requested %d times, want once", n)
+			}
+			if col.get(s.URL("/listed")) == nil {
+				t.Errorf("the sitemap's entry was not fetched")
+			}
+			if col.get(s.URL("/sitemap.xml")) != nil {
+				t.Errorf("the sitemap was also handled as a page")
+			}
+			if hr := rep.Hosts[s.host()]; hr.Sitemaps != 1 {
+				t.Errorf("Sitemaps = %d, want 1", hr.Sitemaps)
+			}
+		})
+	}
+}
