@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"math"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -93,11 +94,11 @@ func (t *Tagger) TypeFeatures(pageURL, title, text string) []Feature {
 	add := func(name string, v float64) {
 		if !seen[name] {
 			seen[name] = true
-			fs = append(fs, Feature{name, v})
+			fs = append(fs, Feature{name, -1, v})
 		}
 	}
 	add("bias", 1)
-	add("rule:"+t.ruleType(pageURL, title, text), 1)
+	add("rule:"+t.ruleType(pageURL, title, text), 4)
 	host, path := "", pageURL
 	if u, err := url.Parse(pageURL); err == nil {
 		host, path = u.Hostname(), u.Path
@@ -125,9 +126,15 @@ func (t *Tagger) TypeFeatures(pageURL, title, text string) []Feature {
 		}
 	}
 	toks := tokenize(text)
+	from := len(fs)
 	for _, tk := range toks {
 		if w := wordKey(tk); w != "" && w != "#" {
 			add("x:"+w, 1)
+		}
+	}
+	if n := len(fs) - from; n > 0 {
+		for i := from; i < len(fs); i++ {
+			fs[i].Value = 1 / math.Sqrt(float64(n))
 		}
 	}
 	for _, c := range typeCues {

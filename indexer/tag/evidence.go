@@ -1,6 +1,9 @@
 package tag
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // maxEvidence is the longest evidence sentence kept, in bytes.
 const maxEvidence = 400
@@ -13,15 +16,7 @@ const maxEvidence = 400
 // sentence wins; a passage with no evidence of its own (a topic from the
 // page's context) gets its innermost heading.
 func (t *Tagger) evidence(ti topicInput, k int) (string, []string) {
-	name := t.topics[k].Name
-	weight := func(f string) float64 {
-		for _, cw := range t.model.topic[f] {
-			if cw.class == k && cw.weight > 0 {
-				return cw.weight
-			}
-		}
-		return 0
-	}
+	weight := func(f string) float64 { return max(0, t.model.topicWeight(f, k, false)) }
 	best, bestScore := "", 0.0
 	var bestWords []string
 	last := len(ti.srcs) - 1
@@ -79,7 +74,7 @@ func (t *Tagger) evidence(ti topicInput, k int) (string, []string) {
 			}
 			t.sentenceCues(s.toks, sp, mask, func(topic, fam int) {
 				if topic == k {
-					score += weight("c:"+name) + 0.5
+					score += max(0, t.model.topicWeight("c:"+strconv.Itoa(fam), k, true)) + 0.5
 				}
 			})
 			if score > bestScore {

@@ -16,13 +16,21 @@ import (
 //	T:stem          a word of the page title
 //	o:name          an organization the passage names
 //	len:n           the passage length band
-//	r:topic:…       the rule score of the topic on the passage (see topics.go)
-//	p:topic:…       the rule score of the topic on the whole page (see page.go)
-//	c:topic:i       sentences in which the topic's cue family i co-occurs
-//	ch:topic        a cue family of the topic co-occurring in a heading
-//	pc:topic        the topic's cue co-occurrences over the whole page
+//	r:…             the rule score of the topic on the passage (see topics.go)
+//	p:…             the rule score of the topic on the whole page (see page.go)
+//	c:i             the topic's cue family i co-occurs in a sentence; c: their sentences
+//	ch:             a cue family of the topic co-occurring in a heading
+//	pc:             the topic's cue co-occurrences over the whole page
+//
+// Words and pairs weigh 1/√n, n the number of them in the passage.
+//
+// Topic features (r:, p:, c:, ch:, pc: and bias) belong to one topic: their
+// Name leaves the topic out ("r:score") and Topic holds its index, so that
+// the model weighs them once for all topics and once more per topic. Other
+// features have Topic -1 and a weight per topic.
 type Feature struct {
 	Name  string
+	Topic int
 	Value float64
 }
 
@@ -270,7 +278,12 @@ func (t *Tagger) passageFeatures(ti topicInput, orgs []string, ruleTopics []stri
 			return
 		}
 		seen[name] = true
-		fs = append(fs, Feature{name, v})
+		fs = append(fs, Feature{name, -1, v})
+	}
+	addT := func(topic int, name string, v float64) {
+		if v != 0 {
+			fs = append(fs, Feature{name, topic, v})
+		}
 	}
 	body := ti.srcs[len(ti.srcs)-1]
 	mask := maskOf(body, ti.spans[len(ti.srcs)-1])
@@ -292,6 +305,12 @@ func (t *Tagger) passageFeatures(ti topicInput, orgs []string, ruleTopics []stri
 			add("b:"+prev+"_"+k, 1)
 		}
 		prev = k
+	}
+	if n := len(fs); n > 0 {
+		v := 1 / math.Sqrt(float64(n))
+		for i := range fs {
+			fs[i].Value = v
+		}
 	}
 	for si, s := range ti.srcs[:len(ti.srcs)-1] {
 		prefix := "h:"
@@ -317,50 +336,50 @@ func (t *Tagger) passageFeatures(ti topicInput, orgs []string, ruleTopics []stri
 		tagged[x] = true
 	}
 	for _, tf := range pcues.fams {
-		add("c:"+t.topics[tf[0]].Name+":"+strconv.Itoa(tf[1]), 1)
+		addT(tf[0], "c:"+strconv.Itoa(tf[1]), 1)
 	}
 	cues, headCue := pcues.counts, pcues.head
 	for i := range t.topics {
-		name := t.topics[i].Name
 		sc := &scores[i]
+		name := t.topics[i].Name
+		addT(i, "bias", 1)
 		if tot := sc.total(); tot > 0 {
-			add("r:"+name+":score", math.Min(tot/th, 2))
+			addT(i, "r:score", math.Min(tot/th, 2))
 			if sc.head > 0 {
-				add("r:"+name+":head", math.Min(sc.head/headingAlone, 1))
+				addT(i, "r:head", math.Min(sc.head/headingAlone, 1))
 			}
 			if sc.strong > 0 {
-				add("r:"+name+":strong", math.Min(sc.strong/th, 2))
+				addT(i, "r:strong", math.Min(sc.strong/th, 2))
 			}
 			if sc.passes(th) {
-				add("r:"+name+":pass", 1)
+				addT(i, "r:pass", 1)
 			}
 		}
 		if tagged[name] {
-			add("r:"+name+":tag", 1)
+			addT(i, "r:tag", 1)
 		}
 		if cues[i] > 0 {
-			add("c:"+name, math.Log1p(float64(cues[i])))
+			addT(i, "c:", math.Log1p(float64(cues[i])))
 		}
 		if headCue[i] {
-			add("ch:"+name, 1)
+			addT(i, "ch:", 1)
 		}
 		if pc != nil {
 			ps := &pc.scores[i]
 			if tot := ps.total(); tot > 0 {
-				add("p:"+name+":score", math.Min(tot/pc.threshold, 2))
+				addT(i, "p:score", math.Min(tot/pc.threshold, 2))
 				if ps.passes(pc.threshold) {
-					add("p:"+name+":pass", 1)
+					addT(i, "p:pass", 1)
 				}
 			}
 			if pc.ruleTags[i] {
-				add("p:"+name+":tag", 1)
+				addT(i, "p:tag", 1)
 			}
 			if pc.cues[i] > 0 {
-				add("pc:"+name, math.Log1p(float64(pc.cues[i])))
+				addT(i, "pc:", math.Log1p(float64(pc.cues[i])))
 			}
 		}
 	}
-	add("bias", 1)
 	return fs
 }
 

@@ -19,9 +19,12 @@ const ModelFile = "model.json"
 // (class index, weight) flattened into one list; absent features weigh
 // nothing. A topic is tagged when its probability reaches its Threshold.
 type Model struct {
-	Topics      []string             `json:"topics"`
-	Threshold   []float64            `json:"threshold"`
-	Weights     map[string][]float64 `json:"weights"`
+	Topics    []string             `json:"topics"`
+	Threshold []float64            `json:"threshold"`
+	Weights   map[string][]float64 `json:"weights"`
+	// Shared weighs the topic features once for every topic (their Name
+	// without the topic), on top of their per-topic weight in Weights.
+	Shared      map[string]float64   `json:"shared"`
 	Types       []string             `json:"types"`
 	TypeWeights map[string][]float64 `json:"type_weights"`
 	// Trained records what the weights were trained on (pages and passages).
@@ -37,7 +40,8 @@ type classWeight struct {
 // compiledModel is a Model indexed for the tagger: class indexes are the
 // tagger's topic indexes and DocumentTypes' order.
 type compiledModel struct {
-	topic     map[string][]classWeight
+	topic     map[string][]float64 // feature → weight per tagger topic
+	shared    map[string]float64
 	threshold []float64
 	doctype   map[string][]classWeight
 	types     []string
@@ -61,10 +65,19 @@ func (t *Tagger) compile(m *Model) (*compiledModel, error) {
 		remap[i] = k
 		cm.threshold[k] = m.Threshold[i]
 	}
-	var err error
-	if cm.topic, err = compileWeights(m.Weights, remap); err != nil {
+	cw, err := compileWeights(m.Weights, remap)
+	if err != nil {
 		return nil, err
 	}
+	cm.topic = make(map[string][]float64, len(cw))
+	for f, list := range cw {
+		row := make([]float64, len(t.topics))
+		for _, c := range list {
+			row[c.class] = c.weight
+		}
+		cm.topic[f] = row
+	}
+	cm.shared = m.Shared
 	typeIdx := make([]int, len(m.Types))
 	known := map[string]bool{}
 	for _, ty := range DocumentTypes {
@@ -156,11 +169,33 @@ var errNoModel = errors.New("tagger has no model")
 func (cm *compiledModel) topicLogits(fs []Feature, n int) []float64 {
 	z := make([]float64, n)
 	for _, f := range fs {
-		for _, cw := range cm.topic[f.Name] {
-			z[cw.class] += cw.weight * f.Value
+		row := cm.topic[f.Name]
+		if f.Topic >= 0 {
+			w := cm.shared[f.Name]
+			if row != nil {
+				w += row[f.Topic]
+			}
+			z[f.Topic] += w * f.Value
+			continue
+		}
+		for k, w := range row {
+			z[k] += w * f.Value
 		}
 	}
 	return z
+}
+
+// topicWeight is the weight of feature name for topic k (shared part included
+// for topic features).
+func (cm *compiledModel) topicWeight(name string, k int, topicFeature bool) float64 {
+	w := 0.0
+	if row := cm.topic[name]; row != nil {
+		w = row[k]
+	}
+	if topicFeature {
+		w += cm.shared[name]
+	}
+	return w
 }
 
 // Sigmoid is the logistic function.
@@ -224,6 +259,9 @@ func MarshalModel(m *Model) ([]byte, error) {
 		return nil, err
 	}
 	if err := field("threshold", m.Threshold, false); err != nil {
+		return nil, err
+	}
+	if err := field("shared", m.Shared, false); err != nil {
 		return nil, err
 	}
 	if err := field("types", m.Types, false); err != nil {
