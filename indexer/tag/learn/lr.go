@@ -1,6 +1,7 @@
 package learn
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -15,7 +16,7 @@ type Options struct {
 	L2     float64 // weight decay per update of a weight (not the bias)
 	// TopicL2 is the decay of the per-topic part of the topic features' weights.
 	TopicL2 float64
-	MinDF  int     // a word or pair feature needs this many training examples
+	MinDF   int // a word or pair feature needs this many training examples
 	// Prune drops weights smaller in magnitude from the model file.
 	Prune float64
 	// Digits is the number of significant digits the model file keeps.
@@ -268,5 +269,76 @@ func weightsOf(fi *featureIndex, w [][]float64, o Options) map[string][]float64 
 			out[fi.names[c]] = pairs
 		}
 	}
+	return out
+}
+
+// CompareModels lists the differences between two models beyond tol
+// (relative, on weights and thresholds), one per line; "" when they agree.
+func CompareModels(a, b *tag.Model, tol float64) string {
+	var out []string
+	near := func(x, y float64) bool {
+		return math.Abs(x-y) <= tol*math.Max(1, math.Max(math.Abs(x), math.Abs(y)))
+	}
+	if strings.Join(a.Topics, "|") != strings.Join(b.Topics, "|") || strings.Join(a.Types, "|") != strings.Join(b.Types, "|") {
+		out = append(out, "topics or types differ")
+	}
+	for k := range a.Threshold {
+		if k < len(b.Threshold) && !near(a.Threshold[k], b.Threshold[k]) {
+			out = append(out, fmt.Sprintf("threshold %d: %v vs %v", k, a.Threshold[k], b.Threshold[k]))
+		}
+	}
+	for name, v := range a.Trained {
+		if b.Trained[name] != v {
+			out = append(out, fmt.Sprintf("trained %s: %d vs %d", name, v, b.Trained[name]))
+		}
+	}
+	cmpMap := func(what string, x, y map[string][]float64) {
+		for _, f := range sortedKeys(x, y) {
+			p, q := x[f], y[f]
+			if len(p) != len(q) {
+				out = append(out, fmt.Sprintf("%s %q: %v vs %v", what, f, p, q))
+				continue
+			}
+			for i := range p {
+				if !near(p[i], q[i]) {
+					out = append(out, fmt.Sprintf("%s %q: %v vs %v", what, f, p, q))
+					break
+				}
+			}
+		}
+	}
+	cmpMap("weight", a.Weights, b.Weights)
+	cmpMap("type weight", a.TypeWeights, b.TypeWeights)
+	for _, f := range sortedKeys(wrap(a.Shared), wrap(b.Shared)) {
+		if !near(a.Shared[f], b.Shared[f]) {
+			out = append(out, fmt.Sprintf("shared %q: %v vs %v", f, a.Shared[f], b.Shared[f]))
+		}
+	}
+	if len(out) > 20 {
+		out = append(out[:20], fmt.Sprintf("… and %d more", len(out)-20))
+	}
+	return strings.Join(out, "\n")
+}
+
+func wrap(m map[string]float64) map[string][]float64 {
+	out := make(map[string][]float64, len(m))
+	for k, v := range m {
+		out[k] = []float64{v}
+	}
+	return out
+}
+
+func sortedKeys(x, y map[string][]float64) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range []map[string][]float64{x, y} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
 	return out
 }
