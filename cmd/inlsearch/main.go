@@ -28,6 +28,7 @@ usage:
   inlsearch search --data DIR [--organization V] [--country V] [--region V] [--topic V]
                    [--format text|json|csv] QUERY
   inlsearch demo-site --addr HOST:PORT   serve the bundled demo site (to crawl it)
+  inlsearch healthcheck [--url http://127.0.0.1:8080/healthz]
   inlsearch version
 
 Every flag also reads INLSEARCH_<FLAG> (--data ← INLSEARCH_DATA); the admin
@@ -59,8 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runSearch(ctx, args, stdout, stderr)
 	case "demo-site":
 		err = runDemoSite(ctx, args, stdout, stderr)
+	case "healthcheck":
+		err = runHealthcheck(ctx, args, stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "inlsearch", version)
+		printVersion(stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -58,3 +62,18 @@ type buildError struct {
 }
 
 func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
+
+// TestVersion: `inlsearch version` names the release, the commit and the Go
+// release that built it.
+func TestVersion(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"version"}, &out, &errb); code != 0 {
+		t.Fatalf("version exited %d: %s", code, errb.String())
+	}
+	got := out.String()
+	for _, want := range []string{"inlsearch " + version + "\n", "commit    ", "go        " + runtime.Version()} {
+		if !strings.Contains(got, want) {
+			t.Errorf("version output lacks %q:\n%s", want, got)
+		}
+	}
+}
