@@ -30,6 +30,6 @@
 // evidence: the sentence or heading that contributed most (evidence.go).
 //
 // It imports the standard library, github.com/biter777/countries and search.
-//go:generate go run ./train
-
 package tag
+
+//go:generate go run ./train

@@ -1,7 +1,6 @@
 package tag
 
 import (
-	"math"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -86,8 +85,10 @@ func (t *Tagger) Type(pageURL, title, text string) string {
 }
 
 // TypeFeatures returns the features the type model reads of a page: the
-// rules' type, the words of the URL's host and path, of the title, of the
-// first lines and of the text, the text cues of the rules, and the page's length.
+// rules' type (their text cues decide it), the words of the URL's host and
+// path and of the title, and the page's length, whether its path is a landing page's, whether it opens with a
+// dateline, its share of title listings, and whether its title names a place
+// or a topic.
 func (t *Tagger) TypeFeatures(pageURL, title, text string) []Feature {
 	seen := map[string]bool{}
 	var fs []Feature
@@ -119,31 +120,6 @@ func (t *Tagger) TypeFeatures(pageURL, title, text string) []Feature {
 			add("t:"+w, 1)
 		}
 	}
-	head := firstLines(text, 6)
-	for _, tk := range tokenize(head) {
-		if w := wordKey(tk); w != "" {
-			add("f:"+w, 1)
-		}
-	}
-	toks := tokenize(text)
-	from := len(fs)
-	for _, tk := range toks {
-		if w := wordKey(tk); w != "" && w != "#" {
-			add("x:"+w, 1)
-		}
-	}
-	if n := len(fs) - from; n > 0 {
-		for i := from; i < len(fs); i++ {
-			fs[i].Value = 1 / math.Sqrt(float64(n))
-		}
-	}
-	for _, c := range typeCues {
-		if c.re.MatchString(title) || c.re.MatchString(head) {
-			add("cue:"+c.name, 1)
-		} else if c.re.MatchString(text) {
-			add("cuetext:"+c.name, 1)
-		}
-	}
 	if reLanding.MatchString(path) {
 		add("landing", 1)
 	}
@@ -159,17 +135,8 @@ func (t *Tagger) TypeFeatures(pageURL, title, text string) []Feature {
 	if len(t.scoreTitleTopics(title)) > 0 {
 		add("titletopic", 1)
 	}
-	add("tlen:"+strconv.Itoa(lengthBand(len(toks)/4)), 1)
+	add("tlen:"+strconv.Itoa(lengthBand(strings.Count(text, " ")/4)), 1)
 	return fs
-}
-
-// typeCues are the text cues of the rules, as type features.
-var typeCues = []struct {
-	name string
-	re   *regexp.Regexp
-}{
-	{"factsheet", reFactSheet}, {"medianote", reMediaNote}, {"strategy", reStrategy}, {"budget", reBudget},
-	{"remarks", reRemarks}, {"countryhead", reCountryHead}, {"outside", reOutsideReport},
 }
 
 // ruleType is the first-match classification of Type's rules.

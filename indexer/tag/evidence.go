@@ -15,7 +15,7 @@ const maxEvidence = 400
 // the topic and by the rule signals of the topic it holds. The first best
 // sentence wins; a passage with no evidence of its own (a topic from the
 // page's context) gets its innermost heading.
-func (t *Tagger) evidence(ti topicInput, k int) (string, []string) {
+func (t *Tagger) evidence(ti topicInput, k int, hits [][]hit) (string, []string) {
 	weight := func(f string) float64 { return max(0, t.model.topicWeight(f, k, false)) }
 	best, bestScore := "", 0.0
 	var bestWords []string
@@ -30,16 +30,16 @@ func (t *Tagger) evidence(ti topicInput, k int) (string, []string) {
 			mask = maskOf(s, ti.spans[si])
 		}
 		signals := map[int][]string{} // sentence start token → signal words
-		for _, h := range t.topicM.find(s.text, s.toks) {
+		for _, h := range hits[si] {
 			if h.e.kind == kindTopic && h.e.id == k && !overlaps(h, ti.spans[si]) {
 				signals[h.first] = append(signals[h.first], h.matched)
 			}
 		}
 		spans := []span{{0, len(s.toks)}}
 		if !heading {
-			spans = sentenceSpans(s.text, s.toks)
+			spans = ti.cues.sents
 		}
-		for _, sp := range spans {
+		for j, sp := range spans {
 			score := 0.0
 			var words []string
 			prefix := "w:"
@@ -55,6 +55,9 @@ func (t *Tagger) evidence(ti topicInput, k int) (string, []string) {
 				if ws := signals[i]; len(ws) > 0 {
 					score += 1
 					words = append(words, ws...)
+				}
+				if !t.model.lexical {
+					continue
 				}
 				w := wordKey(s.toks[i])
 				if s.toks[i].brk {
@@ -72,11 +75,13 @@ func (t *Tagger) evidence(ti topicInput, k int) (string, []string) {
 				}
 				prev = w
 			}
-			t.sentenceCues(s.toks, sp, mask, func(topic, fam int) {
-				if topic == k {
-					score += max(0, t.model.topicWeight("c:"+strconv.Itoa(fam), k, true)) + 0.5
+			if !heading {
+				for _, tf := range ti.cues.bySent[j] {
+					if tf[0] == k {
+						score += max(0, t.model.topicWeight("c:"+strconv.Itoa(tf[1]), k, true)) + 0.5
+					}
 				}
-			})
+			}
 			if score > bestScore {
 				best, bestScore, bestWords = sentenceText(s, sp), score, words
 			}
@@ -93,6 +98,15 @@ func (t *Tagger) evidence(ti topicInput, k int) (string, []string) {
 		}
 	}
 	return best, topWords(bestWords)
+}
+
+// topicHits finds the topic signals of every source of a passage.
+func (t *Tagger) topicHits(ti topicInput) [][]hit {
+	out := make([][]hit, len(ti.srcs))
+	for si, s := range ti.srcs {
+		out[si] = t.topicM.find(s.text, s.toks)
+	}
+	return out
 }
 
 // sentenceText returns the text of a sentence span of s, trimmed.

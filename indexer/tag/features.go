@@ -3,6 +3,7 @@ package tag
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -129,6 +130,7 @@ func (t *Tagger) buildCues() error {
 			t.cues[i] = append(t.cues[i], fam)
 		}
 	}
+	t.indexCues()
 	return nil
 }
 
@@ -165,48 +167,88 @@ func sentenceSpans(text string, toks []token) []span {
 	return out
 }
 
-// sentenceCues returns, for one sentence, the indexes of the cue families of
-// each topic that co-occur in it, calling fn(topic, family).
+// cueRef is one side of one cue family that a stem sequence belongs to.
+type cueRef struct {
+	topic, fam int
+	side       uint8 // 1: a, 2: b
+}
+
+// indexCues indexes the cue families by their entries, and marks the stems
+// that open an entry of several words.
+func (t *Tagger) indexCues() {
+	t.cueIndex = map[string][]cueRef{}
+	t.cueOpen = map[string]bool{}
+	for ti, fams := range t.cues {
+		for fi, f := range fams {
+			for side, set := range []map[string]bool{f.a, f.b} {
+				for k := range set {
+					t.cueIndex[k] = append(t.cueIndex[k], cueRef{ti, fi, uint8(side + 1)})
+					if sp := strings.IndexByte(k, ' '); sp > 0 {
+						t.cueOpen[k[:sp]] = true
+					}
+				}
+			}
+		}
+	}
+	for k, refs := range t.cueIndex { // a fixed order for the callbacks
+		sort.Slice(refs, func(i, j int) bool {
+			if refs[i].topic != refs[j].topic {
+				return refs[i].topic < refs[j].topic
+			}
+			if refs[i].fam != refs[j].fam {
+				return refs[i].fam < refs[j].fam
+			}
+			return refs[i].side < refs[j].side
+		})
+		t.cueIndex[k] = refs
+	}
+}
+
+// sentenceCues calls fn(topic, family), in topic and family order, for each
+// cue family that co-occurs in one sentence (a word of each side); masked
+// tokens (organization names) are skipped. stems holds the tokens' stems.
 func (t *Tagger) sentenceCues(toks []token, sp span, masked []bool, fn func(topic, fam int)) {
-	grams := map[string]bool{}
+	var found map[[2]int]uint8
+	mark := func(k string) {
+		for _, r := range t.cueIndex[k] {
+			if found == nil {
+				found = map[[2]int]uint8{}
+			}
+			found[[2]int{r.topic, r.fam}] |= r.side
+		}
+	}
 	for i := sp.from; i < sp.to; i++ {
 		if masked != nil && masked[i] {
 			continue
 		}
 		k := stem(toks[i].key)
-		grams[k] = true
-		if i+1 < sp.to && (masked == nil || !masked[i+1]) {
+		mark(k)
+		if t.cueOpen[k] && i+1 < sp.to && (masked == nil || !masked[i+1]) {
 			k2 := k + " " + stem(toks[i+1].key)
-			grams[k2] = true
+			mark(k2)
 			if i+2 < sp.to && (masked == nil || !masked[i+2]) {
-				grams[k2+" "+stem(toks[i+2].key)] = true
+				mark(k2 + " " + stem(toks[i+2].key))
 			}
 		}
 	}
-	for ti, fams := range t.cues {
-		for fi, f := range fams {
-			if hasAny(grams, f.a) && hasAny(grams, f.b) {
-				fn(ti, fi)
-			}
+	if len(found) == 0 {
+		return
+	}
+	hits := make([][2]int, 0, len(found))
+	for tf, sides := range found {
+		if sides == 3 {
+			hits = append(hits, tf)
 		}
 	}
-}
-
-func hasAny(grams, set map[string]bool) bool {
-	if len(set) < len(grams) {
-		for k := range set {
-			if grams[k] {
-				return true
-			}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i][0] != hits[j][0] {
+			return hits[i][0] < hits[j][0]
 		}
-		return false
+		return hits[i][1] < hits[j][1]
+	})
+	for _, h := range hits {
+		fn(h[0], h[1])
 	}
-	for k := range grams {
-		if set[k] {
-			return true
-		}
-	}
-	return false
 }
 
 // maskOf marks the tokens of a source that lie inside organization spans.
@@ -231,6 +273,10 @@ type passageCues struct {
 	fams   [][2]int // (topic, family) of every co-occurrence in the text
 	counts []int    // per topic, sentences of the text with a co-occurrence
 	head   []bool   // per topic, a co-occurrence in a heading of the passage (title excluded)
+	// sents are the sentences of the text, and bySent their co-occurrences
+	// (the evidence reads them).
+	sents  []span
+	bySent [][][2]int
 }
 
 // cuesOf finds the cue co-occurrences of a passage.
@@ -238,10 +284,13 @@ func (t *Tagger) cuesOf(ti topicInput) passageCues {
 	pc := passageCues{counts: make([]int, len(t.topics)), head: make([]bool, len(t.topics))}
 	body := ti.srcs[len(ti.srcs)-1]
 	mask := maskOf(body, ti.spans[len(ti.srcs)-1])
-	for _, sp := range sentenceSpans(body.text, body.toks) {
+	pc.sents = sentenceSpans(body.text, body.toks)
+	pc.bySent = make([][][2]int, len(pc.sents))
+	for j, sp := range pc.sents {
 		last := -1
 		t.sentenceCues(body.toks, sp, mask, func(topic, fam int) {
 			pc.fams = append(pc.fams, [2]int{topic, fam})
+			pc.bySent[j] = append(pc.bySent[j], [2]int{topic, fam})
 			if topic != last {
 				pc.counts[topic]++
 				last = topic
@@ -270,7 +319,7 @@ type pageContext struct {
 // scores of the passage and of the page and the cue co-occurrences.
 // ruleTopics are the topics the rules give the passage (page additions
 // included).
-func (t *Tagger) passageFeatures(ti topicInput, orgs []string, ruleTopics []string, pcues *passageCues, pc *pageContext) []Feature {
+func (t *Tagger) passageFeatures(ti topicInput, orgs []string, ruleTopics []string, pcues *passageCues, pc *pageContext, lexical bool) []Feature {
 	fs := make([]Feature, 0, 256)
 	seen := map[string]bool{}
 	add := func(name string, v float64) {
@@ -285,52 +334,10 @@ func (t *Tagger) passageFeatures(ti topicInput, orgs []string, ruleTopics []stri
 			fs = append(fs, Feature{name, topic, v})
 		}
 	}
-	body := ti.srcs[len(ti.srcs)-1]
-	mask := maskOf(body, ti.spans[len(ti.srcs)-1])
-	prev := ""
-	for i, tk := range body.toks {
-		if mask != nil && mask[i] {
-			prev = ""
-			continue
-		}
-		k := wordKey(tk)
-		if tk.brk {
-			prev = ""
-		}
-		if k == "" {
-			continue
-		}
-		add("w:"+k, 1)
-		if prev != "" {
-			add("b:"+prev+"_"+k, 1)
-		}
-		prev = k
+	if lexical {
+		t.wordFeatures(ti, orgs, add)
 	}
-	if n := len(fs); n > 0 {
-		v := 1 / math.Sqrt(float64(n))
-		for i := range fs {
-			fs[i].Value = v
-		}
-	}
-	for si, s := range ti.srcs[:len(ti.srcs)-1] {
-		prefix := "h:"
-		if si == 0 && ti.hasTitle {
-			prefix = "T:"
-		}
-		for _, tk := range s.toks {
-			if k := wordKey(tk); k != "" && k != "#" {
-				add(prefix+k, 1)
-			}
-		}
-	}
-	for _, o := range orgs {
-		add("o:"+o, 1)
-	}
-	n := len(body.toks)
-	add("len:"+strconv.Itoa(lengthBand(n)), 1)
-
-	scores, words := t.topicScores(ti.srcs, ti.spans, ti.hints, false)
-	th := topicThreshold(words)
+	scores, th := ti.scores, ti.threshold
 	tagged := map[string]bool{}
 	for _, x := range ruleTopics {
 		tagged[x] = true
@@ -396,4 +403,60 @@ func lengthBand(n int) int {
 		return 3
 	}
 	return 4
+}
+
+// wordFeatures adds the word features of a passage: its words and word pairs
+// (1/√n each), the words of its headings and title, its organizations and
+// its length band.
+func (t *Tagger) wordFeatures(ti topicInput, orgs []string, add func(string, float64)) {
+	body := ti.srcs[len(ti.srcs)-1]
+	mask := maskOf(body, ti.spans[len(ti.srcs)-1])
+	var words []string
+	prev := ""
+	seen := map[string]bool{}
+	for i, tk := range body.toks {
+		if mask != nil && mask[i] {
+			prev = ""
+			continue
+		}
+		k := wordKey(tk)
+		if tk.brk {
+			prev = ""
+		}
+		if k == "" {
+			continue
+		}
+		words = appendNew(words, seen, "w:"+k)
+		if prev != "" {
+			words = appendNew(words, seen, "b:"+prev+"_"+k)
+		}
+		prev = k
+	}
+	for _, w := range words {
+		add(w, 1/math.Sqrt(float64(len(words))))
+	}
+	for si, s := range ti.srcs[:len(ti.srcs)-1] {
+		prefix := "h:"
+		if si == 0 && ti.hasTitle {
+			prefix = "T:"
+		}
+		for _, tk := range s.toks {
+			if k := wordKey(tk); k != "" && k != "#" {
+				add(prefix+k, 1)
+			}
+		}
+	}
+	for _, o := range orgs {
+		add("o:"+o, 1)
+	}
+	n := len(body.toks)
+	add("len:"+strconv.Itoa(lengthBand(n)), 1)
+}
+
+func appendNew(list []string, seen map[string]bool, s string) []string {
+	if seen[s] {
+		return list
+	}
+	seen[s] = true
+	return append(list, s)
 }

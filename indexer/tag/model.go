@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // ModelFile is the embedded file of the learned weights, written by
@@ -45,6 +46,8 @@ type compiledModel struct {
 	threshold []float64
 	doctype   map[string][]classWeight
 	types     []string
+	// lexical is set when the topic model weighs words (w:, b:, h:, T:, o:, len:).
+	lexical bool
 }
 
 // compile checks m against the taxonomy and indexes it.
@@ -78,6 +81,12 @@ func (t *Tagger) compile(m *Model) (*compiledModel, error) {
 		cm.topic[f] = row
 	}
 	cm.shared = m.Shared
+	for f := range cm.topic {
+		if _, ok := cm.shared[f]; !ok && f != "bias" && !topicFeatureName(f) {
+			cm.lexical = true
+			break
+		}
+	}
 	typeIdx := make([]int, len(m.Types))
 	known := map[string]bool{}
 	for _, ty := range DocumentTypes {
@@ -196,6 +205,16 @@ func (cm *compiledModel) topicWeight(name string, k int, topicFeature bool) floa
 		w += cm.shared[name]
 	}
 	return w
+}
+
+// topicFeatureName reports whether a feature name is a topic feature's (see Feature).
+func topicFeatureName(f string) bool {
+	for _, p := range []string{"r:", "p:", "c:", "ch:", "pc:"} {
+		if strings.HasPrefix(f, p) {
+			return true
+		}
+	}
+	return f == "bias"
 }
 
 // Sigmoid is the logistic function.

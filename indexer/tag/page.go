@@ -64,7 +64,7 @@ var (
 // passages that carry the most evidence for them. It returns one Tags per
 // passage, in order.
 func (t *Tagger) TagPage(p Page) []Tags {
-	out, feats, tis := t.tagPage(p)
+	out, feats, tis := t.tagPage(p, t.model != nil, t.model != nil && t.model.lexical)
 	if t.model == nil {
 		return out
 	}
@@ -76,7 +76,7 @@ func (t *Tagger) TagPage(p Page) []Tags {
 
 // PageFeatures returns the features of every passage of p (the trainer's input).
 func (t *Tagger) PageFeatures(p Page) [][]Feature {
-	_, feats, _ := t.tagPage(p)
+	_, feats, _ := t.tagPage(p, true, true)
 	return feats
 }
 
@@ -89,8 +89,9 @@ func (t *Tagger) TopicNames() []string {
 	return out
 }
 
-// tagPage tags the passages of p with the rules and returns their features.
-func (t *Tagger) tagPage(p Page) ([]Tags, [][]Feature, []topicInput) {
+// tagPage tags the passages of p with the rules and, with features, returns
+// their features (the word features too with lexical).
+func (t *Tagger) tagPage(p Page, features, lexical bool) ([]Tags, [][]Feature, []topicInput) {
 	out := make([]Tags, len(p.Passages))
 	tis := make([]topicInput, len(p.Passages))
 	for i, ps := range p.Passages {
@@ -101,6 +102,9 @@ func (t *Tagger) tagPage(p Page) ([]Tags, [][]Feature, []topicInput) {
 		return out, nil, tis
 	}
 	pc := t.addPageTopics(out, tis, len(out) > 1)
+	if !features {
+		return out, nil, tis
+	}
 	cues := make([]passageCues, len(tis))
 	pc.cues = make([]int, len(t.topics))
 	pc.ruleTags = make([]bool, len(t.topics))
@@ -115,7 +119,8 @@ func (t *Tagger) tagPage(p Page) ([]Tags, [][]Feature, []topicInput) {
 	}
 	feats := make([][]Feature, len(tis))
 	for i, ti := range tis {
-		feats[i] = t.passageFeatures(ti, out[i].Organizations, out[i].Topics, &cues[i], pc)
+		feats[i] = t.passageFeatures(ti, out[i].Organizations, out[i].Topics, &cues[i], pc, lexical)
+		tis[i].cues = &cues[i]
 	}
 	return out, feats, tis
 }
@@ -128,13 +133,17 @@ func (t *Tagger) applyModel(tags *Tags, fs []Feature, ti topicInput) {
 		delete(tags.Provenance, "topic:"+x)
 	}
 	tags.Topics = tags.Topics[:0]
+	var hits [][]hit
 	for k, zk := range z {
 		if Sigmoid(zk) < t.model.threshold[k] {
 			continue
 		}
 		name := t.topics[k].Name
 		tags.Topics = append(tags.Topics, name)
-		ev, words := t.evidence(ti, k)
+		if hits == nil {
+			hits = t.topicHits(ti)
+		}
+		ev, words := t.evidence(ti, k, hits)
 		if tags.Evidence == nil {
 			tags.Evidence = map[string]string{}
 		}

@@ -44,7 +44,9 @@ type Tagger struct {
 	vocab search.Vocabulary
 
 	// cues are the co-occurrence cue families of each topic (data/cues.json).
-	cues [][]cueFamily
+	cues     [][]cueFamily
+	cueIndex map[string][]cueRef // entry → the families it belongs to
+	cueOpen  map[string]bool     // first stems of entries of several words
 	// model is the learned topic and type model (data/model.json), or nil.
 	model *compiledModel
 
@@ -145,6 +147,11 @@ type topicInput struct {
 	srcs     []*source
 	spans    [][]hit
 	hints    map[string]float64
+	// scores and threshold are the rule scores of the passage's topics.
+	scores    []topicScore
+	threshold float64
+	// cues are the passage's cue co-occurrences, once TagPage found them.
+	cues *passageCues
 }
 
 // tagPassage tags one passage and returns what its topic scoring read.
@@ -214,8 +221,9 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 		or.spans[len(srcs)-1] = t.orgSpans(body)
 	}
 	hints := t.orgHints(or.names)
-	topics, tprov := t.scoreTopics(srcs, or.spans, hints)
-	ti := topicInput{hasTitle: strings.TrimSpace(in.Title) != "", srcs: srcs, spans: or.spans, hints: hints}
+	topics, tprov, scores, threshold := t.scoreTopics(srcs, or.spans, hints)
+	ti := topicInput{hasTitle: strings.TrimSpace(in.Title) != "", srcs: srcs, spans: or.spans, hints: hints,
+		scores: scores, threshold: threshold}
 	tags.Topics = topics
 	for k, v := range tprov {
 		tags.Provenance[k] = v

@@ -29,8 +29,6 @@ type Options struct {
 	Lexical bool
 	// TypeAux trains the type model on the auxiliary pages too (they carry types).
 	TypeAux bool
-	// TypeWords keeps the words of the text and first lines in the type model.
-	TypeWords bool
 	// Beta weighs recall against precision in the threshold choice (F-beta):
 	// below 1 favours precision, which a page's union of passages needs.
 	Beta float64
@@ -39,7 +37,7 @@ type Options struct {
 }
 
 // DefaultOptions are the settings of the committed model.
-var DefaultOptions = Options{Epochs: 12, Rate: 0.3, L2: 1e-4, TopicL2: 1e-2, MinDF: 2, Prune: 0.005, Digits: 4, Aux: true, Lexical: false, TypeAux: true, TypeWords: false, TypeL2: 1e-2, Beta: 1}
+var DefaultOptions = Options{Epochs: 12, Rate: 0.3, L2: 1e-4, TopicL2: 1e-2, MinDF: 2, Prune: 0.005, Digits: 4, Aux: true, Lexical: false, TypeAux: true, TypeL2: 1e-2, Beta: 0.7}
 
 // example is one training example: its features (indexes and values) and
 // per class a label: 1, 0, or -1 (unknown).

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/inlsearch/inlsearch/indexer/tag"
 )
@@ -191,15 +190,6 @@ func fitTypes(tg *tag.Tagger, docs []*Doc, o Options) (*featureIndex, [][]float6
 			continue
 		}
 		_, tf := d.features(tg)
-		if !o.TypeWords {
-			var kept []tag.Feature
-			for _, f := range tf {
-				if !strings.HasPrefix(f.Name, "x:") && !strings.HasPrefix(f.Name, "f:") {
-					kept = append(kept, f)
-				}
-			}
-			tf = kept
-		}
 		y := make([]int8, len(tag.DocumentTypes))
 		y[k] = 1
 		lists = append(lists, tf)

@@ -32,7 +32,6 @@ func main() {
 	flag.IntVar(&o.MinDF, "min-df", o.MinDF, "with -cv: minimum examples of a word feature")
 	flag.BoolVar(&o.Aux, "aux", o.Aux, "with -cv: train on the auxiliary pages too")
 	flag.BoolVar(&o.TypeAux, "type-aux", o.TypeAux, "with -cv: train the type model on the auxiliary pages too")
-	flag.BoolVar(&o.TypeWords, "type-words", o.TypeWords, "with -cv: text words in the type model")
 	flag.Float64Var(&o.TypeL2, "type-l2", o.TypeL2, "with -cv: weight decay of the type model")
 	flag.Float64Var(&o.Beta, "beta", o.Beta, "with -cv: F-beta of the threshold choice")
 	flag.BoolVar(&o.Lexical, "lexical", o.Lexical, "with -cv: word features in the topic model")
