@@ -3,10 +3,6 @@ package search
 import (
 	"container/list"
 	"context"
-	"encoding/json"
-	"maps"
-	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,14 +51,13 @@ func (ix *Index) SetResultCache(maxBytes int) {
 	ix.cache = newResultCache(maxBytes)
 }
 
-// cachedSearch answers q from the cache of results, or runs search and
-// remembers its result.
-func (c *resultCache) search(ctx context.Context, q Query, search func(context.Context, Query) (*Result, error)) (*Result, error) {
+// search answers the plan keyed key from the cache of results, or runs
+// search and remembers its result.
+func (c *resultCache) search(ctx context.Context, key string, search func(context.Context) (*Result, error)) (*Result, error) {
 	if c == nil {
-		return search(ctx, q)
+		return search(ctx)
 	}
 	start := time.Now()
-	key := cacheKey(q)
 	c.mu.RLock()
 	el, ok := c.byKey[key]
 	c.mu.RUnlock()
@@ -73,7 +68,7 @@ func (c *resultCache) search(ctx context.Context, q Query, search func(context.C
 		out.Took = time.Since(start)
 		return &out, nil
 	}
-	res, err := search(ctx, q)
+	res, err := search(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -105,27 +100,6 @@ func (c *resultCache) put(key string, res *Result) {
 		delete(c.byKey, e.key)
 		c.size -= e.size
 	}
-}
-
-// cacheKey is q in a canonical form: filters sorted, defaults applied by
-// the engine left as given (a query spelled two ways is two entries).
-func cacheKey(q Query) string {
-	type filter struct {
-		Facet  string
-		Values []string
-	}
-	var fs []filter
-	for _, f := range slices.Sorted(maps.Keys(q.Filters)) {
-		vs := append([]string(nil), q.Filters[f]...)
-		sort.Strings(vs)
-		fs = append(fs, filter{f, vs})
-	}
-	q.Filters = nil
-	raw, _ := json.Marshal(struct {
-		Q       Query
-		Filters []filter
-	}{q, fs})
-	return string(raw)
 }
 
 // resultSize estimates the memory a result holds.

@@ -209,37 +209,68 @@ func (l *Live) acquire() (*handle, error) {
 	return l.cur, nil
 }
 
-// Search runs q on the served generation.
-func (l *Live) Search(ctx context.Context, q Query) (*Result, error) {
+// Compile compiles q on the served generation (see Index.Compile) and keeps
+// that generation open until the plan's Release, whatever swaps happen
+// meanwhile: the search it admits reads the generation its filters were
+// resolved on. Errors: ErrUnavailable when nothing is served, else those of
+// Engine.Compile.
+func (l *Live) Compile(q Query) (*Plan, error) {
 	h, err := l.acquire()
 	if err != nil {
 		return nil, err
 	}
-	defer h.refs.Done()
-	return h.ix.Search(ctx, q)
+	p, err := h.ix.Compile(q)
+	if err != nil {
+		h.refs.Done()
+		return nil, err
+	}
+	p.live, p.gen, p.pin = l, h.id, &pin{release: h.refs.Done}
+	return p, nil
+}
+
+// Search runs q on the served generation.
+func (l *Live) Search(ctx context.Context, q Query) (*Result, error) {
+	p, err := l.Compile(q)
+	if err != nil {
+		return nil, err
+	}
+	defer p.Release()
+	return l.SearchPlan(ctx, p)
+}
+
+// SearchPlan runs a plan l compiled, on the generation it holds.
+func (l *Live) SearchPlan(ctx context.Context, p *Plan) (*Result, error) {
+	if p.live != l {
+		return nil, errForeignPlan
+	}
+	return p.ix.SearchPlan(ctx, p)
 }
 
 // Export passes every hit of q to fn, in the order of q.Sort, all from the
-// generation served when it starts (see Engine.Export): that generation
-// stays open until the export ends, whatever swaps happen meanwhile, and
-// ExportInfo.Generation names it. Close stops the exports in flight (their
-// error wraps context.Canceled) rather than waiting for them to end.
+// generation served when it starts (see ExportPlan).
 func (l *Live) Export(ctx context.Context, q Query, begin func(ExportInfo) error, fn func(Hit) error) (int, error) {
-	h, err := l.acquire()
+	p, err := l.Compile(ExportQuery(q))
 	if err != nil {
 		return 0, err
 	}
-	defer h.refs.Done()
+	defer p.Release()
+	return l.ExportPlan(ctx, p, begin, fn)
+}
+
+// ExportPlan passes every hit of a plan l compiled to fn, in the order of
+// its sort, from the generation the plan holds (see Engine.Export): that
+// generation stays open until the export ends, whatever swaps happen
+// meanwhile, and ExportInfo.Generation names it. Close stops the exports in
+// flight (their error wraps context.Canceled) rather than waiting for them
+// to end.
+func (l *Live) ExportPlan(ctx context.Context, p *Plan, begin func(ExportInfo) error, fn func(Hit) error) (int, error) {
+	if p.live != l {
+		return 0, errForeignPlan
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer l.trackExport(&cancel)()
-	return h.ix.Export(ctx, q, func(info ExportInfo) error {
-		info.Generation = h.id
-		if begin == nil {
-			return nil
-		}
-		return begin(info)
-	}, fn)
+	return p.ix.ExportPlan(ctx, p, begin, fn)
 }
 
 // trackExport registers the cancel function of an export in flight, for

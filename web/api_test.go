@@ -90,6 +90,24 @@ func decodeError(t *testing.T, rec *httptest.ResponseRecorder) (code, msg string
 	return code, msg
 }
 
+// searchResponse decodes an answer of GET /api/v1/search (search.Result's
+// JSON) in the tests.
+type searchResponse struct {
+	Query      string `json:"query"`
+	Total      int    `json:"total"`
+	ExactTotal int    `json:"exact_total"`
+	Relaxed    bool   `json:"relaxed"`
+	Page       int    `json:"page"`
+	PerPage    int    `json:"per_page"`
+	Hits       []struct {
+		ID      string  `json:"id"`
+		Score   float64 `json:"score"`
+		Partial bool    `json:"partial"`
+	} `json:"hits"`
+	Facets      map[string][]search.FacetValue `json:"facets"`
+	FacetsOther map[string]int                 `json:"facets_other"`
+}
+
 func TestAPIGolden(t *testing.T) {
 	t.Parallel()
 	doc := fixtureDocs()[0]

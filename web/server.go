@@ -17,11 +17,22 @@ import (
 	"github.com/inlsearch/inlsearch/search"
 )
 
-// Searcher answers searches and fetches single passages.
+// Searcher compiles searches, runs them and fetches single passages
+// (search.Live; search.Index).
 type Searcher interface {
-	// Search runs q. Errors wrap search.ErrBadQuery, ErrBadPagination,
-	// ErrBadFilter (with a message for the user), ErrTimeout or ErrUnavailable.
-	Search(ctx context.Context, q search.Query) (*search.Result, error)
+	// Compile validates and parses q into a plan, its filters resolved on
+	// the generation served now, which the plan keeps open until its
+	// Release. Errors wrap search.ErrBadQuery, ErrBadPagination,
+	// ErrBadFilter (with a message for the user) or ErrUnavailable.
+	Compile(q search.Query) (*search.Plan, error)
+	// SearchPlan runs a plan Compile returned: the hits of its page and its
+	// facets. Errors wrap search.ErrBadQuery, ErrTimeout or ErrUnavailable.
+	SearchPlan(ctx context.Context, p *search.Plan) (*search.Result, error)
+	// ExportPlan passes every hit of a plan Compile returned to fn, in the
+	// order of its sort, without paging, from the plan's generation. begin
+	// is called once the hits are known, before the first; errors before
+	// it are the search's (bad query, too many hits, timeout).
+	ExportPlan(ctx context.Context, p *search.Plan, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error)
 	// Get returns the passage with that id, or an error wrapping
 	// search.ErrNotFound or search.ErrUnavailable.
 	Get(ctx context.Context, id string) (*search.Document, error)
@@ -31,15 +42,6 @@ type Searcher interface {
 type StatusReporter interface {
 	// Status returns the current state; it must not block for long.
 	Status(ctx context.Context) Status
-}
-
-// CostEstimator is implemented by a Searcher that can tell an expensive
-// query before running it (search.Live, search.Index). Expensive searches,
-// and the exports, get at most a quarter of the search slots (half the
-// CPUs), so that a flood of them can neither starve the others of slots nor
-// of CPU.
-type CostEstimator interface {
-	Expensive(q search.Query) bool
 }
 
 // Reindexer starts a re-index job.
@@ -194,18 +196,18 @@ func (s *Server) routes() *gin.Engine {
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.methodNotAllowed)
 
-	e.GET("/", s.limit, s.handleSearchPage)
-	e.GET("/search", s.limit, s.handleSearchPage)
+	e.GET("/", s.limit(nil, false), s.handleSearchPage)
+	e.GET("/search", s.limit(nil, false), s.handleSearchPage)
 	e.GET("/status", s.handleStatusPage)
-	e.GET("/export.csv", s.limitHeavy, s.handleExportCSV)
-	e.GET("/export.json", s.limitHeavy, s.handleExportJSON)
-	e.GET("/feed.atom", s.limit, s.handleFeed)
+	e.GET("/export.csv", s.limit(search.ExportQuery, true), s.handleExportCSV)
+	e.GET("/export.json", s.limit(search.ExportQuery, true), s.handleExportJSON)
+	e.GET("/feed.atom", s.limit(s.feedQuery, false), s.handleFeed)
 	e.GET("/static/*filepath", s.handleStatic)
 	e.GET("/healthz", s.handleHealth)
 	e.HEAD("/healthz", s.handleHealth)
 
 	api := e.Group("/api/v1")
-	api.GET("/search", s.limit, s.handleAPISearch)
+	api.GET("/search", s.limit(nil, false), s.handleAPISearch)
 	api.GET("/documents/:id", s.handleAPIDocument)
 	api.GET("/status", s.handleAPIStatus)
 	switch {

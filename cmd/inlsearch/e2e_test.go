@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -117,6 +118,35 @@ func TestEndToEnd(t *testing.T) {
 	if len(res.Facets["topic"]) == 0 {
 		t.Errorf("no topic facet")
 	}
+
+	// The CLI prints exactly what the API answers (but the time it took).
+	api := getBody(t, base+"/api/v1/search?"+url.Values{"q": {"money laundering"}, "topic": {"Money Laundering"}}.Encode())
+	out.Reset()
+	if code := run(ctx, []string{"search", "--data", data, "--format", "json", "--topic", "money laundering", "money laundering"}, &out, &errb); code != 0 {
+		t.Fatalf("search exit %d: %s", code, errb.String())
+	}
+	tookMS := regexp.MustCompile(`"took_ms":\d+`)
+	if got, want := tookMS.ReplaceAllString(strings.TrimSpace(out.String()), `"took_ms":0`), tookMS.ReplaceAllString(string(api), `"took_ms":0`); got != want {
+		t.Errorf("search --format json differs from GET /api/v1/search:\ncli: %.600s\napi: %.600s", got, want)
+	}
+	if !strings.Contains(string(api), `"total":`) || strings.Contains(string(api), `"total":0,`) {
+		t.Errorf("the API found nothing to compare: %.300s", api)
+	}
+}
+
+// getBody returns the body of a 200 answer to GET u.
+func getBody(t *testing.T, u string) []byte {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d, %v: %s", u, resp.StatusCode, err, b)
+	}
+	return b
 }
 
 func contains(list []string, v string) bool {
