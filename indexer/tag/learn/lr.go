@@ -37,7 +37,7 @@ type Options struct {
 }
 
 // DefaultOptions are the settings of the committed model.
-var DefaultOptions = Options{Epochs: 12, Rate: 0.3, L2: 1e-4, TopicL2: 1e-2, MinDF: 2, Prune: 0.005, Digits: 4, Aux: true, Lexical: false, TypeAux: true, TypeL2: 1e-2, Beta: 0.7}
+var DefaultOptions = Options{Epochs: 12, Rate: 0.3, L2: 1e-4, TopicL2: 0.1, MinDF: 2, Prune: 0.005, Digits: 4, Aux: true, Lexical: false, TypeAux: true, TypeL2: 1e-2, Beta: 0.7}
 
 // example is one training example: its features (indexes and values) and
 // per class a label: 1, 0, or -1 (unknown).
