@@ -27,7 +27,7 @@ func (t *Tagger) evidence(ti topicInput, k int, hits [][]hit) (string, []string)
 		heading := si < last
 		var mask []bool
 		if !heading {
-			mask = maskOf(s, ti.spans[si])
+			mask = ti.cues.mask
 		}
 		signals := map[int][]string{} // sentence start token → signal words
 		for _, h := range hits[si] {

@@ -277,6 +277,7 @@ type passageCues struct {
 	// (the evidence reads them).
 	sents  []span
 	bySent [][][2]int
+	mask   []bool // the text's tokens inside organization names
 }
 
 // cuesOf finds the cue co-occurrences of a passage.
@@ -284,6 +285,7 @@ func (t *Tagger) cuesOf(ti topicInput) passageCues {
 	pc := passageCues{counts: make([]int, len(t.topics)), head: make([]bool, len(t.topics))}
 	body := ti.srcs[len(ti.srcs)-1]
 	mask := maskOf(body, ti.spans[len(ti.srcs)-1])
+	pc.mask = mask
 	pc.sents = sentenceSpans(body.text, body.toks)
 	pc.bySent = make([][][2]int, len(pc.sents))
 	for j, sp := range pc.sents {
@@ -337,6 +339,7 @@ func (t *Tagger) passageFeatures(ti topicInput, orgs []string, ruleTopics []stri
 	if lexical {
 		t.wordFeatures(ti, orgs, add)
 	}
+	add("len:"+strconv.Itoa(lengthBand(len(ti.srcs[len(ti.srcs)-1].toks))), 1)
 	scores, th := ti.scores, ti.threshold
 	tagged := map[string]bool{}
 	for _, x := range ruleTopics {
@@ -406,8 +409,7 @@ func lengthBand(n int) int {
 }
 
 // wordFeatures adds the word features of a passage: its words and word pairs
-// (1/√n each), the words of its headings and title, its organizations and
-// its length band.
+// (1/√n each), the words of its headings and title and its organizations.
 func (t *Tagger) wordFeatures(ti topicInput, orgs []string, add func(string, float64)) {
 	body := ti.srcs[len(ti.srcs)-1]
 	mask := maskOf(body, ti.spans[len(ti.srcs)-1])
@@ -449,8 +451,6 @@ func (t *Tagger) wordFeatures(ti topicInput, orgs []string, add func(string, flo
 	for _, o := range orgs {
 		add("o:"+o, 1)
 	}
-	n := len(body.toks)
-	add("len:"+strconv.Itoa(lengthBand(n)), 1)
 }
 
 func appendNew(list []string, seen map[string]bool, s string) []string {

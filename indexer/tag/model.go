@@ -46,7 +46,7 @@ type compiledModel struct {
 	threshold []float64
 	doctype   map[string][]classWeight
 	types     []string
-	// lexical is set when the topic model weighs words (w:, b:, h:, T:, o:, len:).
+	// lexical is set when the topic model weighs words (w:, b:, h:, T:, o:).
 	lexical bool
 }
 
@@ -82,7 +82,7 @@ func (t *Tagger) compile(m *Model) (*compiledModel, error) {
 	}
 	cm.shared = m.Shared
 	for f := range cm.topic {
-		if _, ok := cm.shared[f]; !ok && f != "bias" && !topicFeatureName(f) {
+		if _, ok := cm.shared[f]; !ok && !topicFeatureName(f) && !strings.HasPrefix(f, "len:") {
 			cm.lexical = true
 			break
 		}
