@@ -1,144 +1,94 @@
 package tag
 
 import (
-	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
-// maxEvidence is the longest evidence sentence kept, in bytes.
-const maxEvidence = 400
+// maxEvidence caps the length of an evidence sentence, in runes: a table
+// row or a run-on list item is cut around the words that matched.
+const maxEvidence = 320
 
-// evidence returns the sentence (or heading) of a passage that contributes
-// most to topic k, and the words that carry it: each sentence of the text and
-// each of the passage's headings (the page title excepted) is scored by the
-// positive model weights of its words, word pairs and cue co-occurrences for
-// the topic and by the rule signals of the topic it holds. The first best
-// sentence wins; a passage with no evidence of its own (a topic from the
-// page's context) gets its innermost heading.
-func (t *Tagger) evidence(ti topicInput, k int, hits [][]hit) (string, []string) {
-	weight := func(f string) float64 { return max(0, t.model.topicWeight(f, k, false)) }
-	best, bestScore := "", 0.0
-	var bestWords []string
-	last := len(ti.srcs) - 1
-	for si, s := range ti.srcs {
-		if si == 0 && ti.hasTitle && last > 0 {
-			continue
-		}
-		heading := si < last
-		var mask []bool
-		if !heading {
-			mask = ti.cues.mask
-		}
-		signals := map[int][]string{} // sentence start token → signal words
-		for _, h := range hits[si] {
-			if h.e.kind == kindTopic && h.e.id == k && !overlaps(h, ti.spans[si]) {
-				signals[h.first] = append(signals[h.first], h.matched)
-			}
-		}
-		spans := []span{{0, len(s.toks)}}
-		if !heading {
-			spans = ti.cues.sents
-		}
-		for j, sp := range spans {
-			score := 0.0
-			var words []string
-			prefix := "w:"
-			if heading {
-				prefix = "h:"
-			}
-			prev := ""
-			for i := sp.from; i < sp.to; i++ {
-				if mask != nil && mask[i] {
-					prev = ""
-					continue
-				}
-				if ws := signals[i]; len(ws) > 0 {
-					score += 1
-					words = append(words, ws...)
-				}
-				if !t.model.lexical {
-					continue
-				}
-				w := wordKey(s.toks[i])
-				if s.toks[i].brk {
-					prev = ""
-				}
-				if w == "" {
-					continue
-				}
-				if x := weight(prefix + w); x > 0 {
-					score += x
-					words = append(words, s.toks[i].orig)
-				}
-				if prev != "" && !heading {
-					score += weight("b:" + prev + "_" + w)
-				}
-				prev = w
-			}
-			if !heading {
-				for _, tf := range ti.cues.bySent[j] {
-					if tf[0] == k {
-						score += max(0, t.model.topicWeight("c:"+strconv.Itoa(tf[1]), k, true)) + 0.5
-					}
-				}
-			}
-			if score > bestScore {
-				best, bestScore, bestWords = sentenceText(s, sp), score, words
-			}
-		}
-	}
-	if best == "" {
-		for si := last - 1; si >= 0; si-- {
-			if !(si == 0 && ti.hasTitle) {
-				return ti.srcs[si].text, nil
-			}
-		}
-		if ti.hasTitle && last > 0 {
-			return ti.srcs[0].text, nil
-		}
-	}
-	return best, topWords(bestWords)
-}
-
-// topicHits finds the topic signals of every source of a passage.
-func (t *Tagger) topicHits(ti topicInput) [][]hit {
-	out := make([][]hit, len(ti.srcs))
-	for si, s := range ti.srcs {
-		out[si] = t.topicM.find(s.text, s.toks)
-	}
-	return out
-}
-
-// sentenceText returns the text of a sentence span of s, trimmed.
-func sentenceText(s *source, sp span) string {
-	if sp.from >= sp.to {
+// sentenceAt returns the sentence of text around the byte span [start,
+// stop), with its final punctuation, spaces collapsed; a sentence longer than
+// maxEvidence is cut around the span and marked with "…".
+func sentenceAt(text string, start, stop int) string {
+	if start < 0 || start > len(text) {
 		return ""
 	}
-	start, end := s.toks[sp.from].start, s.toks[sp.to-1].end
-	if end < len(s.text) && strings.ContainsRune(".!?", rune(s.text[end])) {
-		end++
+	ss, se := sentenceBounds(text, start)
+	if se < len(text) && strings.IndexByte(".!?", text[se]) >= 0 {
+		se++
 	}
-	out := strings.TrimSpace(s.text[start:end])
-	if len(out) > maxEvidence {
-		cut := strings.LastIndexByte(out[:maxEvidence], ' ')
-		if cut < maxEvidence/2 {
-			cut = maxEvidence
+	if stop > se {
+		stop = se
+	}
+	s := text[ss:se]
+	if utf8.RuneCountInString(s) > maxEvidence {
+		// keep the matched words with some context on each side
+		from := max(ss, start-maxEvidence/2)
+		to := min(se, max(stop, from+maxEvidence-2))
+		for from > ss && !utf8.RuneStart(text[from]) {
+			from--
 		}
-		out = out[:cut] + " …"
+		for to < se && !utf8.RuneStart(text[to]) {
+			to++
+		}
+		s = text[from:to]
+		if from > ss {
+			s = "…" + s
+		}
+		if to < se {
+			s += "…"
+		}
 	}
-	return out
+	return strings.Join(strings.Fields(s), " ")
 }
 
-// topWords returns the distinct words, lower-cased, in order of appearance.
-func topWords(words []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, w := range words {
-		lw := strings.ToLower(w)
-		if !seen[lw] {
-			seen[lw] = true
-			out = append(out, lw)
-		}
+// addEvidence records sentence as the evidence of key unless one is kept.
+func addEvidence(ev map[string]string, key, sentence string) {
+	if sentence == "" {
+		return
 	}
-	return out
+	if _, ok := ev[key]; !ok {
+		ev[key] = sentence
+	}
+}
+
+// evidence collects the evidence of the tags of one passage while its
+// sources are read: per "facet:value", the sentence of the passage's own text
+// that names it, else the heading (or title) that does. A passage's own
+// sentence says more to a researcher than the page title every passage shares.
+type evidence map[string]evItem
+
+type evItem struct {
+	text    string
+	heading bool // the title or a heading (weaker than a sentence of the text)
+}
+
+// add records the evidence of key found at text[start:stop] of s.
+func (ev evidence) add(key string, s *source, start, stop int) {
+	if s.heading {
+		ev.addText(key, strings.Join(strings.Fields(s.text), " "), true)
+		return
+	}
+	ev.addText(key, sentenceAt(s.text, start, stop), false)
+}
+
+// addText records text as the evidence of key unless a better one is kept.
+func (ev evidence) addText(key, text string, heading bool) {
+	if text == "" {
+		return
+	}
+	if old, ok := ev[key]; ok && (!old.heading || heading) {
+		return
+	}
+	ev[key] = evItem{text: text, heading: heading}
+}
+
+// into copies the evidence into m, keeping what m holds.
+func (ev evidence) into(m map[string]string) {
+	for k, v := range ev {
+		addEvidence(m, k, v.text)
+	}
 }

@@ -71,7 +71,7 @@ func TestEvidenceForEveryTopic(t *testing.T) {
 			tagged++
 			ev := tags.Evidence["topic:"+x]
 			ps := p.Passages[i]
-			if ev == "" || !(strings.Contains(ps.Text, strings.TrimSuffix(ev, " …")) || strings.Contains(strings.Join(ps.Headings, "\n"), ev)) {
+			if ev == "" || !(strings.Contains(ps.Text, strings.Trim(ev, "…")) || strings.Contains(strings.Join(ps.Headings, "\n"), ev)) {
 				t.Errorf("passage %d topic %q evidence %q, want a sentence or heading of the passage", i, x, ev)
 			}
 		}

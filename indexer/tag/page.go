@@ -102,6 +102,7 @@ func (t *Tagger) tagPage(p Page, features, lexical bool) ([]Tags, [][]Feature, [
 		return out, nil, tis
 	}
 	pc := t.addPageTopics(out, tis, len(out) > 1)
+	t.addFoundOrgs(p, out)
 	if !features {
 		return out, nil, tis
 	}
@@ -143,7 +144,7 @@ func (t *Tagger) applyModel(tags *Tags, fs []Feature, ti topicInput) {
 		if hits == nil {
 			hits = t.topicHits(ti)
 		}
-		ev, words := t.evidence(ti, k, hits)
+		ev, words := t.topicEvidence(ti, k, hits)
 		if tags.Evidence == nil {
 			tags.Evidence = map[string]string{}
 		}
