@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"sort"
 	"strconv"
@@ -126,8 +127,11 @@ func compileWeights(w map[string][]float64, remap []int) (map[string][]classWeig
 // loadModel reads the embedded model; a missing file leaves the tagger on its rules.
 func (t *Tagger) loadModel() error {
 	b, err := dataFS.ReadFile("data/" + ModelFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // no model: the rules tag alone
+	}
 	if err != nil {
-		return nil //nolint:nilerr // no model yet: the rules tag alone
+		return err
 	}
 	m, err := ParseModel(b)
 	if err != nil {
@@ -149,8 +153,11 @@ func ParseModel(b []byte) (*Model, error) {
 // EmbeddedModel returns the model embedded in the package, or nil when there is none.
 func EmbeddedModel() (*Model, error) {
 	b, err := dataFS.ReadFile("data/" + ModelFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil, nil //nolint:nilerr // no model file
+		return nil, err
 	}
 	return ParseModel(b)
 }
@@ -170,9 +177,6 @@ func (t *Tagger) WithModel(m *Model) (*Tagger, error) {
 	c.model = cm
 	return &c, nil
 }
-
-// errNoModel reports a call that needs a model on a tagger without one.
-var errNoModel = errors.New("tagger has no model")
 
 // topicLogits returns the score of every topic (the tagger's order) for a feature list.
 func (cm *compiledModel) topicLogits(fs []Feature, n int) []float64 {
