@@ -31,7 +31,7 @@ var importRules = map[string][]string{
 	"indexer/tag/train":   {"~/indexer/tag"},
 	"corpus":              {"golang.org/x/text/"},
 	"eval":                {},
-	"cmd/inlsearch":       {"~/"},
+	"cmd/inlsearch":       {"~/", "github.com/prometheus/client_golang/"},
 	"scripts/fixture":     {"~/search", "~/indexer/tag"},
 	"scripts/loadgen":     {},
 }
