@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"time"
 	"unicode/utf8"
 
@@ -28,11 +30,16 @@ type documentJSON struct {
 	Years         []int               `json:"years"`
 	Amounts       []float64           `json:"amounts"`
 	Provenance    map[string][]string `json:"provenance"`
-	Published     *time.Time          `json:"published"`
-	FirstSeen     time.Time           `json:"first_seen,omitzero"`
-	LastSeen      time.Time           `json:"last_seen,omitzero"`
-	ChangedAt     time.Time           `json:"changed_at,omitzero"`
-	Truncated     bool                `json:"truncated"`
+	// Evidence maps facet → value → the sentence or heading that decided the tag.
+	Evidence map[string]map[string]string `json:"evidence"`
+	// FoundOrganizations are the organizations (by acronym) that are not in
+	// the taxonomy, found from the page's own definitions.
+	FoundOrganizations []string   `json:"found_organizations"`
+	Published          *time.Time `json:"published"`
+	FirstSeen          time.Time  `json:"first_seen,omitzero"`
+	LastSeen           time.Time  `json:"last_seen,omitzero"`
+	ChangedAt          time.Time  `json:"changed_at,omitzero"`
+	Truncated          bool       `json:"truncated"`
 }
 
 func nonNil[T any](s []T) []T {
@@ -68,7 +75,11 @@ func (s *Server) run(ctx context.Context, pl planned) (*search.Result, error) {
 	case pl.err != nil:
 		return nil, pl.err
 	}
+	start := time.Now()
 	res, err := s.searcher.SearchPlan(ctx, pl.p)
+	if s.cfg.ObserveSearch != nil && err == nil {
+		s.cfg.ObserveSearch(searchKind(pl.p.Query()), time.Since(start))
+	}
 	if err == nil && res == nil {
 		return nil, errors.New("search returned no result")
 	}
@@ -94,6 +105,7 @@ func (s *Server) handleAPIDocument(c *gin.Context) {
 		Organizations: nonNil(d.Organizations), Countries: nonNil(d.Countries),
 		Regions: nonNil(d.Regions), Topics: nonNil(d.Topics), Type: d.Type,
 		Years: nonNil(d.Years), Amounts: nonNil(d.Amounts), Provenance: nonNilMap(d.Provenance),
+		Evidence: evidenceByFacet(d.Evidence), FoundOrganizations: nonNil(d.FoundOrganizations),
 		Published: timePtr(d.Published), FirstSeen: d.FirstSeen, LastSeen: d.LastSeen,
 		ChangedAt: d.ChangedAt, Truncated: d.Truncated,
 	})
@@ -104,4 +116,33 @@ func nonNilMap(m map[string][]string) map[string][]string {
 		return map[string][]string{}
 	}
 	return m
+}
+
+// searchKind tells a plain search from a faceted one (a facet filter or a
+// year bound), for ObserveSearch.
+func searchKind(q search.Query) string {
+	for _, v := range q.Filters {
+		if len(v) > 0 {
+			return SearchFaceted
+		}
+	}
+	if q.YearFrom != 0 || q.YearTo != 0 {
+		return SearchFaceted
+	}
+	return SearchPlain
+}
+
+// handleMetrics serves the metrics handler, to loopback peers only unless
+// the server was told they are public (the peer, not a forwarded address:
+// behind a proxy every scrape comes from the proxy).
+func (s *Server) handleMetrics(c *gin.Context) {
+	if !s.cfg.MetricsPublic {
+		host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+		ip, perr := netip.ParseAddr(host)
+		if err != nil || perr != nil || !ip.Unmap().IsLoopback() {
+			s.fail(c, errRouteNotFound)
+			return
+		}
+	}
+	s.cfg.Metrics.ServeHTTP(c.Writer, c.Request)
 }

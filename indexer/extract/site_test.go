@@ -14,6 +14,9 @@ func TestSiteName(t *testing.T) {
 		{"title suffix", `<html><head><title>Criminal Division | OPDAT | United States Department of Justice</title></head><body><p>x</p></body></html>`, "United States Department of Justice"},
 		{"title prefix", `<html><head><title>U.S. Department of State - Partnerships</title></head><body><p>x</p></body></html>`, "U.S. Department of State"},
 		{"colon prefix", `<html><head><title>U.S. Embassy in Peru: Boats for the Police</title></head><body><p>x</p></body></html>`, "U.S. Embassy in Peru"},
+		{"meta site_name", `<html><head><meta name="site_name" content="U.S. Government Accountability Office"><title>GAO-09-709 Highlights</title></head><body><p>x</p></body></html>`, "U.S. Government Accountability Office"},
+		{"footer agency line", `<html><head><title>Extradited</title></head><body><main><p>Text of the release.</p></main><footer><p><a href="/a">Accessibility</a> | <a href="/f">FOIA</a></p><p>U.S. Department of Justice &middot; 950 Pennsylvania Avenue, NW &middot; Washington, DC</p></footer></body></html>`, "U.S. Department of Justice"},
+		{"footer menu is no agency line", `<html><head><title>Extradited</title></head><body><main><p>Text of the release.</p></main><footer><p><a href="/a">Office of Policy</a> | <a href="/f">FOIA</a></p></footer></body></html>`, ""},
 		{"no site part", `<html><head><title>Colombia</title></head><body><p>x</p></body></html>`, ""},
 		{"title parts that are no site", `<html><head><title>Boats - Riverine Patrols</title></head><body><p>x</p></body></html>`, ""},
 	}
@@ -52,5 +55,33 @@ who spoke about the reduction of crime in the neighborhoods that the precinct se
 	}
 	if !p.Published.IsZero() {
 		t.Errorf("Published = %v, want none: the heading holds more than a date", p.Published)
+	}
+}
+
+// TestPublisherSignals: without a declared site name, the page's chrome
+// names its publisher as a reader reads it; a tagline names none.
+func TestPublisherSignals(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, page, want string
+	}{
+		{"logo alt", `<html><head><title>Program</title></head><body><header><a href="/"><img src="l.png" alt="American Bar Association logo"></a></header><main><p>x</p></main></body></html>`, "American Bar Association"},
+		{"masthead text", `<html><head><title>Program</title></head><body><div class="site-name">United Nations Office on Drugs and Crime</div><p>x</p></body></html>`, "United Nations Office on Drugs and Crime"},
+		{"copyright line", `<html><head><title>Story</title></head><body><p>Text.</p><footer><p>© 2023 The Washington Post. All rights reserved.</p></footer></body></html>`, "Washington Post"},
+		{"wire dateline", `<html><head><title>Story</title></head><body><p>MEXICO CITY (Reuters) - Officials said the plan would go ahead.</p></body></html>`, "Reuters"},
+		{"a tagline is no publisher", `<html><head><title>Program</title></head><body><header><p>Diplomacy in Action</p></header><p>x</p></body></html>`, ""},
+		{"a declared name wins", `<html><head><meta property="og:site_name" content="U.S. GAO"><title>A</title></head><body><footer>© 2020 Someone Else Association</footer></body></html>`, "U.S. GAO"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := Extract("https://example.org/a.html", []byte(tt.page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Site != tt.want {
+				t.Errorf("Site = %q, want %q", p.Site, tt.want)
+			}
+		})
 	}
 }

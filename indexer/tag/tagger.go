@@ -17,12 +17,15 @@ import (
 type Tagger struct {
 	orgs          []orgData
 	nonStateHosts []string
+	pub           publishers // the publisher organizations of other hosts and site names
 	orgM, ctxM    *matcher
 	// tailM holds the rest of the organization names that open with "U.S."
 	// ("Coast Guard"), for coordinations: "U.S. Navy and Coast Guard".
 	tailM *matcher
 	// instrumentWords after an organization's name make it an instrument's name.
 	instrumentWords map[string]bool
+	// disc finds the organizations a page defines beyond the taxonomy.
+	disc discovery
 
 	countries  []country
 	regions    []region
@@ -42,6 +45,13 @@ type Tagger struct {
 	headingStrong map[[2]string]bool
 
 	vocab search.Vocabulary
+
+	// cues are the co-occurrence cue families of each topic (data/cues.json).
+	cues     [][]cueFamily
+	cueIndex map[string][]cueRef // entry → the families it belongs to
+	cueOpen  map[string]bool     // first stems of entries of several words
+	// model is the learned topic and type model (data/model.json), or nil.
+	model *compiledModel
 
 	// debugTopics, set by tests only, receives every topic score.
 	debugTopics func(topic string, head, body, threshold float64, words []string)
@@ -73,9 +83,15 @@ type Tags struct {
 	// unique; a range gives both ends ("$94-150 million" → 94e6, 150e6) and
 	// table figures under a "($000)" header are multiplied by 1,000.
 	Amounts []float64
+	// FoundOrganizations are the organizations of Organizations that are
+	// not in the taxonomy, found from the page's own definitions ("Civilian
+	// Police Training Team (CPTT)"), by acronym, sorted.
+	FoundOrganizations []string
 	// Provenance maps "facet:value" ("topic:money laundering", "year:2013",
 	// "region:Central America") to the words that matched.
 	Provenance map[string][]string
+	// Evidence maps "facet:value" to the sentence or heading that decided it.
+	Evidence map[string]string
 }
 
 // errMissingTopic reports a canonical topic absent from topics.json.
@@ -98,6 +114,12 @@ func New() (*Tagger, error) {
 	if err := t.buildTopics(); err != nil {
 		return nil, fmt.Errorf("load topics: %w", err)
 	}
+	if err := t.buildCues(); err != nil {
+		return nil, fmt.Errorf("load cues: %w", err)
+	}
+	if err := t.loadModel(); err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
 	if len(t.orgs) == 0 || len(t.countries) == 0 {
 		return nil, errors.New("load taxonomy: empty data")
 	}
@@ -119,22 +141,29 @@ func MustNew() *Tagger {
 // the passages of a page and adds the topics that only the page as a whole
 // treats as substance.
 func (t *Tagger) Tag(in Input) Tags {
-	tags, _ := t.tagPassage(in)
-	return tags
+	return t.TagPage(Page{URL: in.URL, Title: in.Title, Site: in.Site, Published: in.Published,
+		Passages: []PagePassage{{Headings: in.Headings, Text: in.Text}}})[0]
 }
 
 // topicInput is what topic scoring read of one passage: its sources (the
 // title, the heading path, and last the text without boilerplate), their
 // organization spans, and the topic hints of the organizations it names.
 type topicInput struct {
-	srcs  []*source
-	spans [][]hit
-	hints map[string]float64
+	// hasTitle is set when srcs[0] is the page title.
+	hasTitle bool
+	srcs     []*source
+	spans    [][]hit
+	hints    map[string]float64
+	// scores and threshold are the rule scores of the passage's topics.
+	scores    []topicScore
+	threshold float64
+	// cues are the passage's cue co-occurrences, once TagPage found them.
+	cues *passageCues
 }
 
 // tagPassage tags one passage and returns what its topic scoring read.
 func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
-	tags := Tags{Provenance: map[string][]string{}}
+	tags := Tags{Provenance: map[string][]string{}, Evidence: map[string]string{}}
 	var srcs []*source
 	if strings.TrimSpace(in.Title) != "" {
 		srcs = append(srcs, &source{text: in.Title, heading: true})
@@ -153,15 +182,19 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 	}
 
 	// organizations
-	or := t.tagOrgs(t.isNonStatePublisher(in.URL, in.Site), srcs)
+	or := t.tagOrgs(t.isNonStatePublisher(in.URL, in.Site), t.publisherOrgs(in.URL, in.Site), srcs)
 	tags.Organizations = sorted(or.names)
 	for k, v := range or.prov {
 		tags.Provenance[k] = v
+	}
+	for k, v := range or.ev {
+		tags.Evidence[k] = v
 	}
 
 	// countries and regions; a place inside an organization's name ("United
 	// Nations Mission in Sudan", "Council of Europe") is not a place mention
 	countrySet, regionSet := map[string]bool{}, map[string]bool{}
+	placeEv := evidence{}
 	for si, s := range srcs {
 		offices := officeSpans(s.text)
 		for _, h := range s.places {
@@ -173,23 +206,28 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 				c := t.countries[h.e.id]
 				countrySet[c.name] = true
 				addProv(tags.Provenance, "country:"+c.name, h.matched)
+				placeEv.add("country:"+c.name, s, h.start, h.stop)
 				for _, r := range c.regions {
 					regionSet[r] = true
 					addProv(tags.Provenance, "region:"+r, c.name)
+					placeEv.add("region:"+r, s, h.start, h.stop)
 				}
 			case kindRegion:
 				r := t.regions[h.e.id]
 				regionSet[r.name] = true
 				addProv(tags.Provenance, "region:"+r.name, h.matched)
+				placeEv.add("region:"+r.name, s, h.start, h.stop)
 				if r.parent != "" {
 					regionSet[r.parent] = true
 					addProv(tags.Provenance, "region:"+r.parent, r.name)
+					placeEv.add("region:"+r.parent, s, h.start, h.stop)
 				}
 			}
 		}
 	}
 	tags.Countries = keys(countrySet)
 	tags.Regions = keys(regionSet)
+	placeEv.into(tags.Evidence)
 
 	// topics: on the passage without the stock mission boilerplate
 	body := srcs[len(srcs)-1]
@@ -199,8 +237,9 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 		or.spans[len(srcs)-1] = t.orgSpans(body)
 	}
 	hints := t.orgHints(or.names)
-	topics, tprov := t.scoreTopics(srcs, or.spans, hints)
-	ti := topicInput{srcs: srcs, spans: or.spans, hints: hints}
+	topics, tprov, scores, threshold := t.scoreTopics(srcs, or.spans, hints)
+	ti := topicInput{hasTitle: strings.TrimSpace(in.Title) != "", srcs: srcs, spans: or.spans, hints: hints,
+		scores: scores, threshold: threshold}
 	tags.Topics = topics
 	for k, v := range tprov {
 		tags.Provenance[k] = v
@@ -208,6 +247,7 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 
 	// years and amounts
 	yearSet := map[int]bool{}
+	yearEv := evidence{}
 	var headers []string
 	for _, s := range srcs {
 		if s.heading {
@@ -216,13 +256,16 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 		for _, y := range extractYears(s.text) {
 			yearSet[y.year] = true
 			addProv(tags.Provenance, fmt.Sprintf("year:%d", y.year), y.text)
+			yearEv.add(fmt.Sprintf("year:%d", y.year), s, y.pos, y.pos+4)
 		}
 	}
 	if !in.Published.IsZero() && inRange(in.Published.Year()) {
 		y := in.Published.Year()
 		yearSet[y] = true
 		addProv(tags.Provenance, fmt.Sprintf("year:%d", y), "published "+in.Published.Format("2006-01-02"))
+		yearEv.addText(fmt.Sprintf("year:%d", y), "Published "+in.Published.Format("2 January 2006"), true)
 	}
+	yearEv.into(tags.Evidence)
 	for y := range yearSet {
 		tags.Years = append(tags.Years, y)
 	}
