@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"testing"
+	"time"
 )
 
 // FuzzExtract feeds mutated PDFs to the in-process extractor: it must not
@@ -19,7 +20,22 @@ func FuzzExtract(f *testing.F) {
 	f.Add(nestedPDF(50))
 	f.Add([]byte("%PDF-1.4\n1 0 obj\n<< /Kids [1 0 R [[["))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		doc, err := Extract(data, Options{MaxPages: 200})
+		type result struct {
+			doc *Document
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			doc, err := Extract(data, Options{MaxPages: 200})
+			done <- result{doc, err}
+		}()
+		var res result
+		select {
+		case res = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("Extract stalled (the Runner's deadline is what ends this in a crawl)")
+		}
+		doc, err := res.doc, res.err
 		if err != nil {
 			if ReasonOf(err) == "" {
 				t.Fatalf("Extract error without a reason: %v", err)
