@@ -23,7 +23,7 @@ const childEnv = "INLSEARCH_PDF_CHILD"
 // Defaults of a Runner.
 const (
 	DefaultTimeout  = 60 * time.Second
-	DefaultMemLimit = 1 << 30 // address space the child may add to its own at start
+	DefaultMemLimit = 512 << 20 // address space the child may add to its own at start
 	DefaultMaxBytes = 100 << 20
 )
 
@@ -70,9 +70,17 @@ func (r Runner) Extract(ctx context.Context, data []byte) (*Document, error) {
 		mem = DefaultMemLimit
 	}
 	opt := r.Options.withDefaults()
+	if os.Getenv(childEnv) == "1" {
+		// A child whose binary did not call ServeChild would start children
+		// of its own; refuse rather than recurse.
+		return nil, fail(ReasonCrashed, "extraction child started another: does main call pdf.ServeChild?")
+	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(cctx, exe)
+	// A test binary that does not call ServeChild runs no test and answers
+	// no result, instead of running its whole suite; real binaries never read
+	// the argument, ServeChild exits first.
+	cmd := exec.CommandContext(cctx, exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"=1",
 		childEnv+"_MEM="+strconv.FormatInt(mem, 10), childEnv+"_PAGES="+strconv.Itoa(opt.MaxPages),
 		"GOMAXPROCS=1", "GOTRACEBACK=single")

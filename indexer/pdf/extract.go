@@ -115,13 +115,18 @@ func Extract(data []byte, opt Options) (doc *Document, err error) {
 	case n <= 0:
 		return nil, fail(ReasonCorrupt, "no pages")
 	}
-	pages, bad := readPages(r, n)
+	leaves := pageList(r, opt.MaxPages)
+	if len(leaves) == 0 {
+		return nil, fail(ReasonCorrupt, "no page in the page tree")
+	}
+	n = len(leaves)
+	pages, bad := readPages(leaves)
 	if bad > 0 && bad*2 >= n {
 		return nil, fail(ReasonCorrupt, "%d of %d pages unreadable", bad, n)
 	}
 	removeRunning(pages)
 	doc = &Document{Pages: n}
-	outline := readOutline(r, n)
+	outline := readOutline(r, leaves)
 	doc.Passages = passages(pages, outline)
 	if len(doc.Passages) == 0 {
 		return nil, fail(ReasonNoText, "no text on %d pages", n)
@@ -137,11 +142,41 @@ func isPDF(data []byte) bool {
 	return bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-"))
 }
 
+// pageList walks the page tree once, in order, and returns its pages, at
+// most limit of them; a node met twice (a cyclic tree) is not walked again.
+// (The library's Page(i) walks the tree from its root for every page, which
+// is quadratic on the flat trees many writers produce.)
+func pageList(r *lpdf.Reader, limit int) []lpdf.Value {
+	var out []lpdf.Value
+	seen := map[string]bool{}
+	var walk func(v lpdf.Value, depth int)
+	walk = func(v lpdf.Value, depth int) {
+		if len(out) >= limit || depth > 64 || v.Kind() != lpdf.Dict {
+			return
+		}
+		kids := v.Key("Kids")
+		if v.Key("Type").Name() == "Page" || (kids.IsNull() && !v.Key("Contents").IsNull()) {
+			out = append(out, v)
+			return
+		}
+		k := v.String()
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		for i := 0; i < kids.Len() && len(out) < limit; i++ {
+			walk(kids.Index(i), depth+1)
+		}
+	}
+	walk(r.Trailer().Key("Root").Key("Pages"), 0)
+	return out
+}
+
 // readPages reads the lines of every page; bad counts pages that failed.
-func readPages(r *lpdf.Reader, n int) (pages []*page, bad int) {
-	pages = make([]*page, n)
-	for i := range n {
-		p, err := readPage(r, i+1)
+func readPages(leaves []lpdf.Value) (pages []*page, bad int) {
+	pages = make([]*page, len(leaves))
+	for i, v := range leaves {
+		p, err := readPage(lpdf.Page{V: v}, i+1)
 		if err != nil {
 			bad++
 			p = &page{num: i + 1}
@@ -151,13 +186,12 @@ func readPages(r *lpdf.Reader, n int) (pages []*page, bad int) {
 	return pages, bad
 }
 
-func readPage(r *lpdf.Reader, num int) (p *page, err error) {
+func readPage(pg lpdf.Page, num int) (p *page, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			p, err = nil, fmt.Errorf("page %d: %v", num, v)
 		}
 	}()
-	pg := r.Page(num)
 	if pg.V.IsNull() {
 		return &page{num: num}, nil
 	}

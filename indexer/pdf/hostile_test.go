@@ -179,3 +179,13 @@ func TestChildDeath(t *testing.T) {
 		}
 	}
 }
+
+func TestExtractManyEmptyPages(t *testing.T) {
+	t.Parallel()
+	// Allowed that many pages, 10,000 empty ones are read (one walk of the
+	// page tree) and found to hold no text.
+	_, err := Extract(emptyPagesPDF(10000), Options{MaxPages: 20000})
+	if got := ReasonOf(err); got != ReasonNoText {
+		t.Errorf("Extract = %v, want %s", err, ReasonNoText)
+	}
+}

@@ -23,17 +23,15 @@ const (
 )
 
 // readOutline returns the outline entries that lead to a page, in order.
-func readOutline(r *lpdf.Reader, n int) []entry {
+func readOutline(r *lpdf.Reader, leaves []lpdf.Value) []entry {
 	root := r.Trailer().Key("Root")
 	first := root.Key("Outlines").Key("First")
 	if first.IsNull() {
 		return nil
 	}
 	pageOf := map[string]int{}
-	for i := 1; i <= n; i++ {
-		if v := r.Page(i).V; !v.IsNull() {
-			pageOf[v.String()] = i
-		}
+	for i, v := range leaves {
+		pageOf[v.String()] = i + 1
 	}
 	dests := root.Key("Dests")
 	seen := map[string]bool{}
