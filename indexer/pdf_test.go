@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -92,6 +93,7 @@ func (s *pdfSite) serve(w http.ResponseWriter, r *http.Request) {
 		links = append(links, fmt.Sprintf(`<li><a href="%s">%s</a></li>`, p, p))
 	}
 	s.mu.Unlock()
+	sort.Strings(links)
 	switch {
 	case r.URL.Path == "/":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -181,8 +183,9 @@ func TestCrawlPDFs(t *testing.T) {
 	clock.advance()
 	before := site.served("/report.pdf")
 	sum = run()
-	if site.served("/report.pdf") != before {
-		t.Errorf("report fetched again in full; want a 304")
+	if site.served("/report.pdf") != before || sum.NotModified == 0 || sum.Counts.Parsed != 0 {
+		t.Errorf("second crawl: report served in full %v, %d not modified, %d parsed; want 304s and nothing parsed",
+			site.served("/report.pdf") != before, sum.NotModified, sum.Counts.Parsed)
 	}
 	g2 := MustCurrent(t, dir)
 	if a, b := len(g.byPage[site.url("/report.pdf")]), len(g2.byPage[site.url("/report.pdf")]); a != b {
