@@ -2,6 +2,9 @@ package search
 
 import (
 	"context"
+	"maps"
+	"slices"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -11,12 +14,32 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// docFilter is the facet filters and year range of a query, resolved to a
-// bitmap against the facetIndex of whichever snapshot a search reads.
+// docFilter is the facet filters and year range of a plan. It is resolved
+// once per facet index (on): to the values each facet's filter names there,
+// and to bitmaps of their passages.
 type docFilter struct {
 	th       *thesaurus
-	filters  map[string][]string // facet → values as given
+	filters  map[string][]string // facet → values as given, deduplicated
 	from, to int                 // year range, 0: unbounded
+
+	mu  sync.Mutex
+	fx  *facetIndex // what res was resolved on
+	res *resolvedFilter
+}
+
+// resolvedFilter is a docFilter resolved on one facet index.
+type resolvedFilter struct {
+	// selected holds the values each facet's filter resolves to,
+	// deduplicated, in the order given.
+	selected map[string][]string
+	// sets holds, per facet with a selection, the passages holding any of
+	// its selected values.
+	sets map[string]*roaring.Bitmap
+	// years is the passages of the year range; nil when unbounded.
+	years *roaring.Bitmap
+	// docs is the passages that pass every filter and the year range; nil
+	// when nothing restricts them.
+	docs *roaring.Bitmap
 }
 
 // empty reports whether f restricts nothing.
@@ -24,59 +47,48 @@ func (f *docFilter) empty() bool {
 	return len(f.filters) == 0 && f.from == 0 && f.to == 0
 }
 
-// selected returns the values each facet's filter resolves to in fx,
-// deduplicated, in the order given.
-func (f *docFilter) selected(fx *facetIndex) map[string][]string {
-	out := map[string][]string{}
-	for _, facet := range Facets {
-		for _, v := range f.filters[facet] {
-			if r := fx.resolve(f.th, facet, v); !contains(out[facet], r) {
-				out[facet] = append(out[facet], r)
-			}
-		}
+// on resolves f on fx, once: a plan's searches (the page, the set of
+// matches, the facet counts, a relaxed search, an export) all read the
+// same snapshot, so they share one resolution.
+func (f *docFilter) on(fx *facetIndex) *resolvedFilter {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.res != nil && f.fx == fx {
+		return f.res
 	}
-	return out
-}
-
-// facetSets returns, per facet with a selection, the passages holding any of
-// its selected values.
-func (f *docFilter) facetSets(fx *facetIndex) map[string]*roaring.Bitmap {
-	out := map[string]*roaring.Bitmap{}
-	for facet, vals := range f.selected(fx) {
+	r := &resolvedFilter{selected: map[string][]string{}, sets: map[string]*roaring.Bitmap{}}
+	for _, facet := range Facets {
 		var sets []*roaring.Bitmap
-		for _, v := range vals {
+		for _, v := range f.filters[facet] {
+			v = fx.resolve(f.th, facet, v)
+			if contains(r.selected[facet], v) {
+				continue
+			}
+			r.selected[facet] = append(r.selected[facet], v)
 			if bm := fx.docs[facet][v]; bm != nil {
 				sets = append(sets, bm)
 			}
 		}
+		if len(f.filters[facet]) == 0 {
+			continue
+		}
 		switch len(sets) {
 		case 0:
-			out[facet] = roaring.New()
+			r.sets[facet] = roaring.New()
 		case 1:
-			out[facet] = sets[0]
+			r.sets[facet] = sets[0]
 		default:
-			out[facet] = roaring.FastOr(sets...)
+			r.sets[facet] = roaring.FastOr(sets...)
 		}
 	}
-	return out
-}
-
-// bitmap is the passages that pass every filter and the year range; nil
-// when nothing restricts them.
-func (f *docFilter) bitmap(fx *facetIndex) *roaring.Bitmap {
-	var sets []*roaring.Bitmap
-	for _, bm := range f.facetSets(fx) {
-		sets = append(sets, bm)
+	r.years = fx.years(f.from, f.to)
+	all := slices.Collect(maps.Values(r.sets))
+	if r.years != nil {
+		all = append(all, r.years)
 	}
-	if y := fx.years(f.from, f.to); y != nil {
-		sets = append(sets, y)
-	}
-	return intersect(sets)
-}
-
-// yearsOnly is f without its facet filters.
-func (f *docFilter) yearsOnly() *docFilter {
-	return &docFilter{th: f.th, from: f.from, to: f.to}
+	r.docs = intersect(all)
+	f.fx, f.res = fx, r
+	return r
 }
 
 // intersect is the intersection of sets (nil for none), never one of them.
@@ -94,8 +106,9 @@ func intersect(sets []*roaring.Bitmap) *roaring.Bitmap {
 // restriction neither scores nor changes inner's scores; inner nil matches
 // every passage that passes.
 type filteredQuery struct {
-	inner  query.Query
-	filter *docFilter
+	inner     query.Query
+	filter    *docFilter
+	yearsOnly bool // the year range only, not the facet filters
 }
 
 // Searcher implements query.Query.
@@ -106,7 +119,11 @@ func (q *filteredQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 		if err != nil {
 			return nil, err
 		}
-		bm = q.filter.bitmap(fx)
+		if r := q.filter.on(fx); q.yearsOnly {
+			bm = r.years
+		} else {
+			bm = r.docs
+		}
 	}
 	if q.inner == nil {
 		if bm == nil {

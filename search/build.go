@@ -7,7 +7,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Prefix expansion bounds: the number of index terms one prefix may stand
@@ -125,8 +128,7 @@ func (b *builder) node(n node) (query.Query, error) {
 	case *prefixNode:
 		return b.prefix(n)
 	case *filterNode:
-		value := resolveValue(b.bi, b.th, n.facet, n.value)
-		return termQuery(value, n.facet, 1), nil
+		return &facetTermQuery{th: b.th, facet: n.facet, value: n.value}, nil
 	}
 	return nothing(), nil
 }
@@ -333,30 +335,19 @@ func resolveKnown(th *thesaurus, facet, value string) (v string, known bool) {
 	return value, false
 }
 
-// resolveValue maps a filter value to the display name the index holds: an
-// alias of the vocabulary, else a stored value equal but for case, else the
-// value as given (which then matches nothing).
-func resolveValue(bi bleve.Index, th *thesaurus, facet, value string) string {
-	value, known := resolveKnown(th, facet, value)
-	if known {
-		return value
-	}
-	dict, err := bi.FieldDict(facet)
+// facetTermQuery is field:value on a facet field: the term the value
+// resolves to in the facet index of the snapshot searched (as a filter
+// value does: facetIndex.resolve), scored as a term.
+type facetTermQuery struct {
+	th           *thesaurus
+	facet, value string
+}
+
+// Searcher implements query.Query.
+func (q *facetTermQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	fx, err := facetIndexOf(r)
 	if err != nil {
-		return value
+		return nil, err
 	}
-	defer func() { _ = dict.Close() }()
-	for i := 0; i < maxPrefixScan; i++ {
-		e, err := dict.Next()
-		if err != nil || e == nil {
-			break
-		}
-		if e.Term == value {
-			return value
-		}
-		if strings.EqualFold(e.Term, value) {
-			return e.Term
-		}
-	}
-	return value
+	return termQuery(fx.resolve(q.th, q.facet, q.value), q.facet, 1).Searcher(ctx, r, m, options)
 }

@@ -3,10 +3,6 @@ package search
 import (
 	"container/list"
 	"context"
-	"encoding/json"
-	"maps"
-	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,25 +51,26 @@ func (ix *Index) SetResultCache(maxBytes int) {
 	ix.cache = newResultCache(maxBytes)
 }
 
-// cachedSearch answers q from the cache of results, or runs search and
-// remembers its result.
-func (c *resultCache) search(ctx context.Context, q Query, search func(context.Context, Query) (*Result, error)) (*Result, error) {
+// search answers the plan keyed key from the cache of results, or runs
+// search and remembers its result.
+func (c *resultCache) search(ctx context.Context, key string, search func(context.Context) (*Result, error)) (*Result, error) {
 	if c == nil {
-		return search(ctx, q)
+		return search(ctx)
 	}
 	start := time.Now()
-	key := cacheKey(q)
 	c.mu.RLock()
 	el, ok := c.byKey[key]
 	c.mu.RUnlock()
 	if ok {
+		cacheHits.Add(1)
 		e := el.Value.(*cacheEntry)
 		e.used.Store(true)
 		out := *e.res // hits and facets shared, read-only
 		out.Took = time.Since(start)
 		return &out, nil
 	}
-	res, err := search(ctx, q)
+	cacheMisses.Add(1)
+	res, err := search(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +78,10 @@ func (c *resultCache) search(ctx context.Context, q Query, search func(context.C
 	out := *res
 	return &out, nil
 }
+
+// cacheHits and cacheMisses count the searches of every result cache of the
+// process (a generation's cache lives as long as the generation is served).
+var cacheHits, cacheMisses atomic.Uint64
 
 func (c *resultCache) put(key string, res *Result) {
 	size := resultSize(res)
@@ -105,27 +106,6 @@ func (c *resultCache) put(key string, res *Result) {
 		delete(c.byKey, e.key)
 		c.size -= e.size
 	}
-}
-
-// cacheKey is q in a canonical form: filters sorted, defaults applied by
-// the engine left as given (a query spelled two ways is two entries).
-func cacheKey(q Query) string {
-	type filter struct {
-		Facet  string
-		Values []string
-	}
-	var fs []filter
-	for _, f := range slices.Sorted(maps.Keys(q.Filters)) {
-		vs := append([]string(nil), q.Filters[f]...)
-		sort.Strings(vs)
-		fs = append(fs, filter{f, vs})
-	}
-	q.Filters = nil
-	raw, _ := json.Marshal(struct {
-		Q       Query
-		Filters []filter
-	}{q, fs})
-	return string(raw)
 }
 
 // resultSize estimates the memory a result holds.

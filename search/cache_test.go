@@ -69,15 +69,15 @@ func TestResultCacheBound(t *testing.T) {
 	c := newResultCache(20000)
 	for i := range 100 {
 		res := &Result{Query: fmt.Sprint(i), Hits: []Hit{{Document: Document{Text: string(make([]byte, 1000))}}}}
-		c.put(cacheKey(Query{Q: fmt.Sprint(i)}), res)
+		c.put(fmt.Sprint(i), res)
 		if c.size > c.max {
 			t.Fatalf("after %d results the cache holds %d bytes, max %d", i+1, c.size, c.max)
 		}
 	}
-	if _, ok := c.byKey[cacheKey(Query{Q: "99"})]; !ok {
+	if _, ok := c.byKey["99"]; !ok {
 		t.Error("the latest result was dropped")
 	}
-	if _, ok := c.byKey[cacheKey(Query{Q: "0"})]; ok {
+	if _, ok := c.byKey["0"]; ok {
 		t.Error("the oldest result is still there")
 	}
 	if newResultCache(0) != nil {

@@ -1,6 +1,22 @@
 // Package search is the domain core of inlsearch: the Document type, the bleve
-// mapping, index generations, queries, facets and snippets. It imports bleve and
-// the standard library only, never another inlsearch package, and never logs.
+// mapping, index generations, queries, facets and snippets. It imports bleve
+// (and its roaring bitmaps), the standard library and internal/atomicfile only,
+// never another inlsearch package, and never logs (imports_test.go checks it).
+//
+// # Plans
+//
+// A Query is compiled once into a Plan (Engine.Compile, Index.Compile,
+// Live.Compile): validated, parsed, its cost class known (Plan.Expensive),
+// its filters and year range resolved to values and bitmaps once per facet
+// index, and keyed for the result cache by its normalised form. A Live's plan
+// keeps its generation open until Release. Search, relaxation, Export and the
+// feed run the same plan (SearchPlan, ExportPlan).
+//
+// # Hits as JSON and CSV
+//
+// Hit and Result marshal to the JSON of GET /api/v1/search; ExportJSON and
+// CSVWriter write a hit of an export (with its text, amounts, page_url and
+// generation). One table (encode.go) lists the fields for all of them.
 //
 // # Query language
 //

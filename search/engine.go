@@ -14,9 +14,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search/searcher"
 )
 
-// maxFilterValues bounds the values selected in one facet.
-const maxFilterValues = 100
-
 func init() {
 	// bleve leaves disjunctions unbounded; our own count (Limits.MaxTerms)
 	// comes first, this is the backstop.
@@ -55,125 +52,18 @@ func (e *Engine) Vocabulary() Vocabulary { return e.voc }
 // Limits returns the engine's limits, defaults filled in.
 func (e *Engine) Limits() Limits { return e.lim }
 
-// plan is a validated Query.
-type plan struct {
-	q          Query
-	expr       *Expr
-	perPage    int
-	page       int
-	facet      int
-	filters    map[string][]string // facet → values as given, deduplicated
-	browse     bool
-	sortKeys   []string // nil: relevance (or browse order when browseSort)
-	browseSort bool
-}
-
-// prepare validates q and parses its query string.
-func (e *Engine) prepare(q Query) (*plan, error) {
-	p := &plan{q: q, page: q.Page, perPage: q.PerPage}
-	if p.page == 0 {
-		p.page = 1
-	}
-	if p.perPage == 0 {
-		p.perPage = 10
-	}
-	if p.page < 1 {
-		return nil, fmt.Errorf("%w: page must be 1 or more", ErrBadPagination)
-	}
-	if p.perPage < 1 || p.perPage > e.lim.MaxPerPage {
-		return nil, fmt.Errorf("%w: per_page must be between 1 and %d", ErrBadPagination, e.lim.MaxPerPage)
-	}
-	if p.page > e.lim.MaxWindow/p.perPage {
-		return nil, fmt.Errorf("%w: page × per_page must be ≤ %d", ErrBadPagination, e.lim.MaxWindow)
-	}
-	p.facet = e.lim.FacetSize
-	if q.FacetSize > 0 {
-		p.facet = min(q.FacetSize, e.lim.MaxFacetSize)
-	}
-	if q.YearFrom < 0 || q.YearTo < 0 || (q.YearTo > 0 && q.YearFrom > q.YearTo) {
-		return nil, fmt.Errorf("%w: year range %d–%d", ErrBadFilter, q.YearFrom, q.YearTo)
-	}
-	p.filters = map[string][]string{}
-	for facet, vals := range q.Filters {
-		if !isFacet(facet) {
-			return nil, fmt.Errorf("%w: unknown facet %q", ErrBadFilter, facet)
-		}
-		seen := map[string]bool{}
-		for _, v := range vals {
-			v = strings.TrimSpace(v)
-			if v == "" || seen[strings.ToLower(v)] {
-				continue
-			}
-			if facet == FacetYear {
-				if _, err := parseYear(v); err != nil {
-					return nil, fmt.Errorf("%w: %s", ErrBadFilter, err.Error())
-				}
-			}
-			seen[strings.ToLower(v)] = true
-			p.filters[facet] = append(p.filters[facet], v)
-		}
-		if len(p.filters[facet]) > maxFilterValues {
-			return nil, fmt.Errorf("%w: too many values for %s (max %d)", ErrBadFilter, facet, maxFilterValues)
-		}
-	}
-	switch q.Match {
-	case "", MatchAuto, MatchAll:
-	default:
-		return nil, fmt.Errorf("%w: unknown match %q (auto or all)", ErrBadQuery, q.Match)
-	}
-	var err error
-	if p.expr, err = parse(q.Q, e.th, e.lim, q.Literal); err != nil {
-		return nil, err
-	}
-	p.browse = p.expr.Empty()
-	switch q.Sort {
-	case "", SortRelevance:
-		// nil: by score, ties in browse order (browseOrder: newest
-		// first, then title, then id), from an order computed when the
-		// index is opened; bleve's own sort on date and id would read doc
-		// values and ids for every hit.
-		p.sortKeys = nil
-		if p.browse {
-			// browseOrder: newest first, then by title key, then by id
-			p.sortKeys, p.browseSort = nil, true
-		}
-	case SortDate:
-		p.sortKeys = []string{"-" + fieldPublished, "-_score", "_id"}
-	case SortFirstSeen:
-		p.sortKeys = []string{"-" + fieldFirstSeen, "-_score", "_id"}
-	case SortChangedAt:
-		p.sortKeys = []string{"-" + fieldChangedAt, "-_score", "_id"}
-	default:
-		return nil, fmt.Errorf("%w: unknown sort %q (relevance, date, first_seen or changed_at)", ErrBadQuery, q.Sort)
-	}
-	return p, nil
-}
-
-// sortRequest sets the order of p on req: browse order, relevance with
-// ties in browse order (read from src's snapshot), or p's sort keys.
-func (p *plan) sortRequest(req *bleve.SearchRequest, src *hitSet) {
-	switch {
-	case p.browseSort:
-		req.SortByCustom(bsearch.SortOrder{&browseOrder{src: src}})
-	case p.sortKeys == nil:
-		req.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &browseOrder{src: src}})
-	default:
-		req.SortBy(p.sortKeys)
-	}
-}
-
-func isFacet(name string) bool {
-	for _, f := range Facets {
-		if f == name {
-			return true
-		}
-	}
-	return false
-}
-
 // Search runs q against bi: validation, parsing, the hits and the
 // disjunctive facets, within Limits.Deadline. bi is one index or an alias of
 // one index at a time.
+func (e *Engine) Search(ctx context.Context, bi bleve.Index, q Query) (*Result, error) {
+	p, err := e.Compile(q)
+	if err != nil {
+		return nil, err
+	}
+	return e.run(ctx, bi, p)
+}
+
+// run answers p on bi.
 //
 // Facet filters and the year range are bitmaps of the snapshot searched
 // (facetIndex), applied around the text query without changing its scores.
@@ -182,49 +72,60 @@ func isFacet(name string) bool {
 // the page runs.
 //
 // A search of several words that fewer than RelaxBelow passages match
-// whole is run again with all words but one (relax.go), unless q.Match is
-// MatchAll.
-func (e *Engine) Search(ctx context.Context, bi bleve.Index, q Query) (*Result, error) {
+// whole is run again with all words but one (relax.go), unless the query's
+// Match is MatchAll.
+func (e *Engine) run(ctx context.Context, bi bleve.Index, p *Plan) (*Result, error) {
 	start := time.Now()
-	p, err := e.prepare(q)
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, e.lim.Deadline)
+	ctx, cancel := e.bounded(ctx)
 	defer cancel()
-	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, 2*e.lim.MaxTerms+maxFilterValues*len(Facets))
 	if testHook != nil {
 		testHook(ctx)
 	}
-	res, err := e.search(ctx, bi, p)
+	res, exact, relaxed, err := relax(p, func(p *Plan) (*Result, int, error) {
+		res, err := e.search(ctx, bi, p)
+		if err != nil {
+			return nil, 0, err
+		}
+		return res, res.Total, nil
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
-	if rp := p.relaxed(res.Total); rp != nil {
-		exact := res.Total
-		if res, err = e.search(ctx, bi, rp); err != nil {
-			return nil, err
-		}
+	if relaxed {
 		markRelaxed(res, exact)
 	}
 	res.Took = time.Since(start)
 	return res, nil
 }
 
-// search runs one plan: the hits of its page and its facets.
-func (e *Engine) search(ctx context.Context, bi bleve.Index, p *plan) (*Result, error) {
-	q := p.q
-	b := &builder{ctx: ctx, bi: bi, th: e.th, max: e.lim.MaxTerms}
-	text, err := b.query(p.expr)
-	if err != nil {
-		return nil, e.searchErr(ctx, err)
-	}
-	flt := &docFilter{th: e.th, filters: p.filters, from: q.YearFrom, to: q.YearTo}
+// bounded is ctx within Limits.Deadline and bleve's cap on term searchers.
+func (e *Engine) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(ctx, e.lim.Deadline)
+	return context.WithValue(ctx, bsearch.MaxTermSearchersKey, 2*e.lim.MaxTerms+maxFilterValues*len(Facets)), cancel
+}
 
-	main := bleve.NewSearchRequestOptions(&filteredQuery{inner: compose(text, b.bonus(p.expr)), filter: flt},
-		p.perPage, (p.page-1)*p.perPage, false)
+// queries builds the bleve queries of p on bi: text, the words alone (nil
+// for the empty query), and scored, what Search and Export run: the words
+// with the bonus phrase, restricted to the passages of p's filters.
+func (e *Engine) queries(ctx context.Context, bi bleve.Index, p *Plan) (text, scored query.Query, err error) {
+	b := &builder{ctx: ctx, bi: bi, th: e.th, max: e.lim.MaxTerms}
+	if text, err = b.query(p.expr); err != nil {
+		return nil, nil, e.searchErr(ctx, err)
+	}
+	return text, &filteredQuery{inner: compose(text, b.bonus(p.expr)), filter: p.filter}, nil
+}
+
+// search runs one plan: the hits of its page and its facets.
+func (e *Engine) search(ctx context.Context, bi bleve.Index, p *Plan) (*Result, error) {
+	q := p.q
+	text, scored, err := e.queries(ctx, bi, p)
+	if err != nil {
+		return nil, err
+	}
+	filtered := len(p.filter.filters) > 0
+	main := bleve.NewSearchRequestOptions(scored, p.perPage, (p.page-1)*p.perPage, false)
 	main.Fields = []string{fieldDoc, fieldText}
-	hits := &hitSet{keep: true, collect: !q.NoFacets && len(p.filters) == 0 && text != nil}
+	hits := &hitSet{keep: true, collect: !q.NoFacets && !filtered && text != nil}
 	p.sortRequest(main, hits)
 	// The main search always reports its snapshot; it gathers the text
 	// matches too when no filter narrows them.
@@ -234,9 +135,9 @@ func (e *Engine) search(ctx context.Context, bi bleve.Index, p *plan) (*Result, 
 	if !q.NoFacets || p.sortKeys == nil {
 		ctxs[""] = hits.context(ctx)
 	}
-	if !q.NoFacets && len(p.filters) > 0 && text != nil {
+	if !q.NoFacets && filtered && text != nil {
 		matches = &hitSet{collect: true}
-		r := bleve.NewSearchRequestOptions(&filteredQuery{inner: text, filter: flt.yearsOnly()}, 0, 0, false)
+		r := bleve.NewSearchRequestOptions(&filteredQuery{inner: text, filter: p.filter, yearsOnly: true}, 0, 0, false)
 		r.Score = bleve.ScoreNone
 		reqs["matches"] = r
 		ctxs["matches"] = matches.context(ctx)
@@ -273,20 +174,21 @@ func (e *Engine) search(ctx context.Context, bi bleve.Index, p *plan) (*Result, 
 			fx, set = matches.fx, matches.docs
 		case text == nil && fx != nil:
 			set = fx.all
-			if y := fx.years(q.YearFrom, q.YearTo); y != nil {
+			if y := p.filter.on(fx).years; y != nil {
 				set = y
 			}
 		}
 		if fx == nil || set == nil {
 			return nil, fmt.Errorf("search: no facet index")
 		}
+		flt := p.filter.on(fx)
 		var counts map[string][]FacetValue
-		if set == fx.all && flt.empty() {
+		if set == fx.all && p.filter.empty() {
 			counts = fx.browseCounts() // the same for every browse of the snapshot
 		} else {
-			counts = countFacets(fx, set, flt.facetSets(fx))
+			counts = countFacets(fx, set, flt.sets)
 		}
-		res.Facets, res.FacetOthers = facets(counts, flt.selected(fx), p.facet)
+		res.Facets, res.FacetOthers = facets(counts, flt.selected, p.facet)
 	}
 	return res, nil
 }
@@ -381,7 +283,7 @@ func (e *Engine) searchErr(ctx context.Context, err error) error {
 // Get returns the document with that id, or ErrNotFound.
 func (e *Engine) Get(ctx context.Context, bi bleve.Index, id string) (*Document, error) {
 	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery([]string{id}), 1, 0, false)
-	req.Fields = []string{fieldDoc, fieldText}
+	req.Fields = []string{fieldDoc, fieldText, fieldEvidence}
 	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, e.searchErr(ctx, err)

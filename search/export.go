@@ -68,26 +68,39 @@ func exportLimit(lim Limits) int {
 // is refused with an error wrapping ErrExportTooLarge and ErrBadQuery,
 // before begin. bi is one scorch index or an alias of one.
 func (e *Engine) Export(ctx context.Context, bi bleve.Index, q Query, begin func(ExportInfo) error, fn func(Hit) error) (int, error) {
+	p, err := e.Compile(ExportQuery(q))
+	if err != nil {
+		return 0, err
+	}
+	return e.export(ctx, bi, p, begin, fn)
+}
+
+// ExportQuery is q as an export compiles it: its first page, without facets
+// (an export ignores paging, and a query that pages too deep still exports).
+func ExportQuery(q Query) Query {
 	q.Page, q.PerPage, q.NoFacets, q.FacetSize = 1, 1, true, 0
-	p, err := e.prepare(q)
-	if err != nil {
-		return 0, err
-	}
-	set, err := e.gather(ctx, bi, p)
-	if err != nil {
-		return 0, err
-	}
+	return q
+}
+
+// export passes every hit of p to fn (see Export).
+func (e *Engine) export(ctx context.Context, bi bleve.Index, p *Plan, begin func(ExportInfo) error, fn func(Hit) error) (int, error) {
+	sctx, cancel := e.bounded(ctx)
 	// The same relaxation as Search: an export holds the hits it reports.
-	if rp := p.relaxed(len(set.hits)); rp != nil {
-		set.release()
-		if set, err = e.gather(ctx, bi, rp); err != nil {
-			return 0, err
+	set, _, relaxed, err := relax(p, func(p *Plan) (*exportSet, int, error) {
+		set, err := e.gather(sctx, bi, p)
+		if err != nil {
+			return nil, 0, err
 		}
-		set.relaxed = true
+		return set, len(set.hits), nil
+	}, (*exportSet).release)
+	cancel()
+	if err != nil {
+		return 0, err
 	}
+	set.relaxed = relaxed
 	defer set.release()
 	if begin != nil {
-		if err := begin(ExportInfo{Total: len(set.hits)}); err != nil {
+		if err := begin(ExportInfo{Generation: p.gen, Total: len(set.hits)}); err != nil {
 			return 0, err
 		}
 	}
@@ -95,29 +108,24 @@ func (e *Engine) Export(ctx context.Context, bi bleve.Index, q Query, begin func
 }
 
 // gather runs the search of p once, keeping every match, and sorts them.
-func (e *Engine) gather(ctx context.Context, bi bleve.Index, p *plan) (*exportSet, error) {
-	sctx, cancel := context.WithTimeout(ctx, e.lim.Deadline)
-	defer cancel()
-	sctx = context.WithValue(sctx, bsearch.MaxTermSearchersKey, 2*e.lim.MaxTerms+maxFilterValues*len(Facets))
-	b := &builder{ctx: sctx, bi: bi, th: e.th, max: e.lim.MaxTerms}
-	text, err := b.query(p.expr)
+func (e *Engine) gather(ctx context.Context, bi bleve.Index, p *Plan) (*exportSet, error) {
+	_, scored, err := e.queries(ctx, bi, p)
 	if err != nil {
-		return nil, e.searchErr(sctx, err)
+		return nil, err
 	}
-	flt := &docFilter{th: e.th, filters: p.filters, from: p.q.YearFrom, to: p.q.YearTo}
 	// The same query and sort as Engine.Search, so the same matches, scores
 	// and order; no hit is kept by bleve's top-N collection (size 0).
-	req := bleve.NewSearchRequestOptions(&filteredQuery{inner: compose(text, b.bonus(p.expr)), filter: flt}, 0, 0, false)
+	req := bleve.NewSearchRequestOptions(scored, 0, 0, false)
 	src := &hitSet{}
 	p.sortRequest(req, src)
 	set := newExportSet(req.Sort, src, exportLimit(e.lim))
-	res, err := bi.SearchInContext(set.context(sctx), req)
+	res, err := bi.SearchInContext(set.context(ctx), req)
 	if err != nil {
 		set.release()
 		if errors.Is(err, ErrExportTooLarge) {
 			return nil, err
 		}
-		return nil, e.searchErr(sctx, err)
+		return nil, e.searchErr(ctx, err)
 	}
 	// An alias of several indexes answers with the hits of those that
 	// did not fail.

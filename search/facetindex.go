@@ -315,19 +315,18 @@ func facetIndexOf(r index.IndexReader) (*facetIndex, error) {
 }
 
 // warmFacets builds the facetIndex of bi's current snapshot, so that the
-// first faceted search does not pay for it.
-func warmFacets(bi bleve.Index) error {
+// first faceted search does not pay for it, and returns it.
+func warmFacets(bi bleve.Index) (*facetIndex, error) {
 	adv, err := bi.Advanced()
 	if err != nil {
-		return fmt.Errorf("warm facets: %w", err)
+		return nil, fmt.Errorf("warm facets: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return fmt.Errorf("warm facets: %w", err)
+		return nil, fmt.Errorf("warm facets: %w", err)
 	}
 	defer func() { _ = r.Close() }()
-	_, err = facetIndexOf(r)
-	return err
+	return facetIndexOf(r)
 }
 
 // sortedValues returns the facet values of counts (count > 0) by count,

@@ -32,6 +32,7 @@ type Index struct {
 	bi       bleve.Index
 	eng      *Engine
 	readOnly bool
+	fx       *facetIndex  // read-only indexes: the facet index of their one snapshot
 	cache    *resultCache // read-only indexes: recent results (cache.go)
 }
 
@@ -87,11 +88,12 @@ func Open(path string) (ix *Index, err error) {
 	}
 	// A read-only index never changes: its facet bitmaps and sort orders
 	// are read now rather than by the first search.
-	if err := warmFacets(bi); err != nil {
+	fx, err := warmFacets(bi)
+	if err != nil {
 		_ = bi.Close()
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	return &Index{bi: bi, eng: eng, readOnly: true, cache: newResultCache(DefaultResultCacheBytes)}, nil
+	return &Index{bi: bi, eng: eng, readOnly: true, fx: fx, cache: newResultCache(DefaultResultCacheBytes)}, nil
 }
 
 // LoadVocabulary reads the vocabulary stored in a bleve index by Create.
@@ -140,20 +142,63 @@ func (ix *Index) Add(ctx context.Context, docs []Document) error {
 	return addDocs(ctx, ix.bi, docs)
 }
 
+// Compile compiles q into a plan that runs on this index. On an index
+// opened read-only its filters are resolved at once, on the facet index of
+// its one snapshot. Errors wrap ErrBadQuery, ErrBadPagination or
+// ErrBadFilter.
+func (ix *Index) Compile(q Query) (*Plan, error) {
+	p, err := ix.eng.Compile(q)
+	if err != nil {
+		return nil, err
+	}
+	p.ix = ix
+	if ix.fx != nil {
+		p.bind(ix.fx)
+	}
+	return p, nil
+}
+
 // Search runs q. Errors: ErrBadQuery, ErrBadPagination, ErrBadFilter,
 // ErrTimeout, ErrUnavailable (closed index). An index opened read-only
 // remembers recent results (SetResultCache): the hits and facets of a
 // result may be shared with other callers and must not be modified.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	return ix.cache.search(ctx, q, func(ctx context.Context, q Query) (*Result, error) {
-		return ix.eng.Search(ctx, ix.bi, q)
+	p, err := ix.Compile(q)
+	if err != nil {
+		return nil, err
+	}
+	return ix.SearchPlan(ctx, p)
+}
+
+// SearchPlan runs a plan this index compiled (see Search), answering from
+// the results it remembers when it can: they are keyed by the normalised
+// plan.
+func (ix *Index) SearchPlan(ctx context.Context, p *Plan) (*Result, error) {
+	if p.ix != ix {
+		return nil, errForeignPlan
+	}
+	return ix.cache.search(ctx, p.key, func(ctx context.Context) (*Result, error) {
+		return ix.eng.run(ctx, ix.bi, p)
 	})
 }
 
 // Export passes every hit of q to fn, in the order of q.Sort, from one
 // snapshot of the index (see Engine.Export). ExportInfo.Generation is empty.
 func (ix *Index) Export(ctx context.Context, q Query, begin func(ExportInfo) error, fn func(Hit) error) (int, error) {
-	return ix.eng.Export(ctx, ix.bi, q, begin, fn)
+	p, err := ix.Compile(ExportQuery(q))
+	if err != nil {
+		return 0, err
+	}
+	return ix.ExportPlan(ctx, p, begin, fn)
+}
+
+// ExportPlan passes every hit of a plan this index compiled to fn (see
+// Engine.Export); the plan's page is ignored.
+func (ix *Index) ExportPlan(ctx context.Context, p *Plan, begin func(ExportInfo) error, fn func(Hit) error) (int, error) {
+	if p.ix != ix {
+		return 0, errForeignPlan
+	}
+	return ix.eng.export(ctx, ix.bi, p, begin, fn)
 }
 
 // Get returns the document with that id, or ErrNotFound.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -32,6 +33,26 @@ type Live struct {
 	exportsMu sync.Mutex
 	exports   map[*context.CancelFunc]bool // exports in flight, stopped by Close
 	closed    bool
+
+	swaps, fallbacks atomic.Uint64 // for LiveCounters
+}
+
+// LiveCounters count what a Live has done since it was opened.
+type LiveCounters struct {
+	// Swaps counts the generations it started serving (the first one included).
+	Swaps uint64
+	// Fallbacks counts the swaps to the previous generation because the
+	// current one could not be opened.
+	Fallbacks uint64
+	// CacheHits and CacheMisses count the searches its generations answered
+	// from their result caches and by searching.
+	CacheHits, CacheMisses uint64
+}
+
+// Counters returns the counters so far.
+func (l *Live) Counters() LiveCounters {
+	return LiveCounters{Swaps: l.swaps.Load(), Fallbacks: l.fallbacks.Load(),
+		CacheHits: cacheHits.Load(), CacheMisses: cacheMisses.Load()}
 }
 
 type handle struct {
@@ -112,6 +133,7 @@ func (l *Live) Reload() (bool, error) {
 			return false, fmt.Errorf("generation %s unreadable: %w; previous %s unreadable: %v", cur, openErr, prev, err)
 		}
 		id, degraded = prev, fmt.Sprintf("generation %s unreadable (%v); serving previous generation %s", cur, openErr, prev)
+		l.fallbacks.Add(1)
 	}
 	l.swap(&handle{ix: ix, id: id}, info, degraded)
 	if degraded != "" {
@@ -186,6 +208,7 @@ func closeQuietly(ix *Index) {
 }
 
 func (l *Live) swap(h *handle, info Generation, degraded string) {
+	l.swaps.Add(1)
 	l.mu.Lock()
 	old := l.cur
 	l.cur, l.info, l.degraded, l.lastErr = h, info, degraded, nil
@@ -209,37 +232,68 @@ func (l *Live) acquire() (*handle, error) {
 	return l.cur, nil
 }
 
-// Search runs q on the served generation.
-func (l *Live) Search(ctx context.Context, q Query) (*Result, error) {
+// Compile compiles q on the served generation (see Index.Compile) and keeps
+// that generation open until the plan's Release, whatever swaps happen
+// meanwhile: the search it admits reads the generation its filters were
+// resolved on. Errors: ErrUnavailable when nothing is served, else those of
+// Engine.Compile.
+func (l *Live) Compile(q Query) (*Plan, error) {
 	h, err := l.acquire()
 	if err != nil {
 		return nil, err
 	}
-	defer h.refs.Done()
-	return h.ix.Search(ctx, q)
+	p, err := h.ix.Compile(q)
+	if err != nil {
+		h.refs.Done()
+		return nil, err
+	}
+	p.live, p.gen, p.pin = l, h.id, &pin{release: h.refs.Done}
+	return p, nil
+}
+
+// Search runs q on the served generation.
+func (l *Live) Search(ctx context.Context, q Query) (*Result, error) {
+	p, err := l.Compile(q)
+	if err != nil {
+		return nil, err
+	}
+	defer p.Release()
+	return l.SearchPlan(ctx, p)
+}
+
+// SearchPlan runs a plan l compiled, on the generation it holds.
+func (l *Live) SearchPlan(ctx context.Context, p *Plan) (*Result, error) {
+	if p.live != l {
+		return nil, errForeignPlan
+	}
+	return p.ix.SearchPlan(ctx, p)
 }
 
 // Export passes every hit of q to fn, in the order of q.Sort, all from the
-// generation served when it starts (see Engine.Export): that generation
-// stays open until the export ends, whatever swaps happen meanwhile, and
-// ExportInfo.Generation names it. Close stops the exports in flight (their
-// error wraps context.Canceled) rather than waiting for them to end.
+// generation served when it starts (see ExportPlan).
 func (l *Live) Export(ctx context.Context, q Query, begin func(ExportInfo) error, fn func(Hit) error) (int, error) {
-	h, err := l.acquire()
+	p, err := l.Compile(ExportQuery(q))
 	if err != nil {
 		return 0, err
 	}
-	defer h.refs.Done()
+	defer p.Release()
+	return l.ExportPlan(ctx, p, begin, fn)
+}
+
+// ExportPlan passes every hit of a plan l compiled to fn, in the order of
+// its sort, from the generation the plan holds (see Engine.Export): that
+// generation stays open until the export ends, whatever swaps happen
+// meanwhile, and ExportInfo.Generation names it. Close stops the exports in
+// flight (their error wraps context.Canceled) rather than waiting for them
+// to end.
+func (l *Live) ExportPlan(ctx context.Context, p *Plan, begin func(ExportInfo) error, fn func(Hit) error) (int, error) {
+	if p.live != l {
+		return 0, errForeignPlan
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer l.trackExport(&cancel)()
-	return h.ix.Export(ctx, q, func(info ExportInfo) error {
-		info.Generation = h.id
-		if begin == nil {
-			return nil
-		}
-		return begin(info)
-	}, fn)
+	return p.ix.ExportPlan(ctx, p, begin, fn)
 }
 
 // trackExport registers the cancel function of an export in flight, for

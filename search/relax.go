@@ -76,7 +76,7 @@ func (e *Expr) relaxed() *Expr {
 // relaxed returns the plan of the relaxed search when a search of p that
 // found exact passages should be relaxed, else nil: relevance order only
 // (a date order would mix the passages holding every word with the others).
-func (p *plan) relaxed(exact int) *plan {
+func (p *Plan) relaxed(exact int) *Plan {
 	if exact >= RelaxBelow || p.q.Match == MatchAll || p.sortKeys != nil || p.browseSort {
 		return nil
 	}
@@ -87,6 +87,26 @@ func (p *plan) relaxed(exact int) *plan {
 	rp := *p
 	rp.expr = re
 	return &rp
+}
+
+// relax runs p, and when fewer than RelaxBelow passages hold every word
+// (run reports how many matched), its relaxed plan instead: the one rule of
+// relaxation for searches and exports alike. drop, when not nil, lets go of
+// the strict run's outcome when it is replaced. exact is the strict run's
+// count.
+func relax[R any](p *Plan, run func(*Plan) (R, int, error), drop func(R)) (out R, exact int, relaxed bool, err error) {
+	if out, exact, err = run(p); err != nil {
+		return out, 0, false, err
+	}
+	rp := p.relaxed(exact)
+	if rp == nil {
+		return out, exact, false, nil
+	}
+	if drop != nil {
+		drop(out)
+	}
+	out, _, err = run(rp)
+	return out, exact, err == nil, err
 }
 
 // markRelaxed takes exactBonus off the scores of a relaxed search's hits,

@@ -23,7 +23,7 @@ func TestSumDisjunctionMatchesBleve(t *testing.T) {
 		"title:police -cocaine", "corruption coca poppy", "police Mexico",
 	} {
 		t.Run(qs, func(t *testing.T) {
-			p, err := e.prepare(Query{Q: qs})
+			p, err := e.Compile(Query{Q: qs})
 			if err != nil {
 				t.Fatal(err)
 			}

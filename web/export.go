@@ -2,14 +2,10 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,11 +14,6 @@ import (
 )
 
 const (
-	// exportCap is the most hits an export holds when the Searcher is no
-	// Exporter and the export pages through Search (its result window).
-	exportCap = 10000
-	// exportPageSize is how many hits each search of a paged export fetches.
-	exportPageSize = 100
 	// exportStallWindow replaces the server's 15 s WriteTimeout for
 	// exports: what is written between two flushes must reach the client
 	// within it (the deadline moves at each flush).
@@ -34,23 +25,6 @@ const (
 	// generationHeader names the generation an export was read from.
 	generationHeader = "X-Inlsearch-Generation"
 )
-
-// Exporter is implemented by a Searcher that can stream every hit of a
-// query from one index generation, in the order of its sort, without
-// paging (search.Live, search.Index). begin is called once the hits are
-// known, before the first; errors before it are the search's (bad query,
-// too many hits, timeout). The exports then hold every hit; otherwise they
-// page through Search, up to exportCap hits.
-type Exporter interface {
-	Export(ctx context.Context, q search.Query, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error)
-}
-
-// csvColumns are the columns of the CSV export, in order: the provenance
-// columns, then partial ("true" for a hit of a relaxed search that lacks
-// one of the words, else "false").
-var csvColumns = []string{"id", "url", "title", "section", "organizations", "countries", "regions",
-	"topics", "type", "years", "published", "page_url", "first_seen", "changed_at", "last_seen", "generation",
-	"partial"}
 
 // exportFormat writes the hits of one export.
 type exportFormat interface {
@@ -145,136 +119,52 @@ func (e *exportWriter) finish(err error) {
 	panic(http.ErrAbortHandler)
 }
 
-// export streams every hit of the search: from one generation through the
-// Exporter when the Searcher is one, else paging through Search.
+// export streams every hit of the search, from the generation its plan
+// holds.
 func (s *Server) export(c *gin.Context, ext, contentType string, f exportFormat) {
-	q, err := s.parseQuery(c)
-	if err != nil {
-		s.fail(c, err)
+	pl := plannedOf(c)
+	switch {
+	case pl.paramErr != nil:
+		s.fail(c, pl.paramErr)
+		return
+	case pl.err != nil:
+		s.fail(c, pl.err)
 		return
 	}
-	q.Page, q.PerPage = 1, min(exportPageSize, s.lim.MaxPerPage)
-	q.NoFacets, q.FacetSize = true, 0
 	ctx, cancel := context.WithTimeout(c.Request.Context(), exportMaxDuration)
 	defer cancel()
 	e := &exportWriter{s: s, c: c, ext: ext, ctype: contentType, f: f,
 		rc: http.NewResponseController(c.Writer), deadline: time.Now().Add(exportMaxDuration)}
-	if ex, ok := s.searcher.(Exporter); ok {
-		_, err := ex.Export(ctx, q, func(info search.ExportInfo) error { return e.start(info.Generation) }, e.hit)
-		e.finish(err)
-		return
+	start := time.Now()
+	_, err := s.searcher.ExportPlan(ctx, pl.p, func(info search.ExportInfo) error { return e.start(info.Generation) }, e.hit)
+	if s.cfg.ObserveSearch != nil && err == nil {
+		s.cfg.ObserveSearch(SearchExport, time.Since(start))
 	}
-	e.finish(s.exportPages(ctx, e, q))
+	e.finish(err)
 }
 
-// exportPages pages through Search, up to exportCap hits. A re-index
-// between two pages can skip or repeat hits: repeats are dropped.
-func (s *Server) exportPages(ctx context.Context, e *exportWriter, q search.Query) error {
-	res, err := s.runSearch(ctx, q)
-	if err != nil {
-		return err
-	}
-	if err := e.start(""); err != nil {
-		return err
-	}
-	seen := make(map[string]bool)
-	for {
-		for _, h := range res.Hits {
-			if seen[h.ID] || len(seen) >= exportCap {
-				continue
-			}
-			seen[h.ID] = true
-			if err := e.hit(h); err != nil {
-				return err
-			}
-		}
-		e.flush()
-		done := len(res.Hits) < q.PerPage || q.Page*q.PerPage >= res.Total ||
-			len(seen) >= exportCap || (q.Page+1)*q.PerPage > s.lim.MaxWindow
-		if done {
-			return nil
-		}
-		q.Page++
-		if res, err = s.runSearch(ctx, q); err != nil {
-			return err
-		}
-	}
-}
+// csvFormat writes the CSV of hits every writer of hits shares
+// (search.CSVWriter).
+type csvFormat struct{ cw *search.CSVWriter }
 
-// csvFormat writes RFC 4180 CSV with a header row.
-type csvFormat struct {
-	cw         *csv.Writer
-	generation string
-}
-
-func (f *csvFormat) begin(w io.Writer, generation string) error {
-	f.cw, f.generation = csv.NewWriter(w), generation
-	if err := f.cw.Write(csvColumns); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	f.cw.Flush()
-	return f.cw.Error()
+func (f *csvFormat) begin(w io.Writer, generation string) (err error) {
+	f.cw, err = search.NewCSVWriter(w, generation)
+	return err
 }
 
 func (f *csvFormat) hit(_ io.Writer, h search.Hit) error {
-	years := make([]string, len(h.Years))
-	for i, y := range h.Years {
-		years[i] = strconv.Itoa(y)
+	if err := f.cw.Write(h); err != nil {
+		return err
 	}
-	published := ""
-	if !h.Published.IsZero() {
-		published = h.Published.Format(time.DateOnly)
-	}
-	row := []string{h.ID, h.URL, h.Title, h.Section, joinValues(h.Organizations), joinValues(h.Countries),
-		joinValues(h.Regions), joinValues(h.Topics), h.Type, strings.Join(years, "; "), published,
-		h.PageURL, timestamp(h.FirstSeen), timestamp(h.ChangedAt), timestamp(h.LastSeen), f.generation,
-		strconv.FormatBool(h.Partial)}
-	for i := range row {
-		row[i] = neutralizeCell(row[i])
-	}
-	if err := f.cw.Write(row); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	f.cw.Flush()
-	return f.cw.Error()
+	return f.cw.Flush()
 }
 
-func (f *csvFormat) end(io.Writer) error {
-	f.cw.Flush()
-	return f.cw.Error()
-}
+func (f *csvFormat) end(io.Writer) error { return f.cw.Flush() }
 
-func joinValues(vals []string) string { return strings.Join(vals, "; ") }
-
-// timestamp formats a crawl time in RFC 3339, UTC; "" when unknown.
-func timestamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-// neutralizeCell keeps spreadsheets from reading a cell as a formula (CSV
-// injection): a cell that starts like one is prefixed with a quote.
-func neutralizeCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
-// jsonFormat writes one JSON array, an element at a time.
+// jsonFormat writes one JSON array, an element (search.ExportJSON) at a time.
 type jsonFormat struct {
 	n          int
 	generation string
-}
-
-// exportHitJSON is a hit of the JSON export: the API's hit and its
-// provenance.
-type exportHitJSON struct {
-	hitJSON
-	PageURL    string `json:"page_url"`
-	Generation string `json:"generation"`
 }
 
 func (f *jsonFormat) begin(w io.Writer, generation string) error {
@@ -284,9 +174,9 @@ func (f *jsonFormat) begin(w io.Writer, generation string) error {
 }
 
 func (f *jsonFormat) hit(w io.Writer, h search.Hit) error {
-	b, err := json.Marshal(exportHitJSON{hitJSON: hitToJSON(h), PageURL: h.PageURL, Generation: f.generation})
+	b, err := search.ExportJSON(h, f.generation)
 	if err != nil {
-		return fmt.Errorf("encode hit: %w", err)
+		return err
 	}
 	sep := ",\n"
 	if f.n == 0 {

@@ -15,12 +15,37 @@ import (
 )
 
 // fakeSearcher implements Searcher with function fields (WTF mock style).
+// Its plans are compiled by a search.Engine with no vocabulary and no index
+// (so they are validated and parsed like the real ones, and tell an
+// expensive query the same way); SearchFn answers them. ExportFn, when set,
+// answers exports; else an export is every page of SearchFn.
 type fakeSearcher struct {
 	SearchFn func(ctx context.Context, q search.Query) (*search.Result, error)
 	GetFn    func(ctx context.Context, id string) (*search.Document, error)
+	ExportFn func(ctx context.Context, q search.Query, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error)
 
 	mu      sync.Mutex
 	queries []search.Query
+	eng     *search.Engine
+}
+
+func (f *fakeSearcher) Compile(q search.Query) (*search.Plan, error) {
+	f.mu.Lock()
+	if f.eng == nil {
+		eng, err := search.NewEngine(search.Vocabulary{}, search.Limits{MaxWindow: 1 << 30})
+		if err != nil {
+			f.mu.Unlock()
+			return nil, err
+		}
+		f.eng = eng
+	}
+	eng := f.eng
+	f.mu.Unlock()
+	return eng.Compile(q)
+}
+
+func (f *fakeSearcher) SearchPlan(ctx context.Context, p *search.Plan) (*search.Result, error) {
+	return f.Search(ctx, p.Query())
 }
 
 func (f *fakeSearcher) Search(ctx context.Context, q search.Query) (*search.Result, error) {
@@ -28,6 +53,36 @@ func (f *fakeSearcher) Search(ctx context.Context, q search.Query) (*search.Resu
 	f.queries = append(f.queries, q)
 	f.mu.Unlock()
 	return f.SearchFn(ctx, q)
+}
+
+func (f *fakeSearcher) ExportPlan(ctx context.Context, p *search.Plan, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error) {
+	if f.ExportFn != nil {
+		return f.ExportFn(ctx, p.Query(), begin, fn)
+	}
+	q := p.Query()
+	q.PerPage = 100
+	n := 0
+	for {
+		res, err := f.Search(ctx, q)
+		if err != nil {
+			return n, err
+		}
+		if q.Page == 1 && begin != nil {
+			if err := begin(search.ExportInfo{Total: res.Total}); err != nil {
+				return 0, err
+			}
+		}
+		for _, h := range res.Hits {
+			if err := fn(h); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if len(res.Hits) < q.PerPage || n >= res.Total {
+			return n, nil
+		}
+		q.Page++
+	}
 }
 
 func (f *fakeSearcher) Get(ctx context.Context, id string) (*search.Document, error) {

@@ -25,24 +25,26 @@ const (
 // passageTagURI is the stable Atom id of a passage.
 func passageTagURI(id string) string { return "tag:" + tagAuthority + ":passage:" + id }
 
+// feedQuery is a search as its feed runs it: its latest changed passages.
+func (s *Server) feedQuery(q search.Query) search.Query {
+	q.Sort, q.Page, q.PerPage = search.SortChangedAt, 1, min(feedEntries, s.lim.MaxPerPage)
+	q.NoFacets, q.FacetSize = true, 0
+	return q
+}
+
 // handleFeed answers GET /feed.atom with the search's parameters: an Atom
 // feed of its passages that are new or changed, newest first (by changed_at),
 // each entry with the passage's stable id and changed_at as its update time.
 func (s *Server) handleFeed(c *gin.Context) {
-	q, err := s.parseQuery(c)
+	pl := plannedOf(c)
+	res, err := s.run(c.Request.Context(), pl)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	q := pl.q
 	canon := stateOf(q)
 	canon.sort, canon.page, canon.perPage, canon.facetSize = "", 1, 0, 0
-	q.Sort, q.Page, q.PerPage = search.SortChangedAt, 1, min(feedEntries, s.lim.MaxPerPage)
-	q.NoFacets, q.FacetSize = true, 0
-	res, err := s.runSearch(c.Request.Context(), q)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 
 	base := "http://" + c.Request.Host
 	if c.Request.TLS != nil {

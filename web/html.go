@@ -63,6 +63,7 @@ type hitView struct {
 	DateISO  string
 	Chips    []chipView
 	Selected bool
+	Why      string // the passage's view: each tag with its evidence
 }
 
 // chipView is a link that changes one part of the search.
@@ -112,25 +113,28 @@ var facetLabels = map[string]string{
 }
 
 func (s *Server) handleSearchPage(c *gin.Context) {
-	q, err := s.parseQuery(c)
-	if err != nil {
-		s.fail(c, err)
+	pl := plannedOf(c)
+	if pl.paramErr != nil {
+		s.fail(c, pl.paramErr)
 		return
 	}
 	ctx := c.Request.Context()
-	res, err := s.runSearch(ctx, q)
+	res, err := s.run(ctx, pl)
 	var notice string
-	if errors.Is(err, search.ErrBadQuery) && q.Q != "" && !q.Literal {
+	if q := pl.q; errors.Is(err, search.ErrBadQuery) && q.Q != "" && !q.Literal {
 		// Show why the query could not be read, and the words taken literally.
 		notice = userMessage(err)
 		q.Literal = true
-		res, err = s.runSearch(ctx, q)
+		pl = planned{q: q}
+		pl.p, pl.err = s.searcher.Compile(q)
+		defer pl.p.Release()
+		res, err = s.run(ctx, pl)
 	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "search.html", s.searchView(c, q, res, notice))
+	s.render(c, http.StatusOK, "search.html", s.searchView(c, pl.q, res, notice))
 }
 
 func (s *Server) searchView(c *gin.Context, q search.Query, res *search.Result, notice string) searchView {
@@ -205,6 +209,7 @@ func hitViewOf(h search.Hit, st state) hitView {
 		Title:   h.Title,
 		Section: h.Section,
 		Snippet: safeSnippet(h.Snippet),
+		Why:     passageURL(h.ID),
 	}
 	if v.Title == "" {
 		v.Title = "Untitled page"

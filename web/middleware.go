@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/inlsearch/inlsearch/search"
 )
 
 // contentSecurityPolicy allows nothing inline and nothing from elsewhere.
@@ -95,6 +97,9 @@ func noStore(c *gin.Context) {
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	if s.cfg.ObserveRequest != nil {
+		s.cfg.ObserveRequest(c.FullPath(), c.Request.Method, c.Writer.Status(), time.Since(start))
+	}
 	attrs := []slog.Attr{
 		slog.String("method", c.Request.Method),
 		slog.String("path", sanitizeForLog(c.Request.URL.Path)),
@@ -137,27 +142,24 @@ const (
 	defaultQueueWait = 2 * time.Second
 )
 
-// limit admits at most MaxInFlight searches at a time, a quarter as many
-// expensive ones (CostEstimator), and at most MaxPerClient from one client
-// address. A search that finds its slots taken
-// waits in a bounded waiting room (MaxQueued, at most QueueWait: the role of
+// limit compiles the request's search once (shaped for the route by
+// shape, when not nil) and admits it: at most MaxInFlight searches at a
+// time, a quarter as many expensive ones (search.Plan.Expensive, or every
+// one of a route that is heavy, the exports), and at most MaxPerClient from
+// one client address. A search that finds its slots taken waits in a
+// bounded waiting room (MaxQueued, at most QueueWait: the role of
 // Elasticsearch's search queue); when the room is full, or the wait is
 // over, it gets a 503 overloaded with Retry-After: 1 at once, instead of
-// queueing without bound (E3).
-func (s *Server) limit(c *gin.Context) {
-	heavy := false
-	if est, ok := s.searcher.(CostEstimator); ok {
-		q, err := s.parseQuery(c)
-		c.Set(parsedQueryKey, parsedQuery{q, err}) // the handler's parseQuery reads it
-		if err == nil {
-			heavy = est.Expensive(q)
-		}
+// queueing without bound (E3). The plan, which holds its generation open,
+// is released once the handler has answered.
+func (s *Server) limit(shape func(search.Query) search.Query, heavy bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		pl := s.compile(c, shape)
+		defer pl.p.Release()
+		c.Set(plannedKey, pl)
+		s.admit(c, heavy || (pl.p != nil && pl.p.Expensive()))
 	}
-	s.admit(c, heavy)
 }
-
-// limitHeavy is limit for routes that are always expensive (the exports).
-func (s *Server) limitHeavy(c *gin.Context) { s.admit(c, true) }
 
 func (s *Server) admit(c *gin.Context, heavy bool) {
 	client := c.ClientIP()

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -45,27 +46,45 @@ var sorts = []string{search.SortRelevance, search.SortDate, search.SortFirstSeen
 // a search that few passages match whole to all words but one; all never does.
 var matches = []string{search.MatchAuto, search.MatchAll}
 
-// parseQuery reads the search parameters of the request; it is the one place
-// where the HTML page, the API and the exports turn a URL into a search.Query.
-//
-// The admission middleware (limit) parses the query first, to tell an
-// expensive search; the handler then gets that parse rather than a second one.
-func (s *Server) parseQuery(c *gin.Context) (search.Query, error) {
-	if v, ok := c.Get(parsedQueryKey); ok {
-		if pq, ok := v.(parsedQuery); ok {
-			return pq.q, pq.err
-		}
-	}
-	return parseParams(c.Request.URL.RawQuery, s.lim)
+// planned is a request's search: the query its URL says, shaped for its
+// route, and the plan the Searcher compiled from it. paramErr is set when
+// the URL holds no valid search (the query is then unusable); err when the
+// query does not compile.
+type planned struct {
+	q        search.Query
+	p        *search.Plan
+	paramErr error
+	err      error
 }
 
-// parsedQueryKey keeps, in a request's gin context, the parsedQuery of limit.
-const parsedQueryKey = "inlsearch.query"
+// plannedKey keeps, in a request's gin context, the planned search of its
+// admission (limit), which compiled it once for the gate and the handler.
+const plannedKey = "inlsearch.plan"
 
-// parsedQuery is the outcome of parsing a request's search parameters.
-type parsedQuery struct {
-	q   search.Query
-	err error
+// compile reads the search parameters of the request (the one place where
+// the HTML page, the API, the feed and the exports turn a URL into a
+// search.Query), shapes the query for the route and compiles it.
+func (s *Server) compile(c *gin.Context, shape func(search.Query) search.Query) planned {
+	q, err := parseParams(c.Request.URL.RawQuery, s.lim)
+	if err != nil {
+		return planned{q: q, paramErr: err}
+	}
+	if shape != nil {
+		q = shape(q)
+	}
+	p, err := s.searcher.Compile(q)
+	return planned{q: q, p: p, err: err}
+}
+
+// plannedOf returns the planned search of the request, compiled by its
+// admission.
+func plannedOf(c *gin.Context) planned {
+	if v, ok := c.Get(plannedKey); ok {
+		if pl, ok := v.(planned); ok {
+			return pl
+		}
+	}
+	return planned{paramErr: errors.New("route has no search admission")}
 }
 
 func badParam(format string, args ...any) error {

@@ -17,11 +17,22 @@ import (
 	"github.com/inlsearch/inlsearch/search"
 )
 
-// Searcher answers searches and fetches single passages.
+// Searcher compiles searches, runs them and fetches single passages
+// (search.Live; search.Index).
 type Searcher interface {
-	// Search runs q. Errors wrap search.ErrBadQuery, ErrBadPagination,
-	// ErrBadFilter (with a message for the user), ErrTimeout or ErrUnavailable.
-	Search(ctx context.Context, q search.Query) (*search.Result, error)
+	// Compile validates and parses q into a plan, its filters resolved on
+	// the generation served now, which the plan keeps open until its
+	// Release. Errors wrap search.ErrBadQuery, ErrBadPagination,
+	// ErrBadFilter (with a message for the user) or ErrUnavailable.
+	Compile(q search.Query) (*search.Plan, error)
+	// SearchPlan runs a plan Compile returned: the hits of its page and its
+	// facets. Errors wrap search.ErrBadQuery, ErrTimeout or ErrUnavailable.
+	SearchPlan(ctx context.Context, p *search.Plan) (*search.Result, error)
+	// ExportPlan passes every hit of a plan Compile returned to fn, in the
+	// order of its sort, without paging, from the plan's generation. begin
+	// is called once the hits are known, before the first; errors before
+	// it are the search's (bad query, too many hits, timeout).
+	ExportPlan(ctx context.Context, p *search.Plan, begin func(search.ExportInfo) error, fn func(search.Hit) error) (int, error)
 	// Get returns the passage with that id, or an error wrapping
 	// search.ErrNotFound or search.ErrUnavailable.
 	Get(ctx context.Context, id string) (*search.Document, error)
@@ -31,15 +42,6 @@ type Searcher interface {
 type StatusReporter interface {
 	// Status returns the current state; it must not block for long.
 	Status(ctx context.Context) Status
-}
-
-// CostEstimator is implemented by a Searcher that can tell an expensive
-// query before running it (search.Live, search.Index). Expensive searches,
-// and the exports, get at most a quarter of the search slots (half the
-// CPUs), so that a flood of them can neither starve the others of slots nor
-// of CPU.
-type CostEstimator interface {
-	Expensive(q search.Query) bool
 }
 
 // Reindexer starts a re-index job.
@@ -105,7 +107,27 @@ type Config struct {
 	Server ServerLimits
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
+	// ObserveRequest, when set, is told of every request when it has been
+	// answered: its route pattern ("" for no route), method, status and duration.
+	ObserveRequest func(route, method string, status int, d time.Duration)
+	// ObserveSearch, when set, is told of every search the server ran: its
+	// kind (SearchPlain, SearchFaceted, SearchExport) and duration.
+	ObserveSearch func(kind string, d time.Duration)
+	// Metrics, when set, is served at GET /metrics, to loopback peers only
+	// unless MetricsPublic.
+	Metrics       http.Handler
+	MetricsPublic bool
 }
+
+// The kinds of search ObserveSearch is told of.
+const (
+	SearchPlain   = "plain"   // no facet filter
+	SearchFaceted = "faceted" // at least one facet filter or year bound
+	SearchExport  = "export"  // an export, timed to its last row
+)
+
+// AdmissionStats returns what the admission gate holds now and has refused.
+func (s *Server) AdmissionStats() AdmissionStats { return s.gate.stats() }
 
 // Server serves the HTML pages, the JSON API and the exports.
 type Server struct {
@@ -194,18 +216,22 @@ func (s *Server) routes() *gin.Engine {
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.methodNotAllowed)
 
-	e.GET("/", s.limit, s.handleSearchPage)
-	e.GET("/search", s.limit, s.handleSearchPage)
+	e.GET("/", s.limit(nil, false), s.handleSearchPage)
+	e.GET("/search", s.limit(nil, false), s.handleSearchPage)
 	e.GET("/status", s.handleStatusPage)
-	e.GET("/export.csv", s.limitHeavy, s.handleExportCSV)
-	e.GET("/export.json", s.limitHeavy, s.handleExportJSON)
-	e.GET("/feed.atom", s.limit, s.handleFeed)
+	e.GET("/passages/:id", s.handlePassagePage)
+	e.GET("/export.csv", s.limit(search.ExportQuery, true), s.handleExportCSV)
+	e.GET("/export.json", s.limit(search.ExportQuery, true), s.handleExportJSON)
+	e.GET("/feed.atom", s.limit(s.feedQuery, false), s.handleFeed)
 	e.GET("/static/*filepath", s.handleStatic)
+	if s.cfg.Metrics != nil {
+		e.GET("/metrics", s.handleMetrics)
+	}
 	e.GET("/healthz", s.handleHealth)
 	e.HEAD("/healthz", s.handleHealth)
 
 	api := e.Group("/api/v1")
-	api.GET("/search", s.limit, s.handleAPISearch)
+	api.GET("/search", s.limit(nil, false), s.handleAPISearch)
 	api.GET("/documents/:id", s.handleAPIDocument)
 	api.GET("/status", s.handleAPIStatus)
 	switch {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,8 @@ func TestEndToEnd(t *testing.T) {
 	if !strings.Contains(out.String(), "published generation") {
 		t.Fatalf("crawl printed no publication:\n%s", out.String())
 	}
-	t.Logf("crawl summary:\n%s", out.String())
+	crawlOut := out.String()
+	t.Logf("crawl summary:\n%s", crawlOut)
 
 	// The robots.txt trap is never indexed.
 	out.Reset()
@@ -118,11 +120,25 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("no topic facet")
 	}
 
+	// The CLI prints exactly what the API answers (but the time it took).
+	api := getBody(t, base+"/api/v1/search?"+url.Values{"q": {"money laundering"}, "topic": {"Money Laundering"}}.Encode())
+	out.Reset()
+	if code := run(ctx, []string{"search", "--data", data, "--format", "json", "--topic", "money laundering", "money laundering"}, &out, &errb); code != 0 {
+		t.Fatalf("search exit %d: %s", code, errb.String())
+	}
+	tookMS := regexp.MustCompile(`"took_ms":\d+`)
+	if got, want := tookMS.ReplaceAllString(strings.TrimSpace(out.String()), `"took_ms":0`), tookMS.ReplaceAllString(string(api), `"took_ms":0`); got != want {
+		t.Errorf("search --format json differs from GET /api/v1/search:\ncli: %.600s\napi: %.600s", got, want)
+	}
+	if !strings.Contains(string(api), `"total":`) || strings.Contains(string(api), `"total":0,`) {
+		t.Errorf("the API found nothing to compare: %.300s", api)
+	}
+
 	// The demo site's PDFs: a phrase only on page 6 (the Honduras chapter's
 	// second page) of the strategy report, the budget guide's table, the
 	// fact sheet's right column.
-	if strings.Contains(out.String(), "[pdf_") {
-		t.Errorf("a demo PDF failed:\n%s", out.String())
+	if strings.Contains(crawlOut, "[pdf_") {
+		t.Errorf("a demo PDF failed:\n%s", crawlOut)
 	}
 	for _, c := range []struct{ q, url, section string }{
 		{`"mangrove checkpoint at Puerto Castilla"`, "/j/inl/rls/nrcrpt/2015/vol1/incsr-2015-volume-1.pdf#page=6", "Honduras › Maritime Security"},
@@ -134,6 +150,21 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("search %s = %+v, want the first hit at %s in %q", c.q, hits, c.url, c.section)
 		}
 	}
+}
+
+// getBody returns the body of a 200 answer to GET u.
+func getBody(t *testing.T, u string) []byte {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d, %v: %s", u, resp.StatusCode, err, b)
+	}
+	return b
 }
 
 type apiHit struct {

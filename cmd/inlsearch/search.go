@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -61,20 +59,24 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			q.Filters[facet] = vals
 		}
 	}
-	if cfg.Format != "text" {
+	if cfg.Format == "csv" {
 		q.NoFacets = true
 	}
-	res, err := live.Search(ctx, q)
+	p, err := live.Compile(q)
+	if err != nil {
+		return err
+	}
+	defer p.Release()
+	res, err := live.SearchPlan(ctx, p)
 	if err != nil {
 		return err
 	}
 	switch cfg.Format {
 	case "json":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		// exactly what GET /api/v1/search answers (search.Result's JSON)
+		return json.NewEncoder(stdout).Encode(res)
 	case "csv":
-		return writeCSV(stdout, res.Hits)
+		return writeCSV(stdout, res.Hits, p.Generation())
 	default:
 		writeText(stdout, res)
 		return nil
@@ -124,23 +126,16 @@ func plainSnippet(s string) string {
 	return r.Replace(s)
 }
 
-func writeCSV(w io.Writer, hits []search.Hit) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"id", "url", "title", "section", "organizations", "countries", "regions", "topics", "type", "years", "published", "score", "partial"})
-	for _, h := range hits {
-		years := make([]string, len(h.Years))
-		for i, y := range h.Years {
-			years[i] = strconv.Itoa(y)
-		}
-		pub := ""
-		if !h.Published.IsZero() {
-			pub = h.Published.Format("2006-01-02")
-		}
-		_ = cw.Write([]string{h.ID, h.URL, h.Title, h.Section,
-			strings.Join(h.Organizations, "; "), strings.Join(h.Countries, "; "),
-			strings.Join(h.Regions, "; "), strings.Join(h.Topics, "; "), h.Type,
-			strings.Join(years, "; "), pub, strconv.FormatFloat(h.Score, 'f', 4, 64), strconv.FormatBool(h.Partial)})
+// writeCSV writes hits as the CSV export does (search.CSVWriter).
+func writeCSV(w io.Writer, hits []search.Hit, generation string) error {
+	cw, err := search.NewCSVWriter(w, generation)
+	if err != nil {
+		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	for _, h := range hits {
+		if err := cw.Write(h); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
 }

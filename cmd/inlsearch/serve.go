@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/inlsearch/inlsearch/indexer"
+	"github.com/inlsearch/inlsearch/indexer/crawl"
 	"github.com/inlsearch/inlsearch/search"
 	"github.com/inlsearch/inlsearch/web"
 )
@@ -58,7 +59,9 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 
 	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
-	runner := &jobRunner{cfg: cfg, log: log, live: live, ctx: jobCtx}
+	var srv *web.Server
+	metrics := newServerMetrics(live, func() web.AdmissionStats { return srv.AdmissionStats() })
+	runner := &jobRunner{cfg: cfg, log: log, live: live, ctx: jobCtx, metrics: metrics}
 	var reindexer web.Reindexer
 	if len(cfg.Seeds) > 0 {
 		reindexer = runner
@@ -66,7 +69,12 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 	if cfg.AdminToken == "" {
 		log.Info("admin routes disabled: INLSEARCH_ADMIN_TOKEN is not set")
 	}
-	srv := web.New(webConfig(cfg, log, live.Limits()), live, &statusReporter{live: live, runner: runner, data: cfg.Data}, reindexer)
+	wc := webConfig(cfg, log, live.Limits())
+	wc.ObserveRequest, wc.ObserveSearch = metrics.observeRequest, metrics.observeSearch
+	if cfg.MetricsAddr == "" {
+		wc.Metrics, wc.MetricsPublic = metrics.handler(), cfg.MetricsPublic
+	}
+	srv = web.New(wc, live, &statusReporter{live: live, runner: runner, data: cfg.Data}, reindexer)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -84,6 +92,15 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 		cancel()
 		wg.Wait()
 	}()
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen %s: %w", cfg.MetricsAddr, err)
+		}
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", mln.Addr())
+		wg.Go(func() { serveMetrics(ctx, mln, metrics.handler(), log) })
+	}
 	if cfg.DebugAddr != "" {
 		dln, err := net.Listen("tcp", cfg.DebugAddr)
 		if err != nil {
@@ -155,6 +172,7 @@ type jobRunner struct {
 	stopping bool                    // an operator asked the running job to stop
 	last     *jobRecord
 	next     time.Time
+	metrics  *serverMetrics // nil: none
 	wg       sync.WaitGroup
 }
 
@@ -166,6 +184,8 @@ type jobRecord struct {
 	Summary *indexer.Summary
 	Started time.Time
 	Ended   time.Time
+	// Progress is where the crawl of a running job stands (nil before its first page).
+	Progress *crawl.Progress
 }
 
 // snapshot returns the last job and the next planned run.
@@ -234,13 +254,20 @@ func (r *jobRunner) start() (string, error) {
 	go func() {
 		defer r.wg.Done()
 		defer stop(nil)
-		sum, err := r.run(ctx, id)
+		sum, err := r.run(ctx, id, func(p crawl.Progress) {
+			r.mu.Lock()
+			rec.Progress = &p
+			r.mu.Unlock()
+		})
 		r.mu.Lock()
 		rec.Summary, rec.Ended = sum, time.Now().UTC()
 		rec.State, rec.Reason, rec.Error = outcome(err, r.stopping)
 		r.running, r.stop, r.stopping = "", nil, false
 		state := rec.State
 		r.mu.Unlock()
+		if r.metrics != nil {
+			r.metrics.jobDone(state, rec.Ended.Sub(rec.Started), sum)
+		}
 		switch state {
 		case web.JobSkipped:
 			// Not a failure: another crawl is doing the work; the schedule
@@ -287,7 +314,7 @@ func outcome(err error, stopping bool) (state, reason, errText string) {
 }
 
 // run runs one job under ctx; a panic fails the job instead of the server.
-func (r *jobRunner) run(ctx context.Context, id string) (sum *indexer.Summary, err error) {
+func (r *jobRunner) run(ctx context.Context, id string, progress func(crawl.Progress)) (sum *indexer.Summary, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("job %s: panic: %v", id, v)
@@ -295,6 +322,7 @@ func (r *jobRunner) run(ctx context.Context, id string) (sum *indexer.Summary, e
 	}()
 	job := newJob(r.cfg, r.log)
 	job.ID = id
+	job.Crawl.Progress = progress
 	return job.Run(ctx)
 }
 
