@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -35,7 +34,7 @@ func TestCrawlHostilePDFs(t *testing.T) {
 		"/blank.pdf":  fpdfDoc(t, nil, ""),
 		"/cut.pdf":    report[:len(report)/3],
 		"/moved.pdf":  []byte("<html><body>This document has moved.</body></html>"),
-		"/bomb.pdf":   bombDoc(t, 1<<30),
+		"/bomb.pdf":   pdfgen.Bomb(1 << 30),
 	}
 	want := map[string]string{
 		"/locked.pdf": "pdf_encrypted", "/blank.pdf": "pdf_no_text", "/cut.pdf": "pdf_corrupt",
@@ -105,40 +104,5 @@ func fpdfDoc(tb testing.TB, setup func(f *fpdf.Fpdf), text string) []byte {
 	if err := f.Output(&b); err != nil {
 		tb.Fatal(err)
 	}
-	return b.Bytes()
-}
-
-// bombDoc is a one-page PDF whose content stream inflates to size bytes of
-// digits, one endless number for the content parser.
-func bombDoc(tb testing.TB, size int) []byte {
-	tb.Helper()
-	var z bytes.Buffer
-	w, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
-	chunk := bytes.Repeat([]byte("0"), 1<<20)
-	for range size >> 20 {
-		_, _ = w.Write(chunk)
-	}
-	if err := w.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	var b bytes.Buffer
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-		fmt.Sprintf("<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", z.Len(), z.String()),
-	}
-	b.WriteString("%PDF-1.4\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
 	return b.Bytes()
 }

@@ -2,7 +2,9 @@ package pdfgen
 
 import (
 	"bytes"
+	"compress/zlib"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -62,5 +64,26 @@ func TestLargeReport(t *testing.T) {
 	}
 	if n := bytes.Count(data, []byte("/Type /Page")) - bytes.Count(data, []byte("/Type /Pages")); n != 301 {
 		t.Errorf("LargeReport(300) has %d pages, want 301 (a cover and 300)", n)
+	}
+}
+
+func TestBombInflates(t *testing.T) {
+	const n = 10<<20 + 7
+	data := Bomb(n)
+	i := bytes.Index(data, []byte("stream\n")) + len("stream\n")
+	j := bytes.Index(data, []byte("\nendstream"))
+	zr, err := zlib.NewReader(bytes.NewReader(data[i:j]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("inflate: %v", err)
+	}
+	if int64(len(got)) != n || bytes.Count(got, []byte("0")) != n {
+		t.Errorf("Bomb(%d) inflates to %d bytes", n, len(got))
+	}
+	if len(data) > n/100 {
+		t.Errorf("Bomb(%d) is %d bytes: not a bomb", n, len(data))
 	}
 }

@@ -120,7 +120,8 @@ func childDeath(err error, stderr string) error {
 		first = first[:i]
 	}
 	switch {
-	case strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory"):
+	case strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory") ||
+		strings.Contains(stderr, "failed to allocate"):
 		return &Error{Reason: ReasonMemoryLimit, Err: fmt.Errorf("child: %w: %s", err, first)}
 	default:
 		return &Error{Reason: ReasonCrashed, Err: fmt.Errorf("child: %w: %s", err, first)}

@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"bytes"
-	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
@@ -66,28 +65,6 @@ func nestedPDF(depth int) []byte {
 	)
 }
 
-// bombPDF's content stream inflates to size bytes of digits: one endless token.
-func bombPDF(tb testing.TB, size int) []byte {
-	tb.Helper()
-	var z bytes.Buffer
-	w, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
-	chunk := bytes.Repeat([]byte("0"), 1<<20)
-	for range size >> 20 {
-		if _, err := w.Write(chunk); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	return rawPDF(
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-		fmt.Sprintf("<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", z.Len(), z.String()),
-	)
-}
-
 // cyclicOutlinePDF's outline entry is its own first child and next sibling.
 func cyclicOutlinePDF() []byte {
 	return rawPDF(
@@ -118,7 +95,7 @@ func TestRunnerHostile(t *testing.T) {
 		{"unterminated hex string", []byte("%PDF-1.4\n1 0 obj\n<< /Title <48656c6c6f"), []string{ReasonCorrupt}},
 		{"huge size", bytes.Replace(textPDF("small"), []byte("/Size 6"), []byte("/Size 999999999"), 1), []string{""}}, // the reader ignores /Size
 		{"deeply nested", nestedPDF(2_000_000), []string{ReasonCorrupt, ReasonCrashed}},
-		{"decompression bomb", bombPDF(t, 1<<30), []string{ReasonMemoryLimit, ReasonTimeout}},
+		{"decompression bomb", pdfgen.Bomb(1 << 30), []string{ReasonMemoryLimit, ReasonTimeout}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := Runner{Timeout: 20 * time.Second, MemLimit: 256 << 20}
