@@ -113,7 +113,9 @@ func (r Runner) Extract(ctx context.Context, data []byte) (*Document, error) {
 	return rep.Doc, nil
 }
 
-// childDeath names the way a child died from what the Go runtime printed.
+// childDeath names the way a child died from what the Go runtime printed:
+// every way it reports a mapping refused under the address-space limit
+// (plain, and in -race builds) is the memory limit.
 func childDeath(err error, stderr string) error {
 	first := stderr
 	if i := strings.IndexByte(first, '\n'); i >= 0 {
@@ -121,7 +123,7 @@ func childDeath(err error, stderr string) error {
 	}
 	switch {
 	case strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory") ||
-		strings.Contains(stderr, "failed to allocate"):
+		strings.Contains(stderr, "failed to allocate") || strings.Contains(stderr, "address space collisions"):
 		return &Error{Reason: ReasonMemoryLimit, Err: fmt.Errorf("child: %w: %s", err, first)}
 	default:
 		return &Error{Reason: ReasonCrashed, Err: fmt.Errorf("child: %w: %s", err, first)}

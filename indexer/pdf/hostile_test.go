@@ -149,6 +149,7 @@ func TestChildDeath(t *testing.T) {
 	for _, c := range []struct{ stderr, want string }{
 		{"fatal error: runtime: out of memory\n", ReasonMemoryLimit},
 		{"runtime: goroutine stack exceeds 67108864-byte limit\nfatal error: stack overflow\n", ReasonCrashed},
+		{"fatal error: too many address space collisions for -race mode\n", ReasonMemoryLimit},
 		{"", ReasonCrashed},
 	} {
 		if got := ReasonOf(childDeath(errors.New("exit status 2"), c.stderr)); got != c.want {
