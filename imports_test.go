@@ -29,9 +29,11 @@ var importRules = map[string][]string{
 	"indexer/pdf":         {"github.com/ledongthuc/pdf"},
 	"corpus/pdfgen":       {"codeberg.org/go-pdf/fpdf"},
 	"indexer/tag":         {"~/search", "github.com/biter777/countries"},
+	"indexer/tag/learn":   {"~/indexer/tag", "~/indexer/extract", "~/corpus", "golang.org/x/net/"},
+	"indexer/tag/train":   {"~/indexer/tag"},
 	"corpus":              {"golang.org/x/text/"},
 	"eval":                {},
-	"cmd/inlsearch":       {"~/", "github.com/prometheus/"},
+	"cmd/inlsearch":       {"~/", "github.com/prometheus/client_golang/"},
 	"scripts/fixture":     {"~/search", "~/indexer/tag"},
 	"scripts/loadgen":     {},
 }
