@@ -26,6 +26,8 @@ var importRules = map[string][]string{
 	"indexer/robots":      {},
 	"indexer/extract":     {"github.com/PuerkitoBio/goquery", "golang.org/x/net/"},
 	"indexer/record":      {"~/search", "go.etcd.io/bbolt"},
+	"indexer/pdf":         {"github.com/ledongthuc/pdf"},
+	"corpus/pdfgen":       {"codeberg.org/go-pdf/fpdf"},
 	"indexer/tag":         {"~/search", "github.com/biter777/countries"},
 	"indexer/tag/learn":   {"~/indexer/tag", "~/indexer/extract", "~/corpus", "golang.org/x/net/"},
 	"indexer/tag/train":   {"~/indexer/tag"},

@@ -12,10 +12,12 @@ import (
 	"time"
 
 	porter "github.com/blevesearch/go-porterstemmer"
+	"github.com/inlsearch/inlsearch/indexer/pdf"
 )
 
 // TestMain lets the test binary serve as the harness's child process.
 func TestMain(m *testing.M) {
+	pdf.ServeChild()
 	if os.Getenv(childEnv) != "" {
 		if err := runChild(context.Background(), os.Stdin, os.Stdout); err != nil {
 			os.Stderr.WriteString("bench child: " + err.Error() + "\n")

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/inlsearch/inlsearch/indexer/pdf"
 )
 
 // Options are the settings of one run.
@@ -38,6 +40,7 @@ type Options struct {
 }
 
 func main() {
+	pdf.ServeChild() // the PDF extraction child of pdfSide
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if os.Getenv(childEnv) != "" {
@@ -238,6 +241,11 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 			cs = &CrawlStats{Failed: err.Error()}
 		}
 		x.Crawl = cs
+		ps, err := pdfSide(ctx)
+		if err != nil {
+			ps = &PDFStats{Failed: err.Error()}
+		}
+		x.PDF = ps
 	}
 	x.Notes = append(x.Notes, "unchanged re-crawl count: not measured by this harness (needs the indexer job; see the e2e tests)")
 	x.Seconds = round3(time.Since(start).Seconds())

@@ -62,6 +62,7 @@ type Extra struct {
 	Mismatches []Mismatch             `json:"mismatches,omitempty"`
 	HTTP       *HTTPMore              `json:"http,omitempty"`
 	Crawl      *CrawlStats            `json:"crawl,omitempty"`
+	PDF        *PDFStats              `json:"pdf,omitempty"`
 	Notes      []string               `json:"notes,omitempty"`
 }
 
@@ -224,6 +225,7 @@ func writeMarkdown(w io.Writer, r *Report, x *Extra, engines []string) {
 				c.Reps, c.Pages, c.Passages, c.PagesPerS, c.PagesPerSParallel, c.Workers)
 		}
 	}
+	writePDF(w, x.PDF)
 	for _, n := range x.Notes {
 		fmt.Fprintf(w, "Note: %s\n", n)
 	}

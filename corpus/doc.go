@@ -39,5 +39,15 @@
 // must never be indexed; /j/inl/partners.htm answers 301 to the partnerships page; one
 // link (BrokenLink) answers 404; one page is served as windows-1252.
 //
+// # PDF documents
+//
+// Three PDFs are served as files (application/pdf) and linked from the reports page
+// (/j/inl/rls/): a strategy report with an outline, a running header and page numbers
+// (/j/inl/rls/nrcrpt/2015/vol1/incsr-2015-volume-1.pdf), a budget guide with a table
+// (/j/inl/rls/rpt/cbj/program-and-budget-guide-fy2016.pdf) and a two-column fact sheet
+// (/j/inl/rls/fs/container-control-fact-sheet.pdf). They are written by the generator in
+// corpus/pdfgen, never by hand: `go test ./corpus/pdfgen -update` rewrites them, and that
+// package's test fails when a committed file differs from what it writes.
+//
 // gold/*.json hold the hand-made tags of every page (see gold_test.go).
 package corpus

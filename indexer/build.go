@@ -12,6 +12,7 @@ import (
 
 	"github.com/inlsearch/inlsearch/indexer/crawl"
 	"github.com/inlsearch/inlsearch/indexer/extract"
+	"github.com/inlsearch/inlsearch/indexer/pdf"
 	"github.com/inlsearch/inlsearch/indexer/record"
 	"github.com/inlsearch/inlsearch/indexer/tag"
 	"github.com/inlsearch/inlsearch/search"
@@ -34,8 +35,11 @@ type builder struct {
 	staged  map[string]string // URL → host of every staged record
 	fetched map[string]int    // host → pages handed over (200 or 304)
 	hosts   map[string]*HostSummary
-	extra   Counts // pages of hosts no longer in the scope
+	extra   Counts          // pages of hosts no longer in the scope
+	failed  []crawl.Failure // documents fetched but not readable (pdf_…)
 	err     error
+
+	pdf PDFExtractor
 
 	// found are the organizations beyond the taxonomy that the written
 	// passages carry, and foundPassages the number of those passages.
@@ -44,7 +48,7 @@ type builder struct {
 }
 
 func newBuilder(db *record.DB, metas map[string]record.Meta, t *tag.Tagger, parser string, at time.Time, log *slog.Logger) *builder {
-	return &builder{db: db, metas: metas, tagger: t, parser: parser, at: at, log: log,
+	return &builder{db: db, metas: metas, tagger: t, parser: parser, at: at, log: log, pdf: pdf.Runner{},
 		handled: map[string]bool{}, staged: map[string]string{}, fetched: map[string]int{}, hosts: map[string]*HostSummary{},
 		found: map[string]bool{}}
 }
@@ -77,7 +81,7 @@ func (b *builder) setErr(err error) {
 	b.mu.Unlock()
 }
 
-func (b *builder) handle(_ context.Context, p *crawl.Page) []string {
+func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
 	prev, _, err := b.db.Get(p.URL)
 	if err != nil {
 		b.setErr(err)
@@ -106,7 +110,7 @@ func (b *builder) handle(_ context.Context, p *crawl.Page) []string {
 			c.Unchanged = 1
 			break
 		}
-		rec = b.parse(p, prev, live, hash)
+		rec = b.parse(ctx, p, prev, live, hash)
 		if rec == nil {
 			return nil
 		}
@@ -163,11 +167,17 @@ var testParseHook func(url string)
 // parse extracts and tags a new or changed page. Passages that were there
 // before keep their first_seen, and their changed_at when their text and
 // headings did not change.
-func (b *builder) parse(p *crawl.Page, prev, live *record.Record, hash string) *record.Record {
+func (b *builder) parse(ctx context.Context, p *crawl.Page, prev, live *record.Record, hash string) *record.Record {
 	if testParseHook != nil {
 		testParseHook(p.URL)
 	}
-	page, err := extract.Extract(p.URL, p.Body)
+	var page *extract.Page
+	var err error
+	if p.ContentType == crawl.PDFType {
+		page, err = b.extractPDF(ctx, p)
+	} else {
+		page, err = extract.Extract(p.URL, p.Body)
+	}
 	if err != nil {
 		b.log.Warn("extract failed", slog.String("url", p.URL), slog.Any("error", err))
 		return nil

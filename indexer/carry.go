@@ -58,7 +58,7 @@ func (b *builder) settle(rep *crawl.Report) ([]string, error) {
 			continue
 		}
 		t := tallyOf(h)
-		if f.Gone() || answered[f.Reason] {
+		if f.Gone() || answered[f.Reason] || isDocumentReason(f.Reason) {
 			t.other++
 			continue
 		}

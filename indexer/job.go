@@ -38,6 +38,10 @@ type Job struct {
 	Crawl crawl.Config
 	// Force publishes even when the passage count dropped by more than half.
 	Force bool
+	// PDF reads the PDFs the crawl fetches; nil: a pdf.Runner with its
+	// defaults (a child process of this binary, whose main must call
+	// pdf.ServeChild).
+	PDF PDFExtractor
 	// Space is the free-space rule checked before anything is fetched
 	// (zero fields: search.DefaultSpaceRule).
 	Space search.SpaceRule
@@ -131,12 +135,18 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 	}
 	voc := tagger.Vocabulary()
 	b := newBuilder(db, metas, tagger, parserKey(voc), sum.Started, log)
+	if j.PDF != nil {
+		b.pdf = j.PDF
+	}
 
 	cfg := j.Crawl
 	cfg.Prior = b.prior
 	seeds := j.seeds(metas)
 	rep, err := crawl.New(cfg, log).Crawl(ctx, seeds, b.handle)
 	if rep != nil {
+		// Documents fetched but unreadable fail like fetches, with their reason.
+		rep.Failures = append(rep.Failures, b.failed...)
+		rep.Failed += len(b.failed)
 		summarize(sum, rep)
 	}
 	if err != nil {

@@ -29,9 +29,13 @@ type Config struct {
 	Delay         time.Duration `json:"-"`
 	// UserAgent is the crawler's User-Agent header; its product token (the
 	// first word before '/') is what robots.txt groups are matched against.
-	UserAgent    string        `json:"user_agent"`
-	MaxPages     int           `json:"max_pages"`
-	MaxDepth     int           `json:"max_depth"`
+	UserAgent string `json:"user_agent"`
+	MaxPages  int    `json:"max_pages"`
+	MaxDepth  int    `json:"max_depth"`
+	// MaxPDFBytes and PDFTimeout bound each PDF the crawl fetches: its size
+	// (HTML keeps its own limit) and the time its text extraction may take.
+	MaxPDFBytes  int64         `json:"max_pdf_bytes"`
+	PDFTimeout   time.Duration `json:"-"`
 	ReindexEvery time.Duration `json:"-"`
 	AllowPrivate bool          `json:"allow_private"`
 	Force        bool          `json:"force"`
@@ -57,6 +61,7 @@ type fileConfig struct {
 	Config
 	Delay        string `json:"delay"`
 	ReindexEvery string `json:"reindex_every"`
+	PDFTimeout   string `json:"pdf_timeout"`
 }
 
 type multi []string
@@ -99,6 +104,8 @@ func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
 		fs.StringVar(&cfg.UserAgent, "user-agent", "", "the crawler's User-Agent (default inlsearch/VERSION (+project URL)); robots.txt groups match its first word")
 		fs.IntVar(&cfg.MaxPages, "max-pages", 10000, "maximum pages per crawl")
 		fs.IntVar(&cfg.MaxDepth, "max-depth", 10, "maximum link depth from a seed")
+		fs.Int64Var(&cfg.MaxPDFBytes, "max-pdf-bytes", limits.Crawl.MaxPDFBytes, "largest PDF fetched, in bytes after decompression (HTML pages keep their own limit)")
+		fs.DurationVar(&cfg.PDFTimeout, "pdf-timeout", limits.PDF.Timeout, "time one PDF's text extraction may take")
 		fs.BoolVar(&cfg.AllowPrivate, "allow-private", false, "let named hosts resolve to private addresses")
 		fs.BoolVar(&cfg.Force, "force", false, "publish even when the passage count dropped by more than half")
 	}
@@ -218,6 +225,14 @@ func applyFile(cfg *Config, set map[string]bool) error {
 			return fmt.Errorf("config file: delay: %w", err)
 		}
 	}
+	if !set["max-pdf-bytes"] && fc.MaxPDFBytes > 0 {
+		cfg.MaxPDFBytes = fc.MaxPDFBytes
+	}
+	if !set["pdf-timeout"] && fc.PDFTimeout != "" {
+		if cfg.PDFTimeout, err = time.ParseDuration(fc.PDFTimeout); err != nil {
+			return fmt.Errorf("config file: pdf_timeout: %w", err)
+		}
+	}
 	if !set["reindex-every"] && fc.ReindexEvery != "" {
 		if cfg.ReindexEvery, err = time.ParseDuration(fc.ReindexEvery); err != nil {
 			return fmt.Errorf("config file: reindex_every: %w", err)
@@ -232,6 +247,12 @@ func (c *Config) validate() error {
 	}
 	if c.Delay < 0 {
 		return errors.New("--delay must not be negative")
+	}
+	if c.MaxPDFBytes < 0 {
+		return usageError{"--max-pdf-bytes must not be negative"}
+	}
+	if c.PDFTimeout < 0 {
+		return usageError{"--pdf-timeout must not be negative"}
 	}
 	if c.UserAgent != "" && !validUserAgent(c.UserAgent) {
 		return usageError{fmt.Sprintf("--user-agent %q: want a product token of letters, '_' or '-' first (\"mybot/1.0 (+https://example.org/bot)\")", c.UserAgent)}

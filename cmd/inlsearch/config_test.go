@@ -54,6 +54,8 @@ func TestConfigRejects(t *testing.T) {
 		"bad trusted proxy":    {"serve", "--trusted-proxies", "10.0.0.0/8,nginx"},
 		"user agent digits":    {"crawl", "--user-agent", "bot42/1.0", "--seed", "http://x/"},
 		"user agent control":   {"crawl", "--user-agent", "bot/1.0\r\nX-Evil: 1", "--seed", "http://x/"},
+		"negative pdf bytes":   {"crawl", "--max-pdf-bytes", "-1", "--seed", "http://x/"},
+		"negative pdf timeout": {"crawl", "--pdf-timeout", "-5s", "--seed", "http://x/"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -241,6 +243,33 @@ func TestUserAgentConfig(t *testing.T) {
 		}
 		if got := crawlConfig(cfg).UserAgent; !strings.HasPrefix(got, want) {
 			t.Errorf("%q: UserAgent = %q, want %q", args, got, want)
+		}
+	}
+}
+
+func TestPDFFlags(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "cfg.json")
+	if err := os.WriteFile(file, []byte(`{"seeds":["http://file.example/"],"max_pdf_bytes":2000000,"pdf_timeout":"15s"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args    []string
+		bytes   int64
+		timeout time.Duration
+	}{
+		{[]string{"--seed", "http://x/"}, 100 << 20, 60 * time.Second},
+		{[]string{"--config", file}, 2000000, 15 * time.Second},
+		{[]string{"--config", file, "--max-pdf-bytes", "300", "--pdf-timeout", "2s"}, 300, 2 * time.Second},
+	} {
+		cfg := &Config{}
+		if err := parseConfig(newFlagSet("crawl", cfg, "seed"), cfg, c.args); err != nil {
+			t.Fatal(err)
+		}
+		if got := crawlConfig(cfg).MaxPDFBytes; got != c.bytes {
+			t.Errorf("%v: MaxPDFBytes = %d, want %d", c.args, got, c.bytes)
+		}
+		if got := pdfRunner(cfg); got.Timeout != c.timeout || got.MemLimit != limits.PDF.MemLimit {
+			t.Errorf("%v: runner %+v, want timeout %v and the default memory limit", c.args, got, c.timeout)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/inlsearch/inlsearch/indexer"
 	"github.com/inlsearch/inlsearch/indexer/crawl"
+	"github.com/inlsearch/inlsearch/indexer/pdf"
 	"github.com/inlsearch/inlsearch/search"
 )
 
@@ -94,8 +95,20 @@ func crawlConfig(cfg *Config) crawl.Config {
 	if cfg.MaxDepth > 0 {
 		c.MaxDepth = cfg.MaxDepth
 	}
+	if cfg.MaxPDFBytes > 0 {
+		c.MaxPDFBytes = cfg.MaxPDFBytes
+	}
 	c.AllowPrivate = cfg.AllowPrivate
 	return c
+}
+
+// pdfRunner is limits.PDF with the flag's deadline.
+func pdfRunner(cfg *Config) pdf.Runner {
+	r := limits.PDF
+	if cfg.PDFTimeout > 0 {
+		r.Timeout = cfg.PDFTimeout
+	}
+	return r
 }
 
 func printSummary(w io.Writer, s *indexer.Summary) {

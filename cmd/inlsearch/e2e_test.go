@@ -33,7 +33,8 @@ func TestEndToEnd(t *testing.T) {
 	if !strings.Contains(out.String(), "published generation") {
 		t.Fatalf("crawl printed no publication:\n%s", out.String())
 	}
-	t.Logf("crawl summary:\n%s", out.String())
+	crawlOut := out.String()
+	t.Logf("crawl summary:\n%s", crawlOut)
 
 	// The robots.txt trap is never indexed.
 	out.Reset()
@@ -132,6 +133,23 @@ func TestEndToEnd(t *testing.T) {
 	if !strings.Contains(string(api), `"total":`) || strings.Contains(string(api), `"total":0,`) {
 		t.Errorf("the API found nothing to compare: %.300s", api)
 	}
+
+	// The demo site's PDFs: a phrase only on page 6 (the Honduras chapter's
+	// second page) of the strategy report, the budget guide's table, the
+	// fact sheet's right column.
+	if strings.Contains(crawlOut, "[pdf_") {
+		t.Errorf("a demo PDF failed:\n%s", crawlOut)
+	}
+	for _, c := range []struct{ q, url, section string }{
+		{`"mangrove checkpoint at Puerto Castilla"`, "/j/inl/rls/nrcrpt/2015/vol1/incsr-2015-volume-1.pdf#page=6", "Honduras › Maritime Security"},
+		{`"Caribbean Basin Security Initiative"`, "/j/inl/rls/rpt/cbj/program-and-budget-guide-fy2016.pdf#page=1", "Summary of Requests by Operating Unit › Western Hemisphere"},
+		{`"quayside checks"`, "/j/inl/rls/fs/container-control-fact-sheet.pdf#page=1", "Our Support"},
+	} {
+		hits := apiHits(t, base, c.q)
+		if len(hits) == 0 || hits[0].URL != site.URL+c.url || hits[0].Section != c.section {
+			t.Errorf("search %s = %+v, want the first hit at %s in %q", c.q, hits, c.url, c.section)
+		}
+	}
 }
 
 // getBody returns the body of a 200 answer to GET u.
@@ -147,6 +165,27 @@ func getBody(t *testing.T, u string) []byte {
 		t.Fatalf("GET %s = %d, %v: %s", u, resp.StatusCode, err, b)
 	}
 	return b
+}
+
+type apiHit struct {
+	URL     string `json:"url"`
+	Title   string `json:"title"`
+	Section string `json:"section"`
+}
+
+// apiHits returns the first page of hits of the API for q.
+func apiHits(tb testing.TB, base, q string) []apiHit {
+	tb.Helper()
+	resp, err := http.Get(base + "/api/v1/search?" + url.Values{"q": {q}}.Encode())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var res struct{ Hits []apiHit }
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil || resp.StatusCode != http.StatusOK {
+		tb.Fatalf("search %q: status %d, %v", q, resp.StatusCode, err)
+	}
+	return res.Hits
 }
 
 func contains(list []string, v string) bool {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/inlsearch/inlsearch/indexer/crawl"
+	"github.com/inlsearch/inlsearch/indexer/pdf"
 	"github.com/inlsearch/inlsearch/search"
 	"github.com/inlsearch/inlsearch/web"
 )
@@ -19,6 +20,10 @@ type Limits struct {
 	// and depth caps and the scope come from flags (--delay, --max-pages,
 	// --max-depth, --allow-private), whose defaults are the same numbers.
 	Crawl crawl.Config
+	// PDF bounds the extraction of each crawled PDF: a child process under
+	// a memory limit and a deadline (RELIABILITY.md A11); --pdf-timeout
+	// overrides its Timeout.
+	PDF pdf.Runner
 	// Search bounds every query, in the API and in the index.
 	Search search.Limits
 	// MaxInFlight caps concurrent searches. Zero means 2 × GOMAXPROCS.
@@ -42,6 +47,7 @@ type Limits struct {
 var DefaultLimits = Limits{
 	Crawl: crawl.Config{
 		MaxBodyBytes:    5 << 20,          // HTML body after decompression
+		MaxPDFBytes:     100 << 20,        // PDF after decompression
 		HeaderTimeout:   10 * time.Second, // to response headers (and TLS)
 		RequestTimeout:  30 * time.Second, // whole request
 		MaxRedirects:    5,
@@ -53,6 +59,7 @@ var DefaultLimits = Limits{
 		MaxLinksPerPage: 1000,
 		MaxSitemapBytes: 10 << 20,
 	},
+	PDF: pdf.Runner{Timeout: pdf.DefaultTimeout, MemLimit: pdf.DefaultMemLimit},
 	// The index's and the server's own defaults (search.DefaultLimits,
 	// web.DefaultServerLimits) are RELIABILITY.md's numbers already.
 	Search:       search.DefaultLimits,

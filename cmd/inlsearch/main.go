@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/inlsearch/inlsearch/indexer/pdf"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -25,6 +27,7 @@ usage:
   inlsearch serve  --data DIR --addr HOST:PORT [--reindex-every DUR] [--seed URL]...
                    [--trusted-proxies CIDR[,CIDR...]] [--max-per-client N]
   inlsearch crawl  --data DIR --seed URL [--seed URL]... [--max-pages N] [--delay DUR]
+                   [--max-pdf-bytes N] [--pdf-timeout DUR]
   inlsearch search --data DIR [--organization V] [--country V] [--region V] [--topic V]
                    [--format text|json|csv] QUERY
   inlsearch demo-site --addr HOST:PORT   serve the bundled demo site (to crawl it)
@@ -36,6 +39,7 @@ token is INLSEARCH_ADMIN_TOKEN. Run a command with -h for its flags.
 `
 
 func main() {
+	pdf.ServeChild() // a PDF extraction child of a crawl: extracts, answers, exits
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/inlsearch/inlsearch/indexer/pdf"
 )
 
 var (
@@ -20,6 +22,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	pdf.ServeChild() // in-process crawls extract PDFs in children of this test binary
 	code := m.Run()
 	if binDir != "" {
 		_ = os.RemoveAll(binDir)

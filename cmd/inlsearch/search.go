@@ -18,6 +18,7 @@ func newJob(cfg *Config, log *slog.Logger) *indexer.Job {
 		DataDir: cfg.Data,
 		Seeds:   cfg.Seeds,
 		Crawl:   crawlConfig(cfg),
+		PDF:     pdfRunner(cfg),
 		Force:   cfg.Force,
 		Space:   limits.Space,
 		Log:     log,

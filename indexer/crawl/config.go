@@ -27,6 +27,7 @@ type Config struct {
 	MaxPages        int           // pages requested per crawl, default 10000
 	MaxDepth        int           // link depth from the seeds (seeds are 0), default 10
 	MaxBodyBytes    int64         // page bytes after decompression, default 5 MiB
+	MaxPDFBytes     int64         // PDF bytes after decompression, default 100 MiB
 	HeaderTimeout   time.Duration // wait for response headers (and TLS handshake), default 10s
 	RequestTimeout  time.Duration // whole request including the body, default 30s
 	MaxRedirects    int           // redirects followed per fetch, default 5
@@ -84,6 +85,7 @@ func (c Config) withDefaults() Config {
 	setInt(&c.MaxPages, 10000)
 	setInt(&c.MaxDepth, 10)
 	setInt64(&c.MaxBodyBytes, 5<<20)
+	setInt64(&c.MaxPDFBytes, 100<<20)
 	setDur(&c.HeaderTimeout, 10*time.Second)
 	setDur(&c.RequestTimeout, 30*time.Second)
 	setInt(&c.MaxRedirects, 5)
@@ -109,14 +111,19 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// PDFType is the ContentType of a Page that is a PDF document, whatever
+// label it was served with (application/pdf, or a .pdf URL served as
+// application/octet-stream).
+const PDFType = "application/pdf"
+
 // Page is one fetched page handed to the caller.
 type Page struct {
 	URL         string      // normalised final URL (after redirects on the same host)
 	Requested   string      // normalised URL that was queued; differs from URL after a redirect
 	Status      int         // 200, or 304 when NotModified
-	ContentType string      // media type without parameters
+	ContentType string      // media type without parameters: text/html, application/xhtml+xml or PDFType
 	Header      http.Header // response header
-	Body        []byte      // decoded to valid UTF-8; empty when NotModified
+	Body        []byte      // HTML decoded to valid UTF-8, a PDF as served; empty when NotModified
 	Depth       int         // link distance from a seed (sitemap entries are 1)
 	FetchedAt   time.Time
 	Truncated   bool      // the body was cut at MaxBodyBytes

@@ -114,7 +114,8 @@ type run struct {
 }
 
 // Crawl fetches from the seeds within their hosts. For each 200 text/html (or
-// application/xhtml+xml) page, and each 304 to a conditional GET (NotModified, empty Body),
+// application/xhtml+xml) page, each 200 PDF (ContentType PDFType, Body as
+// served, up to MaxPDFBytes), and each 304 to a conditional GET (NotModified, empty Body),
 // it calls handle, which returns the absolute links found in the page (for a 304 the caller
 // may return the stored links so the crawl goes on through unchanged pages). The links are
 // normalised, kept to the scope, deduplicated and queued one level deeper. handle runs on

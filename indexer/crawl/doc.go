@@ -8,8 +8,11 @@
 // or metadata addresses are refused when the connection is dialled. Bodies handed to the
 // caller are decoded to UTF-8 (golang.org/x/net/html/charset).
 //
+// PDF documents (application/pdf, or a .pdf URL served as application/octet-stream) are
+// fetched too, within their own byte limit (MaxPDFBytes), and handed over as served.
+//
 // The package finds no content itself: the caller's handle function receives each HTML page
-// and returns the links it found. [Links] is a small fallback link finder.
+// or PDF and returns the links it found. [Links] is a small fallback link finder.
 //
 // robots.txt is read by indexer/robots, which follows Google's reference parser.
 //

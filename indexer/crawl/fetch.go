@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -23,7 +24,7 @@ const (
 )
 
 var acceptHeader = map[fetchKind]string{
-	kindPage:    "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+	kindPage:    "text/html,application/xhtml+xml;q=0.9,application/pdf;q=0.8,*/*;q=0.1",
 	kindRobots:  "text/plain,*/*;q=0.1",
 	kindSitemap: "application/xml,text/xml;q=0.9,*/*;q=0.1",
 }
@@ -144,11 +145,15 @@ func (r *run) readBody(ctx context.Context, resp *http.Response, out *response, 
 		limit = r.cfg.MaxSitemapBytes
 	}
 	out.mediaType = mediaType(resp.Header.Get("Content-Type"))
-	if kind == kindPage && out.mediaType != "" && !isHTMLType(out.mediaType) {
+	tooLarge := ReasonContentTooLarge
+	if kind == kindPage && isPDFResponse(out.mediaType, out.url) {
+		out.mediaType, limit, tooLarge = PDFType, r.cfg.MaxPDFBytes, ReasonPDFTooLarge
+	}
+	if kind == kindPage && out.mediaType != "" && !isHTMLType(out.mediaType) && out.mediaType != PDFType {
 		return &fetchError{reason: ReasonUnsupportedType, status: resp.StatusCode}
 	}
 	if kind != kindRobots && resp.ContentLength > limit {
-		return &fetchError{reason: ReasonContentTooLarge, status: resp.StatusCode}
+		return &fetchError{reason: tooLarge, status: resp.StatusCode}
 	}
 	var body io.Reader = resp.Body
 	compressed := false
@@ -180,6 +185,9 @@ func (r *run) readBody(ctx context.Context, resp *http.Response, out *response, 
 		}
 		compressed = true
 	}
+	if truncated && out.mediaType == PDFType {
+		return &fetchError{reason: ReasonPDFTooLarge, status: resp.StatusCode} // a cut PDF cannot be read
+	}
 	if truncated && compressed && kind != kindRobots {
 		return &fetchError{reason: ReasonDecompressedTooLarge, status: resp.StatusCode}
 	}
@@ -191,8 +199,19 @@ func (r *run) readBody(ctx context.Context, resp *http.Response, out *response, 
 }
 
 // checkSniffed refuses binary bytes behind an HTML label and sniffs unlabelled bodies.
+// A PDF is passed as it is: the extractor judges its bytes.
 func checkSniffed(out *response) *fetchError {
+	if out.mediaType == PDFType {
+		return nil
+	}
 	sniffed := mediaType(http.DetectContentType(out.body))
+	if sniffed == PDFType { // a PDF behind an HTML label, or unlabelled: read within the HTML limit
+		if out.truncated {
+			return &fetchError{reason: ReasonPDFTooLarge, status: out.status}
+		}
+		out.mediaType, out.sniffed = PDFType, true
+		return nil
+	}
 	if out.mediaType == "" {
 		if sniffed != "text/html" {
 			return &fetchError{reason: ReasonUnsupportedType, status: out.status}
@@ -224,6 +243,22 @@ func mediaType(contentType string) string {
 		mt, _, _ = strings.Cut(contentType, ";")
 	}
 	return strings.ToLower(strings.TrimSpace(mt))
+}
+
+// isPDFResponse tells a PDF by its label, or by a .pdf URL served under a
+// generic binary label.
+func isPDFResponse(mt, rawURL string) bool {
+	switch mt {
+	case PDFType, "application/x-pdf", "application/acrobat":
+		return true
+	case "application/octet-stream", "binary/octet-stream", "application/download", "application/force-download", "":
+		p := rawURL
+		if u, err := url.Parse(rawURL); err == nil {
+			p = u.Path
+		}
+		return strings.HasSuffix(strings.ToLower(p), ".pdf")
+	}
+	return false
 }
 
 func isHTMLType(mt string) bool {

@@ -89,7 +89,9 @@ func TestCrawlBodyLimits(t *testing.T) {
 	wantFailure(t, rep, s.URL("/bomb"), ReasonDecompressedTooLarge)
 	wantFailure(t, rep, s.URL("/huge-length"), ReasonContentTooLarge)
 	wantFailure(t, rep, s.URL("/binary"), ReasonUnsupportedType)
-	wantFailure(t, rep, s.URL("/pdf"), ReasonUnsupportedType)
+	if pg := col.get(s.URL("/pdf")); pg == nil || pg.ContentType != PDFType {
+		t.Errorf("/pdf = %+v, want handed over as a PDF", pg)
+	}
 	wantFailure(t, rep, s.URL("/brotli"), ReasonUnsupportedEncoding)
 	for _, p := range []string{"/big", "/endless"} {
 		pg := col.get(s.URL(p))

@@ -51,7 +51,11 @@ func (r *run) page(ctx context.Context, h *host, it item) {
 		p.NotModified = true
 	} else {
 		p.ContentType, p.Truncated = resp.mediaType, resp.truncated
-		p.Body, p.Charset = decodeBody(resp.body, resp.header.Get("Content-Type"), resp.sniffed)
+		if p.ContentType == PDFType {
+			p.Body = resp.body
+		} else {
+			p.Body, p.Charset = decodeBody(resp.body, resp.header.Get("Content-Type"), resp.sniffed)
+		}
 		if p.Truncated {
 			r.log.Warn("page truncated", slog.String("url", final), slog.Int64("limit", r.cfg.MaxBodyBytes))
 		}
@@ -179,7 +183,7 @@ func (r *run) noteFailure(h *host, reason string) {
 	switch reason {
 	case ReasonNotFound, ReasonGone, ReasonRobotsDisallowed, ReasonUnsupportedType,
 		ReasonRedirectBlocked, ReasonRedirectLoop, ReasonTooManyRedirects, ReasonContentTooLarge,
-		ReasonDecompressedTooLarge, ReasonUnsupportedEncoding, reasonRedirectWithoutTarget:
+		ReasonDecompressedTooLarge, ReasonUnsupportedEncoding, reasonRedirectWithoutTarget, ReasonPDFTooLarge:
 		h.failures = 0 // the host answered
 		return
 	}

@@ -18,6 +18,7 @@ const (
 	ReasonDecompressedTooLarge  = "decompressed_body_too_large"  // compressed body expanding past the cap
 	ReasonUnsupportedType       = "unsupported_content_type"     // not HTML, or binary labelled as HTML
 	ReasonUnsupportedEncoding   = "unsupported_content_encoding" // a Content-Encoding we did not ask for
+	ReasonPDFTooLarge           = "pdf_too_large"                // a PDF above MaxPDFBytes (declared or read)
 	ReasonNotFound              = "http_404"
 	ReasonGone                  = "gone" // 410
 	ReasonTimeout               = "fetch_timeout"
