@@ -162,7 +162,8 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		Hits        []Hit                   `json:"hits"`
 		Facets      map[string][]FacetValue `json:"facets"`
 		FacetsOther map[string]int          `json:"facets_other"`
-	}{r.Query, r.Total, exact, r.Relaxed, r.Took.Milliseconds(), r.Page, r.PerPage, nonNil(r.Hits), facets, others})
+		Generation  string                  `json:"generation"`
+	}{r.Query, r.Total, exact, r.Relaxed, r.Took.Milliseconds(), r.Page, r.PerPage, nonNil(r.Hits), facets, others, r.Generation})
 }
 
 // CSVWriter writes hits as CSV (RFC 4180) with a header row of CSVColumns,

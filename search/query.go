@@ -59,6 +59,9 @@ type Query struct {
 	// Match is MatchAuto ("" too: every word, or all but one when fewer
 	// than RelaxBelow passages hold them all) or MatchAll (every word).
 	Match string
+	// Generation names the generation to answer from (a Live's kept
+	// generation, the gen= of a citation); empty: the one served.
+	Generation string
 }
 
 // Hit is one matching passage.
@@ -98,4 +101,6 @@ type Result struct {
 	// first); without relaxation it equals Total.
 	Relaxed    bool `json:"relaxed"`
 	ExactTotal int  `json:"exact_total"`
+	// Generation is the id of the generation that answered (set by a Live).
+	Generation string `json:"generation"`
 }

@@ -215,20 +215,6 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 	return nil
 }
 
-// prune removes complete generations other than the current and previous
-// ones. Partial generations are left to CleanPartial, which the crawl calls
-// while it holds the lock.
-func (s *Store) prune(keep pointer) {
-	for _, id := range s.list() {
-		if id == keep.Current || id == keep.Previous {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(s.genPath(id), completeFile)); err == nil {
-			_ = os.RemoveAll(s.genPath(id))
-		}
-	}
-}
-
 // CleanPartial removes generations that were never completed (a crawl that
 // died) and the temporary files of an interrupted atomic write. Call it only
 // while holding the crawl lock. It returns the ids of the generations removed.

@@ -42,6 +42,7 @@ func (s *Server) handleFeed(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	answeredFrom(c, res.Generation)
 	q := pl.q
 	canon := stateOf(q)
 	canon.sort, canon.page, canon.perPage, canon.facetSize = "", 1, 0, 0

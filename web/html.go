@@ -21,10 +21,15 @@ type baseView struct {
 	Version   string
 	RequestID string
 	FeedURL   string
+	// Generation and GenerationBuilt name the index generation the page was
+	// read from (footer).
+	Generation, GenerationBuilt string
 }
 
 func (s *Server) base(c *gin.Context, title string) baseView {
-	return baseView{Title: title, Version: s.cfg.Version, RequestID: requestIDOf(c)}
+	v := baseView{Title: title, Version: s.cfg.Version, RequestID: requestIDOf(c)}
+	v.Generation, v.GenerationBuilt = s.footerGeneration(c)
+	return v
 }
 
 // searchView is the data of search.html.
@@ -50,6 +55,7 @@ type searchView struct {
 	ExportJSON   string
 	ClearFilters string
 	BrowseAll    string
+	Cite         *citeView
 }
 
 type hitView struct {
@@ -133,6 +139,7 @@ func (s *Server) handleSearchPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	answeredFrom(c, res.Generation)
 	s.render(c, http.StatusOK, "search.html", s.searchView(c, pl.q, res, notice))
 }
 
@@ -186,6 +193,7 @@ func (s *Server) searchView(c *gin.Context, q search.Query, res *search.Result, 
 	}
 	v.Pager = pager(st, res.Total, s.lim.MaxWindow)
 	v.Match = matchViewOf(q, st, res)
+	v.Cite = s.citeViewOf(c, q, res)
 	return v
 }
 
@@ -373,12 +381,19 @@ type errorView struct {
 	Status  int
 	Code    string
 	Message string
+	Link    string // a local URL to go on with (410: the current generation)
 }
 
 func (s *Server) renderError(c *gin.Context, status int, code, msg string) {
+	s.renderErrorLink(c, status, code, msg, "")
+}
+
+// renderErrorLink is renderError with a link to follow instead (a pruned
+// generation's request on the current one).
+func (s *Server) renderErrorLink(c *gin.Context, status int, code, msg, link string) {
 	title := http.StatusText(status)
 	if status == http.StatusNotFound {
 		title = "Page not found"
 	}
-	s.render(c, status, "error.html", errorView{baseView: s.base(c, title), Status: status, Code: code, Message: msg})
+	s.render(c, status, "error.html", errorView{baseView: s.base(c, title), Status: status, Code: code, Message: msg, Link: link})
 }

@@ -25,6 +25,7 @@ const (
 	paramPerPage   = "per_page"
 	paramFacetSize = "facet_size"
 	paramMatch     = "match"
+	paramGen       = "gen"
 
 	defaultPerPage   = 10
 	maxFilterValues  = 64
@@ -38,7 +39,7 @@ const (
 var filterFacets = []string{search.FacetOrganization, search.FacetCountry, search.FacetRegion, search.FacetTopic, search.FacetType}
 
 // singleParams may appear at most once.
-var singleParams = []string{paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramPerPage, paramFacetSize, paramMatch}
+var singleParams = []string{paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramPerPage, paramFacetSize, paramMatch, paramGen}
 
 var sorts = []string{search.SortRelevance, search.SortDate, search.SortFirstSeen, search.SortChangedAt}
 
@@ -202,6 +203,9 @@ func parseParams(raw string, lim search.Limits) (search.Query, error) {
 	if q.FacetSize, err = intParam(v, paramFacetSize, 1, lim.MaxFacetSize, badParam); err != nil {
 		return q, err
 	}
+	if q.Generation, err = genParam(v.Get(paramGen)); err != nil {
+		return q, err
+	}
 	return q, nil
 }
 
@@ -249,4 +253,13 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// genParam reads the gen parameter: empty, or a generation id.
+func genParam(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s != "" && !search.ValidGenerationID(s) {
+		return "", badParam("gen must be a generation id (letters, digits and '-'), got %s", shown(s))
+	}
+	return s, nil
 }

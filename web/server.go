@@ -192,7 +192,7 @@ func (s *Server) routes() *gin.Engine {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	s.trustProxies(e)
-	e.Use(s.requestID, s.securityHeaders, s.accessLog, s.recoverPanics, s.limitURI)
+	e.Use(s.requestID, s.securityHeaders, s.accessLog, s.recoverPanics, s.limitURI, s.nameGeneration)
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.methodNotAllowed)
 
@@ -209,6 +209,7 @@ func (s *Server) routes() *gin.Engine {
 	api := e.Group("/api/v1")
 	api.GET("/search", s.limit(nil, false), s.handleAPISearch)
 	api.GET("/documents/:id", s.handleAPIDocument)
+	api.GET("/cite", s.limit(nil, false), s.handleAPICite)
 	api.GET("/status", s.handleAPIStatus)
 	switch {
 	case s.cfg.AdminToken == "":

@@ -21,6 +21,7 @@ type state struct {
 	page, perPage      int
 	facetSize          int
 	defaultPerPageSize int
+	gen                string // a named generation (citable snapshot)
 }
 
 // field is a hidden form input.
@@ -30,7 +31,7 @@ func stateOf(q search.Query) state {
 	st := state{
 		q: q.Q, yearFrom: q.YearFrom, yearTo: q.YearTo, sort: q.Sort, match: q.Match,
 		page: q.Page, perPage: q.PerPage, facetSize: q.FacetSize,
-		defaultPerPageSize: defaultPerPage,
+		defaultPerPageSize: defaultPerPage, gen: q.Generation,
 	}
 	st.filters = make(map[string][]string, len(q.Filters))
 	for f, vals := range q.Filters {
@@ -79,6 +80,9 @@ func (st state) fields() []field {
 	}
 	if st.facetSize != 0 {
 		add(paramFacetSize, strconv.Itoa(st.facetSize))
+	}
+	if st.gen != "" {
+		add(paramGen, st.gen)
 	}
 	return out
 }

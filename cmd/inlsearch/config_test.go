@@ -54,6 +54,8 @@ func TestConfigRejects(t *testing.T) {
 		"bad trusted proxy":    {"serve", "--trusted-proxies", "10.0.0.0/8,nginx"},
 		"user agent digits":    {"crawl", "--user-agent", "bot42/1.0", "--seed", "http://x/"},
 		"user agent control":   {"crawl", "--user-agent", "bot/1.0\r\nX-Evil: 1", "--seed", "http://x/"},
+		"keep one generation":  {"serve", "--keep-generations", "1"},
+		"negative keep-for":    {"serve", "--keep-for", "-1h"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
