@@ -33,12 +33,12 @@ type Config struct {
 	// (citable snapshots); a generation cited in the last 30 days is kept too.
 	KeepGenerations int           `json:"keep_generations"`
 	KeepFor         time.Duration `json:"-"`
-	AllowPrivate bool          `json:"allow_private"`
-	Force        bool          `json:"force"`
-	AdminToken   string        `json:"-"`
-	LogFormat    string        `json:"log_format"`
-	LogLevel     string        `json:"log_level"`
-	ConfigFile   string        `json:"-"`
+	AllowPrivate    bool          `json:"allow_private"`
+	Force           bool          `json:"force"`
+	AdminToken      string        `json:"-"`
+	LogFormat       string        `json:"log_format"`
+	LogLevel        string        `json:"log_level"`
+	ConfigFile      string        `json:"-"`
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (serve); MaxPerClient overrides Limits.MaxPerClient when
 	// not zero.
