@@ -62,6 +62,7 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
+	axe := loadAxe(t)
 	base := MustServe(t, MustServer(t, Config{Version: "browser-test"}, nil, nil, nil))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -106,6 +107,7 @@ func TestBrowser(t *testing.T) {
 	if heading != "All passages" {
 		t.Errorf("home heading = %q, want the browse view", heading)
 	}
+	checkAxe(t, ctx, axe, "home")
 
 	// Type a search and submit it.
 	step("type query", chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("q"), "container")))
@@ -119,6 +121,7 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(summary, "of 12") {
 		t.Errorf("summary = %q, want 12 passages", summary)
 	}
+	checkAxe(t, ctx, axe, "results")
 
 	// Tick the first organization: the script submits the form on change.
 	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#facet-country input[type="checkbox"]`)))
@@ -132,6 +135,7 @@ func TestBrowser(t *testing.T) {
 	if !checked.Exists {
 		t.Error("the ticked box is not checked on the new page")
 	}
+	checkAxe(t, ctx, axe, "filtered results")
 
 	// Narrow the page size through the URL (a permalink), then page forward.
 	step("open small pages", chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=container&per_page=4")))
@@ -145,6 +149,19 @@ func TestBrowser(t *testing.T) {
 	if !strings.HasSuffix(strings.TrimSpace(current), "2") {
 		t.Errorf("current page = %q, want 2", current)
 	}
+	checkAxe(t, ctx, axe, "page 2")
+
+	// The other pages: status, an error page, an empty result.
+	for _, pg := range []struct{ name, path string }{
+		{"status", "/status"},
+		{"not found", "/no-such-page"},
+		{"bad request", "/search?page=0"},
+		{"no results", "/search?q=zzzzzz"},
+	} {
+		step("open "+pg.name, chromedp.Do(ctx, chromedp.Navigate(base+pg.path), chromedp.WaitReady("body")))
+		checkAxe(t, ctx, axe, pg.name)
+	}
+	step("back to page 2", chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=container&per_page=4&page=2")))
 
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	step("screenshot", err)
