@@ -36,11 +36,17 @@ type builder struct {
 	hosts   map[string]*HostSummary
 	extra   Counts // pages of hosts no longer in the scope
 	err     error
+
+	// found are the organizations beyond the taxonomy that the written
+	// passages carry, and foundPassages the number of those passages.
+	found         map[string]bool
+	foundPassages int
 }
 
 func newBuilder(db *record.DB, metas map[string]record.Meta, t *tag.Tagger, parser string, at time.Time, log *slog.Logger) *builder {
 	return &builder{db: db, metas: metas, tagger: t, parser: parser, at: at, log: log,
-		handled: map[string]bool{}, staged: map[string]string{}, fetched: map[string]int{}, hosts: map[string]*HostSummary{}}
+		handled: map[string]bool{}, staged: map[string]string{}, fetched: map[string]int{}, hosts: map[string]*HostSummary{},
+		found: map[string]bool{}}
 }
 
 // prior gives the crawler the validators of a published, live page parsed

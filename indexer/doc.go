@@ -11,5 +11,6 @@
 // record is updated only once the generation is published, so that it always
 // describes the served index.
 //
-// It imports search and its own subpackages; only extract imports goquery.
+// It imports search, its own subpackages and internal/ (atomic file writes,
+// job states); only extract imports goquery.
 package indexer

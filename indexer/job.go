@@ -24,7 +24,8 @@ import (
 // ParserVersion names the extractor and tagger rules. Change it when they
 // change in a way the taxonomy's vocabulary does not show: every page is then
 // parsed again once, instead of reusing its stored passages.
-const ParserVersion = "1"
+// 2: organizations found from a page's definitions, evidence per tag.
+const ParserVersion = "2"
 
 // Job is one crawl: fetch the seeds' sites, extract and tag their passages,
 // build a new index generation in the data folder and publish it.
@@ -175,6 +176,7 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 	stats := sum.Counts.Map()
 	stats["pages"], stats["passages"] = sum.Pages, sum.Passages
 	stats["not_modified"], stats["robots_skipped"] = sum.NotModified, sum.RobotsSkipped
+	stats[search.StatFoundOrganizations], stats[search.StatFoundOrganizationPassages] = len(b.found), b.foundPassages
 	gen := search.Generation{BuiltAt: now().UTC(), Passages: sum.Passages, Pages: sum.Pages, Stats: stats}
 	committed = true // Commit cleans up after itself
 	if err := build.Commit(gen, j.Force); err != nil {

@@ -4,20 +4,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/inlsearch/inlsearch/internal/atomicfile"
+	"github.com/inlsearch/inlsearch/internal/jobstate"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/inlsearch/inlsearch/search"
 )
 
-// Job states, as in Summary.State.
+// Job states, as in Summary.State (the one set of internal/jobstate).
 const (
-	StateSucceeded = "succeeded"
-	StateFailed    = "failed"
+	StateSucceeded = jobstate.Succeeded
+	StateFailed    = jobstate.Failed
 	// StateCancelled: the job's context was cancelled with ErrCancelled as
 	// its cause (an operator's request), not by a shutdown or a failure.
-	StateCancelled = "cancelled"
+	StateCancelled = jobstate.Cancelled
 )
 
 // ErrCancelled is the cause to cancel a job's context with
@@ -152,5 +152,5 @@ func LastSummary(dir string) (*Summary, error) {
 	return &s, nil
 }
 
-// writeAtomic writes data to path through a temporary file (see search.WriteFileAtomic).
-func writeAtomic(path string, data []byte) error { return search.WriteFileAtomic(path, data) }
+// writeAtomic writes data to path through a temporary file (internal/atomicfile).
+func writeAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }

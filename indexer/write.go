@@ -44,7 +44,7 @@ func (b *builder) write(ctx context.Context, ix *search.Index) (pages, passages 
 		if !rec.Live() || len(rec.Docs) == 0 {
 			return nil
 		}
-		n := 0
+		n, nFound := 0, 0
 		for _, d := range common.Filter(rec.Docs) {
 			if seen[d.ID] {
 				continue
@@ -52,6 +52,9 @@ func (b *builder) write(ctx context.Context, ix *search.Index) (pages, passages 
 			seen[d.ID] = true
 			batch = append(batch, d)
 			n++
+			if len(d.FoundOrganizations) > 0 {
+				nFound++
+			}
 		}
 		if n == 0 {
 			return nil
@@ -62,6 +65,12 @@ func (b *builder) write(ctx context.Context, ix *search.Index) (pages, passages 
 		hs := b.host(rec.Host)
 		hs.Pages++
 		hs.Passages += n
+		b.foundPassages += nFound
+		for _, d := range batch[len(batch)-n:] {
+			for _, o := range d.FoundOrganizations {
+				b.found[o] = true
+			}
+		}
 		if !rec.StaleSince.IsZero() {
 			hs.Counts.Stale++
 		}

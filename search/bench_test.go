@@ -29,9 +29,20 @@ func benchDocs(n int) []Document {
 			Text:      strings.Join(text, " "),
 			Countries: []string{countries[r.IntN(len(countries))]}, Topics: []string{topics[r.IntN(len(topics))]},
 			Years: []int{2005 + r.IntN(15)}, Published: time.Date(2005+r.IntN(15), 1, 1, 0, 0, 0, 0, time.UTC),
+			Evidence: benchEvidence(text),
 		}
 	}
 	return docs
+}
+
+// benchEvidence is the evidence of a tagged passage: eight sentences of
+// about 25 words, as the tagger stores per passage (search must not pay for it).
+func benchEvidence(text []string) map[string]string {
+	ev := map[string]string{}
+	for k := range 8 {
+		ev[fmt.Sprintf("topic:t%d", k)] = strings.Join(text[k*4:k*4+25], " ") + "."
+	}
+	return ev
 }
 
 func BenchmarkSearch(b *testing.B) {

@@ -29,6 +29,14 @@ type Document struct {
 	Amounts []float64 `json:"amounts,omitempty"`
 	// Provenance keeps, per tag, the words that matched: "topic:money laundering" → ["AML", "financial intelligence unit"].
 	Provenance map[string][]string `json:"provenance,omitempty"`
+	// Evidence keeps, per tag ("facet:value"), the sentence or heading that
+	// decided it. The index stores it apart from the rest of the document
+	// and only Get reads it back, so that search does not pay for it.
+	Evidence map[string]string `json:"evidence,omitempty"`
+	// FoundOrganizations are the values of Organizations that are not in the
+	// taxonomy: organizations the page defines itself ("Civilian Police
+	// Training Team (CPTT)"), by acronym.
+	FoundOrganizations []string `json:"found_organizations,omitempty"`
 
 	// Published is the page's date when it states one; zero otherwise.
 	Published time.Time `json:"published"`

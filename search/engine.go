@@ -283,7 +283,7 @@ func (e *Engine) searchErr(ctx context.Context, err error) error {
 // Get returns the document with that id, or ErrNotFound.
 func (e *Engine) Get(ctx context.Context, bi bleve.Index, id string) (*Document, error) {
 	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery([]string{id}), 1, 0, false)
-	req.Fields = []string{fieldDoc, fieldText}
+	req.Fields = []string{fieldDoc, fieldText, fieldEvidence}
 	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, e.searchErr(ctx, err)

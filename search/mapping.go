@@ -24,8 +24,12 @@ const (
 	fieldPublished = "published"
 	fieldFirstSeen = "first_seen"
 	fieldChangedAt = "changed_at"
-	// fieldDoc holds the Document as JSON (without Text), stored and not indexed.
+	// fieldDoc holds the Document as JSON (without Text and Evidence),
+	// stored and not indexed.
 	fieldDoc = "doc_json"
+	// fieldEvidence holds the Document's Evidence as JSON, stored and not
+	// indexed; only Get asks for it, so search hits never decode it.
+	fieldEvidence = "evidence_json"
 )
 
 // textFields are the analyzed fields a bare word searches, with their boosts.
@@ -90,6 +94,7 @@ func NewMapping() *mapping.IndexMappingImpl {
 		dm.AddFieldMappingsAt(f, date())
 	}
 	dm.AddFieldMappingsAt(fieldDoc, stored)
+	dm.AddFieldMappingsAt(fieldEvidence, stored)
 	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	im := bleve.NewIndexMapping()
@@ -107,6 +112,7 @@ func NewMapping() *mapping.IndexMappingImpl {
 func fields(d *Document) (map[string]any, error) {
 	blob := *d
 	blob.Text = ""
+	blob.Evidence = nil
 	raw, err := json.Marshal(&blob)
 	if err != nil {
 		return nil, fmt.Errorf("encode document %s: %w", d.ID, err)
@@ -125,6 +131,13 @@ func fields(d *Document) (map[string]any, error) {
 	}
 	if d.Type != "" {
 		m[FacetType] = d.Type
+	}
+	if len(d.Evidence) > 0 {
+		ev, err := json.Marshal(d.Evidence)
+		if err != nil {
+			return nil, fmt.Errorf("encode evidence %s: %w", d.ID, err)
+		}
+		m[fieldEvidence] = string(ev) // json.Marshal writes valid UTF-8
 	}
 	if len(d.Years) > 0 {
 		ys := make([]string, 0, len(d.Years))
@@ -174,5 +187,10 @@ func decodeDocument(id string, stored map[string]any) (*Document, error) {
 		return nil, fmt.Errorf("decode document %s: %w", id, err)
 	}
 	d.Text, _ = stored[fieldText].(string)
+	if ev, _ := stored[fieldEvidence].(string); ev != "" {
+		if err := json.Unmarshal([]byte(ev), &d.Evidence); err != nil {
+			return nil, fmt.Errorf("decode evidence %s: %w", id, err)
+		}
+	}
 	return &d, nil
 }

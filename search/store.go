@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/inlsearch/inlsearch/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"sort"
@@ -39,6 +40,15 @@ type Generation struct {
 	// Stats are free-form counts of the job that built it.
 	Stats map[string]int `json:"stats,omitempty"`
 }
+
+// Keys of Generation.Stats that the status reports by name.
+const (
+	// StatFoundOrganizations is the number of distinct organizations beyond
+	// the taxonomy (Document.FoundOrganizations) in the generation.
+	StatFoundOrganizations = "found_organizations"
+	// StatFoundOrganizationPassages is the number of passages carrying one.
+	StatFoundOrganizationPassages = "found_organization_passages"
+)
 
 type pointer struct {
 	Current  string `json:"current"`
@@ -255,49 +265,10 @@ func (s *Store) list() []string {
 	return ids
 }
 
-// WriteFileAtomic writes data to path through a temporary file: write, fsync,
-// rename, fsync the folder. A crash leaves either the old file or the new one.
-func WriteFileAtomic(path string, data []byte) error {
-	return writeAtomicSteps(path, data, "")
-}
-
-func writeAtomic(path string, data []byte) error { return WriteFileAtomic(path, data) }
+func writeAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }
 
 // writeAtomicSteps is writeAtomic with failpoints named prefix+"temp",
-// prefix+"renamed" and prefix+"synced" after each step (no failpoints when
-// prefix is empty).
+// prefix+"renamed" and prefix+"synced" after each step.
 func writeAtomicSteps(path string, data []byte, prefix string) error {
-	step := func(name string) {
-		if prefix != "" {
-			failpoint(prefix + name)
-		}
-	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		step("temp")
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	step("renamed")
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	step("synced")
-	return nil
+	return atomicfile.WriteSteps(path, data, func(name string) { failpoint(prefix + name) })
 }

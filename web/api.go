@@ -28,12 +28,17 @@ type documentJSON struct {
 	Years         []int               `json:"years"`
 	Amounts       []float64           `json:"amounts"`
 	Provenance    map[string][]string `json:"provenance"`
-	Published     *time.Time          `json:"published"`
-	FirstSeen     time.Time           `json:"first_seen,omitzero"`
-	LastSeen      time.Time           `json:"last_seen,omitzero"`
-	ChangedAt     time.Time           `json:"changed_at,omitzero"`
-	Truncated     bool                `json:"truncated"`
-	Generation    string              `json:"generation,omitempty"`
+	// Evidence maps facet → value → the sentence or heading that decided the tag.
+	Evidence map[string]map[string]string `json:"evidence"`
+	// FoundOrganizations are the organizations (by acronym) that are not in
+	// the taxonomy, found from the page's own definitions.
+	FoundOrganizations []string   `json:"found_organizations"`
+	Published          *time.Time `json:"published"`
+	FirstSeen          time.Time  `json:"first_seen,omitzero"`
+	LastSeen           time.Time  `json:"last_seen,omitzero"`
+	ChangedAt          time.Time  `json:"changed_at,omitzero"`
+	Truncated          bool       `json:"truncated"`
+	Generation         string     `json:"generation,omitempty"`
 }
 
 func nonNil[T any](s []T) []T {
@@ -114,6 +119,7 @@ func (s *Server) handleAPIDocument(c *gin.Context) {
 		Organizations: nonNil(d.Organizations), Countries: nonNil(d.Countries),
 		Regions: nonNil(d.Regions), Topics: nonNil(d.Topics), Type: d.Type,
 		Years: nonNil(d.Years), Amounts: nonNil(d.Amounts), Provenance: nonNilMap(d.Provenance),
+		Evidence: evidenceByFacet(d.Evidence), FoundOrganizations: nonNil(d.FoundOrganizations),
 		Published: timePtr(d.Published), FirstSeen: d.FirstSeen, LastSeen: d.LastSeen,
 		ChangedAt: d.ChangedAt, Truncated: d.Truncated,
 	})

@@ -112,6 +112,9 @@ func TestAPIGolden(t *testing.T) {
 	t.Parallel()
 	doc := fixtureDocs()[0]
 	doc.Provenance = map[string][]string{"topic:container and port control": {"container control"}}
+	doc.Evidence = map[string]string{"topic:container and port control": "The Container Control Programme trains port officers.",
+		"organization:CPATT": "Instructors of the CPATT certified 400 officers.", "no facet": "dropped"}
+	doc.FoundOrganizations = []string{"CPATT"}
 	doc.Amounts = []float64{2.5e6}
 	doc.FirstSeen = time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)
 	fake := &fakeSearcher{
@@ -124,7 +127,8 @@ func TestAPIGolden(t *testing.T) {
 		},
 	}
 	st := fakeStatus{Status{
-		Generation: &GenerationStatus{ID: "g-000007", BuiltAt: time.Date(2024, 6, 2, 3, 4, 5, 0, time.UTC), Passages: 1234, Pages: 56},
+		Generation: &GenerationStatus{ID: "g-000007", BuiltAt: time.Date(2024, 6, 2, 3, 4, 5, 0, time.UTC), Passages: 1234, Pages: 56,
+			FoundOrganizations: 3, FoundOrganizationPassages: 17},
 		LastJob: &JobStatus{ID: "job-9", State: "succeeded", Started: time.Date(2024, 6, 2, 3, 0, 0, 0, time.UTC),
 			Finished: time.Date(2024, 6, 2, 3, 4, 5, 0, time.UTC), Counts: map[string]int{"fetched": 60, "failed": 1}},
 		NextRun: time.Date(2024, 6, 3, 3, 0, 0, 0, time.UTC),

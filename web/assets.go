@@ -23,7 +23,7 @@ var files embed.FS
 // templates_test.go checks that every file of templates/ is listed here.
 var (
 	layoutFiles = []string{"layout.html"}
-	pageFiles   = []string{"search.html", "status.html", "error.html"}
+	pageFiles   = []string{"search.html", "status.html", "error.html", "passage.html"}
 )
 
 // asset is one embedded static file, served under a name that carries its
@@ -115,7 +115,7 @@ func (s *Server) handleStatic(c *gin.Context) {
 // mustParsePages parses every template at startup: a broken template stops
 // the program before it serves anything.
 func mustParsePages(assets *assetSet) map[string]*template.Template {
-	funcs := template.FuncMap{"asset": assets.url, "lower": strings.ToLower, "countRows": countRows}
+	funcs := template.FuncMap{"asset": assets.url, "lower": strings.ToLower, "countRows": countRows, "add": func(a, b int) int { return a + b }}
 	layoutPaths := make([]string, len(layoutFiles))
 	for i, f := range layoutFiles {
 		layoutPaths[i] = "templates/" + f

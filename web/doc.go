@@ -2,8 +2,9 @@
 // under /api/v1, server-rendered HTML pages (templates and assets embedded),
 // CSV and JSON exports, health and status, and the admin re-index trigger.
 //
-// It imports gin, gorilla/feeds (the Atom feed), the standard library and
-// the search package only (imports_test.go at the module's root checks it).
+// It imports gin, gorilla/feeds (the Atom feed), the standard library, the
+// search package and internal/jobstate (the job states it shows) only
+// (imports_test.go at the module's root checks it).
 // What it needs from the rest of the program it declares as small
 // interfaces (Searcher, StatusReporter, Reindexer) that cmd/inlsearch
 // satisfies. It turns URLs into search.Query values and back; everything

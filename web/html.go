@@ -69,6 +69,7 @@ type hitView struct {
 	DateISO  string
 	Chips    []chipView
 	Selected bool
+	Why      string // the passage's view: each tag with its evidence
 }
 
 // chipView is a link that changes one part of the search.
@@ -216,6 +217,7 @@ func hitViewOf(h search.Hit, st state) hitView {
 		Title:   h.Title,
 		Section: h.Section,
 		Snippet: safeSnippet(h.Snippet),
+		Why:     passageURL(h.ID),
 	}
 	if v.Title == "" {
 		v.Title = "Untitled page"

@@ -199,6 +199,7 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/", s.limit(nil, false), s.handleSearchPage)
 	e.GET("/search", s.limit(nil, false), s.handleSearchPage)
 	e.GET("/status", s.handleStatusPage)
+	e.GET("/passages/:id", s.handlePassagePage)
 	e.GET("/export.csv", s.limit(search.ExportQuery, true), s.handleExportCSV)
 	e.GET("/export.json", s.limit(search.ExportQuery, true), s.handleExportJSON)
 	e.GET("/feed.atom", s.limit(s.feedQuery, false), s.handleFeed)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/inlsearch/inlsearch/internal/jobstate"
 	"net/http"
 	"sort"
 	"strings"
@@ -33,23 +34,22 @@ type GenerationStatus struct {
 	BuiltAt  time.Time `json:"built_at"`
 	Passages int       `json:"passages"`
 	Pages    int       `json:"pages"`
+	// FoundOrganizations is the number of distinct organizations beyond the
+	// taxonomy, found from the pages' own definitions and tagged by acronym;
+	// FoundOrganizationPassages the number of passages that carry one.
+	FoundOrganizations        int `json:"found_organizations"`
+	FoundOrganizationPassages int `json:"found_organization_passages"`
 }
 
-// Job states, as in JobStatus.State.
+// Job states, as in JobStatus.State: the one set of internal/jobstate, under
+// the names the web layer has used.
 const (
-	JobRunning   = "running"
-	JobSucceeded = "succeeded"
-	JobFailed    = "failed"
-	// JobSkipped: the job did nothing because another crawl held the data
-	// folder's lock; Reason says which. It is not a failure: the schedule
-	// tries again at its next tick.
-	JobSkipped = "skipped"
-	// JobCancelling: an operator asked the running job to stop
-	// (DELETE /api/v1/reindex); it has not ended yet.
-	JobCancelling = "cancelling"
-	// JobCancelled: the job was stopped on request before it published
-	// anything; the served generation is the one before it.
-	JobCancelled = "cancelled"
+	JobRunning    = jobstate.Running
+	JobSucceeded  = jobstate.Succeeded
+	JobFailed     = jobstate.Failed
+	JobSkipped    = jobstate.Skipped    // another crawl held the lock; Reason says which
+	JobCancelling = jobstate.Cancelling // DELETE /api/v1/reindex asked it to stop
+	JobCancelled  = jobstate.Cancelled
 )
 
 // JobStatus describes one re-index job.
@@ -69,6 +69,19 @@ type JobStatus struct {
 	// Reason explains a job that did not fail but did not publish either
 	// (skipped, cancelled).
 	Reason string `json:"reason,omitempty"`
+	// Progress is where the crawl of a running job stands.
+	Progress *JobProgress `json:"progress,omitempty"`
+}
+
+// JobProgress is where a running job's crawl stands: URLs done and still
+// queued, pages fetched, failures, the host it is on and its rate.
+type JobProgress struct {
+	Done           int     `json:"done"`
+	Queued         int     `json:"queued"`
+	Fetched        int     `json:"fetched"`
+	Failed         int     `json:"failed"`
+	Host           string  `json:"host"`
+	PagesPerSecond float64 `json:"pages_per_second"`
 }
 
 // HostStatus is what a re-index job did on one host.

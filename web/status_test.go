@@ -79,3 +79,21 @@ func TestStatusCountLabels(t *testing.T) {
 		t.Errorf("JSON lost its counter key: %s", rec.Body.String())
 	}
 }
+
+// TestStatusProgress: a running job's progress is in the JSON and on the page.
+func TestStatusProgress(t *testing.T) {
+	t.Parallel()
+	st := fakeStatus{Status{LastJob: &JobStatus{ID: "job-2", State: JobRunning,
+		Progress: &JobProgress{Done: 40, Queued: 60, Fetched: 38, Failed: 2, Host: "www.example.gov", PagesPerSecond: 0.9}}}}
+	h := MustServer(t, Config{}, nil, st, nil).Handler()
+	body := do(t, h, "GET", "/api/v1/status", nil).Body.String()
+	for _, want := range []string{`"progress":{`, `"done":40`, `"queued":60`, `"host":"www.example.gov"`, `"pages_per_second":0.9`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("status JSON lacks %s: %s", want, body)
+		}
+	}
+	page := do(t, h, "GET", "/status", nil).Body.String()
+	if !strings.Contains(page, "40 of 100 URLs done") || !strings.Contains(page, "www.example.gov") {
+		t.Errorf("status page does not show the progress")
+	}
+}

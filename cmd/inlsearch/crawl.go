@@ -29,7 +29,11 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log := newLogger(cfg, stderr)
 	warnFilesystem(cfg, log)
 	warnDelay(cfg, stderr)
-	sum, err := newJob(cfg, log).Run(ctx)
+	job := newJob(cfg, log)
+	progress := newProgressReporter(stderr, log)
+	job.Crawl.Progress = progress.update
+	sum, err := job.Run(ctx)
+	progress.end()
 	var locked *indexer.LockedError
 	if errors.As(err, &locked) || errors.Is(err, search.ErrInsufficientDisk) {
 		return err // refused before anything was fetched: no summary

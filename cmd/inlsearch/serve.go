@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/inlsearch/inlsearch/indexer"
+	"github.com/inlsearch/inlsearch/indexer/crawl"
 	"github.com/inlsearch/inlsearch/search"
 	"github.com/inlsearch/inlsearch/web"
 )
@@ -171,6 +172,8 @@ type jobRecord struct {
 	Summary *indexer.Summary
 	Started time.Time
 	Ended   time.Time
+	// Progress is where the crawl of a running job stands (nil before its first page).
+	Progress *crawl.Progress
 }
 
 // snapshot returns the last job and the next planned run.
@@ -239,7 +242,11 @@ func (r *jobRunner) start() (string, error) {
 	go func() {
 		defer r.wg.Done()
 		defer stop(nil)
-		sum, err := r.run(ctx, id)
+		sum, err := r.run(ctx, id, func(p crawl.Progress) {
+			r.mu.Lock()
+			rec.Progress = &p
+			r.mu.Unlock()
+		})
 		r.mu.Lock()
 		rec.Summary, rec.Ended = sum, time.Now().UTC()
 		rec.State, rec.Reason, rec.Error = outcome(err, r.stopping)
@@ -292,7 +299,7 @@ func outcome(err error, stopping bool) (state, reason, errText string) {
 }
 
 // run runs one job under ctx; a panic fails the job instead of the server.
-func (r *jobRunner) run(ctx context.Context, id string) (sum *indexer.Summary, err error) {
+func (r *jobRunner) run(ctx context.Context, id string, progress func(crawl.Progress)) (sum *indexer.Summary, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("job %s: panic: %v", id, v)
@@ -300,6 +307,7 @@ func (r *jobRunner) run(ctx context.Context, id string) (sum *indexer.Summary, e
 	}()
 	job := newJob(r.cfg, r.log)
 	job.ID = id
+	job.Crawl.Progress = progress
 	return job.Run(ctx)
 }
 

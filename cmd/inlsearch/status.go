@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"math"
 	"sort"
+	"time"
 
 	"github.com/inlsearch/inlsearch/indexer"
 	"github.com/inlsearch/inlsearch/search"
@@ -23,7 +25,9 @@ func (s *statusReporter) Status(context.Context) web.Status {
 	var st web.Status
 	if ls.Serving {
 		g := ls.Generation
-		st.Generation = &web.GenerationStatus{ID: g.ID, BuiltAt: g.BuiltAt, Passages: g.Passages, Pages: g.Pages}
+		st.Generation = &web.GenerationStatus{ID: g.ID, BuiltAt: g.BuiltAt, Passages: g.Passages, Pages: g.Pages,
+			FoundOrganizations:        g.Stats[search.StatFoundOrganizations],
+			FoundOrganizationPassages: g.Stats[search.StatFoundOrganizationPassages]}
 	}
 	switch {
 	case ls.Degraded != "":
@@ -41,6 +45,10 @@ func (s *statusReporter) Status(context.Context) web.Status {
 	case runnerIsNewer(rec, saved):
 		js := &web.JobStatus{ID: rec.ID, State: rec.State, Started: rec.Started, Finished: rec.Ended, Error: rec.Error, Reason: rec.Reason}
 		fillCounts(js, rec.Summary)
+		if p := rec.Progress; p != nil && (rec.State == web.JobRunning || rec.State == web.JobCancelling) {
+			js.Progress = &web.JobProgress{Done: p.Done, Queued: p.Queued, Fetched: p.Fetched, Failed: p.Failed,
+				Host: p.Host, PagesPerSecond: math.Round(p.Rate(time.Now())*10) / 10}
+		}
 		st.LastJob = js
 	case saved != nil:
 		js := &web.JobStatus{ID: saved.ID, State: saved.State, Started: saved.Started, Finished: saved.Finished, Error: saved.Error}

@@ -48,6 +48,9 @@ type Config struct {
 	AllowPrivate bool
 	// Resolver resolves named hosts before dialling; default net.DefaultResolver.
 	Resolver Resolver
+	// Progress, when set, is called after every queued URL the crawl finishes
+	// (fetched, failed or skipped), from the host's worker: keep it cheap.
+	Progress func(Progress)
 	// Prior returns the validators stored for a URL so the fetch is conditional
 	// (If-None-Match / If-Modified-Since). Optional; called from several goroutines.
 	Prior func(url string) (etag, lastModified string, ok bool)
@@ -165,6 +168,24 @@ const maxFailures = 10000
 
 // Report sums up a crawl. Failures lists each URL not handed over, robots-disallowed ones
 // included (Failed counts only fetch failures).
+// Progress is where a running crawl stands.
+type Progress struct {
+	Started time.Time
+	Done    int    // queued URLs finished (pages, sitemaps, failures, robots skips)
+	Queued  int    // queued URLs not finished yet
+	Fetched int    // pages fetched (200 or 304)
+	Failed  int    // fetches failed after their retries
+	Host    string // the host of the URL just finished
+}
+
+// Rate is the pages fetched per second since the start, at now.
+func (p Progress) Rate(now time.Time) float64 {
+	if d := now.Sub(p.Started).Seconds(); d > 0 {
+		return float64(p.Fetched) / d
+	}
+	return 0
+}
+
 type Report struct {
 	Started, Finished time.Time
 	Fetched           int // pages handed to handle with a 200

@@ -108,6 +108,7 @@ type run struct {
 	queued  int             // page items ever queued
 	started int             // page fetches started (MaxPages)
 	pending int             // items queued and not finished
+	doneN   int             // items finished
 	done    chan struct{}
 	report  *Report
 }
@@ -192,7 +193,7 @@ func (r *run) work(ctx context.Context, h *host) {
 				r.page(ctx, h, it)
 			}
 		}
-		r.finish()
+		r.finish(h)
 	}
 }
 
@@ -218,12 +219,21 @@ func (r *run) next(ctx context.Context, h *host) (item, bool) {
 	}
 }
 
-func (r *run) finish() {
+func (r *run) finish(h *host) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.pending--
+	r.doneN++
 	if r.pending == 0 {
 		close(r.done)
+	}
+	var p Progress
+	if r.cfg.Progress != nil {
+		p = Progress{Started: r.report.Started, Done: r.doneN, Queued: r.pending,
+			Fetched: r.report.Fetched + r.report.NotModified, Failed: r.report.Failed, Host: h.key}
+	}
+	r.mu.Unlock()
+	if r.cfg.Progress != nil {
+		r.cfg.Progress(p)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -411,5 +412,29 @@ func TestCrawlConditionalGET(t *testing.T) {
 	}
 	if rep.NotModified != 2 || rep.Fetched != 0 || s.count("/new") != 0 {
 		t.Errorf("NotModified = %d, Fetched = %d, /new requested %d; want 2, 0, 0", rep.NotModified, rep.Fetched, s.count("/new"))
+	}
+}
+
+// TestCrawlProgress: the progress callback sees every finished URL, the last
+// call with nothing queued.
+func TestCrawlProgress(t *testing.T) {
+	t.Parallel()
+	s := MustSite(t, map[string]http.HandlerFunc{
+		"/":  htmlPage("/a", "/b", "/missing"),
+		"/a": htmlPage(), "/b": htmlPage(),
+	})
+	var mu sync.Mutex
+	var seen []Progress
+	cfg := fastConfig()
+	cfg.Progress = func(p Progress) { mu.Lock(); seen = append(seen, p); mu.Unlock() }
+	MustCrawl(t, cfg, s.URL("/"))
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) == 0 {
+		t.Fatal("no progress reported")
+	}
+	last := seen[len(seen)-1]
+	if last.Queued != 0 || last.Done != len(seen) || last.Fetched != 3 || last.Failed != 1 || last.Host != s.host() {
+		t.Errorf("last progress = %+v after %d calls; want nothing queued, every call counted, 3 fetched, 1 failed (the 404)", last, len(seen))
 	}
 }

@@ -32,8 +32,10 @@ type Page struct {
 	// Lang is the primary language subtag the page declares ("en"), or "".
 	Lang string
 	// Site is the name the site gives itself (og:site_name, or the site's
-	// part of the <title>: "United States Department of Justice"), or "".
-	// It tells the publisher when the host does not.
+	// part of the <title>: "United States Department of Justice"), else the
+	// publisher its chrome names as a reader reads it (the masthead or logo,
+	// the copyright line, a wire dateline: see publisherName), or "". It
+	// tells the publisher when the host does not.
 	Site string
 }
 
@@ -66,6 +68,9 @@ func Extract(pageURL string, body []byte) (*Page, error) {
 	doc := goquery.NewDocumentFromNode(root)
 	h := readHead(doc)
 	page := &Page{Lang: h.lang, Links: links(doc, u), Site: siteName(h)}
+	if page.Site == "" {
+		page.Site = publisherName(doc)
+	}
 	clean(doc)
 	bodyNode := findElement(root, atom.Body)
 	if bodyNode == nil {

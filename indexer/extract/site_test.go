@@ -54,3 +54,31 @@ who spoke about the reduction of crime in the neighborhoods that the precinct se
 		t.Errorf("Published = %v, want none: the heading holds more than a date", p.Published)
 	}
 }
+
+// TestPublisherSignals: without a declared site name, the page's chrome
+// names its publisher as a reader reads it; a tagline names none.
+func TestPublisherSignals(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, page, want string
+	}{
+		{"logo alt", `<html><head><title>Program</title></head><body><header><a href="/"><img src="l.png" alt="American Bar Association logo"></a></header><main><p>x</p></main></body></html>`, "American Bar Association"},
+		{"masthead text", `<html><head><title>Program</title></head><body><div class="site-name">United Nations Office on Drugs and Crime</div><p>x</p></body></html>`, "United Nations Office on Drugs and Crime"},
+		{"copyright line", `<html><head><title>Story</title></head><body><p>Text.</p><footer><p>© 2023 The Washington Post. All rights reserved.</p></footer></body></html>`, "Washington Post"},
+		{"wire dateline", `<html><head><title>Story</title></head><body><p>MEXICO CITY (Reuters) - Officials said the plan would go ahead.</p></body></html>`, "Reuters"},
+		{"a tagline is no publisher", `<html><head><title>Program</title></head><body><header><p>Diplomacy in Action</p></header><p>x</p></body></html>`, ""},
+		{"a declared name wins", `<html><head><meta property="og:site_name" content="U.S. GAO"><title>A</title></head><body><footer>© 2020 Someone Else Association</footer></body></html>`, "U.S. GAO"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := Extract("https://example.org/a.html", []byte(tt.page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Site != tt.want {
+				t.Errorf("Site = %q, want %q", p.Site, tt.want)
+			}
+		})
+	}
+}

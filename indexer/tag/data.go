@@ -27,6 +27,8 @@ type orgFile struct {
 	NotOrganizations []string  `json:"not_organizations"`
 	InstrumentWords  []string  `json:"instrument_words"`
 	Organizations    []orgData `json:"organizations"`
+	// Discovery says which names a page defines make organizations (discover.go).
+	Discovery discoveryData `json:"discovery"`
 }
 
 type countryFile struct {

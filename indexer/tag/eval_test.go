@@ -120,7 +120,7 @@ func tagHTML(tb testing.TB, tg *tag.Tagger, pageURL string, body []byte, ctype s
 	if err != nil {
 		tb.Fatalf("extract %s: %v", pageURL, err)
 	}
-	sets := map[string]map[string]bool{"o": {}, "c": {}, "r": {}, "t": {}}
+	sets := map[string]map[string]bool{"o": {}, "c": {}, "r": {}, "t": {}, "found": {}}
 	years := map[int]bool{}
 	var full strings.Builder
 	in := tag.Page{URL: pageURL, Title: page.Title, Site: page.Site, Published: page.Published}
@@ -129,7 +129,8 @@ func tagHTML(tb testing.TB, tg *tag.Tagger, pageURL string, body []byte, ctype s
 	}
 	for i, tags := range tg.TagPage(in) {
 		p := page.Passages[i]
-		for k, list := range map[string][]string{"o": tags.Organizations, "c": tags.Countries, "r": tags.Regions, "t": tags.Topics} {
+		for k, list := range map[string][]string{"o": tags.Organizations, "c": tags.Countries, "r": tags.Regions, "t": tags.Topics,
+			"found": tags.FoundOrganizations} {
 			for _, v := range list {
 				sets[k][v] = true
 			}
@@ -145,7 +146,11 @@ func tagHTML(tb testing.TB, tg *tag.Tagger, pageURL string, body []byte, ctype s
 	if !page.Published.IsZero() {
 		years[page.Published.Year()] = true
 	}
-	out := tag.Tags{}
+	// the gold lists taxonomy organizations; found ones are scored apart
+	for v := range sets["found"] {
+		delete(sets["o"], v)
+	}
+	out := tag.Tags{FoundOrganizations: keys(sets["found"])}
 	out.Organizations, out.Countries, out.Regions, out.Topics = keys(sets["o"]), keys(sets["c"]), keys(sets["r"]), keys(sets["t"])
 	for y := range years {
 		out.Years = append(out.Years, y)

@@ -13,6 +13,7 @@ func (t *Tagger) buildOrgs() error {
 	}
 	t.orgs = of.Organizations
 	t.nonStateHosts = of.NonStateHosts
+	t.disc = newDiscovery(of.Discovery)
 	t.instrumentWords = map[string]bool{}
 	for _, w := range of.InstrumentWords {
 		t.instrumentWords[w] = true
@@ -35,6 +36,12 @@ func (t *Tagger) buildOrgs() error {
 			}
 			for _, v := range nameVariants(a) {
 				t.orgM.add(v, entry{kind: kindOrg, id: i, mode: mode, form: form, text: a})
+			}
+			// "Marshals Service" for "U.S. Marshals Service": with its capitals
+			if tail, ok := bareTail(a); ok && !o.Ambiguous && !o.Publisher {
+				for _, v := range nameVariants(tail) {
+					t.orgM.add(v, entry{kind: kindOrg, id: i, mode: caseCap, form: formAlias, text: a})
+				}
 			}
 			if tail, ok := strings.CutPrefix(a, "U.S. "); ok && len(strings.Fields(tail)) >= 2 && isCapitalized(tail) {
 				t.tailM.add(tail, entry{kind: kindOrg, id: i, mode: caseCap, form: formAlias, text: a})
@@ -69,24 +76,69 @@ func (t *Tagger) buildOrgs() error {
 	return nil
 }
 
-// nameVariants spells a name with "United States" for "U.S.", and "UN" for
-// "United Nations" (and back); "the", "&" and hyphens are handled by the tokenizer.
+// nameVariants spells a name the ways pages do: "United States" for
+// "U.S."; "UN" and "U.N." for "United Nations" (and back); "for" for "of"
+// after the head of an office ("Office of …" / "Office for …", "Bureau of"
+// / "Bureau for") and back. "the", "&" and hyphens are handled by the
+// tokenizer.
 func nameVariants(n string) []string {
 	out := []string{n}
-	pairs := [][2]string{{"U.S. ", "United States "}, {"United Nations ", "UN "}, {"UN ", "United Nations "}, {"U.N. ", "United Nations "}}
-	for _, p := range pairs {
-		if strings.Contains(n, p[0]) {
-			out = append(out, strings.Replace(n, p[0], p[1], 1))
+	add := func(v string) {
+		for _, o := range out {
+			if o == v {
+				return
+			}
+		}
+		out = append(out, v)
+	}
+	swaps := [][2]string{{"U.S. ", "United States "}, {"United Nations ", "UN "}, {"UN ", "United Nations "},
+		{"U.N. ", "United Nations "}, {"United Nations ", "U.N. "}, {"UN ", "U.N. "}}
+	for _, p := range swaps {
+		for _, v := range append([]string(nil), out...) {
+			if strings.Contains(v, p[0]) {
+				add(strings.Replace(v, p[0], p[1], 1))
+			}
+		}
+	}
+	for _, head := range officeHeads {
+		for _, p := range [][2]string{{head + " of ", head + " for "}, {head + " for ", head + " of "}} {
+			for _, v := range append([]string(nil), out...) {
+				if strings.Contains(v, p[0]) {
+					add(strings.Replace(v, p[0], p[1], 1))
+				}
+			}
 		}
 	}
 	return out
 }
 
+// officeHeads are the heads after which pages write "of" and "for" alike.
+var officeHeads = []string{"Office", "Bureau", "Center", "Centre", "Commission"}
+
+// bareTail returns the name without its "U.S." ("U.S. Marshals Service" →
+// "Marshals Service") when that is safe to match alone: two words or more,
+// capitalised, and not a body every government has (bareTailUnsafe).
+func bareTail(n string) (string, bool) {
+	tail, ok := strings.CutPrefix(n, "U.S. ")
+	if !ok || len(strings.Fields(tail)) < 2 || !isCapitalized(tail) || bareTailUnsafe[strings.ToLower(tail)] {
+		return "", false
+	}
+	return tail, true
+}
+
+// bareTailUnsafe are the names that, without "U.S.", name a host
+// government's body as often as the American one.
+var bareTailUnsafe = map[string]bool{"coast guard": true, "border patrol": true, "security coordinator": true,
+	"department of defense": true, "department of commerce": true, "department of the interior": true,
+	"forest service": true, "customs service": true, "marshals": true, "treasury": true, "state department": true,
+	"department of state": true}
+
 // orgResult is the outcome of organization tagging for one input.
 type orgResult struct {
 	names []string
 	prov  map[string][]string
-	spans [][]hit // organization hits per source, for topic masking
+	ev    map[string]string // "organization:<name>" → the sentence or heading that names it
+	spans [][]hit           // organization hits per source, for topic masking
 }
 
 // source is one text of an input (title, a heading, or the passage) with its tokens.
@@ -98,7 +150,8 @@ type source struct {
 }
 
 func (t *Tagger) tagOrgs(nonState bool, srcs []*source) orgResult {
-	res := orgResult{prov: map[string][]string{}, spans: make([][]hit, len(srcs))}
+	res := orgResult{prov: map[string][]string{}, ev: map[string]string{}, spans: make([][]hit, len(srcs))}
+	ev := evidence{}
 	hitsBy := make([][]hit, len(srcs))
 	named := map[int]bool{}
 	ctx := map[int]bool{}
@@ -141,6 +194,9 @@ func (t *Tagger) tagOrgs(nonState bool, srcs []*source) orgResult {
 			if h.end < len(s.toks) && !s.toks[h.end].brk && t.instrumentWords[s.toks[h.end].key] {
 				continue
 			}
+			if o.Name == unName && isStrayUN(h, s.toks) {
+				continue
+			}
 			if h.e.form == formAcronym {
 				if o.Ambiguous && !named[h.e.id] && !ctx[h.e.id] {
 					continue
@@ -154,13 +210,49 @@ func (t *Tagger) tagOrgs(nonState bool, srcs []*source) orgResult {
 			}
 			key := "organization:" + o.Name
 			res.prov[key] = appendUnique(res.prov[key], h.matched)
+			ev.add(key, s, h.start, h.stop)
 			if !seen[h.e.id] {
 				seen[h.e.id] = true
 				res.names = append(res.names, o.Name)
 			}
 		}
 	}
+	ev.into(res.ev)
 	return res
+}
+
+// unKeptAfter are the capitalised words after a bare "UN" or "United
+// Nations" that still name the UN itself ("UN General Assembly", "UN
+// Secretary-General", "UN Charter").
+var unKeptAfter = map[string]bool{"general": true, "secretary": true, "secretary-general": true, "member": true,
+	"charter": true, "system": true, "headquarters": true, "peacekeepers": true, "peacekeeping": true}
+
+// unStrayAfter are the words after a bare "UN" that make it a source cited
+// in passing ("UN estimates", "according to UN figures"), not a partner.
+var unStrayAfter = map[string]bool{"data": true, "figures": true, "estimate": true, "estimates": true,
+	"statistics": true, "report": true, "reports": true, "survey": true, "surveys": true, "study": true,
+	"studies": true, "says": true, "said": true, "numbers": true}
+
+// isStrayUN reports whether a hit of the bare United Nations ("UN", "U.N.",
+// "United Nations", not a longer alias such as "UN Security Council") is
+// no mention of the UN as an actor: the head of another body's name that the
+// taxonomy lacks ("UN Women", "United Nations Children's Fund", "UN Office
+// of Counter-Terrorism") — a capitalised word follows — or a source cited in
+// passing ("UN estimates").
+func isStrayUN(h hit, toks []token) bool {
+	switch h.e.text {
+	case "United Nations", "UN", "U.N.":
+	default:
+		return false
+	}
+	if h.end >= len(toks) || toks[h.end].brk || toks[h.end].comma {
+		return false
+	}
+	next := toks[h.end]
+	if unStrayAfter[next.key] {
+		return true
+	}
+	return isCapitalized(next.orig) && !unKeptAfter[next.key] && !functionWords[next.key] && next.orig != "&"
 }
 
 // maxCoordWords is the number of words a coordinated name may have between
@@ -197,21 +289,34 @@ func (t *Tagger) coordinated(s *source, found []hit) []hit {
 }
 
 // isNonStatePublisher reports whether a page is published outside the State
-// Department: by its host, or by the site name it declares. A site name
-// that names an organization of the State family, or a post of the
-// Department (an embassy, a consulate, a U.S. mission), or the Department's
-// host, is the Department's; any other declared name ("United States
-// Department of Justice", "American Bar Association", a newspaper) is
-// another publisher's, for whom INL and the Department are partners or
-// subjects. A page that declares no site name is taken as the
-// Department's (the crawl's seed sites are its pages).
+// Department. The page's own word comes first, the host is one signal:
+//
+//   - a host of the Department's family (stateHosts: state.gov, an embassy's
+//     usembassy.gov) is the Department's, unless the site name says another
+//     publisher; a host of another publisher (non_state_hosts) is not;
+//   - a site name (declared, or read from the masthead, the copyright line
+//     or a dateline: extract.Page.Site) that names an organization of the
+//     State family, a post of the Department (an embassy, a consulate, a U.S.
+//     mission) or the Department's host is the Department's — unless it is an
+//     overseer's (an inspector general, Congress), for whom the Department is
+//     the subject; any other name ("United States Department of Justice",
+//     "American Bar Association", a newspaper) is another publisher's;
+//   - a page that names no site is the Department's on a .gov or .mil host
+//     or one without a name (the crawl's seed sites are its pages), and
+//     another publisher's on any other host (a newspaper's .com, an NGO's
+//     .org, the UN's .int).
+//
+// A page kept by a web archive is judged by its original address.
 func (t *Tagger) isNonStatePublisher(pageURL, site string) bool {
+	site = strings.TrimSpace(site)
+	if site != "" && isOverseer(site) {
+		return true
+	}
 	if t.isNonStateHost(pageURL) {
 		return true
 	}
-	site = strings.TrimSpace(site)
 	if site == "" {
-		return false
+		return !t.isStateHost(pageURL) && !isGovHost(pageURL)
 	}
 	for _, h := range t.orgM.find(site, tokenize(site)) {
 		if h.e.kind == kindOrg && t.orgs[h.e.id].Publisher {
@@ -219,6 +324,57 @@ func (t *Tagger) isNonStatePublisher(pageURL, site string) bool {
 		}
 	}
 	return !isStatePost(site)
+}
+
+// overseerWords in a site name make it an overseer's: the Department is the
+// subject of its pages even where the name also names the Department
+// ("Office of Inspector General, U.S. Department of State").
+var overseerWords = []string{"inspector general", "oig", "congress", "senate", "house of representatives",
+	"committee on", "accountability office"}
+
+func isOverseer(site string) bool {
+	l := " " + strings.ToLower(site) + " "
+	for _, w := range overseerWords {
+		if strings.Contains(l, " "+w+" ") || strings.Contains(l, " "+w+",") {
+			return true
+		}
+	}
+	return false
+}
+
+// stateHosts are the hosts of the Department's family.
+var stateHosts = []string{"state.gov", "usembassy.gov", "usmission.gov", "america.gov", "usembassy-mexico.gov"}
+
+func hostOf(pageURL string) string {
+	u, err := url.Parse(archivedURL(pageURL))
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+func hostIn(h string, list []string) bool {
+	for _, s := range list {
+		if h == s || strings.HasSuffix(h, "."+s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Tagger) isStateHost(pageURL string) bool {
+	return hostIn(hostOf(pageURL), stateHosts)
+}
+
+// isGovHost reports whether the page's host is a .gov or .mil name, an
+// address, or no name at all (a test's loopback): hosts the default counts
+// as the Department's.
+func isGovHost(pageURL string) bool {
+	h := hostOf(pageURL)
+	if h == "" || !strings.Contains(h, ".") || strings.Trim(h, "0123456789.:[]") == "" || h == "localhost" {
+		return true
+	}
+	return strings.HasSuffix(h, ".gov") || strings.HasSuffix(h, ".mil")
 }
 
 // statePostWords name a post or a site of the State Department in a site
@@ -235,20 +391,29 @@ func isStatePost(site string) bool {
 	return false
 }
 
+// archivedURL returns the original address of a page kept by a web archive
+// ("https://web.archive.org/web/2015…/http://www.justice.gov/…",
+// "webarchive.library.unt.edu/eot2008/2008…/http://www.state.gov/…"): a page
+// mirrored or archived elsewhere keeps its publisher. Any other URL is
+// returned as it is.
+func archivedURL(pageURL string) string {
+	for _, scheme := range []string{"/http://", "/https://", "/http:/", "/https:/"} {
+		if k := strings.Index(pageURL, scheme); k > 0 && strings.Contains(pageURL[:k], "://") {
+			orig := pageURL[k+1:]
+			if strings.HasSuffix(scheme, ":/") && !strings.Contains(orig, "://") {
+				orig = strings.Replace(orig, ":/", "://", 1) // an archive that folds "//"
+			}
+			return orig
+		}
+	}
+	return pageURL
+}
+
 // isNonStateHost reports whether the page is published outside the State
 // Department, where INL and State are partners that may be tagged.
 func (t *Tagger) isNonStateHost(pageURL string) bool {
-	u, err := url.Parse(pageURL)
-	if err != nil || u.Hostname() == "" {
-		return false
-	}
-	h := strings.ToLower(u.Hostname())
-	for _, s := range t.nonStateHosts {
-		if h == s || strings.HasSuffix(h, "."+s) {
-			return true
-		}
-	}
-	return false
+	h := hostOf(pageURL)
+	return h != "" && hostIn(h, t.nonStateHosts)
 }
 
 func appendUnique(list []string, v string) []string {

@@ -69,6 +69,7 @@ func (t *Tagger) TagPage(p Page) []Tags {
 	if len(out) > 1 {
 		t.addPageTopics(out, tis)
 	}
+	t.addFoundOrgs(p, out)
 	return out
 }
 

@@ -23,6 +23,8 @@ type Tagger struct {
 	tailM *matcher
 	// instrumentWords after an organization's name make it an instrument's name.
 	instrumentWords map[string]bool
+	// disc finds the organizations a page defines beyond the taxonomy.
+	disc discovery
 
 	countries  []country
 	regions    []region
@@ -73,9 +75,15 @@ type Tags struct {
 	// unique; a range gives both ends ("$94-150 million" → 94e6, 150e6) and
 	// table figures under a "($000)" header are multiplied by 1,000.
 	Amounts []float64
+	// FoundOrganizations are the organizations of Organizations that are
+	// not in the taxonomy, found from the page's own definitions ("Civilian
+	// Police Training Team (CPTT)"), by acronym, sorted.
+	FoundOrganizations []string
 	// Provenance maps "facet:value" ("topic:money laundering", "year:2013",
 	// "region:Central America") to the words that matched.
 	Provenance map[string][]string
+	// Evidence maps "facet:value" to the sentence or heading that decided it.
+	Evidence map[string]string
 }
 
 // errMissingTopic reports a canonical topic absent from topics.json.
@@ -120,7 +128,9 @@ func MustNew() *Tagger {
 // treats as substance.
 func (t *Tagger) Tag(in Input) Tags {
 	tags, _ := t.tagPassage(in)
-	return tags
+	out := []Tags{tags}
+	t.addFoundOrgs(Page{URL: in.URL, Title: in.Title, Site: in.Site, Passages: []PagePassage{{Headings: in.Headings, Text: in.Text}}}, out)
+	return out[0]
 }
 
 // topicInput is what topic scoring read of one passage: its sources (the
@@ -134,7 +144,7 @@ type topicInput struct {
 
 // tagPassage tags one passage and returns what its topic scoring read.
 func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
-	tags := Tags{Provenance: map[string][]string{}}
+	tags := Tags{Provenance: map[string][]string{}, Evidence: map[string]string{}}
 	var srcs []*source
 	if strings.TrimSpace(in.Title) != "" {
 		srcs = append(srcs, &source{text: in.Title, heading: true})
@@ -158,10 +168,14 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 	for k, v := range or.prov {
 		tags.Provenance[k] = v
 	}
+	for k, v := range or.ev {
+		tags.Evidence[k] = v
+	}
 
 	// countries and regions; a place inside an organization's name ("United
 	// Nations Mission in Sudan", "Council of Europe") is not a place mention
 	countrySet, regionSet := map[string]bool{}, map[string]bool{}
+	placeEv := evidence{}
 	for si, s := range srcs {
 		offices := officeSpans(s.text)
 		for _, h := range s.places {
@@ -173,23 +187,28 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 				c := t.countries[h.e.id]
 				countrySet[c.name] = true
 				addProv(tags.Provenance, "country:"+c.name, h.matched)
+				placeEv.add("country:"+c.name, s, h.start, h.stop)
 				for _, r := range c.regions {
 					regionSet[r] = true
 					addProv(tags.Provenance, "region:"+r, c.name)
+					placeEv.add("region:"+r, s, h.start, h.stop)
 				}
 			case kindRegion:
 				r := t.regions[h.e.id]
 				regionSet[r.name] = true
 				addProv(tags.Provenance, "region:"+r.name, h.matched)
+				placeEv.add("region:"+r.name, s, h.start, h.stop)
 				if r.parent != "" {
 					regionSet[r.parent] = true
 					addProv(tags.Provenance, "region:"+r.parent, r.name)
+					placeEv.add("region:"+r.parent, s, h.start, h.stop)
 				}
 			}
 		}
 	}
 	tags.Countries = keys(countrySet)
 	tags.Regions = keys(regionSet)
+	placeEv.into(tags.Evidence)
 
 	// topics: on the passage without the stock mission boilerplate
 	body := srcs[len(srcs)-1]
@@ -208,6 +227,7 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 
 	// years and amounts
 	yearSet := map[int]bool{}
+	yearEv := evidence{}
 	var headers []string
 	for _, s := range srcs {
 		if s.heading {
@@ -216,13 +236,16 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 		for _, y := range extractYears(s.text) {
 			yearSet[y.year] = true
 			addProv(tags.Provenance, fmt.Sprintf("year:%d", y.year), y.text)
+			yearEv.add(fmt.Sprintf("year:%d", y.year), s, y.pos, y.pos+4)
 		}
 	}
 	if !in.Published.IsZero() && inRange(in.Published.Year()) {
 		y := in.Published.Year()
 		yearSet[y] = true
 		addProv(tags.Provenance, fmt.Sprintf("year:%d", y), "published "+in.Published.Format("2006-01-02"))
+		yearEv.addText(fmt.Sprintf("year:%d", y), "Published "+in.Published.Format("2 January 2006"), true)
 	}
+	yearEv.into(tags.Evidence)
 	for y := range yearSet {
 		tags.Years = append(tags.Years, y)
 	}

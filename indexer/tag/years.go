@@ -63,6 +63,7 @@ var statuteAfter = []string{"un drug convention", "u.n. drug convention", "drug 
 type yearHit struct {
 	year int
 	text string
+	pos  int // byte offset of the match in the text, for its evidence sentence
 }
 
 // extractYears returns the years of text in order of appearance (duplicates kept).
@@ -91,7 +92,7 @@ func extractYears(text string) []yearHit {
 		}
 		rejectChain = false
 		for _, y := range ys {
-			out = append(out, yearHit{year: y, text: strings.TrimSpace(text[max(0, s-4):min(len(text), e)])})
+			out = append(out, yearHit{year: y, text: strings.TrimSpace(text[max(0, s-4):min(len(text), e)]), pos: s})
 		}
 	}
 	for _, m := range reFYTwo.FindAllStringSubmatchIndex(clean, -1) {
@@ -101,7 +102,7 @@ func extractYears(text string) []yearHit {
 			y = 1900 + n
 		}
 		if y >= minYear && y <= maxYear {
-			out = append(out, yearHit{year: y, text: clean[m[0]:m[1]]})
+			out = append(out, yearHit{year: y, text: clean[m[0]:m[1]], pos: m[0]})
 		}
 	}
 	return out

@@ -1,0 +1,85 @@
+package tag_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/inlsearch/inlsearch/indexer/tag"
+)
+
+// corpusLabel is the part of a corpus label (testdata/corpus/SPEC.md) that
+// the organization figures read.
+type corpusLabel struct {
+	URL                string   `json:"url"`
+	Genre              string   `json:"genre"`
+	Split              string   `json:"split"`
+	Organizations      []string `json:"organizations"`
+	OtherOrganizations []struct {
+		Name    string `json:"name"`
+		Acronym string `json:"acronym"`
+	} `json:"other_organizations"`
+}
+
+// TestCorpusDevOrganizations measures organizations on the dev split of the
+// labelled corpus: taxonomy organizations against "organizations", found
+// organizations against the acronyms of "other_organizations". It never
+// reads a page whose label says "test" (the blind split): the split is
+// checked before anything else of the label is used. CORPUS_DEV=1 runs it;
+// -v prints each page's organization misses.
+func TestCorpusDevOrganizations(t *testing.T) {
+	if os.Getenv("CORPUS_DEV") == "" {
+		t.Skip("set CORPUS_DEV=1")
+	}
+	split := os.Getenv("CORPUS_SPLIT")
+	if split == "" {
+		split = "dev"
+	}
+	if split == "test" {
+		t.Fatal("the test split is blind: run it once, at the end, from its own harness")
+	}
+	names, err := filepath.Glob("testdata/corpus/*/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := tag.MustNew()
+	var orgs, found score
+	pages := 0
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var l corpusLabel
+		if err := json.Unmarshal(b, &l); err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		if l.Split != split {
+			continue
+		}
+		body, err := os.ReadFile(strings.TrimSuffix(n, ".json") + ".html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		got, _ := tagHTML(t, tg, l.URL, body, "text/html")
+		fp, fn := compare(&orgs, got.Organizations, l.Organizations)
+		var acr []string
+		for _, o := range l.OtherOrganizations {
+			if o.Acronym != "" {
+				acr = append(acr, o.Acronym)
+			}
+		}
+		ffp, ffn := compare(&found, got.FoundOrganizations, acr)
+		if testing.Verbose() && len(fp)+len(fn)+len(ffp) > 0 {
+			t.Logf("%s: organization +%q -%q; found +%q (other, not found: %q)", n, fp, fn, ffp, ffn)
+		}
+	}
+	p, r, f1 := orgs.prf()
+	t.Logf("%s: %d pages; organization P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d)", split, pages, p, r, f1, orgs.tp, orgs.fp, orgs.fn)
+	p, r, f1 = found.prf()
+	t.Logf("%s: found organizations P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d; fn counts every acronym of other_organizations)",
+		split, p, r, f1, found.tp, found.fp, found.fn)
+}

@@ -1,0 +1,209 @@
+package tag
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestFoundOrganizations(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct {
+		name     string
+		passages []string
+		want     []string // found organizations of the page (acronyms)
+		not      []string // acronyms that must not be found
+	}{
+		{"defined then used by acronym",
+			[]string{"INL funded the Civilian Police Assistance Training Team (CPATT) in Baghdad.", "The CPATT advisers mentored recruits."},
+			[]string{"CPATT"}, nil},
+		{"the acronym of a UN body", []string{"The UN Office of Counter-Terrorism (UNOCT) hosted the workshop."},
+			[]string{"UNOCT"}, nil},
+		{"hyphenated word spells two letters", []string{"The Regional Anti-Crime Task Force (RACTF) met in May."},
+			[]string{"RACTF"}, nil},
+		{"an international court", []string{"Judges visited the International Criminal Court (ICC) in The Hague."},
+			[]string{"ICC"}, nil},
+		{"words before the name are not the name", []string{"With INL funding, the Civilian Police Training Team (CPTT) opened a school."},
+			[]string{"CPTT"}, nil},
+		{"a country owns it", []string{"Nigeria's Economic and Financial Crimes Commission (EFCC) seized assets."}, nil, []string{"EFCC"}},
+		{"a country in the name", []string{"The Kenya Wildlife Service (KWS) trained rangers."}, nil, []string{"KWS"}},
+		{"a demonym in the name", []string{"The Haitian National Police (HNP) grew."}, nil, []string{"HNP"}},
+		{"a ministry", []string{"Advisers work with the Ministry of Interior (MOI)."}, nil, []string{"MOI"}},
+		{"a foreign acronym", []string{"The National Anti-Drug Secretariat (SENAD) led the raid."}, nil, []string{"SENAD"}},
+		{"a host body by its sentence", []string{"The law created the Financial Reporting Centre (FRC) as the financial intelligence unit."}, nil, []string{"FRC"}},
+		{"a generic host body", []string{"The Financial Intelligence Unit (FIU) received 300 reports."}, nil, []string{"FIU"}},
+		{"an initiative", []string{"The Central Asia Counternarcotics Initiative (CACI) began in 2011."}, nil, []string{"CACI"}},
+		{"a program is no organization", []string{"The Police Development Program (PDP) replaced those efforts."}, nil, []string{"PDP"}},
+		{"an armed group", []string{"The Revolutionary Armed Forces of Colombia (FARC) demobilised."}, nil, []string{"FARC"}},
+		{"a taxonomy organization", []string{"The United Nations Office on Drugs and Crime (UNODC) ran it."}, nil, []string{"UNODC"}},
+		{"a taxonomy organization's office", []string{"The UNODC Regional Office for Southeast Asia (ROSEA) hosted it."}, nil, []string{"ROSEA"}},
+		{"no head noun", []string{"The Integrated Case Management System (ICMS) went live."}, nil, []string{"ICMS"}},
+		{"acronym used without definition", []string{"The CPATT advisers mentored recruits."}, nil, []string{"CPATT"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := Page{URL: statePage, Title: "Program"}
+			for _, s := range tt.passages {
+				p.Passages = append(p.Passages, PagePassage{Text: s})
+			}
+			out := tg.TagPage(p)
+			var found, orgs []string
+			for _, o := range out {
+				found = append(found, o.FoundOrganizations...)
+				orgs = append(orgs, o.Organizations...)
+			}
+			for _, w := range tt.want {
+				if !slices.Contains(found, w) || !slices.Contains(orgs, w) {
+					t.Errorf("TagPage(%q): found %q, organizations %q, want %q in both", tt.passages, found, orgs, w)
+				}
+			}
+			for _, n := range tt.not {
+				if slices.Contains(orgs, n) {
+					t.Errorf("TagPage(%q): organizations %q, want no %q", tt.passages, orgs, n)
+				}
+			}
+		})
+	}
+}
+
+// TestFoundOrganizationPerPage checks that a definition in one passage lets
+// a later passage's bare acronym count, with the later passage's own sentence
+// as evidence, and that a passage not naming the organization is not tagged.
+func TestFoundOrganizationPerPage(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	out := tg.TagPage(Page{URL: statePage, Title: "Iraq Program", Passages: []PagePassage{
+		{Headings: []string{"Background"}, Text: "INL supports the Civilian Police Assistance Training Team (CPATT)."},
+		{Headings: []string{"Courts"}, Text: "Judges were trained in Erbil."},
+		{Headings: []string{"Results"}, Text: "Basra saw gains. Instructors of the CPATT certified 400 officers."},
+	}})
+	if !slices.Contains(out[0].Organizations, "CPATT") || slices.Contains(out[1].Organizations, "CPATT") ||
+		!slices.Contains(out[2].FoundOrganizations, "CPATT") {
+		t.Fatalf("organizations = %q / %q / %q, want CPATT on passages 1 and 3 only",
+			out[0].Organizations, out[1].Organizations, out[2].Organizations)
+	}
+	if got, want := out[2].Evidence["organization:CPATT"], "Instructors of the CPATT certified 400 officers."; got != want {
+		t.Errorf("evidence = %q, want %q", got, want)
+	}
+}
+
+func TestInitialsMatch(t *testing.T) {
+	t.Parallel()
+	conn := map[string]bool{"of": true, "the": true, "for": true, "and": true}
+	tests := []struct {
+		acr  string
+		name string
+		want bool
+	}{
+		{"OCC", "Office of the Comptroller of the Currency", true},
+		{"CoE", "Council of Europe", true},
+		{"UNOCT", "UN Office of Counter-Terrorism", true},
+		{"UNOCT", "UN Office of Counter Terrorism", true},
+		{"SENAD", "National Anti-Drug Secretariat", false},
+		{"CPTT", "Civilian Police Training", false},
+		{"CPT", "Civilian Police Training Team", false},
+	}
+	for _, tt := range tests {
+		if got := initialsMatch(tt.acr, splitWords(tt.name), conn); got != tt.want {
+			t.Errorf("initialsMatch(%q, %q) = %v, want %v", tt.acr, tt.name, got, tt.want)
+		}
+	}
+}
+
+func splitWords(s string) []string {
+	var out []string
+	w := ""
+	for _, r := range s + " " {
+		if r == ' ' {
+			if w != "" {
+				out = append(out, w)
+			}
+			w = ""
+			continue
+		}
+		w += string(r)
+	}
+	return out
+}
+
+func TestStrayUnitedNations(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct {
+		text string
+		want bool // United Nations tagged
+	}{
+		{"UN Women trained female officers in Kabul.", false},
+		{"The United Nations Children's Fund ran shelters.", false},
+		{"Production rose by a third, according to UN estimates.", false},
+		{"The UN Office of Counter-Terrorism (UNOCT) hosted it.", false},
+		{"The UN General Assembly adopted the declaration.", true},
+		{"INL works with the United Nations on police reform.", true},
+		{"The UN and the EU funded the program.", true},
+	}
+	for _, tt := range tests {
+		got := slices.Contains(tg.Tag(Input{URL: "https://www.justice.gov/x", Text: tt.text}).Organizations, unName)
+		if got != tt.want {
+			t.Errorf("Tag(%q) has United Nations = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestPublisherFromPage(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	text := "The Bureau of International Narcotics and Law Enforcement Affairs (INL) funds the program."
+	inl := "Bureau of International Narcotics and Law Enforcement Affairs"
+	tests := []struct {
+		name, url, site string
+		want            bool // INL tagged
+	}{
+		{"a State page", "https://www.state.gov/x/", "", false},
+		{"a newspaper's site name", "https://example.com/x", "The Washington Post", true},
+		{"a justice.gov page archived", "https://web.archive.org/web/20150101000000/http://www.justice.gov/criminal-icitap", "", true},
+		{"a state.gov page archived", "https://webarchive.library.unt.edu/eot2008/20090101/http://www.state.gov/p/inl/", "", false},
+		{"an embassy", "https://example.gov/x", "U.S. Embassy in Peru", false},
+	}
+	for _, tt := range tests {
+		got := slices.Contains(tg.Tag(Input{URL: tt.url, Site: tt.site, Text: text}).Organizations, inl)
+		if got != tt.want {
+			t.Errorf("%s: INL tagged = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestArchivedURL(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"https://web.archive.org/web/2015/http://www.justice.gov/a": "http://www.justice.gov/a",
+		"https://web.archive.org/web/2015/https:/www.gao.gov/a":     "https://www.gao.gov/a",
+		"https://www.state.gov/j/inl/":                              "https://www.state.gov/j/inl/",
+	} {
+		if got := archivedURL(in); got != want {
+			t.Errorf("archivedURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNameVariants(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct {
+		text, want string
+		tagged     bool
+	}{
+		{"The U.N. Assistance Mission in Afghanistan monitored it.", "United Nations Assistance Mission in Afghanistan", true},
+		{"The UN Assistance Mission in Afghanistan monitored it.", "United Nations Assistance Mission in Afghanistan", true},
+		{"The United Nations Office of West Africa convened it.", "United Nations Office for West Africa", true},
+		{"The U.N. Office for Drugs and Crime trained them.", "United Nations Office on Drugs and Crime", true},
+		{"Deputies of the Marshals Service tracked fugitives.", "U.S. Marshals Service", true},
+		{"The Haitian Coast Guard patrolled the bay.", "U.S. Coast Guard", false},
+	}
+	for _, tt := range tests {
+		got := slices.Contains(tg.Tag(Input{URL: "https://www.justice.gov/x", Text: tt.text}).Organizations, tt.want)
+		if got != tt.tagged {
+			t.Errorf("Tag(%q) has %q = %v, want %v", tt.text, tt.want, got, tt.tagged)
+		}
+	}
+}
