@@ -70,6 +70,8 @@ type hitView struct {
 	Chips    []chipView
 	Selected bool
 	Why      string // the passage's view: each tag with its evidence
+	// SimilarURL is the page of the passages like this one.
+	SimilarURL string
 }
 
 // chipView is a link that changes one part of the search.
@@ -213,11 +215,12 @@ func yearRange(from, to int) string {
 
 func hitViewOf(h search.Hit, st state) hitView {
 	v := hitView{
-		Partial: h.Partial,
-		Title:   h.Title,
-		Section: h.Section,
-		Snippet: safeSnippet(h.Snippet),
-		Why:     passageURL(h.ID),
+		Partial:    h.Partial,
+		Title:      h.Title,
+		Section:    h.Section,
+		Snippet:    safeSnippet(h.Snippet),
+		Why:        passageURL(h.ID),
+		SimilarURL: similarPath(h.ID, st.gen),
 	}
 	if v.Title == "" {
 		v.Title = "Untitled page"
