@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -40,6 +41,20 @@ type Change struct {
 	Hit Hit `json:"passage"`
 	// Previous is the text the earlier generation had (changed only).
 	Previous string `json:"previous_text,omitempty"`
+}
+
+// MarshalJSON writes a change with its passage as an export writes a hit
+// (text and page_url included).
+func (c Change) MarshalJSON() ([]byte, error) {
+	hit, err := ExportJSON(c.Hit, "")
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(struct {
+		Kind     string          `json:"kind"`
+		Passage  json.RawMessage `json:"passage"`
+		Previous string          `json:"previous_text,omitempty"`
+	}{c.Kind, hit, c.Previous})
 }
 
 // PageChanges are the changes of one page, newest first.

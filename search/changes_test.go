@@ -25,7 +25,7 @@ func TestLiveChanges(t *testing.T) {
 	second[1].Text = "Alpha program p passage 1 on border control, training and aviation."
 	second[1].ChangedAt = now.Add(-time.Hour)
 	second = append(second[:4], second[5:]...) // p-004 removed
-	extra := genDocs("q", "aviation", 1)[0]     // q-000 new, Mexico
+	extra := genDocs("q", "aviation", 1)[0]    // q-000 new, Mexico
 	extra.ChangedAt, extra.FirstSeen = now.Add(-time.Hour), now.Add(-time.Hour)
 	second = append(second, extra)
 	b := MustPublish(t, st, second, false)

@@ -79,6 +79,12 @@ func (s *Server) handleFeed(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	deleted, err := s.tombstones(c.Request.Context(), q, res.Generation)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	body = withTombstones(body, deleted)
 	c.Header("Cache-Control", "no-cache")
 	c.Data(http.StatusOK, "application/atom+xml; charset=utf-8", []byte(body))
 }

@@ -56,6 +56,9 @@ type searchView struct {
 	ClearFilters string
 	BrowseAll    string
 	Cite         *citeView
+	// ChangesURL is what changed in this search since ChangesSince, the
+	// date of the generation before the one shown.
+	ChangesURL, ChangesSince string
 }
 
 type hitView struct {
@@ -197,6 +200,7 @@ func (s *Server) searchView(c *gin.Context, q search.Query, res *search.Result, 
 	v.Pager = pager(st, res.Total, s.lim.MaxWindow)
 	v.Match = matchViewOf(q, st, res)
 	v.Cite = s.citeViewOf(c, q, res)
+	v.ChangesURL, v.ChangesSince = s.changesLink(st, res.Generation)
 	return v
 }
 

@@ -25,6 +25,8 @@ type Snapshots interface {
 	GetAt(ctx context.Context, gen, id string) (*search.Document, error)
 	// Cite records that generation id was cited, which keeps it for 30 days.
 	Cite(id string) error
+	// Generations lists the kept generations, newest first.
+	Generations() []search.Generation
 }
 
 // genKey keeps in a request's gin context the generation its answer was

@@ -52,9 +52,11 @@ func MustLiveFolder(tb testing.TB, gens ...[]search.Document) (*search.Live, []s
 func editedDocs() []search.Document {
 	docs := fixtureDocs()
 	docs[3].Text = "Training for prosecutors on organized crime, corruption and money laundering cases."
+	docs[3].ChangedAt = time.Date(2026, 1, 7, 6, 0, 0, 0, time.UTC) // the crawl of the second generation
 	docs = append(docs[:4], docs[5:]...)
 	n := fixtureDocs()[0]
 	n.ID, n.Section, n.Text = "doc-30", "Panama › Cristobal", "New port control units in Cristobal inspect containers."
+	n.ChangedAt, n.FirstSeen = docs[3].ChangedAt, docs[3].ChangedAt
 	return append(docs, n)
 }
 
