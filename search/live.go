@@ -29,7 +29,8 @@ type Live struct {
 	degraded string // why the current generation is not the pointer's current
 	lastErr  error
 
-	snap snapshots // named generations opened beside the served one (snapshot.go)
+	snap snapshots     // named generations opened beside the served one (snapshot.go)
+	cov  coverageCache // coverage of generations (coverage.go)
 
 	exportsMu sync.Mutex
 	exports   map[*context.CancelFunc]bool // exports in flight, stopped by Close

@@ -39,6 +39,8 @@ type Generation struct {
 	Pages    int       `json:"pages"`
 	// Stats are free-form counts of the job that built it.
 	Stats map[string]int `json:"stats,omitempty"`
+	// Crawl lists the pages the job could not index (coverage).
+	Crawl *CrawlReport `json:"crawl,omitempty"`
 }
 
 // Keys of Generation.Stats that the status reports by name.

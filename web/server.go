@@ -202,6 +202,7 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/passages/:id", s.handlePassagePage)
 	e.GET("/passages/:id/similar", s.admitPlain(false), s.handleSimilarPage)
 	e.GET("/changes", s.admitPlain(true), s.handleChangesPage)
+	e.GET("/coverage", s.admitPlain(true), s.handleCoveragePage)
 	e.GET("/export.csv", s.limit(search.ExportQuery, true), s.handleExportCSV)
 	e.GET("/export.json", s.limit(search.ExportQuery, true), s.handleExportJSON)
 	e.GET("/feed.atom", s.limit(s.feedQuery, false), s.handleFeed)
@@ -215,6 +216,7 @@ func (s *Server) routes() *gin.Engine {
 	api.GET("/cite", s.limit(nil, false), s.handleAPICite)
 	api.GET("/documents/:id/similar", s.admitPlain(false), s.handleAPISimilar)
 	api.GET("/changes", s.admitPlain(true), s.handleAPIChanges)
+	api.GET("/coverage", s.admitPlain(true), s.handleAPICoverage)
 	api.GET("/status", s.handleAPIStatus)
 	switch {
 	case s.cfg.AdminToken == "":
