@@ -96,27 +96,104 @@ func (s *Store) sinceGeneration(since string) (Generation, error) {
 	return s.Generation(since)
 }
 
-// matchSet is every match of a plan on one index snapshot, by passage id.
-type matchSet struct {
-	set *exportSet
-	ids map[string]uint32 // id → document number
+// side is every match of a plan on one index snapshot, as document
+// numbers, with the snapshot kept for reading them (unordered: no sort
+// keys are read).
+type side struct {
+	matches *roaring.Bitmap
+	set     *exportSet // its reader; hits unused
 }
 
-func (e *Engine) matchSet(ctx context.Context, bi bleve.Index, p *Plan) (*matchSet, error) {
-	set, err := e.gather(ctx, bi, p)
+func (e *Engine) side(ctx context.Context, bi bleve.Index, p *Plan) (*side, error) {
+	_, scored, err := e.queries(ctx, bi, p)
 	if err != nil {
 		return nil, err
 	}
-	m := &matchSet{set: set, ids: make(map[string]uint32, len(set.hits))}
-	for _, h := range set.hits {
-		id, err := set.reader.ExternalID(index.NewIndexInternalID(nil, uint64(h.num)))
-		if err != nil {
-			set.release()
-			return nil, fmt.Errorf("changes: document %d: %w", h.num, err)
-		}
-		m.ids[id] = h.num
+	req := bleve.NewSearchRequestOptions(scored, 0, 0, false)
+	req.Score = bleve.ScoreNone
+	src := &hitSet{}
+	set := newExportSet(req.Sort, src, exportLimit(e.lim))
+	if _, err := bi.SearchInContext(set.context(ctx), req); err != nil {
+		set.release()
+		return nil, e.searchErr(ctx, err)
 	}
-	return m, nil
+	if set.reader == nil {
+		return nil, fmt.Errorf("%w: no index to compare", ErrUnavailable)
+	}
+	bm := roaring.New()
+	for _, h := range set.hits {
+		bm.Add(h.num)
+	}
+	set.hits, set.keys = nil, nil
+	return &side{matches: bm, set: set}, nil
+}
+
+func (s *side) id(n uint32) (string, error) {
+	id, err := s.set.reader.ExternalID(index.NewIndexInternalID(nil, uint64(n)))
+	if err != nil {
+		return "", fmt.Errorf("changes: document %d: %w", n, err)
+	}
+	return id, nil
+}
+
+// ids are the passage ids of the matches among docs.
+func (s *side) ids(docs *roaring.Bitmap) (map[string]uint32, error) {
+	out := make(map[string]uint32, docs.GetCardinality())
+	it := docs.Iterator()
+	for it.HasNext() {
+		n := it.Next()
+		id, err := s.id(n)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, nil
+}
+
+// pagePassages maps each page URL of the snapshot to its passage count.
+func pagePassages(r index.IndexReader) (map[string]uint64, error) {
+	dict, err := r.FieldDict(fieldPageURL)
+	if err != nil {
+		return nil, fmt.Errorf("changes: pages: %w", err)
+	}
+	defer func() { _ = dict.Close() }()
+	out := map[string]uint64{}
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("changes: pages: %w", err)
+		}
+		if e == nil {
+			return out, nil
+		}
+		out[e.Term] = e.Count
+	}
+}
+
+// pageDocs are the document numbers of the passages of pages.
+func pageDocs(ctx context.Context, r index.IndexReader, pages map[string]bool) (*roaring.Bitmap, error) {
+	bm := roaring.New()
+	var tfd index.TermFieldDoc
+	for u := range pages {
+		tfr, err := r.TermFieldReader(ctx, []byte(u), fieldPageURL, false, false, false)
+		if err != nil {
+			return nil, fmt.Errorf("changes: page %s: %w", u, err)
+		}
+		for {
+			d, err := tfr.Next(&tfd)
+			if err != nil {
+				_ = tfr.Close()
+				return nil, fmt.Errorf("changes: page %s: %w", u, err)
+			}
+			if d == nil {
+				break
+			}
+			bm.Add(docNum(d.ID))
+		}
+		_ = tfr.Close()
+	}
+	return bm, nil
 }
 
 // changedAfter returns the document numbers of bi whose changed_at is after t.
@@ -137,7 +214,9 @@ func changedAfter(ctx context.Context, bi bleve.Index, t time.Time) (*roaring.Bi
 }
 
 // changes compares the matches of q on two indexes: before (built at
-// sinceBuilt) and after.
+// sinceBuilt) and after. It reads the ids of few passages only: those
+// changed after sinceBuilt in after, and those of the pages that may have
+// lost one (gone, fewer or changed passages).
 func changes(ctx context.Context, before, after *Index, q Query, sinceBuilt time.Time) (*Changes, error) {
 	q = ExportQuery(q)
 	q.Match, q.Sort, q.Generation = MatchAll, SortChangedAt, ""
@@ -151,61 +230,112 @@ func changes(ctx context.Context, before, after *Index, q Query, sinceBuilt time
 	}
 	sctx, cancel := after.eng.bounded(ctx)
 	defer cancel()
-	mb, err := before.eng.matchSet(sctx, before.bi, pb)
+	sb, err := before.eng.side(sctx, before.bi, pb)
 	if err != nil {
 		return nil, err
 	}
-	defer mb.set.release()
-	ma, err := after.eng.matchSet(sctx, after.bi, pa)
+	defer sb.set.release()
+	sa, err := after.eng.side(sctx, after.bi, pa)
 	if err != nil {
 		return nil, err
 	}
-	defer ma.set.release()
+	defer sa.set.release()
 	moved, err := changedAfter(sctx, after.bi, sinceBuilt)
 	if err != nil {
 		return nil, after.eng.searchErr(sctx, err)
 	}
+	moved.And(sa.matches)
 
-	out := &Changes{}
-	var list []Change
-	var changedIDs []string
-	// In the later generation's order (changed_at, newest first).
-	for _, h := range ma.set.hits {
-		id, err := ma.set.reader.ExternalID(index.NewIndexInternalID(nil, uint64(h.num)))
-		if err != nil {
-			return nil, fmt.Errorf("changes: %w", err)
+	// New or changed: matches of after changed since; changed when before
+	// holds the id.
+	fresh, err := sa.ids(moved)
+	if err != nil {
+		return nil, err
+	}
+	freshIDs := make([]string, 0, len(fresh))
+	for id := range fresh {
+		freshIDs = append(freshIDs, id)
+	}
+	prev := map[string]string{}
+	if len(freshIDs) > 0 {
+		if prev, err = before.texts(sctx, freshIDs); err != nil {
+			return nil, err
 		}
-		_, was := mb.ids[id]
-		kind := ""
-		switch {
-		case !was:
-			kind = ChangeNew
-			out.New++
-		case moved.Contains(h.num):
-			kind = ChangeChanged
-			out.Changed++
-		default:
-			continue
+	}
+
+	// Removed: pages gone, with fewer passages, or with a passage changed.
+	countB, err := pagePassages(sb.set.reader)
+	if err != nil {
+		return nil, err
+	}
+	countA, err := pagePassages(sa.set.reader)
+	if err != nil {
+		return nil, err
+	}
+	suspect := map[string]bool{}
+	for u, n := range countB {
+		if countA[u] != n {
+			suspect[u] = true
 		}
-		if len(list) >= MaxChanges {
-			out.Truncated = true
-			continue
-		}
-		d, err := ma.set.load(h.num)
+	}
+	for _, n := range fresh {
+		d, err := sa.set.load(n)
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, Change{Kind: kind, Hit: Hit{Document: *d, Snippet: snippet(d.Text, nil)}})
-		if kind == ChangeChanged {
-			changedIDs = append(changedIDs, id)
+		if _, ok := countB[d.PageURL]; ok {
+			suspect[d.PageURL] = true
 		}
 	}
-	for _, h := range mb.set.hits {
-		id, err := mb.set.reader.ExternalID(index.NewIndexInternalID(nil, uint64(h.num)))
-		if err != nil {
-			return nil, fmt.Errorf("changes: %w", err)
+	docsB, err := pageDocs(sctx, sb.set.reader, suspect)
+	if err != nil {
+		return nil, err
+	}
+	docsB.And(sb.matches)
+	docsA, err := pageDocs(sctx, sa.set.reader, suspect)
+	if err != nil {
+		return nil, err
+	}
+	docsA.And(sa.matches)
+	stillA, err := sa.ids(docsA)
+	if err != nil {
+		return nil, err
+	}
+
+	out := &Changes{}
+	var list []Change
+	add := func(c Change) {
+		if len(list) >= MaxChanges {
+			out.Truncated = true
+			return
 		}
-		if _, is := ma.ids[id]; is {
+		list = append(list, c)
+	}
+	for it := moved.Iterator(); it.HasNext(); { // byPage orders them
+		d, err := sa.set.load(it.Next())
+		if err != nil {
+			return nil, err
+		}
+		old, was := prev[d.ID]
+		c := Change{Kind: ChangeNew, Hit: Hit{Document: *d, Snippet: snippet(d.Text, nil)}}
+		if was {
+			c.Kind, c.Previous = ChangeChanged, old
+			out.Changed++
+		} else {
+			out.New++
+		}
+		add(c)
+	}
+	for it := docsB.Iterator(); it.HasNext(); {
+		num := it.Next()
+		id, err := sb.id(num)
+		if err != nil {
+			return nil, err
+		}
+		if _, is := stillA[id]; is {
+			continue
+		}
+		if _, is := fresh[id]; is { // still matched, among the changed
 			continue
 		}
 		out.Removed++
@@ -213,22 +343,11 @@ func changes(ctx context.Context, before, after *Index, q Query, sinceBuilt time
 			out.Truncated = true
 			continue
 		}
-		d, err := mb.set.load(h.num)
+		d, err := sb.set.load(num)
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, Change{Kind: ChangeRemoved, Hit: Hit{Document: *d, Snippet: snippet(d.Text, nil)}})
-	}
-	if len(changedIDs) > 0 {
-		prev, err := before.texts(sctx, changedIDs)
-		if err != nil {
-			return nil, err
-		}
-		for i := range list {
-			if list[i].Kind == ChangeChanged {
-				list[i].Previous = prev[list[i].Hit.ID]
-			}
-		}
+		add(Change{Kind: ChangeRemoved, Hit: Hit{Document: *d, Snippet: snippet(d.Text, nil)}})
 	}
 	out.Pages = byPage(list)
 	return out, nil
@@ -274,10 +393,18 @@ func byPage(list []Change) []PageChanges {
 			if c := cmp.Compare(rank[a.Kind], rank[b.Kind]); c != 0 {
 				return c
 			}
-			return b.Hit.ChangedAt.Compare(a.Hit.ChangedAt)
+			if c := b.Hit.ChangedAt.Compare(a.Hit.ChangedAt); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Hit.ID, b.Hit.ID)
 		})
 	}
-	slices.SortStableFunc(pages, func(a, b PageChanges) int { return b.Latest.Compare(a.Latest) })
+	slices.SortStableFunc(pages, func(a, b PageChanges) int {
+		if c := b.Latest.Compare(a.Latest); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.PageURL, b.PageURL)
+	})
 	return pages
 }
 

@@ -25,6 +25,12 @@ const (
 	similarTerms   = 25  // distinctive terms kept
 	MaxSimilarSize = 100 // hits at most
 	similarK1      = 1.2 // BM25 term-frequency saturation, as bleve's
+	// similarMaxDF: a term in more than this share of the passages (and
+	// in more than similarMinCap of them: a small index is cheap to
+	// search) is not distinctive, and would make the disjunction visit
+	// most of the index.
+	similarMaxDF  = 0.1
+	similarMinCap = 100
 )
 
 // SimilarOptions shape a Similar search.
@@ -119,7 +125,8 @@ func (e *Engine) Similar(ctx context.Context, bi bleve.Index, id string, opt Sim
 
 // distinctiveTerms returns the terms of text (analysed as the text field)
 // with the most BM25 weight: saturated term frequency times idf; terms no
-// other passage holds are left out, since they can match nothing.
+// other passage holds are left out, since they can match nothing, and so
+// are terms in more than similarMaxDF of the passages.
 func distinctiveTerms(bi bleve.Index, text string) ([]weighted, error) {
 	an := bi.Mapping().AnalyzerNamed(textAnalyzerName)
 	if an == nil {
@@ -138,7 +145,7 @@ func distinctiveTerms(bi bleve.Index, text string) ([]weighted, error) {
 	out := make([]weighted, 0, len(tf))
 	for term, f := range tf {
 		df := termDocFreq(bi, fieldText, term)
-		if df < 2 {
+		if df < 2 || (df > similarMinCap && float64(df) > similarMaxDF*float64(n)) {
 			continue
 		}
 		sat := float64(f) * (similarK1 + 1) / (float64(f) + similarK1)
