@@ -78,12 +78,12 @@ type Changes struct {
 
 // sinceGeneration resolves since (a generation id or an RFC 3339 time) to a
 // kept generation: the one named, or the newest built at or before the time.
-func (s *Store) sinceGeneration(since string) (Generation, error) {
+func (l *Live) sinceGeneration(since string) (Generation, error) {
 	if since == "" {
 		return Generation{}, fmt.Errorf("%w: since is required (a generation id or an RFC 3339 time)", ErrBadQuery)
 	}
 	if t, err := time.Parse(time.RFC3339, since); err == nil {
-		for _, g := range s.Generations() {
+		for _, g := range l.Generations() {
 			if !g.BuiltAt.After(t) {
 				return g, nil
 			}
@@ -93,7 +93,7 @@ func (s *Store) sinceGeneration(since string) (Generation, error) {
 	if !ValidGenerationID(since) {
 		return Generation{}, fmt.Errorf("%w: since must be a generation id or an RFC 3339 time, got %q", ErrBadQuery, since)
 	}
-	return s.Generation(since)
+	return l.Generation(since)
 }
 
 // side is every match of a plan on one index snapshot, as document
@@ -414,7 +414,7 @@ func byPage(list []Change) []PageChanges {
 // one when empty). Errors: ErrBadQuery (since), ErrGenerationGone, those of
 // Compile, ErrTimeout.
 func (l *Live) Changes(ctx context.Context, q Query, since string) (*Changes, error) {
-	base, err := l.store.sinceGeneration(since)
+	base, err := l.sinceGeneration(since)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -24,7 +26,8 @@ type snapshots struct {
 	open    map[string]*handle // opened for a named generation
 	order   []string           // ids of open, least recently used first
 	closing map[string]chan struct{}
-	cited   map[string]time.Time // last MarkCited written, per id
+	cited   map[string]time.Time  // last MarkCited written, per id
+	infos   map[string]Generation // records of complete generations read
 }
 
 // closeHandle closes h once its searches end; a later open of the same
@@ -233,15 +236,49 @@ func (l *Live) Current() Generation {
 }
 
 // Generation returns the record of generation id (see Store.Generation).
+// Records are read once: a complete generation never changes.
 func (l *Live) Generation(id string) (Generation, error) {
 	if g := l.Current(); g.ID == id && id != "" {
 		return g, nil
 	}
-	return l.store.Generation(id)
+	if !ValidGenerationID(id) || !l.kept(id) {
+		return l.store.Generation(id) // the error that says why
+	}
+	l.snap.mu.Lock()
+	g, ok := l.snap.infos[id]
+	l.snap.mu.Unlock()
+	if ok {
+		return g, nil
+	}
+	g, err := l.store.Generation(id)
+	if err != nil {
+		return g, err
+	}
+	l.snap.mu.Lock()
+	if l.snap.infos == nil {
+		l.snap.infos = map[string]Generation{}
+	}
+	l.snap.infos[id] = g
+	l.snap.mu.Unlock()
+	return g, nil
 }
 
 // Generations lists the kept generations, newest first.
-func (l *Live) Generations() []Generation { return l.store.Generations() }
+func (l *Live) Generations() []Generation {
+	var out []Generation
+	for _, id := range l.store.list() {
+		if g, err := l.Generation(id); err == nil {
+			out = append(out, g)
+		}
+	}
+	slices.SortFunc(out, func(a, b Generation) int {
+		if c := b.BuiltAt.Compare(a.BuiltAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+	return out
+}
 
 // GetAt returns one passage of generation gen ("" the served one).
 func (l *Live) GetAt(ctx context.Context, gen, id string) (*Document, error) {

@@ -156,5 +156,9 @@ func (s *Server) fail(c *gin.Context, err error) {
 		return
 	}
 	c.Abort()
+	if current == "" {
+		s.renderError(c, status, code, msg)
+		return
+	}
 	s.renderErrorLink(c, status, code, msg, current)
 }
