@@ -62,12 +62,14 @@ func (c *resultCache) search(ctx context.Context, key string, search func(contex
 	el, ok := c.byKey[key]
 	c.mu.RUnlock()
 	if ok {
+		cacheHits.Add(1)
 		e := el.Value.(*cacheEntry)
 		e.used.Store(true)
 		out := *e.res // hits and facets shared, read-only
 		out.Took = time.Since(start)
 		return &out, nil
 	}
+	cacheMisses.Add(1)
 	res, err := search(ctx)
 	if err != nil {
 		return nil, err
@@ -76,6 +78,10 @@ func (c *resultCache) search(ctx context.Context, key string, search func(contex
 	out := *res
 	return &out, nil
 }
+
+// cacheHits and cacheMisses count the searches of every result cache of the
+// process (a generation's cache lives as long as the generation is served).
+var cacheHits, cacheMisses atomic.Uint64
 
 func (c *resultCache) put(key string, res *Result) {
 	size := resultSize(res)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -35,6 +36,26 @@ type Live struct {
 	exportsMu sync.Mutex
 	exports   map[*context.CancelFunc]bool // exports in flight, stopped by Close
 	closed    bool
+
+	swaps, fallbacks atomic.Uint64 // for LiveCounters
+}
+
+// LiveCounters count what a Live has done since it was opened.
+type LiveCounters struct {
+	// Swaps counts the generations it started serving (the first one included).
+	Swaps uint64
+	// Fallbacks counts the swaps to the previous generation because the
+	// current one could not be opened.
+	Fallbacks uint64
+	// CacheHits and CacheMisses count the searches its generations answered
+	// from their result caches and by searching.
+	CacheHits, CacheMisses uint64
+}
+
+// Counters returns the counters so far.
+func (l *Live) Counters() LiveCounters {
+	return LiveCounters{Swaps: l.swaps.Load(), Fallbacks: l.fallbacks.Load(),
+		CacheHits: cacheHits.Load(), CacheMisses: cacheMisses.Load()}
 }
 
 type handle struct {
@@ -115,6 +136,7 @@ func (l *Live) Reload() (bool, error) {
 			return false, fmt.Errorf("generation %s unreadable: %w; previous %s unreadable: %v", cur, openErr, prev, err)
 		}
 		degraded = fmt.Sprintf("generation %s unreadable (%v); serving previous generation %s", cur, openErr, prev)
+		l.fallbacks.Add(1)
 	}
 	l.swap(h, info, degraded)
 	if degraded != "" {
@@ -189,6 +211,7 @@ func closeQuietly(ix *Index) {
 }
 
 func (l *Live) swap(h *handle, info Generation, degraded string) {
+	l.swaps.Add(1)
 	l.mu.Lock()
 	old := l.cur
 	l.cur, l.info, l.degraded, l.lastErr = h, info, degraded, nil

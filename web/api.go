@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"time"
 	"unicode/utf8"
 
@@ -75,7 +77,11 @@ func (s *Server) run(ctx context.Context, pl planned) (*search.Result, error) {
 	case pl.err != nil:
 		return nil, pl.err
 	}
+	start := time.Now()
 	res, err := s.searcher.SearchPlan(ctx, pl.p)
+	if s.cfg.ObserveSearch != nil && err == nil {
+		s.cfg.ObserveSearch(searchKind(pl.p.Query()), time.Since(start))
+	}
 	if err == nil && res == nil {
 		return nil, errors.New("search returned no result")
 	}
@@ -130,4 +136,33 @@ func nonNilMap(m map[string][]string) map[string][]string {
 		return map[string][]string{}
 	}
 	return m
+}
+
+// searchKind tells a plain search from a faceted one (a facet filter or a
+// year bound), for ObserveSearch.
+func searchKind(q search.Query) string {
+	for _, v := range q.Filters {
+		if len(v) > 0 {
+			return SearchFaceted
+		}
+	}
+	if q.YearFrom != 0 || q.YearTo != 0 {
+		return SearchFaceted
+	}
+	return SearchPlain
+}
+
+// handleMetrics serves the metrics handler, to loopback peers only unless
+// the server was told they are public (the peer, not a forwarded address:
+// behind a proxy every scrape comes from the proxy).
+func (s *Server) handleMetrics(c *gin.Context) {
+	if !s.cfg.MetricsPublic {
+		host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+		ip, perr := netip.ParseAddr(host)
+		if err != nil || perr != nil || !ip.Unmap().IsLoopback() {
+			s.fail(c, errRouteNotFound)
+			return
+		}
+	}
+	s.cfg.Metrics.ServeHTTP(c.Writer, c.Request)
 }

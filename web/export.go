@@ -135,7 +135,11 @@ func (s *Server) export(c *gin.Context, ext, contentType string, f exportFormat)
 	defer cancel()
 	e := &exportWriter{s: s, c: c, ext: ext, ctype: contentType, f: f,
 		rc: http.NewResponseController(c.Writer), deadline: time.Now().Add(exportMaxDuration)}
+	start := time.Now()
 	_, err := s.searcher.ExportPlan(ctx, pl.p, func(info search.ExportInfo) error { return e.start(info.Generation) }, e.hit)
+	if s.cfg.ObserveSearch != nil && err == nil {
+		s.cfg.ObserveSearch(SearchExport, time.Since(start))
+	}
 	e.finish(err)
 }
 

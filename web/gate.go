@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,6 +26,24 @@ type gate struct {
 	runningHigh int            // expensive searches running
 	byClient    map[string]int // searches running per client address
 	waiters     []*waiter
+	// refused counts the searches refused, by reason (metrics)
+	refusedFull, refusedWait atomic.Uint64
+}
+
+// AdmissionStats is what the admission gate holds now and has refused so far.
+type AdmissionStats struct {
+	InFlight, Queued int
+	// RefusedFull counts searches refused because every waiting place was
+	// taken; RefusedWait those that waited their whole time (or whose client
+	// went away) without a slot.
+	RefusedFull, RefusedWait uint64
+}
+
+func (g *gate) stats() AdmissionStats {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return AdmissionStats{InFlight: g.running, Queued: len(g.waiters),
+		RefusedFull: g.refusedFull.Load(), RefusedWait: g.refusedWait.Load()}
 }
 
 type waiter struct {
@@ -65,6 +84,7 @@ func (g *gate) enter(ctx context.Context, heavy bool, client string) (ok bool) {
 	}
 	if len(g.waiters) >= g.room {
 		g.mu.Unlock()
+		g.refusedFull.Add(1)
 		return false
 	}
 	w := &waiter{heavy: heavy, client: client, ready: make(chan struct{})}
@@ -90,6 +110,7 @@ func (g *gate) enter(ctx context.Context, heavy bool, client string) (ok bool) {
 			break
 		}
 	}
+	g.refusedWait.Add(1)
 	return false
 }
 

@@ -97,6 +97,9 @@ func noStore(c *gin.Context) {
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	if s.cfg.ObserveRequest != nil {
+		s.cfg.ObserveRequest(c.FullPath(), c.Request.Method, c.Writer.Status(), time.Since(start))
+	}
 	attrs := []slog.Attr{
 		slog.String("method", c.Request.Method),
 		slog.String("path", sanitizeForLog(c.Request.URL.Path)),

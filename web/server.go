@@ -107,7 +107,27 @@ type Config struct {
 	Server ServerLimits
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
+	// ObserveRequest, when set, is told of every request when it has been
+	// answered: its route pattern ("" for no route), method, status and duration.
+	ObserveRequest func(route, method string, status int, d time.Duration)
+	// ObserveSearch, when set, is told of every search the server ran: its
+	// kind (SearchPlain, SearchFaceted, SearchExport) and duration.
+	ObserveSearch func(kind string, d time.Duration)
+	// Metrics, when set, is served at GET /metrics, to loopback peers only
+	// unless MetricsPublic.
+	Metrics       http.Handler
+	MetricsPublic bool
 }
+
+// The kinds of search ObserveSearch is told of.
+const (
+	SearchPlain   = "plain"   // no facet filter
+	SearchFaceted = "faceted" // at least one facet filter or year bound
+	SearchExport  = "export"  // an export, timed to its last row
+)
+
+// AdmissionStats returns what the admission gate holds now and has refused.
+func (s *Server) AdmissionStats() AdmissionStats { return s.gate.stats() }
 
 // Server serves the HTML pages, the JSON API and the exports.
 type Server struct {
@@ -207,6 +227,9 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/export.json", s.limit(search.ExportQuery, true), s.handleExportJSON)
 	e.GET("/feed.atom", s.limit(s.feedQuery, false), s.handleFeed)
 	e.GET("/static/*filepath", s.handleStatic)
+	if s.cfg.Metrics != nil {
+		e.GET("/metrics", s.handleMetrics)
+	}
 	e.GET("/healthz", s.handleHealth)
 	e.HEAD("/healthz", s.handleHealth)
 

@@ -2,6 +2,8 @@ package web
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -95,5 +97,35 @@ func TestStatusProgress(t *testing.T) {
 	page := do(t, h, "GET", "/status", nil).Body.String()
 	if !strings.Contains(page, "40 of 100 URLs done") || !strings.Contains(page, "www.example.gov") {
 		t.Errorf("status page does not show the progress")
+	}
+}
+
+// TestMetricsRoute: /metrics exists only when a handler is given, answers
+// loopback peers only unless public, and never counts a forwarded address.
+func TestMetricsRoute(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("inlsearch_up 1\n")) })
+	cases := []struct {
+		name   string
+		cfg    Config
+		remote string
+		want   int
+	}{
+		{"no handler", Config{}, "127.0.0.1:5000", http.StatusNotFound},
+		{"loopback v4", Config{Metrics: h}, "127.0.0.1:5000", http.StatusOK},
+		{"loopback v6", Config{Metrics: h}, "[::1]:5000", http.StatusOK},
+		{"remote refused", Config{Metrics: h}, "192.0.2.7:5000", http.StatusNotFound},
+		{"remote when public", Config{Metrics: h, MetricsPublic: true}, "192.0.2.7:5000", http.StatusOK},
+	}
+	for _, c := range cases {
+		srv := MustServer(t, c.cfg, nil, nil, nil).Handler()
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		req.RemoteAddr = c.remote
+		req.Header.Set("X-Forwarded-For", "127.0.0.1")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("%s: /metrics from %s = %d, want %d", c.name, c.remote, rec.Code, c.want)
+		}
 	}
 }

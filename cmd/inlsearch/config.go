@@ -18,11 +18,15 @@ import (
 // (INLSEARCH_<FLAG>) and an optional JSON config file. Flags win over the
 // environment, the environment over the file.
 type Config struct {
-	Data      string        `json:"data"`
-	Addr      string        `json:"addr"`
-	DebugAddr string        `json:"debug_addr"`
-	Seeds     []string      `json:"seeds"`
-	Delay     time.Duration `json:"-"`
+	Data      string `json:"data"`
+	Addr      string `json:"addr"`
+	DebugAddr string `json:"debug_addr"`
+	// MetricsAddr moves /metrics to a listener of its own; MetricsPublic
+	// answers it on the main listener to any peer (default: loopback only).
+	MetricsAddr   string        `json:"metrics_addr"`
+	MetricsPublic bool          `json:"metrics_public"`
+	Seeds         []string      `json:"seeds"`
+	Delay         time.Duration `json:"-"`
 	// UserAgent is the crawler's User-Agent header; its product token (the
 	// first word before '/') is what robots.txt groups are matched against.
 	UserAgent    string        `json:"user_agent"`
@@ -104,6 +108,8 @@ func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
 	}
 	if has["debug"] {
 		fs.StringVar(&cfg.DebugAddr, "debug-addr", "", "loopback address for Go profiles (/debug/pprof/); off when empty")
+		fs.StringVar(&cfg.MetricsAddr, "metrics-addr", "", "serve /metrics on this address instead of the main listener")
+		fs.BoolVar(&cfg.MetricsPublic, "metrics-public", false, "answer /metrics on the main listener to any peer, not loopback only")
 	}
 	if has["proxy"] {
 		fs.Var((*commaList)(&cfg.TrustedProxies), "trusted-proxies",
@@ -188,6 +194,12 @@ func applyFile(cfg *Config, set map[string]bool) error {
 	}
 	if !set["seed"] && len(fc.Seeds) > 0 {
 		cfg.Seeds = fc.Seeds
+	}
+	if !set["metrics-addr"] && fc.MetricsAddr != "" {
+		cfg.MetricsAddr = fc.MetricsAddr
+	}
+	if !set["metrics-public"] && fc.MetricsPublic {
+		cfg.MetricsPublic = true
 	}
 	if !set["user-agent"] && fc.UserAgent != "" {
 		cfg.UserAgent = fc.UserAgent

@@ -34,6 +34,18 @@ func serveDebug(ctx context.Context, ln net.Listener, log *slog.Logger) {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	serveSide(ctx, ln, mux, "debug", log)
+}
+
+// serveMetrics serves /metrics alone on ln (--metrics-addr) until ctx ends.
+func serveMetrics(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	serveSide(ctx, ln, mux, "metrics", log)
+}
+
+// serveSide serves a side listener (profiles, metrics) until ctx ends.
+func serveSide(ctx context.Context, ln net.Listener, mux http.Handler, name string, log *slog.Logger) {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 60 * time.Second}
 	go func() {
 		<-ctx.Done()
@@ -42,6 +54,6 @@ func serveDebug(ctx context.Context, ln net.Listener, log *slog.Logger) {
 		_ = srv.Shutdown(sctx)
 	}()
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		log.Warn("debug listener", slog.Any("error", err))
+		log.Warn(name+" listener", slog.Any("error", err))
 	}
 }

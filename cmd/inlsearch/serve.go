@@ -64,7 +64,9 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 
 	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
-	runner := &jobRunner{cfg: cfg, log: log, live: live, ctx: jobCtx}
+	var srv *web.Server
+	metrics := newServerMetrics(live, func() web.AdmissionStats { return srv.AdmissionStats() })
+	runner := &jobRunner{cfg: cfg, log: log, live: live, ctx: jobCtx, metrics: metrics}
 	var reindexer web.Reindexer
 	if len(cfg.Seeds) > 0 {
 		reindexer = runner
@@ -72,7 +74,12 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 	if cfg.AdminToken == "" {
 		log.Info("admin routes disabled: INLSEARCH_ADMIN_TOKEN is not set")
 	}
-	srv := web.New(webConfig(cfg, log, live.Limits()), live, &statusReporter{live: live, runner: runner, data: cfg.Data}, reindexer)
+	wc := webConfig(cfg, log, live.Limits())
+	wc.ObserveRequest, wc.ObserveSearch = metrics.observeRequest, metrics.observeSearch
+	if cfg.MetricsAddr == "" {
+		wc.Metrics, wc.MetricsPublic = metrics.handler(), cfg.MetricsPublic
+	}
+	srv = web.New(wc, live, &statusReporter{live: live, runner: runner, data: cfg.Data}, reindexer)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -90,6 +97,15 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 		cancel()
 		wg.Wait()
 	}()
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen %s: %w", cfg.MetricsAddr, err)
+		}
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", mln.Addr())
+		wg.Go(func() { serveMetrics(ctx, mln, metrics.handler(), log) })
+	}
 	if cfg.DebugAddr != "" {
 		dln, err := net.Listen("tcp", cfg.DebugAddr)
 		if err != nil {
@@ -161,6 +177,7 @@ type jobRunner struct {
 	stopping bool                    // an operator asked the running job to stop
 	last     *jobRecord
 	next     time.Time
+	metrics  *serverMetrics // nil: none
 	wg       sync.WaitGroup
 }
 
@@ -253,6 +270,9 @@ func (r *jobRunner) start() (string, error) {
 		r.running, r.stop, r.stopping = "", nil, false
 		state := rec.State
 		r.mu.Unlock()
+		if r.metrics != nil {
+			r.metrics.jobDone(state, rec.Ended.Sub(rec.Started), sum)
+		}
 		switch state {
 		case web.JobSkipped:
 			// Not a failure: another crawl is doing the work; the schedule
