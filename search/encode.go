@@ -44,12 +44,13 @@ var hitFields = []hitField{
 	{name: "first_seen", value: func(h *Hit, _ string) any { return h.FirstSeen }, omit: func(h *Hit) bool { return h.FirstSeen.IsZero() }},
 	{name: "last_seen", value: func(h *Hit, _ string) any { return h.LastSeen }, omit: func(h *Hit) bool { return h.LastSeen.IsZero() }},
 	{name: "changed_at", value: func(h *Hit, _ string) any { return h.ChangedAt }, omit: func(h *Hit) bool { return h.ChangedAt.IsZero() }},
-	{name: "more_passages", value: func(h *Hit, _ string) any { return grouped(h, h.MorePassages) }, omit: func(h *Hit) bool { return !h.Grouped }},
-	{name: "more_sections", value: func(h *Hit, _ string) any { return grouped(h, nonNil(h.MoreSections)) }, omit: func(h *Hit) bool { return !h.Grouped }},
 	{name: "page_url", value: func(h *Hit, _ string) any { return h.PageURL }, export: true},
 	{name: "generation", value: func(_ *Hit, gen string) any { return gen }, export: true},
 	{name: "text", value: func(h *Hit, _ string) any { return h.Text }, export: true},
 	{name: "amounts", value: func(h *Hit, _ string) any { return nonNil(h.Amounts) }, export: true},
+	// Last, so that the CSV columns before them keep their places.
+	{name: "more_passages", value: func(h *Hit, _ string) any { return grouped(h, h.MorePassages) }, omit: func(h *Hit) bool { return !h.Grouped }},
+	{name: "more_sections", value: func(h *Hit, _ string) any { return grouped(h, nonNil(h.MoreSections)) }, omit: func(h *Hit) bool { return !h.Grouped }},
 }
 
 // csvLead are the first CSV columns, in the order exports have always had
