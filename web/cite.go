@@ -63,6 +63,9 @@ func cslDateOf(t time.Time) cslDate {
 func (s *Server) citationOf(r *http.Request, q search.Query, res *search.Result) citation {
 	st := stateOf(q)
 	st.page, st.perPage, st.facetSize = 1, 0, 0
+	if q.Group != search.GroupPage {
+		st.group = search.GroupPassage // the API's default; the HTML page groups by page unless told
+	}
 	if res.Generation != "" {
 		st.gen = res.Generation
 	}

@@ -28,7 +28,7 @@ func passageTagURI(id string) string { return "tag:" + tagAuthority + ":passage:
 // feedQuery is a search as its feed runs it: its latest changed passages.
 func (s *Server) feedQuery(q search.Query) search.Query {
 	q.Sort, q.Page, q.PerPage = search.SortChangedAt, 1, min(feedEntries, s.lim.MaxPerPage)
-	q.NoFacets, q.FacetSize = true, 0
+	q.NoFacets, q.FacetSize, q.Group = true, 0, "" // the feed lists passages
 	return q
 }
 

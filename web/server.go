@@ -36,6 +36,11 @@ type Searcher interface {
 	// Get returns the passage with that id, or an error wrapping
 	// search.ErrNotFound or search.ErrUnavailable.
 	Get(ctx context.Context, id string) (*search.Document, error)
+	// FacetValues answers a search within a facet's values for a plan
+	// Compile returned: the values fq names, counted as the plan's
+	// search counts its facets. Errors wrap search.ErrBadFilter (unknown
+	// facet, bad size), ErrTimeout or ErrUnavailable.
+	FacetValues(ctx context.Context, p *search.Plan, fq search.FacetValueQuery) (*search.FacetValues, error)
 }
 
 // StatusReporter tells what the server is serving and what the indexer did.
@@ -216,8 +221,9 @@ func (s *Server) routes() *gin.Engine {
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.methodNotAllowed)
 
-	e.GET("/", s.limit(nil, false), s.handleSearchPage)
-	e.GET("/search", s.limit(nil, false), s.handleSearchPage)
+	e.GET("/", s.limit(htmlQuery, false), s.handleSearchPage)
+	e.GET("/search", s.limit(htmlQuery, false), s.handleSearchPage)
+	e.GET("/facets/:facet", s.limit(facetQuery, false), s.handleFacetPage)
 	e.GET("/status", s.handleStatusPage)
 	e.GET("/passages/:id", s.handlePassagePage)
 	e.GET("/passages/:id/similar", s.admitPlain(false), s.handleSimilarPage)
@@ -235,6 +241,7 @@ func (s *Server) routes() *gin.Engine {
 
 	api := e.Group("/api/v1")
 	api.GET("/search", s.limit(nil, false), s.handleAPISearch)
+	api.GET("/facets/:facet", s.limit(facetQuery, false), s.handleAPIFacetValues)
 	api.GET("/documents/:id", s.handleAPIDocument)
 	api.GET("/cite", s.limit(nil, false), s.handleAPICite)
 	api.GET("/documents/:id/similar", s.admitPlain(false), s.handleAPISimilar)

@@ -76,7 +76,7 @@ func TestSimilarPage(t *testing.T) {
 	t.Parallel()
 	live, _ := MustLiveFolder(t, fixtureDocs())
 	h := MustServer(t, Config{}, live, nil, nil).Handler()
-	page := do(t, h, "GET", "/search?q=containers", nil).Body.String()
+	page := do(t, h, "GET", "/search?q=containers&group=passage", nil).Body.String()
 	if n := strings.Count(page, `class="similar" href="/passages/doc-`); n != 10 {
 		t.Errorf("results page has %d similar-passages links, want one per hit (10)", n)
 	}
