@@ -101,7 +101,8 @@ func (l *Live) sinceGeneration(since string) (Generation, error) {
 // keys are read).
 type side struct {
 	matches *roaring.Bitmap
-	set     *exportSet // its reader; hits unused
+	set     *exportSet  // its reader; hits unused
+	fx      *facetIndex // its pages
 }
 
 func (e *Engine) side(ctx context.Context, bi bleve.Index, p *Plan) (*side, error) {
@@ -125,7 +126,11 @@ func (e *Engine) side(ctx context.Context, bi bleve.Index, p *Plan) (*side, erro
 		bm.Add(h.num)
 	}
 	set.hits, set.keys = nil, nil
-	return &side{matches: bm, set: set}, nil
+	if src.fx == nil {
+		set.release()
+		return nil, fmt.Errorf("changes: no facet index")
+	}
+	return &side{matches: bm, set: set, fx: src.fx}, nil
 }
 
 func (s *side) id(n uint32) (string, error) {
@@ -151,49 +156,44 @@ func (s *side) ids(docs *roaring.Bitmap) (map[string]uint32, error) {
 	return out, nil
 }
 
-// pagePassages maps each page URL of the snapshot to its passage count.
-func pagePassages(r index.IndexReader) (map[string]uint64, error) {
-	dict, err := r.FieldDict(fieldPageURL)
-	if err != nil {
-		return nil, fmt.Errorf("changes: pages: %w", err)
+// pageNum is the number of the page with that URL, or noPage.
+func (s *side) pageNum(u string) uint32 {
+	i, ok := slices.BinarySearch(s.fx.pageURL, u)
+	if !ok {
+		return noPage
 	}
-	defer func() { _ = dict.Close() }()
-	out := map[string]uint64{}
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			return nil, fmt.Errorf("changes: pages: %w", err)
-		}
-		if e == nil {
-			return out, nil
-		}
-		out[e.Term] = e.Count
-	}
+	return uint32(i)
 }
 
-// pageDocs are the document numbers of the passages of pages.
-func pageDocs(ctx context.Context, r index.IndexReader, pages map[string]bool) (*roaring.Bitmap, error) {
-	bm := roaring.New()
-	var tfd index.TermFieldDoc
-	for u := range pages {
-		tfr, err := r.TermFieldReader(ctx, []byte(u), fieldPageURL, false, false, false)
-		if err != nil {
-			return nil, fmt.Errorf("changes: page %s: %w", u, err)
+// passages are the document numbers of page p.
+func (s *side) passages(p uint32) []uint32 {
+	return s.fx.pageDocs[s.fx.pageStart[p]:s.fx.pageStart[p+1]]
+}
+
+// suspectPages are the pages of before (by number) that may have lost a
+// passage in after: gone, with fewer passages, or holding a passage of
+// fresh (changed since). Both page lists are in byte order: one merge.
+func suspectPages(before, after *side, fresh map[string]uint32) map[uint32]bool {
+	out := map[uint32]bool{}
+	pb, pa := before.fx.pageURL, after.fx.pageURL
+	j := 0
+	for i, u := range pb {
+		for j < len(pa) && pa[j] < u {
+			j++
 		}
-		for {
-			d, err := tfr.Next(&tfd)
-			if err != nil {
-				_ = tfr.Close()
-				return nil, fmt.Errorf("changes: page %s: %w", u, err)
-			}
-			if d == nil {
-				break
-			}
-			bm.Add(docNum(d.ID))
+		nb := len(before.passages(uint32(i)))
+		if j >= len(pa) || pa[j] != u || len(after.passages(uint32(j))) != nb {
+			out[uint32(i)] = true
 		}
-		_ = tfr.Close()
 	}
-	return bm, nil
+	for _, n := range fresh {
+		if p := after.fx.page(n); p != noPage {
+			if q := before.pageNum(after.fx.pageURL[p]); q != noPage {
+				out[q] = true
+			}
+		}
+	}
+	return out
 }
 
 // changedAfter returns the document numbers of bi whose changed_at is after t.
@@ -263,39 +263,16 @@ func changes(ctx context.Context, before, after *Index, q Query, sinceBuilt time
 		}
 	}
 
-	// Removed: pages gone, with fewer passages, or with a passage changed.
-	countB, err := pagePassages(sb.set.reader)
-	if err != nil {
-		return nil, err
-	}
-	countA, err := pagePassages(sa.set.reader)
-	if err != nil {
-		return nil, err
-	}
-	suspect := map[string]bool{}
-	for u, n := range countB {
-		if countA[u] != n {
-			suspect[u] = true
+	// Removed: only on pages gone, with fewer passages, or with a passage
+	// changed; their matches in before whose id after no longer matches.
+	docsB, docsA := roaring.New(), roaring.New()
+	for p := range suspectPages(sb, sa, fresh) {
+		docsB.AddMany(sb.passages(p))
+		if q := sa.pageNum(sb.fx.pageURL[p]); q != noPage {
+			docsA.AddMany(sa.passages(q))
 		}
-	}
-	for _, n := range fresh {
-		d, err := sa.set.load(n)
-		if err != nil {
-			return nil, err
-		}
-		if _, ok := countB[d.PageURL]; ok {
-			suspect[d.PageURL] = true
-		}
-	}
-	docsB, err := pageDocs(sctx, sb.set.reader, suspect)
-	if err != nil {
-		return nil, err
 	}
 	docsB.And(sb.matches)
-	docsA, err := pageDocs(sctx, sa.set.reader, suspect)
-	if err != nil {
-		return nil, err
-	}
 	docsA.And(sa.matches)
 	stillA, err := sa.ids(docsA)
 	if err != nil {

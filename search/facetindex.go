@@ -51,6 +51,7 @@ type facetIndex struct {
 	pageOf    []uint32
 	pageStart []uint32
 	pageDocs  []uint32
+	pageURL   []string // page p's URL, in term (byte) order: changes.go
 	pageOnce  sync.Once
 	pageCount map[string][]FacetValue // counts in pages over every passage
 }
@@ -211,6 +212,7 @@ func (fx *facetIndex) readPages(r index.IndexReader) error {
 			return true
 		})
 		fx.pageStart[p+1] = uint32(len(fx.pageDocs))
+		fx.pageURL = append(fx.pageURL, v.value)
 	}
 	return nil
 }
