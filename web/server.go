@@ -247,6 +247,7 @@ func (s *Server) routes() *gin.Engine {
 	api.GET("/documents/:id/similar", s.admitPlain(false), s.handleAPISimilar)
 	api.GET("/changes", s.admitPlain(true), s.handleAPIChanges)
 	api.GET("/coverage", s.admitPlain(true), s.handleAPICoverage)
+	api.GET("/generations", s.handleAPIGenerations)
 	api.GET("/status", s.handleAPIStatus)
 	switch {
 	case s.cfg.AdminToken == "":

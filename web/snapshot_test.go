@@ -111,6 +111,17 @@ func TestSnapshotsAPI(t *testing.T) {
 		t.Errorf("export gen=old = %d, header %q, %d lines", rec.Code, rec.Header().Get(generationHeader), strings.Count(rec.Body.String(), "\n"))
 	}
 
+	// The kept generations, newest first.
+	var gl struct {
+		Generation  string           `json:"generation"`
+		Generations []generationJSON `json:"generations"`
+	}
+	rec = do(t, h, "GET", "/api/v1/generations", nil)
+	if err := json.Unmarshal(rec.Body.Bytes(), &gl); rec.Code != 200 || err != nil || gl.Generation != cur || len(gl.Generations) != 2 ||
+		gl.Generations[0].ID != cur || !gl.Generations[0].Current || gl.Generations[1].ID != old || gl.Generations[1].Current || gl.Generations[1].Passages != 30 {
+		t.Errorf("GET /api/v1/generations = %d %s", rec.Code, rec.Body)
+	}
+
 	// Malformed: 400. Pruned: 410 with the way to the current generation.
 	if rec := do(t, h, "GET", "/api/v1/search?q=x&gen=../../etc", nil); rec.Code != 400 {
 		t.Errorf("gen=../../etc = %d, want 400", rec.Code)
