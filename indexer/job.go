@@ -188,6 +188,10 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 	stats["not_modified"], stats["robots_skipped"] = sum.NotModified, sum.RobotsSkipped
 	stats[search.StatFoundOrganizations], stats[search.StatFoundOrganizationPassages] = len(b.found), b.foundPassages
 	gen := search.Generation{BuiltAt: now().UTC(), Passages: sum.Passages, Pages: sum.Pages, Stats: stats}
+	if gen.Crawl, err = crawlReport(db); err != nil {
+		// Coverage then shows no failing or removed pages; the generation is sound.
+		log.Warn("crawl report for coverage", slog.Any("error", err))
+	}
 	committed = true // Commit cleans up after itself
 	if err := build.Commit(gen, j.Force); err != nil {
 		return err

@@ -323,7 +323,7 @@ func commonPrefix(a, b string) string {
 // name). known is false for any other value, returned trimmed.
 func resolveKnown(th *thesaurus, facet, value string) (v string, known bool) {
 	value = strings.TrimSpace(value)
-	if facet == FacetYear {
+	if facet == FacetYear || facet == FacetPublishedYear {
 		if y, err := parseYear(value); err == nil {
 			return yearTerm(y), true
 		}

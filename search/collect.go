@@ -19,8 +19,9 @@ var errManyIndexes = errors.New("facet counts need an alias of one index")
 // hits are then passed on to the usual top-N collection, or dropped when
 // only the set is wanted.
 type hitSet struct {
-	keep    bool // pass the hits on to the top-N collector
-	collect bool // gather the document numbers (else only the snapshot)
+	keep    bool     // pass the hits on to the top-N collector
+	collect bool     // gather the document numbers (else only the snapshot)
+	group   *grouper // when set, only each page's best hit is passed on
 
 	mu    sync.Mutex
 	docs  *roaring.Bitmap
@@ -56,8 +57,15 @@ func (h *hitSet) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHand
 	h.mu.Lock()
 	h.docs, h.fx = docs, fx
 	h.mu.Unlock()
+	g := h.group
+	if g != nil {
+		g.fx = fx
+	}
 	return func(d *bsearch.DocumentMatch) error {
 		if d == nil {
+			if g != nil && h.keep {
+				return g.flush(sctx, next)
+			}
 			return next(nil)
 		}
 		if h.collect {
@@ -65,6 +73,12 @@ func (h *hitSet) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHand
 		}
 		if !h.keep {
 			sctx.DocumentMatchPool.Put(d)
+			return nil
+		}
+		if g != nil {
+			if out := g.add(d); out != nil {
+				sctx.DocumentMatchPool.Put(out)
+			}
 			return nil
 		}
 		return next(d)

@@ -89,4 +89,16 @@
 // query matching more is refused (ErrExportTooLarge). A Live keeps the
 // generation an export started on open until it ends, and names it
 // (ExportInfo.Generation).
+//
+// # Snapshots, changes, similar passages, coverage
+//
+// A data folder keeps several generations (KeepPolicy: the newest N, those
+// built within a duration, and any cited in the last 30 days: Store.Prune).
+// Query.Generation makes a Live compile a plan on a kept generation rather
+// than the served one (snapshot.go); a pruned one is ErrGenerationGone.
+// Live.Changes compares a search on two generations (changes.go),
+// Live.Similar finds the passages most like one by its distinctive terms
+// and tags (similar.go), Live.Coverage says what a generation holds per
+// host and section, with the crawl's failing and removed pages
+// (Generation.Crawl) (coverage.go).
 package search

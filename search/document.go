@@ -60,10 +60,18 @@ const (
 	FacetTopic        = "topic"
 	FacetType         = "type"
 	FacetYear         = "year"
+	// FacetPublishedYear is the year of the page's publication date
+	// (Document.Published), read from the date field when an index
+	// snapshot is opened; the year facet is the years a passage mentions.
+	FacetPublishedYear = "published_year"
 )
 
 // Facets lists the facet names in display order.
-var Facets = []string{FacetOrganization, FacetCountry, FacetRegion, FacetTopic, FacetType, FacetYear}
+var Facets = []string{FacetOrganization, FacetCountry, FacetRegion, FacetTopic, FacetType, FacetYear, FacetPublishedYear}
+
+// indexedFacets are the facets indexed as keyword fields; published_year
+// is derived from the publication date.
+var indexedFacets = Facets[:6]
 
 // Vocabulary is what the index knows of the taxonomy that tagged it, stored with
 // the index so that a search needs nothing else: synonym groups for query
@@ -76,4 +84,9 @@ type Vocabulary struct {
 	// Aliases maps a facet to lower-cased alias → canonical value, e.g.
 	// "organization" → {"unodc": "United Nations Office on Drugs and Crime"}.
 	Aliases map[string]map[string]string `json:"aliases"`
+	// Regions maps a region to the countries it holds (display names), the
+	// hierarchy of ../shared/domain-facts.md (b): selecting a region selects
+	// the passages of its countries too, and a region's facet value lists
+	// its countries among the hits. Indexes built before it have none.
+	Regions map[string][]string `json:"regions,omitempty"`
 }

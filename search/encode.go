@@ -48,6 +48,9 @@ var hitFields = []hitField{
 	{name: "generation", value: func(_ *Hit, gen string) any { return gen }, export: true},
 	{name: "text", value: func(h *Hit, _ string) any { return h.Text }, export: true},
 	{name: "amounts", value: func(h *Hit, _ string) any { return nonNil(h.Amounts) }, export: true},
+	// Last, so that the CSV columns before them keep their places.
+	{name: "more_passages", value: func(h *Hit, _ string) any { return grouped(h, h.MorePassages) }, omit: func(h *Hit) bool { return !h.Grouped }},
+	{name: "more_sections", value: func(h *Hit, _ string) any { return grouped(h, nonNil(h.MoreSections)) }, omit: func(h *Hit) bool { return !h.Grouped }},
 }
 
 // csvLead are the first CSV columns, in the order exports have always had
@@ -86,6 +89,15 @@ func (d date) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(time.Time(d))
+}
+
+// grouped is v for a hit of a search grouped by page, else nil (an empty
+// CSV cell).
+func grouped(h *Hit, v any) any {
+	if !h.Grouped {
+		return nil
+	}
+	return v
 }
 
 func nonNil[T any](s []T) []T {
@@ -151,6 +163,13 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	for f, n := range r.FacetOthers {
 		others[f] = n
 	}
+	group, totalPages := r.Group, (*int)(nil)
+	if group == "" {
+		group = GroupPassage
+	}
+	if group == GroupPage {
+		totalPages = &r.TotalPages
+	}
 	return json.Marshal(struct {
 		Query       string                  `json:"query"`
 		Total       int                     `json:"total"`
@@ -162,7 +181,10 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		Hits        []Hit                   `json:"hits"`
 		Facets      map[string][]FacetValue `json:"facets"`
 		FacetsOther map[string]int          `json:"facets_other"`
-	}{r.Query, r.Total, exact, r.Relaxed, r.Took.Milliseconds(), r.Page, r.PerPage, nonNil(r.Hits), facets, others})
+		Group       string                  `json:"group"`
+		TotalPages  *int                    `json:"total_pages,omitempty"`
+		Generation  string                  `json:"generation"`
+	}{r.Query, r.Total, exact, r.Relaxed, r.Took.Milliseconds(), r.Page, r.PerPage, nonNil(r.Hits), facets, others, group, totalPages, r.Generation})
 }
 
 // CSVWriter writes hits as CSV (RFC 4180) with a header row of CSVColumns,
@@ -215,6 +237,8 @@ func cell(v any) string {
 		return strings.Join(parts, "; ")
 	}
 	switch v := v.(type) {
+	case nil:
+		return ""
 	case string:
 		return v
 	case []string:

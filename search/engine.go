@@ -127,12 +127,15 @@ func (e *Engine) search(ctx context.Context, bi bleve.Index, p *Plan) (*Result, 
 	main.Fields = []string{fieldDoc, fieldText}
 	hits := &hitSet{keep: true, collect: !q.NoFacets && !filtered && text != nil}
 	p.sortRequest(main, hits)
+	if p.group {
+		hits.group = newGrouper(main.Sort, main.From+main.Size)
+	}
 	// The main search always reports its snapshot; it gathers the text
 	// matches too when no filter narrows them.
 	var matches *hitSet
 	reqs := map[string]*bleve.SearchRequest{"": main}
 	ctxs := map[string]context.Context{"": ctx}
-	if !q.NoFacets || p.sortKeys == nil {
+	if !q.NoFacets || p.sortKeys == nil || p.group {
 		ctxs[""] = hits.context(ctx)
 	}
 	if !q.NoFacets && filtered && text != nil {
@@ -152,7 +155,7 @@ func (e *Engine) search(ctx context.Context, bi bleve.Index, p *Plan) (*Result, 
 	}
 	res := &Result{
 		Query: q.Q, Total: int(results[""].Total), ExactTotal: int(results[""].Total), Page: p.page, PerPage: p.perPage,
-		Hits: make([]Hit, 0, len(results[""].Hits)),
+		Hits: make([]Hit, 0, len(results[""].Hits)), Group: GroupPassage,
 	}
 	var locs map[string]bsearch.FieldTermLocationMap
 	if text != nil && len(results[""].Hits) > 0 {
@@ -166,6 +169,12 @@ func (e *Engine) search(ctx context.Context, bi bleve.Index, p *Plan) (*Result, 
 			return nil, err
 		}
 		res.Hits = append(res.Hits, Hit{Document: *d, Snippet: snippet(d.Text, locs[h.ID][fieldText]), Score: h.Score})
+	}
+	if g := hits.group; g != nil {
+		res.Group, res.TotalPages = GroupPage, g.pages()
+		if err := g.groupHits(ctx, bi, res, results[""].Hits); err != nil {
+			return nil, e.searchErr(ctx, err)
+		}
 	}
 	if !q.NoFacets {
 		fx, set := hits.fx, hits.docs
@@ -183,12 +192,19 @@ func (e *Engine) search(ctx context.Context, bi bleve.Index, p *Plan) (*Result, 
 		}
 		flt := p.filter.on(fx)
 		var counts map[string][]FacetValue
-		if set == fx.all && p.filter.empty() {
+		switch {
+		case set == fx.all && p.filter.empty() && p.group:
+			counts = fx.browsePageCounts()
+		case set == fx.all && p.filter.empty():
 			counts = fx.browseCounts() // the same for every browse of the snapshot
-		} else {
+		case p.group:
+			counts = countPages(fx, set, flt.sets)
+		default:
 			counts = countFacets(fx, set, flt.sets)
 		}
 		res.Facets, res.FacetOthers = facets(counts, flt.selected, p.facet)
+		res.YearsMentioned = byYear(counts[FacetYear])
+		regionCountries(fx, res.Facets, counts[FacetCountry], flt.selected[FacetCountry])
 	}
 	return res, nil
 }

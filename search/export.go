@@ -99,6 +99,9 @@ func (e *Engine) export(ctx context.Context, bi bleve.Index, p *Plan, begin func
 	}
 	set.relaxed = relaxed
 	defer set.release()
+	if p.group {
+		set.hits = groupExport(set.src.fx, set.hits)
+	}
 	if begin != nil {
 		if err := begin(ExportInfo{Generation: p.gen, Total: len(set.hits)}); err != nil {
 			return 0, err
@@ -158,6 +161,10 @@ type exportHit struct {
 	at    uint32
 	seq   uint64
 	score float64
+	// Set when grouped by page (groupExport).
+	grouped bool
+	more    int
+	next    []uint32
 }
 
 // exportSet gathers the matches of one search through bleve's document
@@ -256,7 +263,14 @@ func (s *exportSet) stream(ctx context.Context, fn func(Hit) error) (int, error)
 		if err != nil {
 			return i, err
 		}
-		hit := Hit{Document: *d, Score: h.score}
+		hit := Hit{Document: *d, Score: h.score, Grouped: h.grouped, MorePassages: h.more}
+		for _, n := range h.next {
+			sec, err := s.sectionOf(n)
+			if err != nil {
+				return i, err
+			}
+			hit.MoreSections = append(hit.MoreSections, sec)
+		}
 		if s.relaxed {
 			unbonus(&hit)
 		}

@@ -3,7 +3,9 @@ package search
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -11,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"weak"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -37,7 +40,24 @@ type facetIndex struct {
 	fwd        *forward // nil: count by bitmaps
 	browseOnce sync.Once
 	browse     map[string][]FacetValue // counts over every passage
+
+	// regionCountries maps a region to its countries (Vocabulary.Regions);
+	// the passages of a region value include those of its countries.
+	regionCountries map[string][]string
+	// pageOf holds, for document number n, the number of its page (its
+	// page_url), noPage when it has none; pageStart and pageDocs list the
+	// document numbers of each page: page p's are
+	// pageDocs[pageStart[p]:pageStart[p+1]].
+	pageOf    []uint32
+	pageStart []uint32
+	pageDocs  []uint32
+	pageURL   []string // page p's URL, in term (byte) order: changes.go
+	pageOnce  sync.Once
+	pageCount map[string][]FacetValue // counts in pages over every passage
 }
+
+// noPage is the page number of a passage without a page URL.
+const noPage = math.MaxUint32
 
 // valueDocs is one facet value and its passages.
 type valueDocs struct {
@@ -72,12 +92,24 @@ func buildFacetIndex(r index.IndexReader) (*facetIndex, error) {
 		fx.all.Add(docNum(id))
 	}
 	_ = ids.Close()
-	for _, f := range Facets {
+	for _, f := range indexedFacets {
 		vals, err := facetPostings(r, f)
 		if err != nil {
 			return nil, err
 		}
 		fx.values[f] = vals
+	}
+	if err := fx.readRegions(r); err != nil {
+		return nil, err
+	}
+	fx.expandRegions()
+	pubYears, err := fx.readOrders(r)
+	if err != nil {
+		return nil, err
+	}
+	fx.values[FacetPublishedYear] = pubYears
+	for _, f := range Facets {
+		vals := fx.values[f]
 		fx.docs[f] = make(map[string]*roaring.Bitmap, len(vals))
 		fx.lower[f] = make(map[string]string, len(vals))
 		for _, v := range vals {
@@ -87,18 +119,121 @@ func buildFacetIndex(r index.IndexReader) (*facetIndex, error) {
 			}
 		}
 	}
-	if err := fx.readOrders(r); err != nil {
+	if err := fx.readPages(r); err != nil {
 		return nil, err
 	}
 	fx.buildForward()
 	return fx, nil
 }
 
+// readRegions reads the region hierarchy of the vocabulary stored with the
+// index (none in an index without one).
+func (fx *facetIndex) readRegions(r index.IndexReader) error {
+	raw, err := r.GetInternal(keyVocabulary)
+	if err != nil {
+		return fmt.Errorf("facet index: read vocabulary: %w", err)
+	}
+	if len(raw) == 0 {
+		return nil
+	}
+	var voc struct {
+		Regions map[string][]string `json:"regions"`
+	}
+	if err := json.Unmarshal(raw, &voc); err != nil {
+		return fmt.Errorf("facet index: decode vocabulary: %w", err)
+	}
+	fx.regionCountries = voc.Regions
+	return nil
+}
+
+// expandRegions adds to each region value the passages of its countries,
+// so that selecting a region selects them and its count counts them; a
+// region none of whose passages is tagged with it becomes a value when its
+// countries have passages.
+func (fx *facetIndex) expandRegions() {
+	if len(fx.regionCountries) == 0 {
+		return
+	}
+	countries := map[string]*roaring.Bitmap{}
+	for _, v := range fx.values[FacetCountry] {
+		countries[v.value] = v.docs
+	}
+	byName := map[string]int{}
+	for i, v := range fx.values[FacetRegion] {
+		byName[v.value] = i
+	}
+	for region, members := range fx.regionCountries {
+		sets := []*roaring.Bitmap{}
+		if i, ok := byName[region]; ok {
+			sets = append(sets, fx.values[FacetRegion][i].docs)
+		}
+		for _, c := range members {
+			if bm := countries[c]; bm != nil {
+				sets = append(sets, bm)
+			}
+		}
+		if len(sets) == 0 {
+			continue
+		}
+		u := roaring.FastOr(sets...)
+		u.RunOptimize()
+		if i, ok := byName[region]; ok {
+			fx.values[FacetRegion][i].docs = u
+		} else {
+			fx.values[FacetRegion] = append(fx.values[FacetRegion], valueDocs{value: region, docs: u})
+		}
+	}
+	slices.SortFunc(fx.values[FacetRegion], func(a, b valueDocs) int { return strings.Compare(a.value, b.value) })
+}
+
+// readPages numbers the pages (the terms of page_url) and lists the
+// passages of each.
+func (fx *facetIndex) readPages(r index.IndexReader) error {
+	n := 0
+	if !fx.all.IsEmpty() {
+		n = int(fx.all.Maximum()) + 1
+	}
+	fx.pageOf = make([]uint32, n)
+	for i := range fx.pageOf {
+		fx.pageOf[i] = noPage
+	}
+	pages, err := facetPostings(r, fieldPageURL)
+	if err != nil {
+		return err
+	}
+	fx.pageStart = make([]uint32, len(pages)+1)
+	fx.pageDocs = make([]uint32, 0, n)
+	for p, v := range pages {
+		v.docs.Iterate(func(d uint32) bool {
+			if int(d) < n && fx.all.Contains(d) {
+				fx.pageOf[d] = uint32(p)
+				fx.pageDocs = append(fx.pageDocs, d)
+			}
+			return true
+		})
+		fx.pageStart[p+1] = uint32(len(fx.pageDocs))
+		fx.pageURL = append(fx.pageURL, v.value)
+	}
+	return nil
+}
+
+// page is the page number of document n (noPage when it has none).
+func (fx *facetIndex) page(n uint32) uint32 {
+	if int(n) < len(fx.pageOf) {
+		return fx.pageOf[n]
+	}
+	return noPage
+}
+
+// Countries returns the countries of region in the vocabulary's hierarchy.
+func (fx *facetIndex) countriesOf(region string) []string { return fx.regionCountries[region] }
+
 // readOrders fills browseKeys in one sequential pass
 // over the doc values of the publication date and the title key (the
 // browse order: newest first, then by title key, then by id; a missing
-// date or title sorts last, as in bleve's sort).
-func (fx *facetIndex) readOrders(r index.IndexReader) error {
+// date or title sorts last, as in bleve's sort), and returns the passages
+// of each publication year (the published_year facet), in term order.
+func (fx *facetIndex) readOrders(r index.IndexReader) ([]valueDocs, error) {
 	docs := fx.all.ToArray()
 	n := 0
 	if len(docs) > 0 {
@@ -110,7 +245,7 @@ func (fx *facetIndex) readOrders(r index.IndexReader) error {
 	ids := make([]string, n)
 	dvr, err := r.DocValueReader([]string{fieldPublished, fieldTitleKey})
 	if err != nil {
-		return fmt.Errorf("sort orders: %w", err)
+		return nil, fmt.Errorf("sort orders: %w", err)
 	}
 	for _, k := range docs {
 		id := index.NewIndexInternalID(nil, uint64(k))
@@ -126,8 +261,28 @@ func (fx *facetIndex) readOrders(r index.IndexReader) error {
 			ids[k], err = r.ExternalID(id)
 		}
 		if err != nil {
-			return fmt.Errorf("sort orders: %w", err)
+			return nil, fmt.Errorf("sort orders: %w", err)
 		}
+	}
+	years := map[int]*roaring.Bitmap{}
+	for _, k := range docs {
+		if pub[k] == "" {
+			continue
+		}
+		ns, err := numeric.PrefixCoded(pub[k]).Int64()
+		if err != nil {
+			continue
+		}
+		y := time.Unix(0, ns).UTC().Year()
+		if years[y] == nil {
+			years[y] = roaring.New()
+		}
+		years[y].Add(k)
+	}
+	var pubYears []valueDocs
+	for _, y := range slices.Sorted(maps.Keys(years)) {
+		years[y].RunOptimize()
+		pubYears = append(pubYears, valueDocs{value: yearTerm(y), docs: years[y]})
 	}
 	// Dates: prefix-coded terms sort as the dates do.
 	var dates []string
@@ -176,7 +331,7 @@ func (fx *facetIndex) readOrders(r index.IndexReader) error {
 		binary.BigEndian.PutUint32(keys[4*k:], uint32(rank))
 	}
 	fx.browseKeys = string(keys)
-	return nil
+	return pubYears, nil
 }
 
 // browseKey is the browse sort key of document number n.

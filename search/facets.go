@@ -3,6 +3,7 @@ package search
 import (
 	"math/bits"
 	"slices"
+	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -196,6 +197,11 @@ func facets(counts map[string][]FacetValue, selected map[string][]string, size i
 	out := make(map[string][]FacetValue, len(Facets))
 	others := make(map[string]int, len(Facets))
 	for _, f := range Facets {
+		if f == FacetPublishedYear {
+			// The timeline: every year, in year order.
+			out[f], others[f] = publishedYears(counts[f], selected[f]), 0
+			continue
+		}
 		all := sortedValues(slices.Clone(counts[f])) // counts may be shared (browseCounts)
 		sel := map[string]bool{}
 		for _, v := range selected[f] {
@@ -226,4 +232,188 @@ func facets(counts map[string][]FacetValue, selected map[string][]string, size i
 		others[f] = n
 	}
 	return out, others
+}
+
+// browsePageCounts is the facet counts in pages over every passage, counted
+// once.
+func (fx *facetIndex) browsePageCounts() map[string][]FacetValue {
+	fx.pageOnce.Do(func() { fx.pageCount = countPages(fx, fx.all, nil) })
+	return fx.pageCount
+}
+
+// countPages is countFacets in pages: a value counts a page once when any
+// of the page's matches in set that pass the selections (all of them, or
+// all but that value's facet's own) carries it. The passages of one page
+// are visited together, so that a value counted for the page is stamped
+// with it.
+func countPages(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bitmap) map[string][]FacetValue {
+	if fx.fwd == nil {
+		return countPagesByBitmaps(fx, set, sel)
+	}
+	fw := fx.fwd
+	type selFacet struct {
+		fi   int
+		docs *roaring.Bitmap
+	}
+	var sfs []selFacet
+	for fi, f := range Facets {
+		if bm, ok := sel[f]; ok {
+			sfs = append(sfs, selFacet{fi, bm})
+		}
+	}
+	if len(sfs) > 16 {
+		return countPagesByBitmaps(fx, set, sel)
+	}
+	all := uint32(1)<<len(sfs) - 1
+	counts := make([]int32, len(fw.facetOf))
+	stamp := make([]uint32, len(fw.facetOf)) // page + 1 a value was last counted for
+	visit := func(d, mark uint32) {
+		if int(d)+1 >= len(fw.start) {
+			return
+		}
+		mask := uint32(0)
+		for j, s := range sfs {
+			if s.docs.Contains(d) {
+				mask |= 1 << j
+			}
+		}
+		only := -1
+		if mask != all {
+			missing := all &^ mask
+			if missing&(missing-1) != 0 {
+				return
+			}
+			only = sfs[bits.TrailingZeros32(missing)].fi
+		}
+		for _, v := range fw.vals[fw.start[d]:fw.start[d+1]] {
+			if (only >= 0 && int(fw.facetOf[v]) != only) || (mark != 0 && stamp[v] == mark) {
+				continue
+			}
+			stamp[v] = mark
+			counts[v]++
+		}
+	}
+	done := make([]bool, len(fx.pageStart))
+	buf := make([]uint32, 256)
+	it := set.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, d := range buf[:k] {
+			p := fx.page(d)
+			if p == noPage {
+				visit(d, 0)
+				continue
+			}
+			if done[p] {
+				continue
+			}
+			done[p] = true
+			for _, pd := range fx.pageDocs[fx.pageStart[p]:fx.pageStart[p+1]] {
+				if pd == d || set.Contains(pd) {
+					visit(pd, p+1)
+				}
+			}
+		}
+	}
+	out := make(map[string][]FacetValue, len(Facets))
+	for fi, f := range Facets {
+		var list []FacetValue
+		for i, v := range fx.values[f] {
+			if c := counts[fw.first[fi]+i]; c > 0 {
+				list = append(list, FacetValue{Value: v.value, Count: int(c)})
+			}
+		}
+		if list != nil {
+			out[f] = list
+		}
+	}
+	return out
+}
+
+// countPagesByBitmaps is countPages by intersecting each value's bitmap
+// with the matches and counting the distinct pages of the result.
+func countPagesByBitmaps(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bitmap) map[string][]FacetValue {
+	base := func(skip string) *roaring.Bitmap {
+		sets := []*roaring.Bitmap{set}
+		for f, bm := range sel {
+			if f != skip {
+				sets = append(sets, bm)
+			}
+		}
+		return roaring.FastAnd(sets...)
+	}
+	all := base("")
+	out := make(map[string][]FacetValue, len(Facets))
+	for _, f := range Facets {
+		b := all
+		if _, ok := sel[f]; ok {
+			b = base(f)
+		}
+		var list []FacetValue
+		for _, v := range fx.values[f] {
+			pages := map[uint32]bool{}
+			n := 0
+			roaring.And(b, v.docs).Iterate(func(d uint32) bool {
+				if p := fx.page(d); p == noPage {
+					n++
+				} else if !pages[p] {
+					pages[p] = true
+					n++
+				}
+				return true
+			})
+			if n > 0 {
+				list = append(list, FacetValue{Value: v.value, Count: n})
+			}
+		}
+		if list != nil {
+			out[f] = list
+		}
+	}
+	return out
+}
+
+// byYear is the values of a year facet in year order (their terms, four
+// digits, sort as the years do).
+func byYear(vals []FacetValue) []FacetValue {
+	out := slices.Clone(vals)
+	slices.SortFunc(out, func(a, b FacetValue) int { return strings.Compare(a.Value, b.Value) })
+	return out
+}
+
+// regionCountries sets, on each value of the region facet, the countries
+// of that region among the country counts, by count then name.
+func regionCountries(fx *facetIndex, lists map[string][]FacetValue, countries []FacetValue, selected []string) {
+	if len(fx.regionCountries) == 0 {
+		return
+	}
+	count := make(map[string]int, len(countries))
+	for _, c := range countries {
+		count[c.Value] = c.Count
+	}
+	for i, r := range lists[FacetRegion] {
+		list := []FacetValue{}
+		for _, c := range fx.countriesOf(r.Value) {
+			n, ok := count[c]
+			sel := slices.Contains(selected, c)
+			if ok || sel {
+				list = append(list, FacetValue{Value: c, Count: n, Selected: sel})
+			}
+		}
+		lists[FacetRegion][i].Countries = sortedValues(list)
+	}
+}
+
+// publishedYears is the published_year facet: every year with a hit, in
+// year order, and every selected year (count 0 when absent).
+func publishedYears(counts []FacetValue, selected []string) []FacetValue {
+	out := byYear(counts)
+	for i := range out {
+		out[i].Selected = slices.Contains(selected, out[i].Value)
+	}
+	for _, v := range selected {
+		if !slices.ContainsFunc(out, func(f FacetValue) bool { return f.Value == v }) {
+			out = append(out, FacetValue{Value: v, Selected: true})
+		}
+	}
+	return byYear(out)
 }

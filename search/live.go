@@ -30,6 +30,9 @@ type Live struct {
 	degraded string // why the current generation is not the pointer's current
 	lastErr  error
 
+	snap snapshots     // named generations opened beside the served one (snapshot.go)
+	cov  coverageCache // coverage of generations (coverage.go)
+
 	exportsMu sync.Mutex
 	exports   map[*context.CancelFunc]bool // exports in flight, stopped by Close
 	closed    bool
@@ -111,8 +114,8 @@ func (l *Live) Reload() (bool, error) {
 	if served == cur {
 		return false, nil
 	}
-	id, degraded := cur, ""
-	ix, info, err := l.open(cur)
+	degraded := ""
+	h, info, err := l.openHandle(cur)
 	if err != nil {
 		openErr := err
 		if prev != "" && prev == served {
@@ -127,15 +130,15 @@ func (l *Live) Reload() (bool, error) {
 			l.setErr(openErr)
 			return false, fmt.Errorf("generation %s unreadable: %w", cur, openErr)
 		}
-		ix, info, err = l.open(prev)
+		h, info, err = l.openHandle(prev)
 		if err != nil {
 			l.setErr(openErr)
 			return false, fmt.Errorf("generation %s unreadable: %w; previous %s unreadable: %v", cur, openErr, prev, err)
 		}
-		id, degraded = prev, fmt.Sprintf("generation %s unreadable (%v); serving previous generation %s", cur, openErr, prev)
+		degraded = fmt.Sprintf("generation %s unreadable (%v); serving previous generation %s", cur, openErr, prev)
 		l.fallbacks.Add(1)
 	}
-	l.swap(&handle{ix: ix, id: id}, info, degraded)
+	l.swap(h, info, degraded)
 	if degraded != "" {
 		return true, errors.New(degraded)
 	}
@@ -214,11 +217,7 @@ func (l *Live) swap(h *handle, info Generation, degraded string) {
 	l.cur, l.info, l.degraded, l.lastErr = h, info, degraded, nil
 	l.mu.Unlock()
 	if old != nil {
-		l.closing.Go(func() {
-			old.refs.Wait()
-			_ = old.ix.Close()
-			failpoint("old-closed")
-		})
+		l.closeHandle(old)
 	}
 }
 
@@ -237,10 +236,17 @@ func (l *Live) acquire() (*handle, error) {
 // meanwhile: the search it admits reads the generation its filters were
 // resolved on. Errors: ErrUnavailable when nothing is served, else those of
 // Engine.Compile.
+//
+// A query naming a generation (Query.Generation) is compiled on that one
+// while the data folder keeps it, and records its citation (Cite). Errors
+// then also ErrGenerationGone.
 func (l *Live) Compile(q Query) (*Plan, error) {
-	h, err := l.acquire()
+	h, err := l.acquireAt(q.Generation)
 	if err != nil {
 		return nil, err
+	}
+	if q.Generation != "" {
+		_ = l.Cite(q.Generation) // best effort: a read-only folder still answers
 	}
 	p, err := h.ix.Compile(q)
 	if err != nil {
@@ -266,7 +272,13 @@ func (l *Live) SearchPlan(ctx context.Context, p *Plan) (*Result, error) {
 	if p.live != l {
 		return nil, errForeignPlan
 	}
-	return p.ix.SearchPlan(ctx, p)
+	res, err := p.ix.SearchPlan(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	named := *res // the index's result may be shared (its cache)
+	named.Generation = p.gen
+	return &named, nil
 }
 
 // Export passes every hit of q to fn, in the order of q.Sort, all from the
@@ -329,12 +341,7 @@ func (l *Live) stopExports() {
 
 // Get returns one passage of the served generation.
 func (l *Live) Get(ctx context.Context, id string) (*Document, error) {
-	h, err := l.acquire()
-	if err != nil {
-		return nil, err
-	}
-	defer h.refs.Done()
-	return h.ix.Get(ctx, id)
+	return l.GetAt(ctx, "", id)
 }
 
 // LiveStatus says what is served.
@@ -391,6 +398,7 @@ func (l *Live) Watch(ctx context.Context, every time.Duration, onSwap func(swapp
 // generations swapped out before it. Exports in flight are stopped first.
 func (l *Live) Close() error {
 	l.stopExports()
+	l.closeSnapshots()
 	l.mu.Lock()
 	h := l.cur
 	l.cur = nil

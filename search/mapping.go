@@ -85,7 +85,7 @@ func NewMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(fieldTitle, text(false))
 	dm.AddFieldMappingsAt(fieldSection, text(false))
 	dm.AddFieldMappingsAt(fieldText, text(true))
-	for _, f := range Facets {
+	for _, f := range indexedFacets {
 		dm.AddFieldMappingsAt(f, kw(true))
 	}
 	dm.AddFieldMappingsAt(fieldTitleKey, kw(true))

@@ -44,6 +44,7 @@ type Plan struct {
 	facet      int
 	filter     *docFilter
 	browse     bool
+	group      bool     // one hit per page (Query.Group = GroupPage)
 	sortKeys   []string // nil: relevance (or browse order when browseSort)
 	browseSort bool
 	expensive  bool
@@ -123,7 +124,7 @@ func (e *Engine) Compile(q Query) (*Plan, error) {
 			if v == "" || seen[strings.ToLower(v)] {
 				continue
 			}
-			if facet == FacetYear {
+			if facet == FacetYear || facet == FacetPublishedYear {
 				if _, err := parseYear(v); err != nil {
 					return nil, fmt.Errorf("%w: %s", ErrBadFilter, err.Error())
 				}
@@ -140,6 +141,13 @@ func (e *Engine) Compile(q Query) (*Plan, error) {
 	case "", MatchAuto, MatchAll:
 	default:
 		return nil, fmt.Errorf("%w: unknown match %q (auto or all)", ErrBadQuery, q.Match)
+	}
+	switch q.Group {
+	case "", GroupPassage:
+	case GroupPage:
+		p.group = true
+	default:
+		return nil, fmt.Errorf("%w: unknown group %q (passage or page)", ErrBadQuery, q.Group)
 	}
 	var err error
 	if p.expr, err = parse(q.Q, e.th, e.lim, q.Literal); err != nil {
@@ -222,7 +230,8 @@ func (p *Plan) cacheKey(selected map[string][]string) string {
 		Page, PerPage, Facet int
 		NoFacets             bool
 		Match                string
-	}{p.q.Q, p.q.Literal, fs, p.q.YearFrom, p.q.YearTo, p.sortKeys, p.browseSort, p.page, p.perPage, p.facet, p.q.NoFacets, match})
+		Group                bool
+	}{p.q.Q, p.q.Literal, fs, p.q.YearFrom, p.q.YearTo, p.sortKeys, p.browseSort, p.page, p.perPage, p.facet, p.q.NoFacets, match, p.group})
 	return string(raw)
 }
 

@@ -59,7 +59,26 @@ type Query struct {
 	// Match is MatchAuto ("" too: every word, or all but one when fewer
 	// than RelaxBelow passages hold them all) or MatchAll (every word).
 	Match string
+	// Group is GroupPassage ("" too: every matching passage is a hit) or
+	// GroupPage: one hit per page, its best passage, ranked by it, with
+	// the number and sections of its other matching passages; facet
+	// counts are then in pages (a page counts once for a value any of its
+	// matching passages carries).
+	Group string
+	// Generation names the generation to answer from (a Live's kept
+	// generation, the gen= of a citation); empty: the one served.
+	Generation string
 }
+
+// Group modes of Query.Group.
+const (
+	GroupPassage = "passage"
+	GroupPage    = "page"
+)
+
+// moreSections is the number of a grouped hit's other passages whose
+// sections it names (Hit.MoreSections).
+const moreSections = 3
 
 // Hit is one matching passage.
 type Hit struct {
@@ -70,6 +89,13 @@ type Hit struct {
 	Score   float64 `json:"score"`
 	// Partial marks a hit of a relaxed search that lacks one of the words.
 	Partial bool `json:"partial,omitempty"`
+	// Grouped is set on the hits of a search grouped by page: the hit is
+	// its page's best passage, MorePassages the number of its page's other
+	// matching passages and MoreSections the sections of the next best
+	// ones (at most 3), best first.
+	Grouped      bool     `json:"-"`
+	MorePassages int      `json:"more_passages,omitempty"`
+	MoreSections []string `json:"more_sections,omitempty"`
 }
 
 // FacetValue is one value of a facet with its count.
@@ -77,6 +103,10 @@ type FacetValue struct {
 	Value    string `json:"value"`
 	Count    int    `json:"count"`
 	Selected bool   `json:"selected"`
+	// Countries are, for a value of the region facet, the countries of
+	// that region among the hits (counted as the country facet counts
+	// them), by count; never set on another facet's values.
+	Countries []FacetValue `json:"countries,omitzero"`
 }
 
 // Result is the answer to a Query.
@@ -98,4 +128,15 @@ type Result struct {
 	// first); without relaxation it equals Total.
 	Relaxed    bool `json:"relaxed"`
 	ExactTotal int  `json:"exact_total"`
+	// Group is the query's grouping: GroupPassage or GroupPage. When it is
+	// GroupPage, TotalPages is the number of pages the Total passages
+	// belong to, the number of hits of every results page together.
+	Group      string `json:"group"`
+	TotalPages int    `json:"total_pages,omitempty"`
+	// YearsMentioned is every value of the year facet, in year order (the
+	// timeline of years mentioned); the published_year facet is every
+	// publication year, in year order, in Facets.
+	YearsMentioned []FacetValue `json:"-"`
+	// Generation is the id of the generation that answered (set by a Live).
+	Generation string `json:"generation"`
 }

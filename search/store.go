@@ -39,6 +39,8 @@ type Generation struct {
 	Pages    int       `json:"pages"`
 	// Stats are free-form counts of the job that built it.
 	Stats map[string]int `json:"stats,omitempty"`
+	// Crawl lists the pages the job could not index (coverage).
+	Crawl *CrawlReport `json:"crawl,omitempty"`
 }
 
 // Keys of Generation.Stats that the status reports by name.
@@ -223,20 +225,6 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 	b.store.prune(next)
 	failpoint("pruned")
 	return nil
-}
-
-// prune removes complete generations other than the current and previous
-// ones. Partial generations are left to CleanPartial, which the crawl calls
-// while it holds the lock.
-func (s *Store) prune(keep pointer) {
-	for _, id := range s.list() {
-		if id == keep.Current || id == keep.Previous {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(s.genPath(id), completeFile)); err == nil {
-			_ = os.RemoveAll(s.genPath(id))
-		}
-	}
 }
 
 // CleanPartial removes generations that were never completed (a crawl that

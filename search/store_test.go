@@ -56,6 +56,9 @@ func MustStore(tb testing.TB) *Store {
 
 func TestStoreGenerations(t *testing.T) {
 	st := MustStore(t)
+	if err := st.SetKeep(KeepPolicy{Generations: 2}); err != nil {
+		t.Fatal(err)
+	}
 	a := MustPublish(t, st, genDocs("a", "aviation", 10), false)
 	b := MustPublish(t, st, genDocs("b", "aviation", 10), false)
 	if cur, prev, err := st.Pointer(); err != nil || cur != b || prev != a {
@@ -67,7 +70,7 @@ func TestStoreGenerations(t *testing.T) {
 
 	// A partial generation (a crawl that died) and a temporary file survive
 	// publication and are removed by CleanPartial; the oldest complete
-	// generation is pruned.
+	// generation is pruned (the policy keeps two).
 	partial := filepath.Join(st.Dir, generationsDir, "20000101T000000Z-dead")
 	if err := os.MkdirAll(filepath.Join(partial, "index"), 0o755); err != nil {
 		t.Fatal(err)

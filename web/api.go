@@ -40,6 +40,7 @@ type documentJSON struct {
 	LastSeen           time.Time  `json:"last_seen,omitzero"`
 	ChangedAt          time.Time  `json:"changed_at,omitzero"`
 	Truncated          bool       `json:"truncated"`
+	Generation         string     `json:"generation,omitempty"`
 }
 
 func nonNil[T any](s []T) []T {
@@ -63,6 +64,7 @@ func (s *Server) handleAPISearch(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	answeredFrom(c, res.Generation)
 	c.JSON(http.StatusOK, res) // search.Result is written as the API answers
 }
 
@@ -95,12 +97,30 @@ func (s *Server) handleAPIDocument(c *gin.Context) {
 		s.fail(c, search.ErrNotFound)
 		return
 	}
-	d, err := s.searcher.Get(c.Request.Context(), id)
+	gen, err := genParam(c.Query(paramGen))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, documentJSON{
+	var d *search.Document
+	sn := s.snapshots()
+	switch {
+	case sn != nil:
+		if gen == "" {
+			gen = sn.Current().ID
+		}
+		d, err = sn.GetAt(c.Request.Context(), gen, id)
+	case gen != "":
+		err = badParam("this server keeps no generations: gen is not available")
+	default:
+		d, err = s.searcher.Get(c.Request.Context(), id)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	answeredFrom(c, gen)
+	c.JSON(http.StatusOK, documentJSON{Generation: gen,
 		ID: d.ID, URL: d.URL, PageURL: d.PageURL, Title: d.Title, Section: d.Section, Text: d.Text,
 		Organizations: nonNil(d.Organizations), Countries: nonNil(d.Countries),
 		Regions: nonNil(d.Regions), Topics: nonNil(d.Topics), Type: d.Type,

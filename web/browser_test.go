@@ -62,6 +62,7 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
+	axe := loadAxe(t)
 	base := MustServe(t, MustServer(t, Config{Version: "browser-test"}, nil, nil, nil))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -106,6 +107,7 @@ func TestBrowser(t *testing.T) {
 	if heading != "All passages" {
 		t.Errorf("home heading = %q, want the browse view", heading)
 	}
+	checkAxe(t, ctx, axe, "home")
 
 	// Type a search and submit it.
 	step("type query", chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("q"), "container")))
@@ -116,9 +118,10 @@ func TestBrowser(t *testing.T) {
 	}
 	summary, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".summary")))
 	step("read summary", err)
-	if !strings.Contains(summary, "of 12") {
-		t.Errorf("summary = %q, want 12 passages", summary)
+	if !strings.Contains(summary, "(12 passages)") {
+		t.Errorf("summary = %q, want 12 passages (grouped by page)", summary)
 	}
+	checkAxe(t, ctx, axe, "results")
 
 	// Tick the first organization: the script submits the form on change.
 	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#facet-country input[type="checkbox"]`)))
@@ -132,9 +135,10 @@ func TestBrowser(t *testing.T) {
 	if !checked.Exists {
 		t.Error("the ticked box is not checked on the new page")
 	}
+	checkAxe(t, ctx, axe, "filtered results")
 
 	// Narrow the page size through the URL (a permalink), then page forward.
-	step("open small pages", chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=container&per_page=4")))
+	step("open small pages", chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=container&per_page=4&group=passage")))
 	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[rel="next"]`)))
 	step("next page", err)
 	if resp.Status != 200 || location().Query().Get("page") != "2" {
@@ -145,6 +149,63 @@ func TestBrowser(t *testing.T) {
 	if !strings.HasSuffix(strings.TrimSpace(current), "2") {
 		t.Errorf("current page = %q, want 2", current)
 	}
+	checkAxe(t, ctx, axe, "page 2")
+
+	// The other pages: status, an error page, an empty result.
+	for _, pg := range []struct{ name, path string }{
+		{"status", "/status"},
+		{"not found", "/no-such-page"},
+		{"bad request", "/search?page=0"},
+		{"no results", "/search?q=zzzzzz"},
+	} {
+		step("open "+pg.name, chromedp.Do(ctx, chromedp.Navigate(base+pg.path), chromedp.WaitReady("body")))
+		checkAxe(t, ctx, axe, pg.name)
+	}
+
+	// Click a year bar (the timeline's table link: the chart's bars are for the mouse).
+	step("open timeline table", chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=container"),
+		chromedp.Click(chromedp.CSS(".timeline-table summary"))))
+	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`.timeline-table tbody a`)))
+	step("click a year", err)
+	if u := location(); resp.Status != 200 || u.Query().Get("published_year") == "" {
+		t.Errorf("year bar: status %d at %s, want a published_year filter", resp.Status, u)
+	}
+	checkAxe(t, ctx, axe, "timeline")
+
+	// Open a region: its countries are ticked like the country facet.
+	step("open a region", chromedp.Do(ctx, chromedp.Navigate(base+"/search"),
+		chromedp.Click(chromedp.CSS(`#facet-region details summary`))))
+	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#facet-region details input[type="checkbox"]`)))
+	step("tick a region's country", err)
+	if u := location(); resp.Status != 200 || u.Query().Get("country") == "" {
+		t.Errorf("region's country: status %d at %s, want a country filter", resp.Status, u)
+	}
+	checkAxe(t, ctx, axe, "region opened")
+
+	// Filter countries by prefix and tick one.
+	step("open facet values", chromedp.Do(ctx, chromedp.Navigate(base+"/facets/country?q=container"),
+		chromedp.SendKeys(chromedp.ID("prefix"), "pan")))
+	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`.facet-filter button`)))
+	step("filter values", err)
+	if u := location(); resp.Status != 200 || u.Query().Get("prefix") != "pan" {
+		t.Errorf("filter box: status %d at %s, want prefix=pan", resp.Status, u)
+	}
+	checkAxe(t, ctx, axe, "facet values")
+	step("tick Panama", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#facet-country input[value="Panama"]`))))
+	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#main form[action="/search"] button`)))
+	step("apply", err)
+	if u := location(); resp.Status != 200 || u.Query().Get("country") != "Panama" || u.Query().Get("q") != "container" {
+		t.Errorf("facet value page: status %d at %s, want country=Panama and the query kept", resp.Status, u)
+	}
+
+	// Switch between pages and passages.
+	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`nav.group a:not([aria-current])`)))
+	step("switch to passages", err)
+	if u := location(); resp.Status != 200 || u.Query().Get("group") != "passage" {
+		t.Errorf("switch: status %d at %s, want group=passage", resp.Status, u)
+	}
+	checkAxe(t, ctx, axe, "passages view")
+	step("back to page 2", chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=container&per_page=4&page=2&group=passage")))
 
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	step("screenshot", err)

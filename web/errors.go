@@ -44,6 +44,9 @@ type apiError struct {
 type apiErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// CurrentURL, on a 410 generation_gone, is the same request on the
+	// generation served now.
+	CurrentURL string `json:"current_url,omitempty"`
 }
 
 // maxMessageBytes caps messages built from user input or parser output.
@@ -70,6 +73,8 @@ func classify(err error) (status int, code, msg string, internal bool) {
 	case errors.Is(err, search.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "search_timeout",
 			"the search took too long; try fewer words or more filters", false
+	case errors.Is(err, search.ErrGenerationGone):
+		return http.StatusGone, "generation_gone", userMessage(err), false
 	case errors.Is(err, search.ErrNotFound):
 		return http.StatusNotFound, "not_found", "no document has this id", false
 	case errors.Is(err, search.ErrUnavailable):
@@ -141,10 +146,19 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.Abort()
 		return
 	}
+	current := ""
+	if status == http.StatusGone {
+		current = withoutGen(c.Request)
+		msg += "; the same request on the current generation: " + current
+	}
 	if wantsJSON(c.Request) {
-		c.AbortWithStatusJSON(status, apiError{Error: apiErrorBody{Code: code, Message: msg}})
+		c.AbortWithStatusJSON(status, apiError{Error: apiErrorBody{Code: code, Message: msg, CurrentURL: current}})
 		return
 	}
 	c.Abort()
-	s.renderError(c, status, code, msg)
+	if current == "" {
+		s.renderError(c, status, code, msg)
+		return
+	}
+	s.renderErrorLink(c, status, code, msg, current)
 }

@@ -62,13 +62,13 @@ func TestExportCSV(t *testing.T) {
 	want := [][]string{
 		{"id", "url", "title", "section", "organizations", "countries", "regions", "topics", "type", "years",
 			"published", "page_url", "first_seen", "changed_at", "last_seen", "generation", "partial",
-			"score", "text", "amounts"},
+			"score", "text", "amounts", "more_passages", "more_sections"},
 		{"evil", "https://example.org/a#b", `'=HYPERLINK("http://evil.example","x")`, "'+1+1",
 			"'@SUM(A1); United Nations Office on Drugs and Crime", "'-2; Laos", "Southeast Asia",
 			"money laundering; corruption", "'\tfact sheet", "2019; 2020", "2021-03-04",
 			"https://example.org/a", "2024-05-06T07:08:09Z", "2024-06-01T05:00:00Z", "2025-01-02T03:04:05Z", "", "false",
-			"1.25", "'=cmd|' /C calc'!A0 costs $2.5 million", "2500000; 0.75"},
-		{"plain", "", "Comma, \"quote\"\nnewline", "", "", "", "", "", "", "", "", "", "", "", "", "", "true", "0", "", ""},
+			"1.25", "'=cmd|' /C calc'!A0 costs $2.5 million", "2500000; 0.75", "", ""},
+		{"plain", "", "Comma, \"quote\"\nnewline", "", "", "", "", "", "", "", "", "", "", "", "", "", "true", "0", "", "", "", ""},
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("CSV mismatch (-want +got):\n%s", diff)
@@ -245,7 +245,7 @@ func TestExportFromLiveNamesItsGeneration(t *testing.T) {
 	}
 	wantHeader := []string{"id", "url", "title", "section", "organizations", "countries", "regions", "topics", "type",
 		"years", "published", "page_url", "first_seen", "changed_at", "last_seen", "generation", "partial",
-		"score", "text", "amounts"}
+		"score", "text", "amounts", "more_passages", "more_sections"}
 	if diff := cmp.Diff(wantHeader, rows[0]); diff != "" {
 		t.Errorf("CSV header (-want +got):\n%s", diff)
 	}

@@ -92,6 +92,36 @@ func (f *fakeSearcher) Get(ctx context.Context, id string) (*search.Document, er
 	return f.GetFn(ctx, id)
 }
 
+// FacetValues answers from SearchFn's facets (every value): those with a
+// word starting with the prefix, in any case.
+func (f *fakeSearcher) FacetValues(ctx context.Context, p *search.Plan, fq search.FacetValueQuery) (*search.FacetValues, error) {
+	if !slices.Contains(search.Facets, fq.Facet) {
+		return nil, fmt.Errorf("%w: unknown facet %q", search.ErrBadFilter, fq.Facet)
+	}
+	q := p.Query()
+	q.FacetSize = 1000
+	res, err := f.Search(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := &search.FacetValues{Facet: fq.Facet, Values: []search.FacetValue{}}
+	prefix := strings.ToLower(fq.Prefix)
+	for _, v := range res.Facets[fq.Facet] {
+		match := prefix == ""
+		for _, w := range strings.Fields(strings.ToLower(v.Value)) {
+			match = match || strings.HasPrefix(w, prefix)
+		}
+		if !match {
+			continue
+		}
+		out.TotalValues++
+		if len(out.Values) < fq.Size || v.Selected {
+			out.Values = append(out.Values, v)
+		}
+	}
+	return out, nil
+}
+
 func (f *fakeSearcher) seen() []search.Query {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -198,6 +228,14 @@ func fixtureSearch(docs []search.Document) func(context.Context, search.Query) (
 		if size == 0 {
 			size = 3
 		}
+		countries := map[string]int{}
+		for _, d := range docs {
+			if match(d, search.FacetCountry) {
+				for _, c := range d.Countries {
+					countries[c]++
+				}
+			}
+		}
 		for _, facet := range search.Facets {
 			counts := map[string]int{}
 			for _, d := range docs {
@@ -217,13 +255,65 @@ func fixtureSearch(docs []search.Document) func(context.Context, search.Query) (
 				}
 				return vals[i].Value < vals[j].Value
 			})
-			if len(vals) > size {
+			if facet == search.FacetPublishedYear || facet == search.FacetYear {
+				sort.Slice(vals, func(i, j int) bool { return vals[i].Value < vals[j].Value })
+				if facet == search.FacetYear {
+					res.YearsMentioned = slices.Clone(vals)
+				}
+			}
+			if facet == search.FacetRegion {
+				for i, r := range vals {
+					vals[i].Countries = []search.FacetValue{}
+					for _, c := range fixtureRegions[r.Value] {
+						if n := countries[c]; n > 0 {
+							vals[i].Countries = append(vals[i].Countries, search.FacetValue{Value: c, Count: n, Selected: containsFold(q.Filters[search.FacetCountry], c)})
+						}
+					}
+				}
+			}
+			if len(vals) > size && facet != search.FacetPublishedYear {
 				res.FacetOthers[facet] = len(vals) - size
 				vals = vals[:size]
 			}
 			res.Facets[facet] = vals
 		}
+		if q.Group == search.GroupPage {
+			groupFixture(res, hits, q)
+		}
 		return res, nil
+	}
+}
+
+// fixtureRegions is the region hierarchy of the fixture.
+var fixtureRegions = map[string][]string{
+	"Central America":    {"Guatemala", "Panama"},
+	"Western Hemisphere": {"Ecuador", "Guatemala", "Panama"},
+	"West Africa":        {"Ghana", "Nigeria"},
+}
+
+// groupFixture groups res's hits by page as the search package does: the
+// first hit of each page, with the number and sections of the others; the
+// facet counts stay in passages.
+func groupFixture(res *search.Result, hits []search.Hit, q search.Query) {
+	res.Group = search.GroupPage
+	var pages []search.Hit
+	at := map[string]int{}
+	for _, h := range hits {
+		if i, ok := at[h.PageURL]; ok {
+			pages[i].MorePassages++
+			if len(pages[i].MoreSections) < 3 {
+				pages[i].MoreSections = append(pages[i].MoreSections, h.Section)
+			}
+			continue
+		}
+		h.Grouped = true
+		at[h.PageURL] = len(pages)
+		pages = append(pages, h)
+	}
+	res.TotalPages = len(pages)
+	res.Hits = nil
+	if from := (q.Page - 1) * q.PerPage; from < len(pages) {
+		res.Hits = pages[from:min(from+q.PerPage, len(pages))]
 	}
 }
 
@@ -239,6 +329,11 @@ func facetValues(d search.Document, facet string) []string {
 		return d.Topics
 	case search.FacetType:
 		return []string{d.Type}
+	case search.FacetPublishedYear:
+		if d.Published.IsZero() {
+			return nil
+		}
+		return []string{fmt.Sprint(d.Published.Year())}
 	case search.FacetYear:
 		out := make([]string, len(d.Years))
 		for i, y := range d.Years {

@@ -28,7 +28,7 @@ func passageTagURI(id string) string { return "tag:" + tagAuthority + ":passage:
 // feedQuery is a search as its feed runs it: its latest changed passages.
 func (s *Server) feedQuery(q search.Query) search.Query {
 	q.Sort, q.Page, q.PerPage = search.SortChangedAt, 1, min(feedEntries, s.lim.MaxPerPage)
-	q.NoFacets, q.FacetSize = true, 0
+	q.NoFacets, q.FacetSize, q.Group = true, 0, "" // the feed lists passages
 	return q
 }
 
@@ -42,6 +42,7 @@ func (s *Server) handleFeed(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	answeredFrom(c, res.Generation)
 	q := pl.q
 	canon := stateOf(q)
 	canon.sort, canon.page, canon.perPage, canon.facetSize = "", 1, 0, 0
@@ -78,6 +79,12 @@ func (s *Server) handleFeed(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	deleted, err := s.tombstones(c.Request.Context(), q, res.Generation)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	body = withTombstones(body, deleted)
 	c.Header("Cache-Control", "no-cache")
 	c.Data(http.StatusOK, "application/atom+xml; charset=utf-8", []byte(body))
 }

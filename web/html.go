@@ -21,10 +21,15 @@ type baseView struct {
 	Version   string
 	RequestID string
 	FeedURL   string
+	// Generation and GenerationBuilt name the index generation the page was
+	// read from (footer).
+	Generation, GenerationBuilt string
 }
 
 func (s *Server) base(c *gin.Context, title string) baseView {
-	return baseView{Title: title, Version: s.cfg.Version, RequestID: requestIDOf(c)}
+	v := baseView{Title: title, Version: s.cfg.Version, RequestID: requestIDOf(c)}
+	v.Generation, v.GenerationBuilt = s.footerGeneration(c)
+	return v
 }
 
 // searchView is the data of search.html.
@@ -50,6 +55,14 @@ type searchView struct {
 	ExportJSON   string
 	ClearFilters string
 	BrowseAll    string
+	Grouped      bool
+	TotalPages   int
+	Groups       []chipView // the toggle between pages and passages
+	Timeline     *timelineView
+	Cite         *citeView
+	// ChangesURL is what changed in this search since ChangesSince, the
+	// date of the generation before the one shown.
+	ChangesURL, ChangesSince string
 }
 
 type hitView struct {
@@ -63,7 +76,12 @@ type hitView struct {
 	DateISO  string
 	Chips    []chipView
 	Selected bool
-	Why      string // the passage's view: each tag with its evidence
+	// Of a search grouped by page: the page's other matching passages.
+	MorePassages int
+	MoreSections []string
+	Why          string // the passage's view: each tag with its evidence
+	// SimilarURL is the page of the passages like this one.
+	SimilarURL string
 }
 
 // chipView is a link that changes one part of the search.
@@ -84,11 +102,12 @@ type facetView struct {
 }
 
 type facetValueView struct {
-	ID       string
-	Value    string
-	Count    int
-	Selected bool
-	URL      string
+	ID        string
+	Value     string
+	Count     int
+	Selected  bool
+	URL       string
+	Countries []facetValueView // a region's countries among the hits
 }
 
 type pagerView struct {
@@ -104,12 +123,13 @@ type pageItem struct {
 }
 
 var facetLabels = map[string]string{
-	search.FacetOrganization: "Organization",
-	search.FacetCountry:      "Country",
-	search.FacetRegion:       "Region",
-	search.FacetTopic:        "Topic",
-	search.FacetType:         "Document type",
-	search.FacetYear:         "Year",
+	search.FacetOrganization:  "Organization",
+	search.FacetCountry:       "Country",
+	search.FacetRegion:        "Region",
+	search.FacetTopic:         "Topic",
+	search.FacetType:          "Document type",
+	search.FacetYear:          "Year",
+	search.FacetPublishedYear: "Published",
 }
 
 func (s *Server) handleSearchPage(c *gin.Context) {
@@ -119,6 +139,14 @@ func (s *Server) handleSearchPage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	mode := c.Query(paramTimeline)
+	if mode != "" && mode != timelinePublished && mode != timelineMentioned {
+		s.fail(c, badParam("timeline must be one of %s, %s, got %s", timelinePublished, timelineMentioned, shown(mode)))
+		return
+	}
+	if mode == timelinePublished {
+		mode = ""
+	}
 	res, err := s.run(ctx, pl)
 	var notice string
 	if q := pl.q; errors.Is(err, search.ErrBadQuery) && q.Q != "" && !q.Literal {
@@ -134,11 +162,13 @@ func (s *Server) handleSearchPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "search.html", s.searchView(c, pl.q, res, notice))
+	answeredFrom(c, res.Generation)
+	s.render(c, http.StatusOK, "search.html", s.searchView(c, pl.q, res, notice, mode))
 }
 
-func (s *Server) searchView(c *gin.Context, q search.Query, res *search.Result, notice string) searchView {
+func (s *Server) searchView(c *gin.Context, q search.Query, res *search.Result, notice, timeline string) searchView {
 	st := stateOf(q)
+	st.timeline = timeline
 	title := "Browse all passages"
 	if q.Q != "" {
 		title = fmt.Sprintf("%s: search", q.Q)
@@ -158,7 +188,14 @@ func (s *Server) searchView(c *gin.Context, q search.Query, res *search.Result, 
 		ClearFilters: st.withoutFilters().href("/search"),
 		BrowseAll:    "/search",
 	}
-	v.FeedURL = st.forExport().href("/feed.atom")
+	v.FeedURL = st.forFeed().href("/feed.atom")
+	v.Grouped = res.Group == search.GroupPage
+	v.TotalPages = res.TotalPages
+	v.Groups = []chipView{
+		{Label: "One result per page", URL: st.withGroup(search.GroupPage).href("/search"), Selected: v.Grouped},
+		{Label: "Every passage", URL: st.withGroup(search.GroupPassage).href("/search"), Selected: !v.Grouped},
+	}
+	v.Timeline = timelineOf(st, res, timeline)
 	if q.YearFrom != 0 {
 		v.YearFrom = fmt.Sprint(q.YearFrom)
 	}
@@ -170,7 +207,11 @@ func (s *Server) searchView(c *gin.Context, q search.Query, res *search.Result, 
 		v.Last = v.First + len(res.Hits) - 1
 	}
 	for _, h := range res.Hits {
-		v.Hits = append(v.Hits, hitViewOf(h, st))
+		hv := hitViewOf(h, st)
+		if h.Grouped && h.MorePassages > 0 {
+			hv.MorePassages, hv.MoreSections = h.MorePassages, h.MoreSections
+		}
+		v.Hits = append(v.Hits, hv)
 	}
 	v.Facets = s.facetViews(st, res)
 	for _, f := range filterFacets {
@@ -185,8 +226,14 @@ func (s *Server) searchView(c *gin.Context, q search.Query, res *search.Result, 
 	for _, so := range []struct{ value, label string }{{search.SortRelevance, "Relevance"}, {search.SortDate, "Date"}} {
 		v.Sorts = append(v.Sorts, chipView{Label: so.label, URL: st.withSort(so.value).href("/search"), Selected: q.Sort == so.value})
 	}
-	v.Pager = pager(st, res.Total, s.lim.MaxWindow)
+	total := res.Total
+	if v.Grouped {
+		total = res.TotalPages
+	}
+	v.Pager = pager(st, total, s.lim.MaxWindow)
 	v.Match = matchViewOf(q, st, res)
+	v.Cite = s.citeViewOf(c, q, res)
+	v.ChangesURL, v.ChangesSince = s.changesLink(st, res.Generation)
 	return v
 }
 
@@ -205,11 +252,12 @@ func yearRange(from, to int) string {
 
 func hitViewOf(h search.Hit, st state) hitView {
 	v := hitView{
-		Partial: h.Partial,
-		Title:   h.Title,
-		Section: h.Section,
-		Snippet: safeSnippet(h.Snippet),
-		Why:     passageURL(h.ID),
+		Partial:    h.Partial,
+		Title:      h.Title,
+		Section:    h.Section,
+		Snippet:    safeSnippet(h.Snippet),
+		Why:        passageURL(h.ID),
+		SimilarURL: similarPath(h.ID, st.gen),
 	}
 	if v.Title == "" {
 		v.Title = "Untitled page"
@@ -283,6 +331,9 @@ func safeSnippet(s string) template.HTML {
 func (s *Server) facetViews(st state, res *search.Result) []facetView {
 	var out []facetView
 	for _, name := range search.Facets {
+		if name == search.FacetPublishedYear {
+			continue // the timeline shows it
+		}
 		fv := facetView{Name: name, Label: facetLabels[name], Links: name == search.FacetYear, Others: res.FacetOthers[name]}
 		if fv.Label == "" {
 			fv.Label = name
@@ -301,6 +352,10 @@ func (s *Server) facetViews(st state, res *search.Result) []facetView {
 				} else {
 					item.URL = st.withYears(y, y).href("/search")
 				}
+			}
+			for j, cv := range val.Countries {
+				item.Countries = append(item.Countries, facetValueView{ID: fmt.Sprintf("%s-c%d", item.ID, j), Value: cv.Value,
+					Count: cv.Count, Selected: st.selected(search.FacetCountry, cv.Value)})
 			}
 			if item.Selected {
 				selectedShown++
@@ -323,8 +378,8 @@ func (s *Server) facetViews(st state, res *search.Result) []facetView {
 		if len(fv.Values) == 0 {
 			continue
 		}
-		if fv.Others > 0 && st.facetSize < s.lim.MaxFacetSize {
-			fv.MoreURL = st.withFacetSize(s.lim.MaxFacetSize).href("/search") + "#facet-" + name
+		if fv.Others > 0 {
+			fv.MoreURL = st.withPage(1).href("/facets/" + name)
 		}
 		out = append(out, fv)
 	}
@@ -375,12 +430,19 @@ type errorView struct {
 	Status  int
 	Code    string
 	Message string
+	Link    string // a local URL to go on with (410: the current generation)
 }
 
 func (s *Server) renderError(c *gin.Context, status int, code, msg string) {
+	s.renderErrorLink(c, status, code, msg, "")
+}
+
+// renderErrorLink is renderError with a link to follow instead (a pruned
+// generation's request on the current one).
+func (s *Server) renderErrorLink(c *gin.Context, status int, code, msg, link string) {
 	title := http.StatusText(status)
 	if status == http.StatusNotFound {
 		title = "Page not found"
 	}
-	s.render(c, status, "error.html", errorView{baseView: s.base(c, title), Status: status, Code: code, Message: msg})
+	s.render(c, status, "error.html", errorView{baseView: s.base(c, title), Status: status, Code: code, Message: msg, Link: link})
 }

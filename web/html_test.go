@@ -48,7 +48,8 @@ func textOf(n *html.Node) string {
 func TestSearchPage(t *testing.T) {
 	t.Parallel()
 	h := MustServer(t, Config{}, nil, nil, nil).Handler()
-	rec := do(t, h, "GET", "/search?q=container&country=Panama&per_page=2&page=2", nil)
+	// The passage view (group=passage; the page groups by page unless told).
+	rec := do(t, h, "GET", "/search?q=container&country=Panama&per_page=2&page=2&group=passage", nil)
 	if rec.Code != 200 {
 		t.Fatalf("status = %d\n%s", rec.Code, rec.Body)
 	}
@@ -75,16 +76,16 @@ func TestSearchPage(t *testing.T) {
 		}
 	}
 	wantLinks := map[string]string{
-		"/export.csv?country=Panama&q=container":                                                "Download every hit as CSV",
-		"/export.json?country=Panama&q=container":                                               "Download every hit as JSON",
-		"/feed.atom?country=Panama&q=container":                                                 "Follow this search: Atom feed of new and changed passages",
-		"/search?country=Panama&per_page=2&q=container&sort=date":                               "Date",
-		"/search?per_page=2&q=container":                                                        "Remove filter Country: Panama ✕",
-		"/search?country=Panama&per_page=2&q=container&year_from=2022&year_to=2022":             "2022 (6)",
-		"/search?country=Panama&organization=World+Customs+Organization&per_page=2&q=container": "Filter by Organization: World Customs Organization",
-		"/search?country=Panama&page=3&per_page=2&q=container":                                  "Next",
-		"/search?country=Panama&per_page=2&q=container":                                         "Previous",
-		"https://www.example.gov/programs/0#part-10":                                            "Container control partnerships",
+		"/export.csv?country=Panama&q=container":                                                              "Download every hit as CSV",
+		"/export.json?country=Panama&q=container":                                                             "Download every hit as JSON",
+		"/feed.atom?country=Panama&q=container":                                                               "Follow this search: Atom feed of new and changed passages",
+		"/search?country=Panama&group=passage&per_page=2&q=container&sort=date":                               "Date",
+		"/search?group=passage&per_page=2&q=container":                                                        "Remove filter Country: Panama ✕",
+		"/search?country=Panama&group=passage&per_page=2&q=container&year_from=2022&year_to=2022":             "2022 (6)",
+		"/search?country=Panama&group=passage&organization=World+Customs+Organization&per_page=2&q=container": "Filter by Organization: World Customs Organization",
+		"/search?country=Panama&group=passage&page=3&per_page=2&q=container":                                  "Next",
+		"/search?country=Panama&group=passage&per_page=2&q=container":                                         "Previous",
+		"https://www.example.gov/programs/0#part-10":                                                          "Container control partnerships",
 	}
 	for href, text := range wantLinks {
 		got, ok := all[href]
@@ -103,12 +104,12 @@ func TestSearchPageShowMore(t *testing.T) {
 	h := MustServer(t, Config{}, nil, nil, nil).Handler()
 	body := do(t, h, "GET", "/search", nil).Body.String()
 	all := links(t, body)
-	href := "/search?facet_size=50#facet-country"
-	if texts := all[href]; len(texts) != 1 || !strings.HasPrefix(texts[0], "Show more country values") {
+	href := "/facets/country"
+	if texts := all[href]; len(texts) != 1 || !strings.HasPrefix(texts[0], "Find among every country value") {
 		t.Errorf("show-more link for countries = %q", texts)
 	}
 	body = do(t, h, "GET", "/search?facet_size=50", nil).Body.String()
-	if strings.Contains(body, "Show more") {
+	if strings.Contains(body, "Find among every") {
 		t.Error("show-more still offered at the largest facet size")
 	}
 	if !strings.Contains(body, "All passages") {

@@ -161,6 +161,12 @@ func (s *Server) limit(shape func(search.Query) search.Query, heavy bool) gin.Ha
 	}
 }
 
+// admitPlain takes a search slot for a route that runs no planned search
+// (similar passages, changes, coverage).
+func (s *Server) admitPlain(heavy bool) gin.HandlerFunc {
+	return func(c *gin.Context) { s.admit(c, heavy) }
+}
+
 func (s *Server) admit(c *gin.Context, heavy bool) {
 	client := c.ClientIP()
 	if !s.gate.enter(c.Request.Context(), heavy, client) {

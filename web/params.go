@@ -25,6 +25,8 @@ const (
 	paramPerPage   = "per_page"
 	paramFacetSize = "facet_size"
 	paramMatch     = "match"
+	paramGroup     = "group"
+	paramGen       = "gen"
 
 	defaultPerPage   = 10
 	maxFilterValues  = 64
@@ -35,10 +37,16 @@ const (
 
 // filterFacets are the facets that take repeatable filter parameters, in
 // display order. The year facet is filtered by year_from/year_to instead.
-var filterFacets = []string{search.FacetOrganization, search.FacetCountry, search.FacetRegion, search.FacetTopic, search.FacetType}
+// published_year is filtered by value (a bar of the timeline).
+var filterFacets = []string{search.FacetOrganization, search.FacetCountry, search.FacetRegion, search.FacetTopic, search.FacetType,
+	search.FacetPublishedYear}
 
 // singleParams may appear at most once.
-var singleParams = []string{paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramPerPage, paramFacetSize, paramMatch}
+var singleParams = []string{paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramPerPage, paramFacetSize, paramMatch, paramGroup, paramGen}
+
+// groups are the values of the group parameter: passage (the API's and the
+// exports' default) or page (one hit per page, the HTML page's default).
+var groups = []string{search.GroupPassage, search.GroupPage}
 
 var sorts = []string{search.SortRelevance, search.SortDate, search.SortFirstSeen, search.SortChangedAt}
 
@@ -146,6 +154,9 @@ func parseParams(raw string, lim search.Limits) (search.Query, error) {
 			if err := checkText(val, maxFilterBytes); err != nil {
 				return q, badFilter("%s %s", f, err)
 			}
+			if _, err := parseYear(val); f == search.FacetPublishedYear && err != nil {
+				return q, badFilter("published_year must be a year, got %s", shown(val))
+			}
 			if n++; n > maxFilterValues {
 				return q, badFilter("too many filter values: at most %d", maxFilterValues)
 			}
@@ -174,6 +185,12 @@ func parseParams(raw string, lim search.Limits) (search.Query, error) {
 		}
 		q.Sort = sv
 	}
+	if gv := v.Get(paramGroup); gv != "" {
+		if !slices.Contains(groups, gv) {
+			return q, badParam("group must be one of %s, got %s", strings.Join(groups, ", "), shown(gv))
+		}
+		q.Group = gv
+	}
 	if mv := v.Get(paramMatch); mv != "" {
 		if !slices.Contains(matches, mv) {
 			return q, badParam("match must be one of %s, got %s", strings.Join(matches, ", "), shown(mv))
@@ -200,6 +217,9 @@ func parseParams(raw string, lim search.Limits) (search.Query, error) {
 			lim.MaxWindow, q.Page*q.PerPage)
 	}
 	if q.FacetSize, err = intParam(v, paramFacetSize, 1, lim.MaxFacetSize, badParam); err != nil {
+		return q, err
+	}
+	if q.Generation, err = genParam(v.Get(paramGen)); err != nil {
 		return q, err
 	}
 	return q, nil
@@ -249,4 +269,13 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// genParam reads the gen parameter: empty, or a generation id.
+func genParam(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s != "" && !search.ValidGenerationID(s) {
+		return "", badParam("gen must be a generation id (letters, digits and '-'), got %s", shown(s))
+	}
+	return s, nil
 }

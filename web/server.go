@@ -36,6 +36,11 @@ type Searcher interface {
 	// Get returns the passage with that id, or an error wrapping
 	// search.ErrNotFound or search.ErrUnavailable.
 	Get(ctx context.Context, id string) (*search.Document, error)
+	// FacetValues answers a search within a facet's values for a plan
+	// Compile returned: the values fq names, counted as the plan's
+	// search counts its facets. Errors wrap search.ErrBadFilter (unknown
+	// facet, bad size), ErrTimeout or ErrUnavailable.
+	FacetValues(ctx context.Context, p *search.Plan, fq search.FacetValueQuery) (*search.FacetValues, error)
 }
 
 // StatusReporter tells what the server is serving and what the indexer did.
@@ -212,14 +217,18 @@ func (s *Server) routes() *gin.Engine {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	s.trustProxies(e)
-	e.Use(s.requestID, s.securityHeaders, s.accessLog, s.recoverPanics, s.limitURI)
+	e.Use(s.requestID, s.securityHeaders, s.accessLog, s.recoverPanics, s.limitURI, s.nameGeneration)
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.methodNotAllowed)
 
-	e.GET("/", s.limit(nil, false), s.handleSearchPage)
-	e.GET("/search", s.limit(nil, false), s.handleSearchPage)
+	e.GET("/", s.limit(htmlQuery, false), s.handleSearchPage)
+	e.GET("/search", s.limit(htmlQuery, false), s.handleSearchPage)
+	e.GET("/facets/:facet", s.limit(facetQuery, false), s.handleFacetPage)
 	e.GET("/status", s.handleStatusPage)
 	e.GET("/passages/:id", s.handlePassagePage)
+	e.GET("/passages/:id/similar", s.admitPlain(false), s.handleSimilarPage)
+	e.GET("/changes", s.admitPlain(true), s.handleChangesPage)
+	e.GET("/coverage", s.admitPlain(true), s.handleCoveragePage)
 	e.GET("/export.csv", s.limit(search.ExportQuery, true), s.handleExportCSV)
 	e.GET("/export.json", s.limit(search.ExportQuery, true), s.handleExportJSON)
 	e.GET("/feed.atom", s.limit(s.feedQuery, false), s.handleFeed)
@@ -232,7 +241,13 @@ func (s *Server) routes() *gin.Engine {
 
 	api := e.Group("/api/v1")
 	api.GET("/search", s.limit(nil, false), s.handleAPISearch)
+	api.GET("/facets/:facet", s.limit(facetQuery, false), s.handleAPIFacetValues)
 	api.GET("/documents/:id", s.handleAPIDocument)
+	api.GET("/cite", s.limit(nil, false), s.handleAPICite)
+	api.GET("/documents/:id/similar", s.admitPlain(false), s.handleAPISimilar)
+	api.GET("/changes", s.admitPlain(true), s.handleAPIChanges)
+	api.GET("/coverage", s.admitPlain(true), s.handleAPICoverage)
+	api.GET("/generations", s.handleAPIGenerations)
 	api.GET("/status", s.handleAPIStatus)
 	switch {
 	case s.cfg.AdminToken == "":

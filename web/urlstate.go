@@ -21,6 +21,15 @@ type state struct {
 	page, perPage      int
 	facetSize          int
 	defaultPerPageSize int
+	// group is the grouping shown (search.GroupPage or GroupPassage);
+	// the HTML page groups by page unless told otherwise, so its URLs name
+	// group=passage only, and an export's URL names group=page.
+	group       string
+	exportGroup bool
+	// timeline is the HTML page's timeline mode: "" (years of
+	// publication) or timelineMentioned.
+	timeline string
+	gen      string // a named generation (citable snapshot)
 }
 
 // field is a hidden form input.
@@ -30,7 +39,7 @@ func stateOf(q search.Query) state {
 	st := state{
 		q: q.Q, yearFrom: q.YearFrom, yearTo: q.YearTo, sort: q.Sort, match: q.Match,
 		page: q.Page, perPage: q.PerPage, facetSize: q.FacetSize,
-		defaultPerPageSize: defaultPerPage,
+		defaultPerPageSize: defaultPerPage, group: q.Group, gen: q.Generation,
 	}
 	st.filters = make(map[string][]string, len(q.Filters))
 	for f, vals := range q.Filters {
@@ -71,6 +80,15 @@ func (st state) fields() []field {
 	if st.match == search.MatchAll {
 		add(paramMatch, st.match)
 	}
+	switch {
+	case st.group == search.GroupPassage && !st.exportGroup:
+		add(paramGroup, st.group)
+	case st.group == search.GroupPage && st.exportGroup:
+		add(paramGroup, st.group)
+	}
+	if st.timeline != "" && !st.exportGroup {
+		add(paramTimeline, st.timeline)
+	}
 	if st.page > 1 {
 		add(paramPage, strconv.Itoa(st.page))
 	}
@@ -79,6 +97,9 @@ func (st state) fields() []field {
 	}
 	if st.facetSize != 0 {
 		add(paramFacetSize, strconv.Itoa(st.facetSize))
+	}
+	if st.gen != "" {
+		add(paramGen, st.gen)
 	}
 	return out
 }
@@ -134,12 +155,6 @@ func (st state) withYears(from, to int) state {
 	return c
 }
 
-func (st state) withFacetSize(n int) state {
-	c := st.clone()
-	c.facetSize = n
-	return c
-}
-
 func (st state) withoutFilters() state {
 	c := st.clone()
 	c.filters = map[string][]string{}
@@ -147,10 +162,25 @@ func (st state) withoutFilters() state {
 	return c
 }
 
-// forExport drops what only concerns one page of the HTML view.
+// forExport drops what only concerns one page of the HTML view; the
+// grouping is named as the exports read it.
 func (st state) forExport() state {
 	c := st.clone()
-	c.page, c.perPage, c.facetSize = 1, 0, 0
+	c.page, c.perPage, c.facetSize, c.exportGroup = 1, 0, 0, true
+	return c
+}
+
+// forFeed is forExport without grouping: the feed lists passages.
+func (st state) forFeed() state {
+	c := st.forExport()
+	c.group = ""
+	return c
+}
+
+// withGroup is the state grouped by g, from the first page.
+func (st state) withGroup(g string) state {
+	c := st.clone()
+	c.group, c.page = g, 1
 	return c
 }
 

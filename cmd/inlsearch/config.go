@@ -37,12 +37,16 @@ type Config struct {
 	MaxPDFBytes  int64         `json:"max_pdf_bytes"`
 	PDFTimeout   time.Duration `json:"-"`
 	ReindexEvery time.Duration `json:"-"`
-	AllowPrivate bool          `json:"allow_private"`
-	Force        bool          `json:"force"`
-	AdminToken   string        `json:"-"`
-	LogFormat    string        `json:"log_format"`
-	LogLevel     string        `json:"log_level"`
-	ConfigFile   string        `json:"-"`
+	// KeepGenerations and KeepFor are serve's keep policy of generations
+	// (citable snapshots); a generation cited in the last 30 days is kept too.
+	KeepGenerations int           `json:"keep_generations"`
+	KeepFor         time.Duration `json:"-"`
+	AllowPrivate    bool          `json:"allow_private"`
+	Force           bool          `json:"force"`
+	AdminToken      string        `json:"-"`
+	LogFormat       string        `json:"log_format"`
+	LogLevel        string        `json:"log_level"`
+	ConfigFile      string        `json:"-"`
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (serve); MaxPerClient overrides Limits.MaxPerClient when
 	// not zero.
@@ -122,6 +126,8 @@ func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
 	}
 	if has["reindex"] {
 		fs.DurationVar(&cfg.ReindexEvery, "reindex-every", 0, "re-index on this period (0: never; at least 1m)")
+		fs.IntVar(&cfg.KeepGenerations, "keep-generations", search.DefaultKeepGenerations, "index generations kept for gen= (citations), newest first; at least 2")
+		fs.DurationVar(&cfg.KeepFor, "keep-for", 0, "also keep every generation built within this long (0: none by age)")
 	}
 	if has["filters"] {
 		fs.Var((*multi)(&cfg.Organization), "organization", "organization filter (repeatable)")
@@ -256,6 +262,12 @@ func (c *Config) validate() error {
 	}
 	if c.UserAgent != "" && !validUserAgent(c.UserAgent) {
 		return usageError{fmt.Sprintf("--user-agent %q: want a product token of letters, '_' or '-' first (\"mybot/1.0 (+https://example.org/bot)\")", c.UserAgent)}
+	}
+	if c.KeepGenerations < 0 || c.KeepGenerations == 1 {
+		return usageError{"--keep-generations must be at least 2 (the current and the previous generation)"}
+	}
+	if c.KeepFor < 0 {
+		return usageError{"--keep-for must not be negative"}
 	}
 	if c.ReindexEvery != 0 && c.ReindexEvery < time.Minute {
 		return errors.New("--reindex-every must be at least 1m")

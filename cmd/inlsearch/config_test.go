@@ -56,6 +56,8 @@ func TestConfigRejects(t *testing.T) {
 		"user agent control":   {"crawl", "--user-agent", "bot/1.0\r\nX-Evil: 1", "--seed", "http://x/"},
 		"negative pdf bytes":   {"crawl", "--max-pdf-bytes", "-1", "--seed", "http://x/"},
 		"negative pdf timeout": {"crawl", "--pdf-timeout", "-5s", "--seed", "http://x/"},
+		"keep one generation":  {"serve", "--keep-generations", "1"},
+		"negative keep-for":    {"serve", "--keep-for", "-1h"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -29,6 +29,16 @@ func TestKillDuringCrawl(t *testing.T) {
 	site := httptest.NewServer(corpus.Handler())
 	t.Cleanup(site.Close)
 	data := t.TempDir()
+	// Keep only the current and previous generations (serve's
+	// --keep-generations 2), so that the count at the end tells whether
+	// the crawls cleaned up after themselves.
+	st, err := search.NewStore(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetKeep(search.KeepPolicy{Generations: 2}); err != nil {
+		t.Fatal(err)
+	}
 	args := []string{"crawl", "--data", data, "--seed", site.URL + "/", "--delay", "1ms", "--log-level", "error"}
 	crawl := func() (time.Duration, error) {
 		start := time.Now()

@@ -45,6 +45,11 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 		return err
 	}
 	defer live.Close()
+	if err := live.Store().SetKeep(search.KeepPolicy{Generations: cfg.KeepGenerations, For: cfg.KeepFor}); err != nil {
+		log.Warn("record keep policy", slog.Any("error", err))
+	} else if pruned := live.Store().Prune(); len(pruned) > 0 {
+		log.Info("generations pruned", slog.Any("generations", pruned))
+	}
 	st := live.Status()
 	switch {
 	case st.Degraded != "":

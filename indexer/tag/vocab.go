@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/inlsearch/inlsearch/search"
@@ -19,6 +20,12 @@ func (t *Tagger) Vocabulary() search.Vocabulary {
 			c[k] = x
 		}
 		v.Aliases[f] = c
+	}
+	if len(t.vocab.Regions) > 0 {
+		v.Regions = make(map[string][]string, len(t.vocab.Regions))
+		for r, cs := range t.vocab.Regions {
+			v.Regions[r] = append([]string(nil), cs...)
+		}
 	}
 	return v
 }
@@ -84,6 +91,20 @@ func (t *Tagger) buildVocabulary() search.Vocabulary {
 		for _, a := range c.aliases {
 			alias(search.FacetCountry, a, c.name)
 		}
+	}
+	// The region hierarchy: each region's countries.
+	for _, c := range t.countries {
+		for _, r := range c.regions {
+			if v.Regions == nil {
+				v.Regions = map[string][]string{}
+			}
+			if !slices.Contains(v.Regions[r], c.name) {
+				v.Regions[r] = append(v.Regions[r], c.name)
+			}
+		}
+	}
+	for r := range v.Regions {
+		slices.Sort(v.Regions[r])
 	}
 	for _, r := range t.regions {
 		group(r.name, r.aliases)

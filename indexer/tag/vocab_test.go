@@ -62,3 +62,18 @@ func TestVocabulary(t *testing.T) {
 		t.Errorf("Vocabulary() shares its maps: got %q after a change", got)
 	}
 }
+
+// TestVocabularyRegions: the vocabulary carries the region hierarchy of
+// domain-facts (b), each region with its countries.
+func TestVocabularyRegions(t *testing.T) {
+	tg := mustTagger(t)
+	v := tg.Vocabulary()
+	for region, country := range map[string]string{"Central America": "Guatemala", "Western Hemisphere": "Guatemala", "Caribbean": "Jamaica"} {
+		if !slices.Contains(v.Regions[region], country) {
+			t.Errorf("Regions[%q] = %v, want %s among them", region, v.Regions[region], country)
+		}
+	}
+	if slices.Contains(v.Regions["Central America"], "Peru") {
+		t.Errorf("Regions[Central America] holds Peru: %v", v.Regions["Central America"])
+	}
+}

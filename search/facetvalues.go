@@ -1,0 +1,219 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+)
+
+// Search within a facet's values: the values of one facet that a prefix
+// names, with the counts the search's facets give them. bleve's own facet
+// prefix filter (FacetRequest.SetPrefixFilter, bleve ≥ 2.5.6) matches the
+// bytes at the start of the whole term, in its case, and counts by
+// visiting every hit's doc values; a researcher types "gua" for Guatemala
+// and "unod" for the United Nations Office on Drugs and Crime, so the
+// values are matched here, from the facet index's list of them (a few
+// hundred at most), by any word, folded to lower-case ASCII, or by an
+// alias, and counted from its bitmaps like the search's facets.
+
+// MaxFacetValues bounds the values one facet value search returns.
+const MaxFacetValues = 200
+
+// FacetValues is the answer of a facet value search.
+type FacetValues struct {
+	Facet string `json:"facet"`
+	// Values are the matching values with a hit, by count then value;
+	// selected values always come along (count 0 when absent).
+	Values []FacetValue `json:"values"`
+	// TotalValues is the number of values that match, listed or not.
+	TotalValues int `json:"total_values"`
+}
+
+// FacetValueQuery asks for the values of Facet starting with Prefix (any
+// word of the value, or an alias; "" lists every value), at most Size of
+// them (0: 20).
+type FacetValueQuery struct {
+	Facet  string
+	Prefix string
+	Size   int
+}
+
+// foldKey is s in lower-case ASCII, accents dropped.
+func foldKey(s string) string {
+	return strings.ToLower(string(asciifolding.New().Filter([]byte(s))))
+}
+
+// words splits a folded value into its words.
+func words(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// prefixMatch reports whether any word of value (folded), or the value
+// as a whole, starts with prefix (folded).
+func prefixMatch(value, prefix string) bool {
+	v := foldKey(value)
+	if strings.HasPrefix(v, prefix) {
+		return true
+	}
+	for _, w := range words(v) {
+		if strings.HasPrefix(w, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkFacetValueQuery validates fq. Errors wrap ErrBadFilter.
+func (e *Engine) checkFacetValueQuery(fq *FacetValueQuery) error {
+	if !isFacet(fq.Facet) {
+		return fmt.Errorf("%w: unknown facet %q (one of %s)", ErrBadFilter, fq.Facet, strings.Join(Facets, ", "))
+	}
+	if fq.Size == 0 {
+		fq.Size = 20
+	}
+	if fq.Size < 1 || fq.Size > MaxFacetValues {
+		return fmt.Errorf("%w: size must be between 1 and %d", ErrBadFilter, MaxFacetValues)
+	}
+	if len(fq.Prefix) > 100 {
+		return fmt.Errorf("%w: prefix is too long (at most 100 bytes)", ErrBadFilter)
+	}
+	return nil
+}
+
+// facetValues answers fq for the search of p on bi: the counts of fq's
+// facet over the matches of p, as its search counts them (disjunctively,
+// in pages when grouped, relaxed when its search relaxes), filtered by
+// the prefix.
+func (e *Engine) facetValues(ctx context.Context, bi bleve.Index, p *Plan, fq FacetValueQuery) (*FacetValues, error) {
+	if err := e.checkFacetValueQuery(&fq); err != nil {
+		return nil, err
+	}
+	ctx, cancel := e.bounded(ctx)
+	defer cancel()
+	type counted struct {
+		counts   map[string][]FacetValue
+		selected map[string][]string
+		fx       *facetIndex
+	}
+	out, _, _, err := relax(p, func(p *Plan) (*counted, int, error) {
+		fx, set, total, err := e.matches(ctx, bi, p)
+		if err != nil {
+			return nil, 0, err
+		}
+		flt := p.filter.on(fx)
+		var counts map[string][]FacetValue
+		if p.group {
+			counts = countPages(fx, set, flt.sets)
+		} else {
+			counts = countFacets(fx, set, flt.sets)
+		}
+		return &counted{counts: counts, selected: flt.selected, fx: fx}, total, nil
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	prefix := strings.TrimSpace(foldKey(fq.Prefix))
+	aliased := map[string]bool{} // values an alias starting with the prefix names
+	if prefix != "" {
+		for alias, v := range e.th.aliases[fq.Facet] {
+			if prefixMatch(alias, prefix) {
+				aliased[v] = true
+			}
+		}
+	}
+	res := &FacetValues{Facet: fq.Facet, Values: []FacetValue{}}
+	var matched []FacetValue
+	selected := out.selected[fq.Facet]
+	for _, v := range out.counts[fq.Facet] {
+		if prefix == "" || aliased[v.Value] || prefixMatch(v.Value, prefix) {
+			v.Selected = slices.Contains(selected, v.Value)
+			matched = append(matched, v)
+		}
+	}
+	if fq.Facet == FacetPublishedYear || fq.Facet == FacetYear {
+		matched = byYear(matched)
+		slices.Reverse(matched) // newest first
+	} else {
+		matched = sortedValues(matched)
+	}
+	res.TotalValues = len(matched)
+	for i, v := range matched {
+		if i < fq.Size || v.Selected {
+			res.Values = append(res.Values, v)
+		}
+	}
+	for _, s := range selected {
+		if !slices.ContainsFunc(res.Values, func(v FacetValue) bool { return v.Value == s }) &&
+			(prefix == "" || prefixMatch(s, prefix)) {
+			res.Values = append(res.Values, FacetValue{Value: s, Selected: true})
+		}
+	}
+	if fq.Facet == FacetRegion {
+		regionCountries(out.fx, map[string][]FacetValue{FacetRegion: res.Values}, out.counts[FacetCountry], out.selected[FacetCountry])
+	}
+	return res, nil
+}
+
+// matches finds the passages p's words match within its year range (the
+// set its facets are counted over), the facet index of the snapshot read,
+// and how many of them pass every filter (the search's total).
+func (e *Engine) matches(ctx context.Context, bi bleve.Index, p *Plan) (*facetIndex, *roaring.Bitmap, int, error) {
+	text, _, err := e.queries(ctx, bi, p)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	var fx *facetIndex
+	var set *roaring.Bitmap
+	if text == nil {
+		// Every passage of the snapshot: no search needed.
+		if fx, err = warmFacets(bi); err != nil {
+			return nil, nil, 0, e.searchErr(ctx, err)
+		}
+		set = fx.all
+		if y := p.filter.on(fx).years; y != nil {
+			set = y
+		}
+	} else {
+		hs := &hitSet{collect: true}
+		req := bleve.NewSearchRequestOptions(&filteredQuery{inner: text, filter: p.filter, yearsOnly: true}, 0, 0, false)
+		req.Score = bleve.ScoreNone
+		if _, err := bi.SearchInContext(hs.context(ctx), req); err != nil {
+			return nil, nil, 0, e.searchErr(ctx, err)
+		}
+		if hs.fx == nil {
+			return nil, nil, 0, fmt.Errorf("%w: no index to count from", ErrUnavailable)
+		}
+		fx, set = hs.fx, hs.docs
+	}
+	total := int(set.GetCardinality())
+	if d := p.filter.on(fx).docs; d != nil {
+		total = int(set.AndCardinality(d))
+	}
+	return fx, set, total, nil
+}
+
+// FacetValues answers fq for the search of a plan this index compiled:
+// the values of fq.Facet that fq.Prefix names, counted over the plan's
+// matches as its search's facets are. Errors wrap ErrBadFilter (unknown
+// facet, bad size), ErrTimeout or ErrUnavailable.
+func (ix *Index) FacetValues(ctx context.Context, p *Plan, fq FacetValueQuery) (*FacetValues, error) {
+	if p.ix != ix {
+		return nil, errForeignPlan
+	}
+	return ix.eng.facetValues(ctx, ix.bi, p, fq)
+}
+
+// FacetValues answers fq for the search of a plan l compiled, on the
+// generation the plan holds (see Index.FacetValues).
+func (l *Live) FacetValues(ctx context.Context, p *Plan, fq FacetValueQuery) (*FacetValues, error) {
+	if p.live != l {
+		return nil, errForeignPlan
+	}
+	return p.ix.FacetValues(ctx, p, fq)
+}

@@ -1,0 +1,276 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// researchDocs are 4 pages: Guatemala (3 passages), Honduras (2), Mexico
+// (1, tagged with the region only) and Peru (2), published in 2019–2022.
+func researchDocs() []Document {
+	type pg struct {
+		country, region string
+		n, year         int
+		org             string
+	}
+	pages := []pg{
+		{"Guatemala", "", 3, 2021, "United Nations Office on Drugs and Crime"},
+		{"Honduras", "", 2, 2022, ""},
+		{"", "Central America", 1, 2021, ""},
+		{"Perú", "", 2, 2019, ""},
+	}
+	var docs []Document
+	for i, p := range pages {
+		for k := range p.n {
+			d := Document{
+				ID: fmt.Sprintf("p%d-%d", i, k), PageURL: fmt.Sprintf("https://x.gov/p%d", i), URL: fmt.Sprintf("https://x.gov/p%d#s%d", i, k),
+				Title: fmt.Sprintf("Page %d", i), Section: fmt.Sprintf("Section %d.%d", i, k),
+				Text:      fmt.Sprintf("money laundering programme %s", slices.Repeat([]string{"laundering"}, 3-k)),
+				Published: time.Date(p.year, 3, 1, 0, 0, 0, 0, time.UTC), Years: []int{2010 + k},
+			}
+			if p.country != "" {
+				d.Countries = []string{p.country}
+			}
+			if p.region != "" {
+				d.Regions = []string{p.region}
+			}
+			if p.org != "" {
+				d.Organizations = []string{p.org}
+			}
+			docs = append(docs, d)
+		}
+	}
+	return docs
+}
+
+var researchVocabulary = Vocabulary{
+	Aliases: map[string]map[string]string{FacetOrganization: {"unodc": "United Nations Office on Drugs and Crime"}},
+	Regions: map[string][]string{"Central America": {"Guatemala", "Honduras"}, "South America": {"Perú"}},
+}
+
+func mustResearchIndex(t *testing.T) *Index {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "index")
+	ix, err := Create(path, researchVocabulary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Add(context.Background(), researchDocs()); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ro.Close() })
+	return ro
+}
+
+func facetValues(t *testing.T, ix *Index, q Query, fq FacetValueQuery) *FacetValues {
+	t.Helper()
+	p, err := ix.Compile(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Release()
+	fv, err := ix.FacetValues(context.Background(), p, fq)
+	if err != nil {
+		t.Fatalf("FacetValues(%+v): %v", fq, err)
+	}
+	return fv
+}
+
+func TestFacetValuesPrefix(t *testing.T) {
+	t.Parallel()
+	ix := mustResearchIndex(t)
+	names := func(fv *FacetValues) []string {
+		var out []string
+		for _, v := range fv.Values {
+			out = append(out, fmt.Sprintf("%s:%d:%v", v.Value, v.Count, v.Selected))
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		q    Query
+		fq   FacetValueQuery
+		want []string
+	}{
+		{Query{}, FacetValueQuery{Facet: FacetCountry, Prefix: "gua"}, []string{"Guatemala:3:false"}},
+		{Query{}, FacetValueQuery{Facet: FacetCountry, Prefix: "GUA"}, []string{"Guatemala:3:false"}},
+		{Query{}, FacetValueQuery{Facet: FacetCountry, Prefix: "peru"}, []string{"Perú:2:false"}}, // accents folded
+		{Query{}, FacetValueQuery{Facet: FacetOrganization, Prefix: "unod"}, []string{"United Nations Office on Drugs and Crime:3:false"}},
+		{Query{}, FacetValueQuery{Facet: FacetOrganization, Prefix: "drugs"}, []string{"United Nations Office on Drugs and Crime:3:false"}}, // any word
+		{Query{}, FacetValueQuery{Facet: FacetCountry, Prefix: "zz"}, nil},
+		{Query{}, FacetValueQuery{Facet: FacetCountry}, []string{"Guatemala:3:false", "Honduras:2:false", "Perú:2:false"}},
+		{Query{}, FacetValueQuery{Facet: FacetCountry, Size: 1}, []string{"Guatemala:3:false"}},
+		// Disjunctive: a country filter does not narrow the country counts.
+		{Query{Filters: map[string][]string{FacetCountry: {"Honduras"}}}, FacetValueQuery{Facet: FacetCountry, Prefix: "g"},
+			[]string{"Guatemala:3:false"}},
+		// Other facets' filters do.
+		{Query{Filters: map[string][]string{FacetPublishedYear: {"2022"}}}, FacetValueQuery{Facet: FacetCountry, Prefix: "h"},
+			[]string{"Honduras:2:false"}},
+		{Query{Filters: map[string][]string{FacetPublishedYear: {"2022"}}}, FacetValueQuery{Facet: FacetCountry, Prefix: "g"}, nil},
+		// Grouped: counts in pages.
+		{Query{Group: GroupPage}, FacetValueQuery{Facet: FacetCountry, Prefix: "gua"}, []string{"Guatemala:1:false"}},
+		{Query{Q: "laundering", Filters: map[string][]string{FacetCountry: {"guatemala"}}}, FacetValueQuery{Facet: FacetCountry, Prefix: "gu"},
+			[]string{"Guatemala:3:true"}},
+	} {
+		fv := facetValues(t, ix, tt.q, tt.fq)
+		if got := names(fv); !slices.Equal(got, tt.want) {
+			t.Errorf("%+v %+v: %v, want %v", tt.q, tt.fq, got, tt.want)
+		}
+	}
+	if fv := facetValues(t, ix, Query{}, FacetValueQuery{Facet: FacetCountry, Size: 1}); fv.TotalValues != 3 {
+		t.Errorf("total_values = %d, want 3", fv.TotalValues)
+	}
+	p, _ := ix.Compile(Query{})
+	defer p.Release()
+	for _, fq := range []FacetValueQuery{{Facet: "colour"}, {Facet: FacetCountry, Size: -1}, {Facet: FacetCountry, Size: MaxFacetValues + 1}} {
+		if _, err := ix.FacetValues(context.Background(), p, fq); !errors.Is(err, ErrBadFilter) {
+			t.Errorf("FacetValues(%+v) = %v, want ErrBadFilter", fq, err)
+		}
+	}
+}
+
+func TestRegionHierarchy(t *testing.T) {
+	t.Parallel()
+	ix := mustResearchIndex(t)
+	ctx := context.Background()
+	res, err := ix.Search(ctx, Query{Filters: map[string][]string{FacetRegion: {"Central America"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3 Guatemala + 2 Honduras (its countries) + 1 tagged with the region.
+	if res.Total != 6 {
+		t.Errorf("region=Central America: %d passages, want 6", res.Total)
+	}
+	var ca *FacetValue
+	for i, v := range res.Facets[FacetRegion] {
+		if v.Value == "Central America" {
+			ca = &res.Facets[FacetRegion][i]
+		}
+	}
+	if ca == nil || ca.Count != 6 || !ca.Selected {
+		t.Fatalf("region facet = %+v, want Central America 6, selected", res.Facets[FacetRegion])
+	}
+	want := []FacetValue{{Value: "Guatemala", Count: 3}, {Value: "Honduras", Count: 2}}
+	if !slices.EqualFunc(ca.Countries, want, sameValue) {
+		t.Errorf("countries of Central America = %+v, want %+v", ca.Countries, want)
+	}
+	// South America holds only Perú, never tagged with the region itself.
+	res, err = ix.Search(ctx, Query{Filters: map[string][]string{FacetRegion: {"South America"}}})
+	if err != nil || res.Total != 2 {
+		t.Errorf("region=South America: %v, %v; want Perú's 2 passages", res, err)
+	}
+}
+
+func TestPublishedYearFacet(t *testing.T) {
+	t.Parallel()
+	ix := mustResearchIndex(t)
+	res, err := ix.Search(context.Background(), Query{FacetSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []FacetValue{{Value: "2019", Count: 2}, {Value: "2021", Count: 4}, {Value: "2022", Count: 2}}
+	if got := res.Facets[FacetPublishedYear]; !slices.EqualFunc(got, want, sameValue) {
+		t.Errorf("published_year = %+v, want every year in order %+v", got, want)
+	}
+	if len(res.Facets[FacetYear]) != 1 {
+		t.Errorf("year facet = %+v, want the top 1 (facet_size) as before", res.Facets[FacetYear])
+	}
+	if got := res.YearsMentioned; len(got) != 3 || got[0].Value != "2010" {
+		t.Errorf("years mentioned = %+v, want 2010–2012 in order", got)
+	}
+	res, err = ix.Search(context.Background(), Query{Filters: map[string][]string{FacetPublishedYear: {"2021"}}})
+	if err != nil || res.Total != 4 {
+		t.Errorf("published_year=2021: %+v, %v; want 4", res, err)
+	}
+	if _, err := ix.Compile(Query{Filters: map[string][]string{FacetPublishedYear: {"last year"}}}); !errors.Is(err, ErrBadFilter) {
+		t.Errorf("published_year=last year: %v, want ErrBadFilter", err)
+	}
+}
+
+func TestGroupByPage(t *testing.T) {
+	t.Parallel()
+	ix := mustResearchIndex(t)
+	ctx := context.Background()
+	for _, q := range []string{"", "laundering"} {
+		res, err := ix.Search(ctx, Query{Q: q, Group: GroupPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 8 || res.TotalPages != 4 || len(res.Hits) != 4 || res.Group != GroupPage {
+			t.Fatalf("q=%q grouped: total %d, pages %d, %d hits; want 8, 4, 4", q, res.Total, res.TotalPages, len(res.Hits))
+		}
+		seen := map[string]bool{}
+		for _, h := range res.Hits {
+			if seen[h.PageURL] {
+				t.Errorf("q=%q: page %s twice", q, h.PageURL)
+			}
+			seen[h.PageURL] = true
+			if !h.Grouped {
+				t.Errorf("hit %s not marked grouped", h.ID)
+			}
+		}
+		if q == "laundering" {
+			// The best passage of Guatemala's page is its first (most "laundering").
+			g := res.Hits[slices.IndexFunc(res.Hits, func(h Hit) bool { return h.PageURL == "https://x.gov/p0" })]
+			if g.ID != "p0-0" || g.MorePassages != 2 || !slices.Equal(g.MoreSections, []string{"Section 0.1", "Section 0.2"}) {
+				t.Errorf("Guatemala's page: %s, more %d %v; want p0-0, 2 more: Section 0.1, Section 0.2", g.ID, g.MorePassages, g.MoreSections)
+			}
+		}
+		// Counts in pages.
+		for _, v := range res.Facets[FacetCountry] {
+			if v.Count != 1 {
+				t.Errorf("q=%q grouped: country %s counts %d, want 1 page", q, v.Value, v.Count)
+			}
+		}
+	}
+	// Paging is by page.
+	res, err := ix.Search(ctx, Query{Group: GroupPage, PerPage: 3, Page: 2})
+	if err != nil || len(res.Hits) != 1 {
+		t.Errorf("grouped page 2 of 3: %v, %v; want 1 hit", res, err)
+	}
+	// Ungrouped, the same search lists passages.
+	res, err = ix.Search(ctx, Query{PerPage: 20})
+	if err != nil || len(res.Hits) != 8 || res.Hits[0].Grouped || res.Facets[FacetCountry][0].Count != 3 {
+		t.Errorf("ungrouped: %v, %v", res, err)
+	}
+	// An export grouped by page: one hit per page, in the search's order.
+	var ids []string
+	n, err := ix.Export(ctx, Query{Q: "laundering", Group: GroupPage}, func(info ExportInfo) error {
+		if info.Total != 4 {
+			t.Errorf("grouped export total %d, want 4", info.Total)
+		}
+		return nil
+	}, func(h Hit) error {
+		ids = append(ids, h.ID)
+		if h.PageURL == "https://x.gov/p0" && (h.MorePassages != 2 || len(h.MoreSections) != 2) {
+			t.Errorf("export: Guatemala's page more %d %v", h.MorePassages, h.MoreSections)
+		}
+		return nil
+	})
+	res, _ = ix.Search(ctx, Query{Q: "laundering", Group: GroupPage})
+	var want []string
+	for _, h := range res.Hits {
+		want = append(want, h.ID)
+	}
+	if err != nil || n != 4 || !slices.Equal(ids, want) {
+		t.Errorf("grouped export: %v (%d, %v), want the search's hits %v", ids, n, err, want)
+	}
+	if _, err := ix.Compile(Query{Group: "site"}); !errors.Is(err, ErrBadQuery) {
+		t.Errorf("group=site: %v, want ErrBadQuery", err)
+	}
+}
+
+func sameValue(a, b FacetValue) bool {
+	return a.Value == b.Value && a.Count == b.Count && a.Selected == b.Selected
+}

@@ -1,0 +1,75 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestSimilar(t *testing.T) {
+	t.Parallel()
+	doc := func(id, page, text string, countries ...string) Document {
+		return Document{ID: id, URL: "https://example.gov/" + page + "#" + id, PageURL: "https://example.gov/" + page,
+			Title: "Page " + page, Text: text, Countries: countries}
+	}
+	docs := []Document{
+		doc("a", "p1", "The program program program program trains chemists to stop precursor diversion to methamphetamine labs.", "Mexico"),
+		doc("b", "p1", "Precursor diversion to methamphetamine labs is the program's focus.", "Mexico"),
+		doc("c", "p2", "Inspectors stop precursor diversion feeding methamphetamine labs.", "Peru"),
+		doc("d", "p3", "The program program program program funds program staff in the program office.", "Ghana"),
+		doc("e", "p4", "Courts hear extradition cases.", "Mexico"),
+		doc("f", "p5", "Prison officers learn about classification.", "Laos"),
+	}
+	for i := range 20 { // "program" is common, the precursor words are rare
+		docs = append(docs, doc(fmt.Sprintf("z%02d", i), fmt.Sprintf("z%d", i), "The program supports partner agencies with training and equipment."))
+	}
+	ix := MustIndex(t, Vocabulary{}, docs)
+	ids := func(res *Result) []string {
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.ID)
+		}
+		return out
+	}
+	ctx := context.Background()
+	res, err := ix.Similar(ctx, "a", SimilarOptions{Size: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ids(res)
+	if len(got) == 0 || got[0] != "c" {
+		t.Errorf("Similar(a) = %v, want c (other page, same distinctive words) first", got)
+	}
+	if slices.Contains(got, "a") || slices.Contains(got, "b") {
+		t.Errorf("Similar(a) = %v: holds the passage itself or one of its page", got)
+	}
+	// d repeats the frequent word "program" as often as a does: frequency
+	// alone would rank it high; weight ranks the tag match e above it.
+	if i, j := slices.Index(got, "e"), slices.Index(got, "d"); i < 0 || (j >= 0 && j < i) {
+		t.Errorf("Similar(a) = %v, want e (shared tag) before d (shared common word)", got)
+	}
+	if slices.Contains(got, "f") {
+		t.Errorf("Similar(a) = %v holds f, which shares nothing", got)
+	}
+	if res.Hits[0].Snippet == "" || !containsMark(res.Hits[0].Snippet) {
+		t.Errorf("snippet of the first similar passage = %q, want the shared words marked", res.Hits[0].Snippet)
+	}
+	res, err = ix.Similar(ctx, "a", SimilarOptions{Size: 5, SamePage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res); len(got) < 2 || !slices.Contains(got[:2], "b") || slices.Contains(got, "a") {
+		t.Errorf("Similar(a, same page) = %v, want b among the first two, never a", got)
+	}
+	if _, err := ix.Similar(ctx, "nope", SimilarOptions{}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Similar(unknown) = %v, want ErrNotFound", err)
+	}
+	if _, err := ix.Similar(ctx, "a", SimilarOptions{Size: 101}); !errors.Is(err, ErrBadPagination) {
+		t.Errorf("Similar(size 101) = %v, want ErrBadPagination", err)
+	}
+}
+
+func containsMark(s string) bool { return strings.Contains(s, "<mark>") }
