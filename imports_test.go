@@ -29,7 +29,7 @@ var importRules = map[string][]string{
 	"indexer/tag":         {"~/search", "github.com/biter777/countries"},
 	"corpus":              {"golang.org/x/text/"},
 	"eval":                {},
-	"cmd/inlsearch":       {"~/"},
+	"cmd/inlsearch":       {"~/", "github.com/prometheus/client_golang/"},
 	"scripts/fixture":     {"~/search", "~/indexer/tag"},
 	"scripts/loadgen":     {},
 }

@@ -203,11 +203,11 @@ func cleanTitle(t, h1, siteName string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// siteName returns the name the site gives itself: og:site_name or
-// application-name, else the part of the <title> that names the site
+// siteName returns the name the site gives itself: og:site_name,
+// application-name or site_name, else the part of the <title> that names the site
 // ("… | United States Department of Justice"); "" when none is recognisable.
 func siteName(h head) string {
-	for _, k := range []string{"og:site_name", "application-name"} {
+	for _, k := range []string{"og:site_name", "application-name", "site_name"} {
 		if v := strings.TrimSpace(h.meta[k]); v != "" {
 			return v
 		}

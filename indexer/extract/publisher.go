@@ -67,6 +67,9 @@ func publisherName(doc *goquery.Document) string {
 			}
 		}
 	}
+	if c := footerAgencyLine(doc); c != "" {
+		return c
+	}
 	if m := reWireDateline.FindStringSubmatch(doc.Find("body").Text()); m != nil {
 		if m[1] == "AP" {
 			return "Associated Press"
@@ -74,6 +77,30 @@ func publisherName(doc *goquery.Document) string {
 		return m[1]
 	}
 	return ""
+}
+
+// footerAgencyLine returns the agency a footer line opens with, before its
+// address: "U.S. Department of Justice · 950 Pennsylvania Avenue, NW · …".
+// The line must hold more than the name (a separator follows it), so that a
+// menu of links ("Accessibility | FOIA") or a lone heading is not taken.
+func footerAgencyLine(doc *goquery.Document) string {
+	var found string
+	doc.Find(`footer p, footer div, footer address, [class*="footer"] p, [id*="footer"] p, [role="contentinfo"] p`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if s.Find("a").Length() > 1 {
+			return true // a menu
+		}
+		line := collapse(s.Text())
+		k := strings.IndexAny(line, "·|•")
+		if k <= 0 {
+			return true
+		}
+		if c := trimPublisher(line[:k]); looksLikePublisher(c) {
+			found = c
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 // mastheadTexts are the short texts of a header element that may name the

@@ -14,6 +14,9 @@ func TestSiteName(t *testing.T) {
 		{"title suffix", `<html><head><title>Criminal Division | OPDAT | United States Department of Justice</title></head><body><p>x</p></body></html>`, "United States Department of Justice"},
 		{"title prefix", `<html><head><title>U.S. Department of State - Partnerships</title></head><body><p>x</p></body></html>`, "U.S. Department of State"},
 		{"colon prefix", `<html><head><title>U.S. Embassy in Peru: Boats for the Police</title></head><body><p>x</p></body></html>`, "U.S. Embassy in Peru"},
+		{"meta site_name", `<html><head><meta name="site_name" content="U.S. Government Accountability Office"><title>GAO-09-709 Highlights</title></head><body><p>x</p></body></html>`, "U.S. Government Accountability Office"},
+		{"footer agency line", `<html><head><title>Extradited</title></head><body><main><p>Text of the release.</p></main><footer><p><a href="/a">Accessibility</a> | <a href="/f">FOIA</a></p><p>U.S. Department of Justice &middot; 950 Pennsylvania Avenue, NW &middot; Washington, DC</p></footer></body></html>`, "U.S. Department of Justice"},
+		{"footer menu is no agency line", `<html><head><title>Extradited</title></head><body><main><p>Text of the release.</p></main><footer><p><a href="/a">Office of Policy</a> | <a href="/f">FOIA</a></p></footer></body></html>`, ""},
 		{"no site part", `<html><head><title>Colombia</title></head><body><p>x</p></body></html>`, ""},
 		{"title parts that are no site", `<html><head><title>Boats - Riverine Patrols</title></head><body><p>x</p></body></html>`, ""},
 	}

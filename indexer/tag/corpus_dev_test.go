@@ -73,7 +73,7 @@ func TestCorpusDevOrganizations(t *testing.T) {
 			}
 		}
 		ffp, ffn := compare(&found, got.FoundOrganizations, acr)
-		if testing.Verbose() && len(fp)+len(fn)+len(ffp) > 0 {
+		if testing.Verbose() && len(fp)+len(fn)+len(ffp)+len(ffn) > 0 {
 			t.Logf("%s: organization +%q -%q; found +%q (other, not found: %q)", n, fp, fn, ffp, ffn)
 		}
 	}

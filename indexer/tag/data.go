@@ -23,10 +23,15 @@ type orgData struct {
 }
 
 type orgFile struct {
-	NonStateHosts    []string  `json:"non_state_hosts"`
-	NotOrganizations []string  `json:"not_organizations"`
-	InstrumentWords  []string  `json:"instrument_words"`
-	Organizations    []orgData `json:"organizations"`
+	NonStateHosts []string `json:"non_state_hosts"`
+	// PublisherHosts maps a host to the taxonomy organization that publishes
+	// its pages ("" for a publisher outside the taxonomy); PublisherNames maps
+	// a site name to one (publisher.go).
+	PublisherHosts   map[string]string `json:"publisher_hosts"`
+	PublisherNames   map[string]string `json:"publisher_names"`
+	NotOrganizations []string          `json:"not_organizations"`
+	InstrumentWords  []string          `json:"instrument_words"`
+	Organizations    []orgData         `json:"organizations"`
 	// Discovery says which names a page defines make organizations (discover.go).
 	Discovery discoveryData `json:"discovery"`
 }

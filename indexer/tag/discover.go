@@ -94,6 +94,11 @@ func newDiscovery(d discoveryData) discovery {
 // the names of its own bodies.
 const unName = "United Nations"
 
+// headsOwnBodies are the organizations whose name heads the names of their
+// own bodies, each an organization of its own ("UN Office of
+// Counter-Terrorism", "European Union Border Assistance Mission").
+var headsOwnBodies = map[string]bool{unName: true, "European Union": true}
+
 // foundOrg is an organization a page defines that the taxonomy lacks.
 type foundOrg struct {
 	name    string // the full name as the page spells it
@@ -123,7 +128,7 @@ func (t *Tagger) definitions(texts []string) map[string]foundOrg {
 	out := map[string]foundOrg{}
 	refused := map[string]bool{}
 	for _, text := range texts {
-		if !strings.Contains(text, "(") {
+		if !strings.Contains(text, "(") && !strings.Contains(text, ", or ") {
 			continue
 		}
 		for _, m := range reDefinition.FindAllStringSubmatchIndex(text, -1) {
@@ -141,8 +146,55 @@ func (t *Tagger) definitions(texts []string) map[string]foundOrg {
 			}
 			out[acr] = f
 		}
+		// "CPATT (Civilian Police Assistance Training Team)": the acronym
+		// before, the name inside
+		for _, m := range reReversed.FindAllStringSubmatchIndex(text, -1) {
+			acr := text[m[2]:m[3]]
+			if _, ok := out[acr]; ok || refused[acr] || upperCount(acr) < 2 {
+				continue
+			}
+			if f, ok := t.reversedDefinition(acr, text[m[4]:m[5]]); ok {
+				out[acr] = f
+			}
+		}
+		// "the Civilian Police Advisory Training Team, or CPATT"
+		for _, m := range reOrDefinition.FindAllStringSubmatchIndex(text, -1) {
+			acr := text[m[2]:m[3]]
+			if _, ok := out[acr]; ok || refused[acr] {
+				continue
+			}
+			if f, ok := t.definition(text, m[0], acr); ok {
+				out[acr] = f
+			}
+		}
 	}
 	return out
+}
+
+// reOrDefinition matches ", or ACRONYM" after a name.
+var reOrDefinition = regexp.MustCompile(`,\s+or\s+(?:the\s+)?([A-Z][A-Z0-9&/-]{0,10}[A-Z0-9])\b`)
+
+// reReversed matches "ACRONYM (Full Name)".
+var reReversed = regexp.MustCompile(`\b([A-Z][A-Za-z0-9&/-]{0,10}[A-Z0-9])\s+\(([A-Z][^()]{4,150})\)`)
+
+// reversedDefinition reads "ACRONYM (Full Name)": the name must fill the
+// parentheses, its words capitalised or connectors, and the acronym spell
+// its initials.
+func (t *Tagger) reversedDefinition(acr, inner string) (foundOrg, bool) {
+	inner = strings.TrimSpace(inner)
+	name := strings.Fields(inner)
+	if len(name) < 2 || !initialsMatch(acr, name, t.disc.connectors) {
+		return foundOrg{}, false
+	}
+	for _, w := range name {
+		if !isCapitalized(w) && !t.disc.connectors[strings.ToLower(w)] {
+			return foundOrg{}, false
+		}
+	}
+	if !t.isOrgName(name) || t.isHostBody(inner, "") || t.inTaxonomy(inner, acr) {
+		return foundOrg{}, false
+	}
+	return foundOrg{name: inner, acronym: acr}, true
 }
 
 // definition reads the name before text[open] ("(") that acr abbreviates and
@@ -169,7 +221,8 @@ func (t *Tagger) definition(text string, open int, acr string) (foundOrg, bool) 
 		k--
 	}
 	name := words[k:]
-	for len(name) > 0 && t.disc.connectors[strings.ToLower(name[0])] {
+	// "the OAS-backed Mission …": a qualifier, not part of the name
+	for len(name) > 0 && (t.disc.connectors[strings.ToLower(name[0])] || isQualifier(name[0])) {
 		name = name[1:]
 	}
 	if len(name) < 2 {
@@ -188,7 +241,12 @@ func (t *Tagger) definition(text string, open int, acr string) (foundOrg, bool) 
 		}
 	}
 	if start < 0 {
-		return foundOrg{}, false
+		// an international body known by its acronym in another language:
+		// "International Commission against Impunity in Guatemala (CICIG)"
+		if !isInternational(name) || !lettersIn(acr, strings.Join(name, "")) {
+			return foundOrg{}, false
+		}
+		start = 0
 	}
 	var prev string // the word before the name, lower case, "'s" kept
 	if start > 0 {
@@ -210,6 +268,10 @@ func (t *Tagger) definition(text string, open int, acr string) (foundOrg, bool) 
 func (t *Tagger) isOrgName(name []string) bool {
 	head := func(i int) bool {
 		w := strings.ToLower(strings.Trim(name[i], ",.;:"))
+		// "Command-Iraq", "Mission-Afghanistan": the head before its field
+		if k := strings.IndexByte(w, '-'); k > 0 && isCapitalized(strings.Trim(name[i], ",.;:")[k+1:]) {
+			w = w[:k]
+		}
 		if t.disc.heads[w] {
 			return true
 		}
@@ -220,7 +282,60 @@ func (t *Tagger) isOrgName(name []string) bool {
 			return head(i - 1)
 		}
 	}
-	return head(len(name) - 1)
+	last := len(name) - 1
+	// "Joint Task Force Alpha", "Task Force 134": a designator after the head
+	if last > 0 && designators[strings.ToLower(strings.Trim(name[last], ",.;:"))] {
+		last--
+	}
+	return head(last)
+}
+
+// designators name one of several bodies of a kind after its head.
+var designators = map[string]bool{"alpha": true, "bravo": true, "charlie": true, "delta": true, "echo": true,
+	"one": true, "two": true, "three": true, "i": true, "ii": true, "iii": true, "iv": true}
+
+// isQualifier reports whether w qualifies a name without being part of it:
+// "OAS-backed", "military-led", "U.S.-funded".
+func isQualifier(w string) bool {
+	l := strings.ToLower(w)
+	for _, s := range []string{"-backed", "-led", "-funded", "-sponsored", "-supported", "-run"} {
+		if strings.HasSuffix(l, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// internationalWords mark a name as an international body's, whose acronym
+// may come from another language ("Mission … in Mali (MINUSMA)").
+var internationalWords = map[string]bool{"international": true, "inter-american": true, "intergovernmental": true,
+	"inter-governmental": true, "multinational": true, "multi-national": true, "european": true, "mission": true}
+
+// isInternational reports whether the name is an international body's: one
+// of internationalWords, or headed by the United Nations.
+func isInternational(name []string) bool {
+	if len(name) > 1 && name[0] == "United" && name[1] == "Nations" || name[0] == "UN" || name[0] == "U.N." {
+		return true
+	}
+	for _, w := range name {
+		if internationalWords[strings.ToLower(strings.Trim(w, ",.;:"))] {
+			return true
+		}
+	}
+	return false
+}
+
+// lettersIn reports whether every letter of acr occurs in s (case-insensitive):
+// an acronym from another language ("CICIG" for the International Commission
+// against Impunity in Guatemala) keeps the letters, not their order.
+func lettersIn(acr, s string) bool {
+	s = strings.ToLower(s)
+	for _, r := range strings.ToLower(acr) {
+		if unicode.IsLetter(r) && !strings.ContainsRune(s, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // isHostBody reports whether the name (with prev, the word before it) names
@@ -228,6 +343,10 @@ func (t *Tagger) isOrgName(name []string) bool {
 func (t *Tagger) isHostBody(full, prev string) bool {
 	if t.disc.hostNames[nameKey(full)] {
 		return true
+	}
+	// the United States is the donor, never the host ("U.S. Army Corps of Engineers")
+	if strings.HasPrefix(full, "U.S. ") || strings.HasPrefix(full, "United States ") {
+		return false
 	}
 	for _, w := range strings.Fields(strings.ToLower(full)) {
 		if t.disc.hostWords[strings.Trim(w, ",.")] {
@@ -254,6 +373,10 @@ func (t *Tagger) isHostBody(full, prev string) bool {
 		if h.first > 0 && t.disc.connectors[toks[h.first-1].key] {
 			continue
 		}
+		// "Transition Command-Iraq": the field after a hyphen
+		if h.first > 0 && text[toks[h.first-1].end:toks[h.first].start] == "-" {
+			continue
+		}
 		return true
 	}
 	return false
@@ -271,7 +394,7 @@ func (t *Tagger) inTaxonomy(full, acr string) bool {
 			// a taxonomy name heading the name: "UNODC Regional Office" is
 			// UNODC's, "DEA Sensitive Investigative Unit" the DEA's; the UN
 			// heads the names of its own bodies ("UN Office of Counter-Terrorism")
-			if s == full && h.first == 0 && (h.e.kind == kindNotOrg || t.orgs[h.e.id].Name != unName) {
+			if s == full && h.first == 0 && (h.e.kind == kindNotOrg || !headsOwnBodies[t.orgs[h.e.id].Name]) {
 				return true
 			}
 		}
@@ -362,6 +485,11 @@ func (t *Tagger) addFoundOrgs(p Page, out []Tags) {
 		texts = append(texts, ps.Text)
 	}
 	defs := t.definitions(texts)
+	for a, f := range defs {
+		if isFoundPublisher(p.URL, p.Site, f) {
+			delete(defs, a) // the publisher is never tagged
+		}
+	}
 	if len(defs) == 0 {
 		return
 	}

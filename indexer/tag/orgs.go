@@ -14,6 +14,9 @@ func (t *Tagger) buildOrgs() error {
 	t.orgs = of.Organizations
 	t.nonStateHosts = of.NonStateHosts
 	t.disc = newDiscovery(of.Discovery)
+	if err := t.buildPublishers(of); err != nil {
+		return err
+	}
 	t.instrumentWords = map[string]bool{}
 	for _, w := range of.InstrumentWords {
 		t.instrumentWords[w] = true
@@ -149,7 +152,10 @@ type source struct {
 	places  []hit
 }
 
-func (t *Tagger) tagOrgs(nonState bool, srcs []*source) orgResult {
+// tagOrgs tags the organizations of srcs. The State family (publisher
+// flag) is left out unless nonState; pub are the page's other publisher
+// organizations, always left out.
+func (t *Tagger) tagOrgs(nonState bool, pub map[int]bool, srcs []*source) orgResult {
 	res := orgResult{prov: map[string][]string{}, ev: map[string]string{}, spans: make([][]hit, len(srcs))}
 	ev := evidence{}
 	hitsBy := make([][]hit, len(srcs))
@@ -182,9 +188,10 @@ func (t *Tagger) tagOrgs(nonState bool, srcs []*source) orgResult {
 			// every organization name masks its words from topic scoring, tagged or not
 			res.spans[si] = append(res.spans[si], h)
 			o := &t.orgs[h.e.id]
-			if o.Publisher && !nonState {
+			if o.Publisher && !nonState || pub[h.e.id] {
 				continue
 			}
+
 			// a host-government body named like a U.S. one: "Liberia Drug Enforcement
 			// Agency", "Afghan Department of …"
 			if h.e.form != formAcronym && h.first > 0 && !s.toks[h.first].brk && !s.toks[h.first].comma && placeEnd[h.first] {

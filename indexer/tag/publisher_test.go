@@ -94,3 +94,66 @@ func TestMemberStatesNameTheOrganization(t *testing.T) {
 		t.Errorf("organizations = %q, want no United Nations for the generic UN Member States", got)
 	}
 }
+
+func TestPublisherOrgs(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct {
+		name, url, site string
+		want            string // "" when the publisher is no taxonomy organization
+	}{
+		{"GAO by host", "https://www.gao.gov/products/gao-13-771", "", "Government Accountability Office"},
+		{"GAO by site, US prefix", "https://example.gov/a.html", "U.S. GAO", "Government Accountability Office"},
+		{"Justice by site", "https://example.gov/a.html", "United States Department of Justice", "U.S. Department of Justice"},
+		{"Justice by host", "https://www.justice.gov/criminal-icitap/haiti", "", "U.S. Department of Justice"},
+		{"archived Justice page", "https://web.archive.org/web/2015/http://www.justice.gov/criminal/opdat/", "", "U.S. Department of Justice"},
+		{"inspector general inside a department's host", "https://oig.justice.gov/reports/a", "", ""},
+		{"UNODC site written in two parts", "https://example.org/a", "United Nations : Office on Drugs and Crime", "United Nations Office on Drugs and Crime"},
+		{"UNDP site with menu words", "https://example.org/a", "UNDP · Scam alert · Terms of use", "United Nations Development Programme"},
+		{"OAS site over CICAD host", "http://www.cicad.oas.org/Main/Template.asp", "Organization of American States", "Organization of American States"},
+		{"CICAD host without site", "http://www.cicad.oas.org/Main/Template.asp", "", "Inter-American Drug Abuse Control Commission"},
+		{"acronym and name", "https://example.org/a", "OAS - Organization of American States", "Organization of American States"},
+		{"ABA by name", "https://example.org/a", "American Bar Association", "ABA Rule of Law Initiative"},
+		{"a body named inside a longer name", "https://example.org/a", "DEA Sensitive Investigative Unit", ""},
+		{"UN information service", "https://example.org/a", "United Nations Information Service Vienna", ""},
+		{"newspaper", "https://www.dawn.com/news/1", "Dawn", ""},
+		{"State page", "https://2009-2017.state.gov/j/inl/", "U.S. Department of State", "U.S. Department of State"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got []string
+			for i := range tg.publisherOrgs(tt.url, tt.site) {
+				got = append(got, tg.orgs[i].Name)
+			}
+			var want []string
+			if tt.want != "" {
+				want = []string{tt.want}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("publisherOrgs(%q, %q) = %q, want %q", tt.url, tt.site, got, want)
+			}
+		})
+	}
+}
+
+func TestPublisherNotTagged(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	text := "The Department of Justice and the State Department's Bureau of International Narcotics and Law Enforcement Affairs trained prosecutors with OPDAT."
+	got := tg.Tag(Input{URL: "https://www.justice.gov/criminal-opdat/kenya", Site: "United States Department of Justice", Text: text})
+	if slices.Contains(got.Organizations, "U.S. Department of Justice") {
+		t.Errorf("the publisher is tagged on its own page: %q", got.Organizations)
+	}
+	for _, want := range []string{"Office of Overseas Prosecutorial Development, Assistance and Training",
+		"Bureau of International Narcotics and Law Enforcement Affairs", "U.S. Department of State"} {
+		if !slices.Contains(got.Organizations, want) {
+			t.Errorf("%q missing from %q", want, got.Organizations)
+		}
+	}
+	// the same text on a newspaper's page tags the Justice Department
+	got = tg.Tag(Input{URL: "https://www.dawn.com/news/1", Site: "Dawn", Text: text})
+	if !slices.Contains(got.Organizations, "U.S. Department of Justice") {
+		t.Errorf("Justice Department not tagged on another publisher's page: %q", got.Organizations)
+	}
+}

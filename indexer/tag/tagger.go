@@ -17,6 +17,7 @@ import (
 type Tagger struct {
 	orgs          []orgData
 	nonStateHosts []string
+	pub           publishers // the publisher organizations of other hosts and site names
 	orgM, ctxM    *matcher
 	// tailM holds the rest of the organization names that open with "U.S."
 	// ("Coast Guard"), for coordinations: "U.S. Navy and Coast Guard".
@@ -163,7 +164,7 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 	}
 
 	// organizations
-	or := t.tagOrgs(t.isNonStatePublisher(in.URL, in.Site), srcs)
+	or := t.tagOrgs(t.isNonStatePublisher(in.URL, in.Site), t.publisherOrgs(in.URL, in.Site), srcs)
 	tags.Organizations = sorted(or.names)
 	for k, v := range or.prov {
 		tags.Provenance[k] = v

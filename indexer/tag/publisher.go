@@ -1,0 +1,155 @@
+package tag
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The publisher is never tagged (domain-facts §0): GAO on its own reports,
+// the Justice Department on justice.gov, UNODC on unodc.org, the ABA's Rule
+// of Law Initiative on americanbar.org. The State family is decided by
+// isNonStatePublisher (its organizations carry the publisher flag); every
+// other publisher is decided here, from the same signals, and the page's own
+// word comes first:
+//
+//   - the site name (extract.Page.Site: declared, or read from the masthead,
+//     the copyright line or a dateline) when it begins with a taxonomy
+//     organization's name ("U.S. Government Accountability Office",
+//     "United Nations : Office on Drugs and Crime", "UNDP · …") or with one
+//     of publisher_names ("American Bar Association" → ABA ROLI);
+//   - otherwise the host (publisher_hosts, the longest suffix that matches;
+//     a page kept by a web archive is judged by its original address).
+//
+// Only the publisher itself is dropped: a body the page speaks of as an
+// actor (the Justice Department's OPDAT on a justice.gov page, CICAD on a
+// page the OAS publishes) is still tagged.
+
+// publishers is the compiled publisher_hosts and publisher_names.
+type publishers struct {
+	hosts map[string]int // host → organization index, -1 for one outside the taxonomy
+	names []publisherName
+}
+
+type publisherName struct {
+	key string // lower case
+	id  int
+}
+
+func (t *Tagger) buildPublishers(of orgFile) error {
+	ids := map[string]int{}
+	for i, o := range t.orgs {
+		ids[o.Name] = i
+	}
+	id := func(name string) (int, error) {
+		if name == "" {
+			return -1, nil
+		}
+		i, ok := ids[name]
+		if !ok {
+			return 0, fmt.Errorf("publisher %q is no organization of the taxonomy", name)
+		}
+		return i, nil
+	}
+	t.pub = publishers{hosts: map[string]int{}}
+	for h, name := range of.PublisherHosts {
+		if strings.HasPrefix(h, "_") {
+			continue // a comment
+		}
+		i, err := id(name)
+		if err != nil {
+			return err
+		}
+		t.pub.hosts[strings.ToLower(h)] = i
+	}
+	for n, name := range of.PublisherNames {
+		i, err := id(name)
+		if err != nil {
+			return err
+		}
+		t.pub.names = append(t.pub.names, publisherName{key: strings.ToLower(n), id: i})
+	}
+	return nil
+}
+
+// publisherOrgs returns the taxonomy organization that publishes the page
+// (as a set of organization indexes, empty when none does or when the
+// publisher is of the State family, which tagOrgs handles by its flag).
+func (t *Tagger) publisherOrgs(pageURL, site string) map[int]bool {
+	if i, ok := t.siteOrg(site); ok {
+		if i < 0 {
+			return nil
+		}
+		return map[int]bool{i: true}
+	}
+	if i := t.hostOrg(pageURL); i >= 0 {
+		return map[int]bool{i: true}
+	}
+	return nil
+}
+
+// siteOrg returns the organization a site name begins with; ok is false
+// when the name begins with none.
+func (t *Tagger) siteOrg(site string) (int, bool) {
+	// "United Nations : Office on Drugs and Crime" is one name; "OAS -
+	// Organization of American States" two spellings of one
+	s := strings.TrimSpace(strings.NewReplacer(" : ", " ", ": ", " ", " - ", " | ", " – ", " | ").Replace(site))
+	s = strings.TrimPrefix(s, "The ")
+	if s == "" {
+		return 0, false
+	}
+	l := strings.ToLower(s)
+	for _, n := range t.pub.names {
+		if l == n.key || strings.HasPrefix(l, n.key) {
+			return n.id, true
+		}
+	}
+	toks := tokenize(s)
+	hits := t.orgM.find(s, toks)
+	// "U.S. GAO": the country before an acronym
+	first := 0
+	if len(toks) > 1 && toks[0].key == "u.s." {
+		first = 1
+	}
+	if len(hits) == 0 || hits[0].first > first || hits[0].e.kind != kindOrg {
+		return 0, false
+	}
+	// the name must end there: "UNDP · Scam alert", not "DEA Sensitive Investigative Unit"
+	if h := hits[0]; h.end < len(toks) && !toks[h.end].brk && !toks[h.end].comma {
+		return 0, false
+	}
+	return hits[0].e.id, true
+}
+
+// hostOrg returns the organization publishing on the page's host, or -1.
+func (t *Tagger) hostOrg(pageURL string) int {
+	h := hostOf(pageURL)
+	best, id := -1, -1
+	for s, i := range t.pub.hosts {
+		if (h == s || strings.HasSuffix(h, "."+s)) && len(s) > best {
+			best, id = len(s), i
+		}
+	}
+	return id
+}
+
+// isFoundPublisher reports whether an organization the page defines is its
+// publisher: the site name begins with its name or acronym, or its acronym
+// (three letters or more) is part of the host's name ("Congressional
+// Research Service (CRS)" on everycrsreport.com).
+func isFoundPublisher(pageURL, site string, f foundOrg) bool {
+	l := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(site), "The "))
+	for _, n := range []string{f.name, f.acronym} {
+		if n = strings.ToLower(n); l != "" && (l == n || strings.HasPrefix(l, n+" ")) {
+			return true
+		}
+	}
+	a := strings.ToLower(f.acronym)
+	if len(a) < 3 || strings.ContainsAny(a, "/&-") {
+		return false
+	}
+	h := hostOf(pageURL)
+	if k := strings.LastIndexByte(h, '.'); k > 0 {
+		h = h[:k] // not the top-level domain
+	}
+	return strings.Contains(h, a)
+}
