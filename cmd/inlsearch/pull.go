@@ -141,6 +141,9 @@ func (p *puller) once(ctx context.Context) error {
 		return err
 	}
 	defer lock.Release()
+	for _, id := range st.CleanPartial() { // as a crawl does, under the lock
+		p.log.Info("removed partial generation", slog.String("generation", id))
+	}
 	if st.Has(g.ID) {
 		if err := st.Repoint(g.ID); err != nil {
 			return err
