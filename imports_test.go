@@ -27,6 +27,8 @@ var importRules = map[string][]string{
 	"indexer/extract":     {"github.com/PuerkitoBio/goquery", "golang.org/x/net/"},
 	"indexer/record":      {"~/search", "go.etcd.io/bbolt"},
 	"indexer/tag":         {"~/search", "github.com/biter777/countries"},
+	"indexer/tag/learn":   {"~/indexer/tag", "~/indexer/extract", "~/corpus", "golang.org/x/net/"},
+	"indexer/tag/train":   {"~/indexer/tag"},
 	"corpus":              {"golang.org/x/text/"},
 	"eval":                {},
 	"cmd/inlsearch":       {"~/", "github.com/prometheus/client_golang/"},

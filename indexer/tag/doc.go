@@ -20,8 +20,16 @@
 // organization; initiatives and treaties are not
 // organizations. Regions come from their names and from tagged countries.
 // Topics are scored from strong and weak signals (see topics.go), per passage
-// and, with TagPage, over the whole page too: a topic the page treats in
-// several short sections goes to the passages that carry it (see page.go).
+// and over the whole page (see page.go); those scores, with the co-occurrence
+// of each topic's cue families (data/cues.json), are the features of a
+// logistic regression per topic (features.go, model.go) whose weights and
+// thresholds the trainer (./learn, ./train) fits on the labelled corpus of
+// testdata/corpus and writes to data/model.json. The document type is a
+// multinomial regression over URL, title and text cues, the first-match
+// rules among them (doctype.go). Every topic a passage gets carries its
+// evidence: the sentence or heading that contributed most (evidence.go).
 //
 // It imports the standard library, github.com/biter777/countries and search.
 package tag
+
+//go:generate go run ./train

@@ -3,6 +3,7 @@ package tag
 import (
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -59,7 +60,87 @@ var (
 // country summaries, embassy sections, focus folders) and Challenges/Goals
 // headings; last the title (partners, a country, a topic). The text cues
 // serve sites whose URLs we never saw.
+//
+// With a learned model (model.go) these rules are features: the model reads
+// the rules' answer with the URL's words, the title's, the first lines' and
+// the text's (TypeFeatures) and picks the most probable type.
 func (t *Tagger) Type(pageURL, title, text string) string {
+	if t.model == nil || len(t.model.types) == 0 {
+		return t.ruleType(pageURL, title, text)
+	}
+	fs := t.TypeFeatures(pageURL, title, text)
+	z := make([]float64, len(t.model.types))
+	for _, f := range fs {
+		for _, cw := range t.model.doctype[f.Name] {
+			z[cw.class] += cw.weight * f.Value
+		}
+	}
+	best := 0
+	for i := range z {
+		if z[i] > z[best] {
+			best = i
+		}
+	}
+	return t.model.types[best]
+}
+
+// TypeFeatures returns the features the type model reads of a page: the
+// rules' type (their text cues decide it), the words of the URL's host and
+// path and of the title, and the page's length, whether its path is a landing page's, whether it opens with a
+// dateline, its share of title listings, and whether its title names a place
+// or a topic.
+func (t *Tagger) TypeFeatures(pageURL, title, text string) []Feature {
+	seen := map[string]bool{}
+	var fs []Feature
+	add := func(name string, v float64) {
+		if !seen[name] {
+			seen[name] = true
+			fs = append(fs, Feature{name, -1, v})
+		}
+	}
+	add("bias", 1)
+	add("rule:"+t.ruleType(pageURL, title, text), 4)
+	host, path := "", pageURL
+	if u, err := url.Parse(pageURL); err == nil {
+		host, path = u.Hostname(), u.Path
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(host), func(r rune) bool { return r == '.' || r == '-' }) {
+		add("host:"+w, 1)
+	}
+	for _, tk := range tokenize(strings.NewReplacer("/", " / ", "-", " ", "_", " ").Replace(path)) {
+		if w := wordKey(tk); w != "" {
+			add("u:"+w, 1)
+		}
+	}
+	if strings.HasSuffix(strings.ToLower(path), ".pdf") {
+		add("u:.pdf", 1)
+	}
+	for _, tk := range tokenize(title) {
+		if w := wordKey(tk); w != "" {
+			add("t:"+w, 1)
+		}
+	}
+	if reLanding.MatchString(path) {
+		add("landing", 1)
+	}
+	if hasDateline(text) {
+		add("dateline", 1)
+	}
+	if ls := listingShare(text); ls > 0 {
+		add("listing", ls)
+	}
+	if t.titleHasCountry(title) {
+		add("titleplace", 1)
+	}
+	if len(t.scoreTitleTopics(title)) > 0 {
+		add("titletopic", 1)
+	}
+	add("tlen:"+strconv.Itoa(lengthBand(strings.Count(text, " ")/4)), 1)
+	return fs
+}
+
+// ruleType is the first-match classification of Type's rules.
+func (t *Tagger) ruleType(pageURL, title, text string) string {
 	path := pageURL
 	if u, err := url.Parse(pageURL); err == nil {
 		path = u.Path

@@ -2,9 +2,11 @@ package tag
 
 import "testing"
 
+// TestType pins the first-match rules (mustRules), which the type model reads
+// as its strongest feature.
 func TestType(t *testing.T) {
 	t.Parallel()
-	tg := mustTagger(t)
+	tg := mustRules(t)
 	tests := []struct {
 		name, url, title, text, want string
 	}{

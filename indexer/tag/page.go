@@ -55,27 +55,109 @@ var (
 )
 
 // TagPage tags every passage of p as Tag does (each with the page's title,
-// date and site as context) and adds the topics that the page as a whole
-// treats as substance but no single passage does, to the passages that carry
-// the most evidence for them. Their provenance lists the words matched over
-// the whole page. It returns one Tags per passage, in order.
+// date and site as context). Topics come from the learned model when the
+// package embeds one (model.go): each passage's features (features.go) read
+// its own rule scores and cue co-occurrences and those of the whole page, so
+// that a page about an academy makes its passages' "training" mean police
+// training. Without a model, the rules tag the topics and add those that the
+// page as a whole treats as substance but no single passage does, to the
+// passages that carry the most evidence for them. It returns one Tags per
+// passage, in order.
 func (t *Tagger) TagPage(p Page) []Tags {
+	out, feats, tis := t.tagPage(p, t.model != nil, t.model != nil && t.model.lexical)
+	if t.model == nil {
+		return out
+	}
+	for i := range out {
+		t.applyModel(&out[i], feats[i], tis[i])
+	}
+	return out
+}
+
+// PageFeatures returns the features of every passage of p (the trainer's input).
+func (t *Tagger) PageFeatures(p Page) [][]Feature {
+	_, feats, _ := t.tagPage(p, true, true)
+	return feats
+}
+
+// TopicNames returns the taxonomy's topics in the order of the tagger.
+func (t *Tagger) TopicNames() []string {
+	out := make([]string, len(t.topics))
+	for i, tp := range t.topics {
+		out[i] = tp.Name
+	}
+	return out
+}
+
+// tagPage tags the passages of p with the rules and, with features, returns
+// their features (the word features too with lexical).
+func (t *Tagger) tagPage(p Page, features, lexical bool) ([]Tags, [][]Feature, []topicInput) {
 	out := make([]Tags, len(p.Passages))
 	tis := make([]topicInput, len(p.Passages))
 	for i, ps := range p.Passages {
 		out[i], tis[i] = t.tagPassage(Input{URL: p.URL, Title: p.Title, Headings: ps.Headings, Text: ps.Text,
 			Published: p.Published, Site: p.Site})
 	}
-	if len(out) > 1 {
-		t.addPageTopics(out, tis)
+	if len(out) == 0 {
+		return out, nil, tis
 	}
+	pc := t.addPageTopics(out, tis, len(out) > 1)
 	t.addFoundOrgs(p, out)
-	return out
+	if !features {
+		return out, nil, tis
+	}
+	cues := make([]passageCues, len(tis))
+	pc.cues = make([]int, len(t.topics))
+	pc.ruleTags = make([]bool, len(t.topics))
+	for i, ti := range tis {
+		cues[i] = t.cuesOf(ti)
+		for k, n := range cues[i].counts {
+			pc.cues[k] += n
+		}
+		for _, x := range out[i].Topics {
+			pc.ruleTags[t.topicIdx[x]] = true
+		}
+	}
+	feats := make([][]Feature, len(tis))
+	for i, ti := range tis {
+		feats[i] = t.passageFeatures(ti, out[i].Organizations, out[i].Topics, &cues[i], pc, lexical)
+		tis[i].cues = &cues[i]
+	}
+	return out, feats, tis
 }
 
-// addPageTopics scores the topics over the whole page and gives those that
-// pass on the page and on no passage to the passages with most evidence.
-func (t *Tagger) addPageTopics(out []Tags, tis []topicInput) {
+// applyModel replaces the rule topics of tags by the model's, with their
+// provenance and evidence.
+func (t *Tagger) applyModel(tags *Tags, fs []Feature, ti topicInput) {
+	z := t.model.topicLogits(fs, len(t.topics))
+	for _, x := range tags.Topics {
+		delete(tags.Provenance, "topic:"+x)
+	}
+	tags.Topics = tags.Topics[:0]
+	var hits [][]hit
+	for k, zk := range z {
+		if Sigmoid(zk) < t.model.threshold[k] {
+			continue
+		}
+		name := t.topics[k].Name
+		tags.Topics = append(tags.Topics, name)
+		if hits == nil {
+			hits = t.topicHits(ti)
+		}
+		ev, words := t.topicEvidence(ti, k, hits)
+		if tags.Evidence == nil {
+			tags.Evidence = map[string]string{}
+		}
+		tags.Evidence["topic:"+name] = ev
+		tags.Provenance["topic:"+name] = words
+	}
+	sort.Strings(tags.Topics)
+}
+
+// addPageTopics scores the topics over the whole page and, with add, gives
+// those that pass on the page and on no passage to the passages with most
+// evidence. It returns the page's scores.
+func (t *Tagger) addPageTopics(out []Tags, tis []topicInput, add bool) *pageContext {
 	shared := sharedHeadings(tis)
 	var srcs []*source
 	var spans [][]hit
@@ -101,6 +183,10 @@ func (t *Tagger) addPageTopics(out []Tags, tis []topicInput) {
 	}
 	scores, words := t.topicScores(srcs, spans, t.orgHints(uniqueStrings(orgs)), pageListAll)
 	threshold := pageThreshold(words)
+	pc := &pageContext{scores: scores, threshold: threshold}
+	if !add {
+		return pc
+	}
 	var own [][]topicScore // each passage's own evidence, scored when first needed
 	for i := range scores {
 		sc := &scores[i]
@@ -131,6 +217,7 @@ func (t *Tagger) addPageTopics(out []Tags, tis []topicInput) {
 			}
 		}
 	}
+	return pc
 }
 
 // ownScores scores the topics over what is a passage's own: its text and the

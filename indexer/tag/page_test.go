@@ -29,7 +29,7 @@ func passagesWith(tags []Tags, topic string) []int {
 
 func TestTagPageTopics(t *testing.T) {
 	t.Parallel()
-	tg := mustTagger(t)
+	tg := mustRules(t)
 	tests := []struct {
 		name  string
 		page  Page

@@ -46,6 +46,13 @@ type Tagger struct {
 
 	vocab search.Vocabulary
 
+	// cues are the co-occurrence cue families of each topic (data/cues.json).
+	cues     [][]cueFamily
+	cueIndex map[string][]cueRef // entry → the families it belongs to
+	cueOpen  map[string]bool     // first stems of entries of several words
+	// model is the learned topic and type model (data/model.json), or nil.
+	model *compiledModel
+
 	// debugTopics, set by tests only, receives every topic score.
 	debugTopics func(topic string, head, body, threshold float64, words []string)
 	// debugPage, set by tests only, receives every page-level topic score of TagPage.
@@ -107,6 +114,12 @@ func New() (*Tagger, error) {
 	if err := t.buildTopics(); err != nil {
 		return nil, fmt.Errorf("load topics: %w", err)
 	}
+	if err := t.buildCues(); err != nil {
+		return nil, fmt.Errorf("load cues: %w", err)
+	}
+	if err := t.loadModel(); err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
 	if len(t.orgs) == 0 || len(t.countries) == 0 {
 		return nil, errors.New("load taxonomy: empty data")
 	}
@@ -128,19 +141,24 @@ func MustNew() *Tagger {
 // the passages of a page and adds the topics that only the page as a whole
 // treats as substance.
 func (t *Tagger) Tag(in Input) Tags {
-	tags, _ := t.tagPassage(in)
-	out := []Tags{tags}
-	t.addFoundOrgs(Page{URL: in.URL, Title: in.Title, Site: in.Site, Passages: []PagePassage{{Headings: in.Headings, Text: in.Text}}}, out)
-	return out[0]
+	return t.TagPage(Page{URL: in.URL, Title: in.Title, Site: in.Site, Published: in.Published,
+		Passages: []PagePassage{{Headings: in.Headings, Text: in.Text}}})[0]
 }
 
 // topicInput is what topic scoring read of one passage: its sources (the
 // title, the heading path, and last the text without boilerplate), their
 // organization spans, and the topic hints of the organizations it names.
 type topicInput struct {
-	srcs  []*source
-	spans [][]hit
-	hints map[string]float64
+	// hasTitle is set when srcs[0] is the page title.
+	hasTitle bool
+	srcs     []*source
+	spans    [][]hit
+	hints    map[string]float64
+	// scores and threshold are the rule scores of the passage's topics.
+	scores    []topicScore
+	threshold float64
+	// cues are the passage's cue co-occurrences, once TagPage found them.
+	cues *passageCues
 }
 
 // tagPassage tags one passage and returns what its topic scoring read.
@@ -219,8 +237,9 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 		or.spans[len(srcs)-1] = t.orgSpans(body)
 	}
 	hints := t.orgHints(or.names)
-	topics, tprov := t.scoreTopics(srcs, or.spans, hints)
-	ti := topicInput{srcs: srcs, spans: or.spans, hints: hints}
+	topics, tprov, scores, threshold := t.scoreTopics(srcs, or.spans, hints)
+	ti := topicInput{hasTitle: strings.TrimSpace(in.Title) != "", srcs: srcs, spans: or.spans, hints: hints,
+		scores: scores, threshold: threshold}
 	tags.Topics = topics
 	for k, v := range tprov {
 		tags.Provenance[k] = v

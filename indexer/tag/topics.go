@@ -113,9 +113,12 @@ func (sc *topicScore) body() float64 { return sc.strong + math.Min(sc.weak, weak
 
 // scoreTopics scores every topic over the sources (the last one is the
 // passage text) and returns those that pass the passage threshold.
-func (t *Tagger) scoreTopics(srcs []*source, orgSpans [][]hit, orgHints map[string]float64) (names []string, prov map[string][]string) {
+// The scores and the threshold are returned too (the model's features).
+func (t *Tagger) scoreTopics(srcs []*source, orgSpans [][]hit, orgHints map[string]float64) (names []string, prov map[string][]string, scores []topicScore, threshold float64) {
 	scores, words := t.topicScores(srcs, orgSpans, orgHints, false)
-	return t.passing(scores, topicThreshold(words))
+	threshold = topicThreshold(words)
+	names, prov = t.passing(scores, threshold)
+	return names, prov, scores, threshold
 }
 
 // topicScores scores every topic over the sources and counts the words of

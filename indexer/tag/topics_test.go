@@ -7,7 +7,7 @@ import (
 
 func TestTopics(t *testing.T) {
 	t.Parallel()
-	tg := mustTagger(t)
+	tg := mustRules(t)
 	tests := []struct {
 		name     string
 		title    string
@@ -54,7 +54,7 @@ func TestTopics(t *testing.T) {
 
 func TestTopicProvenance(t *testing.T) {
 	t.Parallel()
-	tg := mustTagger(t)
+	tg := mustRules(t)
 	tags := tg.Tag(Input{Text: "Money laundering cases rose; the FIU received suspicious transaction reports on money laundering."})
 	got := tags.Provenance["topic:money laundering"]
 	for _, w := range []string{"Money laundering", "FIU"} {

@@ -5,12 +5,13 @@ import (
 	"testing"
 )
 
-// TestTopicPhrasings checks that common phrasings of the field, beyond the
+// TestTopicPhrasings checks on the rules (mustRules: the model reads their
+// scores) that common phrasings of the field, beyond the
 // canonical names, tag their topic when a passage treats it, and that words
 // used in another sense do not.
 func TestTopicPhrasings(t *testing.T) {
 	t.Parallel()
-	tg := mustTagger(t)
+	tg := mustRules(t)
 	tests := []struct {
 		name string
 		text string

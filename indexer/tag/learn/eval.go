@@ -1,0 +1,210 @@
+package learn
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/inlsearch/inlsearch/indexer/tag"
+)
+
+// Score counts true positives, false positives and false negatives.
+type Score struct{ TP, FP, FN int }
+
+// PRF returns precision, recall and F1 (0 where undefined).
+func (s Score) PRF() (p, r, f float64) {
+	if s.TP+s.FP > 0 {
+		p = float64(s.TP) / float64(s.TP+s.FP)
+	}
+	if s.TP+s.FN > 0 {
+		r = float64(s.TP) / float64(s.TP+s.FN)
+	}
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	return p, r, f
+}
+
+func (s *Score) add(o Score) { s.TP += o.TP; s.FP += o.FP; s.FN += o.FN }
+
+// compare adds got against want and returns the false positives and negatives.
+func (s *Score) compare(got, want []string) (fp, fn []string) {
+	w, g := set(want), set(got)
+	for x := range g {
+		if w[x] {
+			s.TP++
+		} else {
+			s.FP++
+			fp = append(fp, x)
+		}
+	}
+	for x := range w {
+		if !g[x] {
+			s.FN++
+			fn = append(fn, x)
+		}
+	}
+	sort.Strings(fp)
+	sort.Strings(fn)
+	return fp, fn
+}
+
+// Result is the measurement of a tagger on a set of pages.
+type Result struct {
+	Pages, TypeOK int
+	// Topic is page level (the union of the passages' topics against the
+	// page's); Passage is passage level, on the passages matched to a
+	// labelled section.
+	Topic, Passage, Org, Country, Year Score
+	// Misses lists, per page, what the tagger got wrong (topics and type).
+	Misses []string
+}
+
+func (r *Result) add(o *Result) {
+	r.Pages += o.Pages
+	r.TypeOK += o.TypeOK
+	r.Topic.add(o.Topic)
+	r.Passage.add(o.Passage)
+	r.Org.add(o.Org)
+	r.Country.add(o.Country)
+	r.Year.add(o.Year)
+	r.Misses = append(r.Misses, o.Misses...)
+}
+
+// TypeAccuracy is the share of pages with the right type.
+func (r *Result) TypeAccuracy() float64 {
+	if r.Pages == 0 {
+		return 0
+	}
+	return float64(r.TypeOK) / float64(r.Pages)
+}
+
+// Evaluate tags every page of docs with tg as the crawl does (TagPage and
+// Type) and scores it against the labels, per genre; the "" key holds all.
+func Evaluate(tg *tag.Tagger, docs []*Doc) map[string]*Result {
+	out := map[string]*Result{"": {}}
+	for _, d := range docs {
+		r := evaluatePage(tg, d)
+		g := d.Label.Genre
+		if out[g] == nil {
+			out[g] = &Result{}
+		}
+		out[g].add(r)
+		out[""].add(r)
+	}
+	return out
+}
+
+func evaluatePage(tg *tag.Tagger, d *Doc) *Result {
+	r := &Result{Pages: 1}
+	tags := tg.TagPage(d.Page)
+	var topics, orgs, countries, years []string
+	for i, t := range tags {
+		topics = append(topics, t.Topics...)
+		orgs = append(orgs, t.Organizations...)
+		countries = append(countries, t.Countries...)
+		for _, y := range t.Years {
+			years = append(years, fmt.Sprint(y))
+		}
+		if i < len(d.Section) && d.Section[i] >= 0 {
+			r.Passage.compare(t.Topics, d.Label.Sections[d.Section[i]].Topics)
+		}
+	}
+	if !d.Page.Published.IsZero() {
+		years = append(years, fmt.Sprint(d.Page.Published.Year()))
+	}
+	var want []string
+	for _, y := range d.Label.Years {
+		want = append(want, fmt.Sprint(y))
+	}
+	fp, fn := r.Topic.compare(topics, d.Label.Topics)
+	r.Org.compare(orgs, d.Label.Organizations)
+	r.Country.compare(countries, d.Label.Countries)
+	r.Year.compare(years, want)
+	var miss []string
+	if len(fp)+len(fn) > 0 {
+		miss = append(miss, fmt.Sprintf("topics +%q -%q", fp, fn))
+	}
+	typ := tg.Type(d.URL, d.Page.Title, d.Text)
+	if typ == d.Label.Type {
+		r.TypeOK++
+	} else {
+		miss = append(miss, fmt.Sprintf("type %q, want %q", typ, d.Label.Type))
+	}
+	if len(miss) > 0 {
+		r.Misses = append(r.Misses, d.Path+": "+strings.Join(miss, "; "))
+	}
+	return r
+}
+
+// Genres returns the genre keys of a result map, sorted, without "".
+func Genres(res map[string]*Result) []string {
+	var out []string
+	for g := range res {
+		if g != "" {
+			out = append(out, g)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Table renders results as a markdown table, one row per genre and a last
+// "all" row.
+func Table(res map[string]*Result) string {
+	var b strings.Builder
+	b.WriteString("| genre | pages | topic P | topic R | topic F1 | passage topic P / R / F1 | organization P / R / F1 | country F1 | year F1 | type accuracy |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+	row := func(name string, r *Result) {
+		tp, tr, tf := r.Topic.PRF()
+		pp, pr, pf := r.Passage.PRF()
+		op, or, of := r.Org.PRF()
+		_, _, cf := r.Country.PRF()
+		_, _, yf := r.Year.PRF()
+		fmt.Fprintf(&b, "| %s | %d | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %.2f | %.2f | %.2f |\n",
+			name, r.Pages, tp, tr, tf, pp, pr, pf, op, or, of, cf, yf, r.TypeAccuracy())
+	}
+	for _, g := range Genres(res) {
+		row(g, res[g])
+	}
+	row("**all**", res[""])
+	return b.String()
+}
+
+// CrossValidate trains on every genre but one (train and dev pages, with
+// the auxiliary pages when o.Aux) and scores the left-out genre's pages, for
+// each genre of corpus in turn.
+func CrossValidate(tg *tag.Tagger, corpus, aux []*Doc, o Options) (map[string]*Result, error) {
+	genres := map[string]bool{}
+	for _, d := range corpus {
+		genres[d.Label.Genre] = true
+	}
+	names := make([]string, 0, len(genres))
+	for g := range genres {
+		names = append(names, g)
+	}
+	sort.Strings(names)
+	out := map[string]*Result{"": {}}
+	for _, g := range names {
+		var train, test []*Doc
+		for _, d := range corpus {
+			if d.Label.Genre == g {
+				test = append(test, d)
+			} else {
+				train = append(train, d)
+			}
+		}
+		m, err := Train(tg, append(train, aux...), o)
+		if err != nil {
+			return nil, fmt.Errorf("fold %s: %w", g, err)
+		}
+		mt, err := tg.WithModel(m)
+		if err != nil {
+			return nil, err
+		}
+		r := Evaluate(mt, test)
+		out[g] = r[""]
+		out[""].add(r[""])
+	}
+	return out, nil
+}

@@ -1,0 +1,342 @@
+package learn
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/inlsearch/inlsearch/indexer/tag"
+)
+
+// Options are the trainer's settings; DefaultOptions are the committed model's.
+type Options struct {
+	Epochs int     // passes over the examples, in their fixed order
+	Rate   float64 // AdaGrad step size
+	L2     float64 // weight decay per update of a weight (not the bias)
+	// TopicL2 is the decay of the per-topic part of the topic features' weights.
+	TopicL2 float64
+	MinDF   int // a word or pair feature needs this many training examples
+	// Prune drops weights smaller in magnitude from the model file.
+	Prune float64
+	// Digits is the number of significant digits the model file keeps.
+	Digits int
+	// Aux adds the demo gold and held-out tuning pages (page labels only) as
+	// negatives of the topics their pages lack, and to the type model.
+	Aux bool
+	// Lexical keeps the word, pair, heading and organization features of the
+	// topic model; without it the model reads the topic features only.
+	Lexical bool
+	// TypeAux trains the type model on the auxiliary pages too (they carry types).
+	TypeAux bool
+	// Beta weighs recall against precision in the threshold choice (F-beta):
+	// below 1 favours precision, which a page's union of passages needs.
+	Beta float64
+	// TypeL2 is the weight decay of the type model.
+	TypeL2 float64
+}
+
+// DefaultOptions are the settings of the committed model.
+var DefaultOptions = Options{Epochs: 12, Rate: 0.3, L2: 1e-4, TopicL2: 0.1, MinDF: 2, Prune: 0.005, Digits: 4, Aux: true, Lexical: false, TypeAux: true, TypeL2: 1e-2, Beta: 0.7}
+
+// example is one training example: its features (indexes and values) and
+// per class a label: 1, 0, or -1 (unknown).
+type example struct {
+	idx []int
+	val []float64
+	// topic features: the topic, the column and the value
+	tk   []int
+	tidx []int
+	tval []float64
+	y    []int8
+}
+
+// featureIndex maps feature names to columns.
+type featureIndex struct {
+	names []string
+	col   map[string]int
+}
+
+// lexical reports whether a feature is a word or word-pair feature, kept
+// only when frequent enough.
+func lexical(name string) bool {
+	for _, p := range []string{"w:", "b:", "h:", "T:", "x:", "f:", "t:", "u:", "host:", "o:"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// buildIndex keeps the features of the example lists that are not lexical
+// or occur in minDF lists or more; columns follow the sorted names.
+func buildIndex(lists [][]tag.Feature, minDF int, lex bool) *featureIndex {
+	df := map[string]int{}
+	for _, fs := range lists {
+		for _, f := range fs {
+			df[f.Name]++
+		}
+	}
+	fi := &featureIndex{col: map[string]int{}}
+	for n, c := range df {
+		if !lexical(n) || (lex && c >= minDF) {
+			fi.names = append(fi.names, n)
+		}
+	}
+	sort.Strings(fi.names)
+	for i, n := range fi.names {
+		fi.col[n] = i
+	}
+	return fi
+}
+
+func (fi *featureIndex) encode(fs []tag.Feature, y []int8) example {
+	ex := example{y: y}
+	for _, f := range fs {
+		c, ok := fi.col[f.Name]
+		switch {
+		case !ok:
+		case f.Topic >= 0:
+			ex.tk = append(ex.tk, f.Topic)
+			ex.tidx = append(ex.tidx, c)
+			ex.tval = append(ex.tval, f.Value)
+		default:
+			ex.idx = append(ex.idx, c)
+			ex.val = append(ex.val, f.Value)
+		}
+	}
+	return ex
+}
+
+// trainBinary fits one logistic regression per class (joint passes, each
+// class on the examples that label it) by AdaGrad in the examples' order.
+// Plain features have a weight per class, w[column][class]; topic features
+// have a shared weight s[column] plus a per-class one, the latter decayed
+// o.TopicL2 instead of o.L2 (a topic departs from the shared weight only
+// where its examples insist).
+func trainBinary(fi *featureIndex, exs []example, classes int, o Options) (w [][]float64, s []float64) {
+	w = make([][]float64, len(fi.names))
+	g2 := make([][]float64, len(fi.names))
+	for i := range w {
+		w[i] = make([]float64, classes)
+		g2[i] = make([]float64, classes)
+	}
+	s = make([]float64, len(fi.names))
+	sg2 := make([]float64, len(fi.names))
+	sgrad := make([]float64, len(fi.names))
+	z := make([]float64, classes)
+	d := make([]float64, classes)
+	step := func(x *float64, acc *float64, g float64) {
+		*acc += g * g
+		*x -= o.Rate * g / (math.Sqrt(*acc) + 1e-8)
+	}
+	for ep := 0; ep < o.Epochs; ep++ {
+		for _, ex := range exs {
+			for k := range z {
+				z[k] = 0
+			}
+			for j, c := range ex.idx {
+				row := w[c]
+				v := ex.val[j]
+				for k := range z {
+					z[k] += row[k] * v
+				}
+			}
+			for j, c := range ex.tidx {
+				k := ex.tk[j]
+				z[k] += (w[c][k] + s[c]) * ex.tval[j]
+			}
+			for k := range d {
+				d[k] = 0
+				if ex.y[k] >= 0 {
+					d[k] = tag.Sigmoid(z[k]) - float64(ex.y[k])
+				}
+			}
+			for j, c := range ex.idx {
+				row, gr := w[c], g2[c]
+				v := ex.val[j]
+				for k := 0; k < classes; k++ {
+					if ex.y[k] < 0 {
+						continue
+					}
+					step(&row[k], &gr[k], d[k]*v+o.L2*row[k])
+				}
+			}
+			for j, c := range ex.tidx {
+				k := ex.tk[j]
+				if ex.y[k] < 0 {
+					continue
+				}
+				g := d[k] * ex.tval[j]
+				step(&w[c][k], &g2[c][k], g+o.TopicL2*w[c][k])
+				sgrad[c] += g
+			}
+			for _, c := range ex.tidx {
+				if sgrad[c] != 0 {
+					g := sgrad[c]
+					if fi.names[c] != "bias" {
+						g += o.L2 * s[c]
+					}
+					step(&s[c], &sg2[c], g)
+					sgrad[c] = 0
+				}
+			}
+		}
+	}
+	return w, s
+}
+
+// trainSoftmax fits a multinomial logistic regression by AdaGrad; each
+// example's y holds 1 for its class. It returns w[column][class].
+func trainSoftmax(fi *featureIndex, exs []example, classes int, o Options) [][]float64 {
+	w := make([][]float64, len(fi.names))
+	g2 := make([][]float64, len(fi.names))
+	for i := range w {
+		w[i] = make([]float64, classes)
+		g2[i] = make([]float64, classes)
+	}
+	bias, hasBias := fi.col["bias"]
+	z := make([]float64, classes)
+	p := make([]float64, classes)
+	for ep := 0; ep < o.Epochs; ep++ {
+		for _, ex := range exs {
+			for k := range z {
+				z[k] = 0
+			}
+			for j, c := range ex.idx {
+				for k := range z {
+					z[k] += w[c][k] * ex.val[j]
+				}
+			}
+			softmax(z, p)
+			for j, c := range ex.idx {
+				row, gr := w[c], g2[c]
+				v := ex.val[j]
+				for k := 0; k < classes; k++ {
+					g := (p[k] - float64(max(ex.y[k], 0))) * v
+					if !(hasBias && c == bias) {
+						g += o.L2 * row[k]
+					}
+					gr[k] += g * g
+					row[k] -= o.Rate * g / (math.Sqrt(gr[k]) + 1e-8)
+				}
+			}
+		}
+	}
+	return w
+}
+
+func softmax(z, p []float64) {
+	m := z[0]
+	for _, v := range z {
+		m = math.Max(m, v)
+	}
+	s := 0.0
+	for k, v := range z {
+		p[k] = math.Exp(v - m)
+		s += p[k]
+	}
+	for k := range p {
+		p[k] /= s
+	}
+}
+
+// sharedOf rounds and prunes the shared weights of the topic features.
+func sharedOf(fi *featureIndex, s []float64, o Options) map[string]float64 {
+	out := map[string]float64{}
+	for c, v := range s {
+		if v = tag.RoundSig(v, o.Digits); math.Abs(v) >= o.Prune {
+			out[fi.names[c]] = v
+		}
+	}
+	return out
+}
+
+// weightsOf rounds and prunes w into the model file's form.
+func weightsOf(fi *featureIndex, w [][]float64, o Options) map[string][]float64 {
+	out := map[string][]float64{}
+	for c, row := range w {
+		var pairs []float64
+		for k, v := range row {
+			v = tag.RoundSig(v, o.Digits)
+			if math.Abs(v) >= o.Prune || (fi.names[c] == "bias" && v != 0) {
+				pairs = append(pairs, float64(k), v)
+			}
+		}
+		if len(pairs) > 0 {
+			out[fi.names[c]] = pairs
+		}
+	}
+	return out
+}
+
+// CompareModels lists the differences between two models beyond tol
+// (relative, on weights and thresholds), one per line; "" when they agree.
+func CompareModels(a, b *tag.Model, tol float64) string {
+	var out []string
+	near := func(x, y float64) bool {
+		return math.Abs(x-y) <= tol*math.Max(1, math.Max(math.Abs(x), math.Abs(y)))
+	}
+	if strings.Join(a.Topics, "|") != strings.Join(b.Topics, "|") || strings.Join(a.Types, "|") != strings.Join(b.Types, "|") {
+		out = append(out, "topics or types differ")
+	}
+	for k := range a.Threshold {
+		if k < len(b.Threshold) && !near(a.Threshold[k], b.Threshold[k]) {
+			out = append(out, fmt.Sprintf("threshold %d: %v vs %v", k, a.Threshold[k], b.Threshold[k]))
+		}
+	}
+	for name, v := range a.Trained {
+		if b.Trained[name] != v {
+			out = append(out, fmt.Sprintf("trained %s: %d vs %d", name, v, b.Trained[name]))
+		}
+	}
+	cmpMap := func(what string, x, y map[string][]float64) {
+		for _, f := range sortedKeys(x, y) {
+			p, q := x[f], y[f]
+			if len(p) != len(q) {
+				out = append(out, fmt.Sprintf("%s %q: %v vs %v", what, f, p, q))
+				continue
+			}
+			for i := range p {
+				if !near(p[i], q[i]) {
+					out = append(out, fmt.Sprintf("%s %q: %v vs %v", what, f, p, q))
+					break
+				}
+			}
+		}
+	}
+	cmpMap("weight", a.Weights, b.Weights)
+	cmpMap("type weight", a.TypeWeights, b.TypeWeights)
+	for _, f := range sortedKeys(wrap(a.Shared), wrap(b.Shared)) {
+		if !near(a.Shared[f], b.Shared[f]) {
+			out = append(out, fmt.Sprintf("shared %q: %v vs %v", f, a.Shared[f], b.Shared[f]))
+		}
+	}
+	if len(out) > 20 {
+		out = append(out[:20], fmt.Sprintf("… and %d more", len(out)-20))
+	}
+	return strings.Join(out, "\n")
+}
+
+func wrap(m map[string]float64) map[string][]float64 {
+	out := make(map[string][]float64, len(m))
+	for k, v := range m {
+		out[k] = []float64{v}
+	}
+	return out
+}
+
+func sortedKeys(x, y map[string][]float64) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range []map[string][]float64{x, y} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,329 @@
+package learn
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/inlsearch/inlsearch/indexer/tag"
+)
+
+// features computes (once) the features of every passage and of the page type.
+func (d *Doc) features(tg *tag.Tagger) ([][]tag.Feature, []tag.Feature) {
+	if d.feats == nil {
+		d.feats = tg.PageFeatures(d.Page)
+		d.typeFeats = tg.TypeFeatures(d.URL, d.Page.Title, d.Text)
+	}
+	return d.feats, d.typeFeats
+}
+
+// passageLabels returns per passage and topic the label: 1 or 0 where the
+// passage matched a labelled section; where it did not, 0 for the topics
+// the page lacks and -1 (unknown) for the others.
+func passageLabels(d *Doc, topics []string) [][]int8 {
+	onPage := set(d.Label.Topics)
+	out := make([][]int8, len(d.Page.Passages))
+	for i := range out {
+		y := make([]int8, len(topics))
+		sec := -1
+		if i < len(d.Section) {
+			sec = d.Section[i]
+		}
+		var mine map[string]bool
+		if sec >= 0 {
+			mine = set(d.Label.Sections[sec].Topics)
+		}
+		for k, name := range topics {
+			switch {
+			case sec >= 0 && mine[name]:
+				y[k] = 1
+			case sec >= 0 || !onPage[name]:
+				y[k] = 0
+			default:
+				y[k] = -1
+			}
+		}
+		out[i] = y
+	}
+	return out
+}
+
+// bestPassages makes, on a page labelled at page level only, the passage
+// with the highest rule score (r:score) for each topic of the page a positive
+// of that topic; the other passages stay unknown for it.
+func bestPassages(feats [][]tag.Feature, labels [][]int8) {
+	if len(labels) == 0 {
+		return
+	}
+	n := len(labels[0])
+	best := make([]int, n)
+	score := make([]float64, n)
+	for k := range best {
+		best[k] = -1
+	}
+	for i, fs := range feats {
+		for _, f := range fs {
+			if f.Topic >= 0 && f.Name == "r:score" && f.Value > score[f.Topic] {
+				best[f.Topic], score[f.Topic] = i, f.Value
+			}
+		}
+	}
+	for k, i := range best {
+		if i >= 0 && labels[i][k] < 0 {
+			labels[i][k] = 1
+		}
+	}
+}
+
+func set(list []string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, x := range list {
+		m[x] = true
+	}
+	return m
+}
+
+// ErrNoData reports a training set without labelled passages.
+var ErrNoData = errors.New("no training pages")
+
+// Train fits the topic and type models on docs: the weights on the pages of
+// the train split (and the auxiliary pages with o.Aux), the topic thresholds
+// on the dev split, then the weights again on train and dev together. tg
+// supplies the features; its own model, if any, plays no part in them.
+func Train(tg *tag.Tagger, docs []*Doc, o Options) (*tag.Model, error) {
+	return train(tg, docs, o, true)
+}
+
+// TrainDev is Train without the last step: the weights are those fitted on
+// the train split, so that the dev pages measure them.
+func TrainDev(tg *tag.Tagger, docs []*Doc, o Options) (*tag.Model, error) {
+	return train(tg, docs, o, false)
+}
+
+func train(tg *tag.Tagger, docs []*Doc, o Options, refit bool) (*tag.Model, error) {
+	var train, all, dev, typeDocs []*Doc
+	for _, d := range docs {
+		if (!d.Aux || o.TypeAux) && (refit || d.Label.Split != "dev") {
+			typeDocs = append(typeDocs, d)
+		}
+		switch {
+		case d.Aux && !o.Aux:
+		case d.Aux || d.Label.Split == "train":
+			train = append(train, d)
+			all = append(all, d)
+		case d.Label.Split == "dev":
+			dev = append(dev, d)
+			all = append(all, d)
+		}
+	}
+	if len(train) == 0 {
+		return nil, ErrNoData
+	}
+	topics := tg.TopicNames()
+	m := &tag.Model{Topics: topics, Types: tag.DocumentTypes, Trained: map[string]int{}}
+	m.Threshold = make([]float64, len(topics))
+	for k := range m.Threshold {
+		m.Threshold[k] = 0.5
+	}
+	fitOn := all
+	if !refit {
+		fitOn = train
+	}
+	if len(dev) > 0 {
+		fi, w, sh := fitTopics(tg, train, topics, o)
+		m.Threshold = chooseThresholds(tg, fi, w, sh, dev, topics, o.Beta)
+	}
+	fi, w, sh := fitTopics(tg, fitOn, topics, o)
+	m.Weights = weightsOf(fi, w, o)
+	m.Shared = sharedOf(fi, sh, o)
+	tfi, tw := fitTypes(tg, typeDocs, o)
+	m.TypeWeights = weightsOf(tfi, tw, o)
+	for _, d := range fitOn {
+		m.Trained["pages"]++
+		if d.Aux {
+			m.Trained["aux_pages"]++
+		}
+		for _, s := range d.Section {
+			if s >= 0 {
+				m.Trained["labelled_passages"]++
+			}
+		}
+	}
+	return m, nil
+}
+
+// fitTopics trains the topic regressions on the passages of docs.
+func fitTopics(tg *tag.Tagger, docs []*Doc, topics []string, o Options) (*featureIndex, [][]float64, []float64) {
+	var lists [][]tag.Feature
+	var ys [][]int8
+	for _, d := range docs {
+		feats, _ := d.features(tg)
+		labels := passageLabels(d, topics)
+		if d.Aux {
+			bestPassages(feats, labels)
+		}
+		for i, fs := range feats {
+			lists = append(lists, fs)
+			ys = append(ys, labels[i])
+		}
+	}
+	fi := buildIndex(lists, o.MinDF, o.Lexical)
+	exs := make([]example, len(lists))
+	for i := range lists {
+		exs[i] = fi.encode(lists[i], ys[i])
+	}
+	w, sh := trainBinary(fi, exs, len(topics), o)
+	return fi, w, sh
+}
+
+// fitTypes trains the type model on the pages of docs.
+func fitTypes(tg *tag.Tagger, docs []*Doc, o Options) (*featureIndex, [][]float64) {
+	idx := map[string]int{}
+	for i, ty := range tag.DocumentTypes {
+		idx[ty] = i
+	}
+	var lists [][]tag.Feature
+	var ys [][]int8
+	for _, d := range docs {
+		k, ok := idx[d.Label.Type]
+		if !ok {
+			continue
+		}
+		_, tf := d.features(tg)
+		y := make([]int8, len(tag.DocumentTypes))
+		y[k] = 1
+		lists = append(lists, tf)
+		ys = append(ys, y)
+	}
+	fi := buildIndex(lists, o.MinDF, true)
+	exs := make([]example, len(lists))
+	for i := range lists {
+		exs[i] = fi.encode(lists[i], ys[i])
+	}
+	to := o
+	to.L2 = o.TypeL2
+	return fi, trainSoftmax(fi, exs, len(tag.DocumentTypes), to)
+}
+
+// pageMax returns, per topic, the highest probability of any passage of d.
+func pageMax(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, d *Doc, n int) []float64 {
+	feats, _ := d.features(tg)
+	best := make([]float64, n)
+	z := make([]float64, n)
+	for _, fs := range feats {
+		for k := range z {
+			z[k] = 0
+		}
+		for _, f := range fs {
+			c, ok := fi.col[f.Name]
+			if !ok {
+				continue
+			}
+			if f.Topic >= 0 {
+				z[f.Topic] += (w[c][f.Topic] + sh[c]) * f.Value
+				continue
+			}
+			for k := range z {
+				z[k] += w[c][k] * f.Value
+			}
+		}
+		for k := range z {
+			best[k] = math.Max(best[k], tag.Sigmoid(z[k]))
+		}
+	}
+	return best
+}
+
+// thresholdGrid are the thresholds tried.
+func thresholdGrid() []float64 {
+	var g []float64
+	for x := 0.1; x < 0.91; x += 0.025 {
+		g = append(g, math.Round(x*1000)/1000)
+	}
+	return g
+}
+
+// minTopicPages is the number of dev pages with a topic needed to give the
+// topic its own threshold; below, it takes the global one.
+const minTopicPages = 4
+
+// chooseThresholds picks the global threshold that maximises the micro F-beta of
+// the dev pages' topics (a page has a topic when one of its passages does),
+// then per topic with minTopicPages dev pages or more the one that maximises
+// its own F1, halfway back to the global one.
+func chooseThresholds(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, dev []*Doc, topics []string, beta float64) []float64 {
+	n := len(topics)
+	probs := make([][]float64, len(dev))
+	gold := make([][]bool, len(dev))
+	for i, d := range dev {
+		probs[i] = pageMax(tg, fi, w, sh, d, n)
+		on := set(d.Label.Topics)
+		gold[i] = make([]bool, n)
+		for k, name := range topics {
+			gold[i][k] = on[name]
+		}
+	}
+	f1At := func(th float64, only int) (float64, int) {
+		var tp, fp, fn, pos int
+		for i := range dev {
+			for k := 0; k < n; k++ {
+				if only >= 0 && k != only {
+					continue
+				}
+				got := probs[i][k] >= th
+				switch {
+				case got && gold[i][k]:
+					tp++
+				case got:
+					fp++
+				case gold[i][k]:
+					fn++
+				}
+				if gold[i][k] {
+					pos++
+				}
+			}
+		}
+		if tp == 0 {
+			return 0, pos
+		}
+		b2 := beta * beta
+		return (1 + b2) * float64(tp) / ((1+b2)*float64(tp) + b2*float64(fn) + float64(fp)), pos
+	}
+	global, bestF := 0.5, -1.0
+	for _, th := range thresholdGrid() {
+		if f, _ := f1At(th, -1); f > bestF+1e-12 {
+			global, bestF = th, f
+		}
+	}
+	out := make([]float64, n)
+	for k := range out {
+		out[k] = global
+		if _, pos := f1At(global, k); pos < minTopicPages {
+			continue
+		}
+		best, bf := global, -1.0
+		for _, th := range thresholdGrid() {
+			f, _ := f1At(th, k)
+			if f > bf+1e-12 || (math.Abs(f-bf) <= 1e-12 && math.Abs(th-global) < math.Abs(best-global)) {
+				best, bf = th, f
+			}
+		}
+		out[k] = math.Round((best+global)/2*1000) / 1000
+	}
+	return out
+}
+
+// Describe summarises a model: its size and what it was trained on.
+func Describe(m *tag.Model) string {
+	n := 0
+	for _, p := range m.Weights {
+		n += len(p) / 2
+	}
+	t := 0
+	for _, p := range m.TypeWeights {
+		t += len(p) / 2
+	}
+	return fmt.Sprintf("%d pages (%d auxiliary), %d labelled passages; %d topic weights over %d features, %d type weights",
+		m.Trained["pages"], m.Trained["aux_pages"], m.Trained["labelled_passages"], n, len(m.Weights), t)
+}
