@@ -247,6 +247,9 @@ func (s *Store) CompleteIDs() []string {
 	return ids
 }
 
+// Free returns the bytes available on the filesystem of the data folder.
+func (s *Store) Free() (uint64, error) { return freeBytes(s.Dir) }
+
 // Has reports whether generation id is complete in the folder.
 func (s *Store) Has(id string) bool {
 	if !validCopyID(id) {

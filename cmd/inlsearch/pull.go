@@ -80,6 +80,8 @@ type puller struct {
 	client *http.Client
 	log    *slog.Logger
 	out    io.Writer
+	// free returns the bytes available in the data folder (tests); nil: statfs.
+	free func() (uint64, error)
 }
 
 func newPuller(cfg *Config, log *slog.Logger, out io.Writer) *puller {
@@ -156,6 +158,13 @@ func (p *puller) once(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	free := p.free
+	if free == nil {
+		free = st.Free
+	}
+	if err := checkRoom(free, st.Dir, staged, m); err != nil {
+		return err
+	}
 	p.log.Info("pull started", slog.String("generation", g.ID), slog.Int("files", len(m.Files)), slog.Int64("bytes", m.Bytes()))
 	var got, reused int64
 	for _, f := range m.Files {
@@ -173,6 +182,28 @@ func (p *puller) once(ctx context.Context) error {
 	p.log.Info("pull done", slog.String("generation", g.ID), slog.Int64("downloaded", got), slog.Duration("duration", d))
 	fmt.Fprintf(p.out, "published generation %s in %s: %d passages, %d files, %s downloaded (%s already here) in %s\n",
 		g.ID, p.data, g.Passages, len(m.Files), sizeText(got), sizeText(reused), d.Round(time.Millisecond))
+	return nil
+}
+
+// checkRoom refuses a pull whose files do not fit on the data folder's
+// filesystem (what is staged already counts), with the numbers.
+func checkRoom(freeBytes func() (uint64, error), dir, staged string, m search.Manifest) error {
+	var have int64
+	for _, f := range m.Files {
+		if fi, err := os.Stat(filepath.Join(staged, filepath.FromSlash(f.Path))); err == nil {
+			have += min(fi.Size(), f.Size)
+		}
+	}
+	need := uint64(m.Bytes()-have) + search.DefaultSpaceRule.MinFree
+	free, err := freeBytes()
+	if err != nil {
+		return fmt.Errorf("free space of %s: %w", dir, err)
+	}
+	if free < need {
+		return fmt.Errorf("%w in %s: %s free, %s needed for generation %s (%s, %s staged already)",
+			search.ErrInsufficientDisk, dir, sizeText(int64(free)), sizeText(int64(need)), m.Generation,
+			sizeText(m.Bytes()), sizeText(have))
+	}
 	return nil
 }
 

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -309,14 +311,6 @@ func TestPullBuilderDown(t *testing.T) {
 	if code, out := runPullCmd(t, "--from", notInl.URL, "--data", replica); code != 1 || !strings.Contains(out, "404") {
 		t.Errorf("pull from a server without the route = %d\n%s", code, out)
 	}
-	for _, bad := range []string{"ftp://x", "builder:8080", "http://", "http://h/?a=b"} {
-		if code, out := runPullCmd(t, "--from", bad, "--data", replica); code != 2 {
-			t.Errorf("--from %q = %d, want 2 (usage)\n%s", bad, code, out)
-		}
-	}
-	if code, _ := runPullCmd(t, "--data", replica); code != 2 {
-		t.Errorf("pull without --from = %d, want 2", code)
-	}
 }
 
 func TestPullReplicationToken(t *testing.T) {
@@ -333,6 +327,60 @@ func TestPullReplicationToken(t *testing.T) {
 	code, out = runPullCmd(t, "--from", base, "--data", t.TempDir())
 	if code != 1 || !strings.Contains(out, "401") {
 		t.Errorf("pull with a wrong token = %d\n%s", code, out)
+	}
+}
+
+func TestPullRefusedWithoutRoom(t *testing.T) {
+	b := newBuilder(t)
+	id := publishDocs(t, b.data, "a", 30)
+	bst, _ := search.NewStore(b.data)
+	m, _ := bst.Manifest(id)
+	replica := t.TempDir()
+	var out bytes.Buffer
+	p := newPuller(&Config{From: b.url, Data: replica}, slog.New(slog.DiscardHandler), &out)
+	p.free = func() (uint64, error) { return uint64(m.Bytes()), nil } // the files, but not the margin
+	err := p.once(context.Background())
+	if !errors.Is(err, search.ErrInsufficientDisk) || !strings.Contains(err.Error(), "needed") {
+		t.Fatalf("pull without room = %v, want ErrInsufficientDisk with the numbers", err)
+	}
+	if len(b.requests()) != 0 {
+		t.Errorf("files requested before the refusal: %q", b.requests())
+	}
+	if cur, _ := pointerOf(t, replica); cur != "" {
+		t.Errorf("published %s", cur)
+	}
+	p.free = func() (uint64, error) { return 1 << 40, nil }
+	if err := p.once(context.Background()); err != nil {
+		t.Fatalf("pull with room = %v", err)
+	}
+	if cur, _ := pointerOf(t, replica); cur != id {
+		t.Errorf("current %q, want %s", cur, id)
+	}
+}
+
+func TestPullUsage(t *testing.T) {
+	replica := t.TempDir()
+	for _, args := range [][]string{
+		{"--data", replica},
+		{"--from", "ftp://x", "--data", replica},
+		{"--from", "builder:8080", "--data", replica},
+		{"--from", "http://", "--data", replica},
+		{"--from", "http://h/?a=b", "--data", replica},
+		{"--from", "http://h", "--every", "500ms", "--data", replica},
+	} {
+		if code, out := runPullCmd(t, args...); code != 2 {
+			t.Errorf("pull %q = %d, want 2 (usage)\n%s", args, code, out)
+		}
+	}
+	// The builder's URL may come from the config file ("from"), as the pull unit does.
+	b := newBuilder(t)
+	id := publishDocs(t, b.data, "a", 5)
+	conf := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(conf, []byte(`{"from": "`+b.url+`"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runPullCmd(t, "--config", conf, "--data", replica); code != 0 || !strings.Contains(out, id) {
+		t.Errorf("pull --config with \"from\" = %d\n%s", code, out)
 	}
 }
 
