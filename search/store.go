@@ -170,8 +170,10 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 	}()
 	b.done = true
 	b.closed = true
-	if err := b.Index.Close(); err != nil {
-		return fmt.Errorf("close new index: %w", err)
+	if b.Index != nil { // nil: a copy Import publishes, never opened for writing
+		if err := b.Index.Close(); err != nil {
+			return fmt.Errorf("close new index: %w", err)
+		}
 	}
 	failpoint("closed")
 	ix, err := Open(b.store.IndexPath(b.ID))
@@ -203,6 +205,13 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 	if perr == nil && !force {
 		if old, ierr := b.store.Info(p.Current); ierr == nil && g.Passages*2 < old.Passages {
 			return &CheckError{Reason: fmt.Sprintf("passages dropped from %d to %d (more than half); use --force to publish anyway", old.Passages, g.Passages)}
+		}
+	}
+	// The manifest (files, sizes, checksums) that replicas copy by; an
+	// import brings the builder's, which its files were checked against.
+	if _, err := readManifest(b.store.genPath(b.ID)); err != nil {
+		if _, err := writeManifest(b.store.genPath(b.ID), b.ID); err != nil {
+			return err
 		}
 	}
 	g.ID = b.ID

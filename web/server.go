@@ -122,6 +122,14 @@ type Config struct {
 	// unless MetricsPublic.
 	Metrics       http.Handler
 	MetricsPublic bool
+	// Generations, when set, serves the data folder's generations to
+	// replicas: GET /api/v1/generations and
+	// GET /api/v1/generations/{id}/files/{path}. ReplicationToken, when
+	// not empty, is the bearer token both require. MaxDownloads caps the
+	// files served at once (0: 4); beyond, 503 overloaded.
+	Generations      GenerationStore
+	ReplicationToken string
+	MaxDownloads     int
 }
 
 // The kinds of search ObserveSearch is told of.
@@ -149,6 +157,8 @@ type Server struct {
 	pages  map[string]*template.Template
 	assets *assetSet
 	gate   *gate // searches in flight and waiting
+
+	downloads chan struct{} // generation files being served
 
 	tokenHash  [sha256.Size]byte
 	tokenEqual func(given string) bool
@@ -200,6 +210,10 @@ func New(cfg Config, s Searcher, st StatusReporter, r Reindexer) *Server {
 		per = max(1, n/2)
 	}
 	srv.gate = newGate(n, per, room, wait)
+	if cfg.MaxDownloads <= 0 {
+		cfg.MaxDownloads = defaultMaxDownloads
+	}
+	srv.downloads = make(chan struct{}, cfg.MaxDownloads)
 	srv.tokenHash = sha256.Sum256([]byte(cfg.AdminToken))
 	srv.tokenEqual = srv.tokenMatches
 	srv.assets = mustLoadAssets()
@@ -247,8 +261,13 @@ func (s *Server) routes() *gin.Engine {
 	api.GET("/documents/:id/similar", s.admitPlain(false), s.handleAPISimilar)
 	api.GET("/changes", s.admitPlain(true), s.handleAPIChanges)
 	api.GET("/coverage", s.admitPlain(true), s.handleAPICoverage)
-	api.GET("/generations", s.handleAPIGenerations)
 	api.GET("/status", s.handleAPIStatus)
+	if s.cfg.Generations != nil {
+		api.GET("/generations", s.replication, s.handleAPIGenerations)
+		api.GET("/generations/:id/files/*path", s.replication, s.handleGenerationFile)
+	} else {
+		api.GET("/generations", s.handleAPIKeptGenerations)
+	}
 	switch {
 	case s.cfg.AdminToken == "":
 		s.log.Debug("admin token not set; admin routes disabled")

@@ -109,8 +109,8 @@ func baseURL(r *http.Request) string {
 	return u.String()
 }
 
-// generationJSON is one kept generation in GET /api/v1/generations.
-type generationJSON struct {
+// keptGenerationJSON is one kept generation in GET /api/v1/generations.
+type keptGenerationJSON struct {
 	ID       string    `json:"id"`
 	BuiltAt  time.Time `json:"built_at"`
 	Passages int       `json:"passages"`
@@ -118,18 +118,18 @@ type generationJSON struct {
 	Current  bool      `json:"current"`
 }
 
-// handleAPIGenerations answers GET /api/v1/generations: the kept
+// handleAPIKeptGenerations answers (when the server has no replication store) GET /api/v1/generations: the kept
 // generations, newest first, each answerable with gen=.
-func (s *Server) handleAPIGenerations(c *gin.Context) {
+func (s *Server) handleAPIKeptGenerations(c *gin.Context) {
 	sn := s.snapshots()
 	if sn == nil {
 		s.fail(c, &codedError{status: http.StatusNotFound, code: "not_available", msg: "this server keeps no generations"})
 		return
 	}
 	cur := sn.Current().ID
-	out := []generationJSON{}
+	out := []keptGenerationJSON{}
 	for _, g := range sn.Generations() {
-		out = append(out, generationJSON{ID: g.ID, BuiltAt: g.BuiltAt, Passages: g.Passages, Pages: g.Pages, Current: g.ID == cur})
+		out = append(out, keptGenerationJSON{ID: g.ID, BuiltAt: g.BuiltAt, Passages: g.Passages, Pages: g.Pages, Current: g.ID == cur})
 	}
 	c.JSON(http.StatusOK, gin.H{"generation": cur, "generations": out})
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/inlsearch/inlsearch/indexer/robots"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -52,6 +53,13 @@ type Config struct {
 	// not zero.
 	TrustedProxies []string `json:"trusted_proxies"`
 	MaxPerClient   int      `json:"max_per_client"`
+	// ReplicationToken (INLSEARCH_REPLICATION_TOKEN), when set, is the
+	// bearer token of the replication routes (serve) and what pull sends.
+	ReplicationToken string `json:"-"`
+
+	// pull command: the builder's base URL and the period of a looping pull
+	From  string        `json:"from"`
+	Every time.Duration `json:"-"`
 
 	// search command
 	Organization, Country, Region, Topic, Type []string `json:"-"`
@@ -124,6 +132,10 @@ func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
 		fs.IntVar(&cfg.MaxPerClient, "max-per-client", 0,
 			"searches in flight per client address (0: half of the search slots; negative: no cap)")
 	}
+	if has["pull"] {
+		fs.StringVar(&cfg.From, "from", "", "base URL of the builder to copy the current generation from (http://builder:8080)")
+		fs.DurationVar(&cfg.Every, "every", 0, "pull again on this period until stopped (0: once; at least 1s)")
+	}
 	if has["reindex"] {
 		fs.DurationVar(&cfg.ReindexEvery, "reindex-every", 0, "re-index on this period (0: never; at least 1m)")
 		fs.IntVar(&cfg.KeepGenerations, "keep-generations", search.DefaultKeepGenerations, "index generations kept for gen= (citations), newest first; at least 2")
@@ -171,6 +183,7 @@ func parseConfig(fs *flag.FlagSet, cfg *Config, args []string) error {
 		return err
 	}
 	cfg.AdminToken = os.Getenv("INLSEARCH_ADMIN_TOKEN")
+	cfg.ReplicationToken = os.Getenv("INLSEARCH_REPLICATION_TOKEN")
 	if cfg.ConfigFile != "" {
 		if err := applyFile(cfg, set); err != nil {
 			return err
@@ -223,6 +236,9 @@ func applyFile(cfg *Config, set map[string]bool) error {
 	if !set["trusted-proxies"] && len(fc.TrustedProxies) > 0 {
 		cfg.TrustedProxies = fc.TrustedProxies
 	}
+	if !set["from"] && fc.From != "" {
+		cfg.From = fc.From
+	}
 	if !set["max-per-client"] && fc.MaxPerClient != 0 {
 		cfg.MaxPerClient = fc.MaxPerClient
 	}
@@ -271,6 +287,14 @@ func (c *Config) validate() error {
 	}
 	if c.ReindexEvery != 0 && c.ReindexEvery < time.Minute {
 		return errors.New("--reindex-every must be at least 1m")
+	}
+	if c.Every != 0 && c.Every < time.Second {
+		return usageError{"--every must be at least 1s"}
+	}
+	if c.From != "" {
+		if u, err := url.Parse(c.From); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return usageError{fmt.Sprintf("--from %q: want the builder's base URL, http(s)://host:port", c.From)}
+		}
 	}
 	if c.DebugAddr != "" {
 		if err := checkDebugAddr(c.DebugAddr); err != nil {

@@ -48,7 +48,7 @@ func TestSystemdUnits(t *testing.T) {
 	}
 	bin := mustBinary(t)
 	dir := t.TempDir()
-	units := []string{"inlsearch.service", "inlsearch-crawl.service", "inlsearch-crawl.timer"}
+	units := []string{"inlsearch.service", "inlsearch-crawl.service", "inlsearch-crawl.timer", "inlsearch-pull.service"}
 	for _, u := range units {
 		b, err := os.ReadFile(filepath.Join(repoRoot(t), "deploy", u))
 		if err != nil {

@@ -30,12 +30,14 @@ usage:
                    [--max-pdf-bytes N] [--pdf-timeout DUR]
   inlsearch search --data DIR [--organization V] [--country V] [--region V] [--topic V]
                    [--format text|json|csv] QUERY
+  inlsearch pull   --from http://builder:8080 --data DIR [--every DUR]
+                   copy the builder's current generation and publish it here (a replica)
   inlsearch demo-site --addr HOST:PORT   serve the bundled demo site (to crawl it)
   inlsearch healthcheck [--url http://127.0.0.1:8080/healthz]
   inlsearch version
 
 Every flag also reads INLSEARCH_<FLAG> (--data ← INLSEARCH_DATA); the admin
-token is INLSEARCH_ADMIN_TOKEN. Run a command with -h for its flags.
+token is INLSEARCH_ADMIN_TOKEN, the replication token INLSEARCH_REPLICATION_TOKEN. Run a command with -h for its flags.
 `
 
 func main() {
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runCrawl(ctx, args, stdout, stderr)
 	case "search":
 		err = runSearch(ctx, args, stdout, stderr)
+	case "pull":
+		err = runPull(ctx, args, stdout, stderr)
 	case "demo-site":
 		err = runDemoSite(ctx, args, stdout, stderr)
 	case "healthcheck":

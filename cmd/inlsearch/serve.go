@@ -76,6 +76,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer,
 	}
 	wc := webConfig(cfg, log, live.Limits())
 	wc.ObserveRequest, wc.ObserveSearch = metrics.observeRequest, metrics.observeSearch
+	wc.Generations, wc.ReplicationToken = live.Store(), cfg.ReplicationToken // replicas copy from here
 	if cfg.MetricsAddr == "" {
 		wc.Metrics, wc.MetricsPublic = metrics.handler(), cfg.MetricsPublic
 	}

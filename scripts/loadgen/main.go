@@ -10,6 +10,7 @@
 //	loadgen -phase slow   ... -token T        (slowloris, idle connections, a 100 MiB POST)
 //	loadgen -phase sigterm ... -token T       (scripts/chaos.sh: SIGTERM under load)
 //	loadgen -phase fingerprint -base URL      (prints passages, hash of sorted ids, generation, health)
+//	loadgen -phase replica -base REPLICA -builder URL ... (scripts/replica.sh: the replica swaps under load)
 package main
 
 import (
@@ -22,6 +23,7 @@ import (
 
 type options struct {
 	phase, base, debug, stateFile, sentinel, old, token string
+	builder                                             string
 	pid, conns                                          int
 	dur, maxWait                                        time.Duration
 }
@@ -45,6 +47,7 @@ func main() {
 	flag.StringVar(&o.sentinel, "sentinel", "", "swap: tag of the generation being published")
 	flag.StringVar(&o.old, "old", "a", "swap: tag of the generation served before")
 	flag.StringVar(&o.token, "token", "", "slow: admin token")
+	flag.StringVar(&o.builder, "builder", "", "replica: the builder's base URL")
 	flag.Parse()
 	if o.base == "" || o.pid == 0 && o.phase != "fingerprint" {
 		fmt.Fprintln(os.Stderr, "loadgen: -base and -pid are required")
@@ -60,6 +63,8 @@ func main() {
 		flood(o, r)
 	case "slow":
 		slow(o, r)
+	case "replica":
+		replica(o, r)
 	case "sigterm":
 		sigterm(o, r)
 	case "fingerprint":
