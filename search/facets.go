@@ -136,19 +136,7 @@ func countFacets(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bi
 			}
 		}
 	}
-	out := make(map[string][]FacetValue, len(Facets))
-	for fi, f := range Facets {
-		var list []FacetValue
-		for i, v := range fx.values[f] {
-			if c := counts[fw.first[fi]+i]; c > 0 {
-				list = append(list, FacetValue{Value: v.value, Count: int(c)})
-			}
-		}
-		if list != nil {
-			out[f] = list
-		}
-	}
-	return out
+	return countLists(fx, counts)
 }
 
 // countByBitmaps is countFacets by intersecting each value's bitmap with
@@ -314,19 +302,7 @@ func countPages(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bit
 			}
 		}
 	}
-	out := make(map[string][]FacetValue, len(Facets))
-	for fi, f := range Facets {
-		var list []FacetValue
-		for i, v := range fx.values[f] {
-			if c := counts[fw.first[fi]+i]; c > 0 {
-				list = append(list, FacetValue{Value: v.value, Count: int(c)})
-			}
-		}
-		if list != nil {
-			out[f] = list
-		}
-	}
-	return out
+	return countLists(fx, counts)
 }
 
 // countPagesByBitmaps is countPages by intersecting each value's bitmap
@@ -416,4 +392,23 @@ func publishedYears(counts []FacetValue, selected []string) []FacetValue {
 		}
 	}
 	return byYear(out)
+}
+
+// countLists turns counts by forward value number into each facet's
+// values with a count (countFacets and countPages share it).
+func countLists(fx *facetIndex, counts []int32) map[string][]FacetValue {
+	fw := fx.fwd
+	out := make(map[string][]FacetValue, len(Facets))
+	for fi, f := range Facets {
+		var list []FacetValue
+		for i, v := range fx.values[f] {
+			if c := counts[fw.first[fi]+i]; c > 0 {
+				list = append(list, FacetValue{Value: v.value, Count: int(c)})
+			}
+		}
+		if list != nil {
+			out[f] = list
+		}
+	}
+	return out
 }
