@@ -41,6 +41,7 @@ type countryFile struct {
 	Exclude    []string            `json:"exclude"`
 	Aliases    map[string][]string `json:"aliases"`
 	Demonyms   map[string][]string `json:"demonyms"`
+	Cities     map[string][]string `json:"cities"`
 	NotPlaces  []string            `json:"not_places"`
 	PersonRisk []string            `json:"person_risk"`
 }
