@@ -20,6 +20,9 @@ type orgData struct {
 	Publisher bool               `json:"publisher"`
 	Generic   bool               `json:"generic"`
 	Hints     map[string]float64 `json:"hints"`
+	// Implies are the organizations a mention of this one names too where
+	// they may be tagged (an embassy's Narcotics Affairs Section is INL's).
+	Implies []string `json:"implies"`
 }
 
 type orgFile struct {

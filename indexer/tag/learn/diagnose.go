@@ -39,7 +39,7 @@ func Diagnose(tg *tag.Tagger, docs []*Doc) Diagnosis {
 		}
 	}
 	for _, d := range docs {
-		var topics, orgs, countries, years []string
+		var topics, orgs, found, countries, years []string
 		ev := map[string]string{}
 		for _, t := range tg.TagPage(d.Page) {
 			for k, v := range t.Evidence {
@@ -48,7 +48,8 @@ func Diagnose(tg *tag.Tagger, docs []*Doc) Diagnosis {
 				}
 			}
 			topics = append(topics, t.Topics...)
-			orgs = append(orgs, t.Organizations...)
+			orgs = append(orgs, taxonomyOrgs(t)...)
+			found = append(found, t.FoundOrganizations...)
 			countries = append(countries, t.Countries...)
 			for _, y := range t.Years {
 				years = append(years, fmt.Sprint(y))
@@ -65,7 +66,8 @@ func Diagnose(tg *tag.Tagger, docs []*Doc) Diagnosis {
 			name      string
 			got, want []string
 		}{{"topic", topics, d.Label.Topics}, {"organization", orgs, d.Label.Organizations},
-			{"country", countries, d.Label.Countries}, {"year", years, wantYears}} {
+			{"country", countries, d.Label.Countries}, {"year", years, wantYears},
+			{"found organization", found, otherAcronyms(d.Label)}} {
 			if dg.Scores[f.name] == nil {
 				dg.Scores[f.name] = &Score{}
 			}
