@@ -83,7 +83,7 @@ func Diagnose(tg *tag.Tagger, docs []*Doc) Diagnosis {
 				add(f.name, x, d.Path, false)
 			}
 		}
-		if typ := tg.Type(d.URL, d.Page.Title, d.Text); typ != d.Label.Type {
+		if typ := tg.TypeOf(d.URL, d.Page.Title, d.Page.Site, d.Text); typ != d.Label.Type {
 			add("type", typ+" → "+d.Label.Type, d.Path, true)
 		}
 	}

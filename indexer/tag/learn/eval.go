@@ -133,7 +133,7 @@ func evaluatePage(tg *tag.Tagger, d *Doc) *Result {
 	if len(fp)+len(fn) > 0 {
 		miss = append(miss, fmt.Sprintf("topics +%q -%q", fp, fn))
 	}
-	typ := tg.Type(d.URL, d.Page.Title, d.Text)
+	typ := tg.TypeOf(d.URL, d.Page.Title, d.Page.Site, d.Text)
 	if typ == d.Label.Type {
 		r.TypeOK++
 	} else {

@@ -12,7 +12,7 @@ import (
 func (d *Doc) features(tg *tag.Tagger) ([][]tag.Feature, []tag.Feature) {
 	if d.feats == nil {
 		d.feats = tg.PageFeatures(d.Page)
-		d.typeFeats = tg.TypeFeatures(d.URL, d.Page.Title, d.Text)
+		d.typeFeats = tg.TypeFeatures(d.URL, d.Page.Title, d.Page.Site, d.Text)
 	}
 	return d.feats, d.typeFeats
 }
