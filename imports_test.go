@@ -26,6 +26,7 @@ var importRules = map[string][]string{
 	"indexer/robots":      {},
 	"indexer/extract":     {"github.com/PuerkitoBio/goquery", "golang.org/x/net/"},
 	"indexer/record":      {"~/search", "go.etcd.io/bbolt"},
+	"indexer/warc":        {"github.com/nlnwa/gowarc/"},
 	"indexer/tag":         {"~/search", "github.com/biter777/countries"},
 	"indexer/tag/learn":   {"~/indexer/tag", "~/indexer/extract", "~/corpus", "golang.org/x/net/"},
 	"indexer/tag/train":   {"~/indexer/tag"},
