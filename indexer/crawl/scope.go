@@ -122,6 +122,9 @@ func (s *Scope) Check(u *url.URL, document bool) (rule string, ok bool) {
 
 // CheckURL is Check on a URL string, normalised first.
 func (s *Scope) CheckURL(raw string) (rule string, ok bool) {
+	if s == nil {
+		return "", true
+	}
 	u, err := normalizeURL(raw)
 	if err != nil {
 		return "", false
