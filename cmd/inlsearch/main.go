@@ -25,6 +25,10 @@ usage:
   inlsearch serve  --data DIR --addr HOST:PORT [--reindex-every DUR] [--seed URL]...
                    [--trusted-proxies CIDR[,CIDR...]] [--max-per-client N]
   inlsearch crawl  --data DIR --seed URL [--seed URL]... [--max-pages N] [--delay DUR]
+                   [--include RULE]... [--exclude RULE]... [--follow-documents=false]
+                   [--warc FILE.warc.gz] [--config configs/inl.json]
+  inlsearch import --data DIR [--url-prefix URL] FILE...   index WARC files (.warc, .warc.gz)
+                   and local .html files (or folders of them)
   inlsearch search --data DIR [--organization V] [--country V] [--region V] [--topic V]
                    [--format text|json|csv] QUERY
   inlsearch demo-site --addr HOST:PORT   serve the bundled demo site (to crawl it)
@@ -58,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runCrawl(ctx, args, stdout, stderr)
 	case "search":
 		err = runSearch(ctx, args, stdout, stderr)
+	case "import":
+		err = runImport(ctx, args, stdout, stderr)
 	case "demo-site":
 		err = runDemoSite(ctx, args, stdout, stderr)
 	case "healthcheck":

@@ -15,8 +15,8 @@ import (
 //
 // A rule is a URL path prefix ("/j/inl/") or a glob over the path and query
 // ("/bureau-of-international-narcotics-and-law-enforcement-affairs*"), where
-// '*' matches any run of characters, '/' included, and '?' one character; a
-// glob must match the whole path. A rule that starts with http:// or
+// '*' matches any run of characters, '/' included; a glob must match the
+// whole path and query. '?' is itself ("*?*": any URL with a query). A rule that starts with http:// or
 // https:// is matched against the whole normalised URL instead, so that it
 // names one host ("https://2009-2017.state.gov/j/inl/").
 type Scope struct {
@@ -57,7 +57,7 @@ func NewScope(include, exclude []string) (*Scope, error) {
 
 func parseRule(t string) (rule, error) {
 	t = strings.TrimSpace(t)
-	r := rule{text: t, pat: t, glob: strings.ContainsAny(t, "*?")}
+	r := rule{text: t, pat: t, glob: strings.Contains(t, "*")}
 	switch {
 	case t == "":
 		return r, fmt.Errorf("scope rule: empty")
@@ -141,14 +141,14 @@ func IsDocumentURL(u *url.URL) bool {
 }
 
 // globMatch matches s against a glob in which '*' matches any run of
-// characters ('/' included) and '?' any one byte.
+// characters ('/' included); every other byte matches itself.
 func globMatch(pat, s string) bool {
 	// Iterative matching with backtracking to the last '*'.
 	p, i := 0, 0
 	star, mark := -1, 0
 	for i < len(s) {
 		switch {
-		case p < len(pat) && (pat[p] == '?' || pat[p] == s[i]):
+		case p < len(pat) && pat[p] != '*' && pat[p] == s[i]:
 			p++
 			i++
 		case p < len(pat) && pat[p] == '*':
