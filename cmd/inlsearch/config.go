@@ -30,9 +30,9 @@ type Config struct {
 	Delay         time.Duration `json:"-"`
 	// UserAgent is the crawler's User-Agent header; its product token (the
 	// first word before '/') is what robots.txt groups are matched against.
-	UserAgent    string        `json:"user_agent"`
-	MaxPages     int           `json:"max_pages"`
-	MaxDepth     int           `json:"max_depth"`
+	UserAgent string `json:"user_agent"`
+	MaxPages  int    `json:"max_pages"`
+	MaxDepth  int    `json:"max_depth"`
 	// Include and Exclude are the crawl's scope rules (path prefixes or
 	// globs, or http(s):// URL prefixes); FollowDocuments fetches documents
 	// linked from in-scope pages wherever they live on the seed hosts.

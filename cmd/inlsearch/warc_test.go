@@ -155,14 +155,14 @@ func TestINLConfigScope(t *testing.T) {
 		},
 		"/2024-international-narcotics-control-strategy-report/": {"/secretary/", "/wp-content/uploads/2024/03/2024-INCSR-Vol-2.pdf"},
 		"/inl-work-in-the-field-of-corrections/":                 {},
-		"/visas/":             {"/visas/apply/"},
-		"/":                   {"/bureau-of-international-narcotics-and-law-enforcement-affairs/"},
-		"/travel-advisories/": {}, "/press-briefings/": {},
+		"/visas/":                                                {"/visas/apply/"},
+		"/":                                                      {"/bureau-of-international-narcotics-and-law-enforcement-affairs/"},
+		"/travel-advisories/":                                    {}, "/press-briefings/": {},
 	}))
 	t.Cleanup(www.Close)
 	archive := httptest.NewServer(s.handler("archive", map[string][]string{
-		"/j/inl/": {"/j/inl/rls/nrcrpt/2016/", "/j/inl/focus/index.htm", "/r/pa/prs/ps/2016/index.htm", "/j/ct/", "/"},
-		"/j/inl/rls/nrcrpt/2016/": {"/documents/organization/253655.pdf", "/j/inl/rls/nrcrpt/2016/vol1/"},
+		"/j/inl/":                      {"/j/inl/rls/nrcrpt/2016/", "/j/inl/focus/index.htm", "/r/pa/prs/ps/2016/index.htm", "/j/ct/", "/"},
+		"/j/inl/rls/nrcrpt/2016/":      {"/documents/organization/253655.pdf", "/j/inl/rls/nrcrpt/2016/vol1/"},
 		"/j/inl/rls/nrcrpt/2016/vol1/": {},
 		"/j/inl/focus/index.htm":       {},
 	}))
