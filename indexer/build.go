@@ -40,6 +40,9 @@ type builder struct {
 	err     error
 
 	pdf PDFExtractor
+	// scope are the crawl's scope rules: a known page they leave out is
+	// removed as out of scope.
+	scope *crawl.Scope
 
 	// found are the organizations beyond the taxonomy that the written
 	// passages carry, and foundPassages the number of those passages.
@@ -82,14 +85,38 @@ func (b *builder) setErr(err error) {
 }
 
 func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
+	links, _ := b.handlePage(ctx, p, nil)
+	return links
+}
+
+// capture is what an import knows of a page beyond the crawl's Page.
+type capture struct {
+	at time.Time // when it was captured
+	// published stands for the page's date when it states none (a WARC
+	// capture's date; zero for a local file).
+	published time.Time
+}
+
+// Import outcomes beside those of the crawl (Summary.Skipped).
+const (
+	skipOlderCapture = "older_capture" // the stored copy was captured later
+	skipUnreadable   = "unreadable"    // the extractor gave up on it
+)
+
+// handlePage handles a page fetched by the crawl (c nil) or read by an
+// import; skip tells why an import's page was left out.
+func (b *builder) handlePage(ctx context.Context, p *crawl.Page, cp *capture) (links []string, skip string) {
 	prev, _, err := b.db.Get(p.URL)
 	if err != nil {
 		b.setErr(err)
-		return nil
+		return nil, ""
 	}
 	var live *record.Record
 	if prev != nil && prev.Live() {
 		live = prev
+	}
+	if cp != nil && live != nil && capturedAt(live).After(cp.at) {
+		return nil, skipOlderCapture
 	}
 	var rec *record.Record
 	var c Counts
@@ -98,7 +125,7 @@ func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
 		// A 304 to validators we no longer hold (a record promoted since the
 		// crawl started cannot happen under the lock): nothing to reuse.
 		b.log.Warn("not modified but nothing stored", slog.String("url", p.URL))
-		return nil
+		return nil, ""
 	case p.NotModified:
 		rec = b.reuse(live, p, false)
 		c.Unchanged = 1
@@ -112,7 +139,7 @@ func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
 		}
 		rec = b.parse(ctx, p, prev, live, hash)
 		if rec == nil {
-			return nil
+			return nil, skipUnreadable
 		}
 		c.Parsed = 1
 		switch {
@@ -124,9 +151,14 @@ func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
 			c.Unchanged = 1 // parsed again for a new parser only
 		}
 	}
+	if cp != nil {
+		imported(rec, cp)
+	} else {
+		rec.Imported, rec.Captured = false, time.Time{}
+	}
 	if err := b.db.Stage(rec); err != nil {
 		b.setErr(err)
-		return nil
+		return nil, ""
 	}
 	b.mu.Lock()
 	b.handled[p.URL] = true
@@ -137,7 +169,31 @@ func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
 	if p.Requested != "" && p.Requested != p.URL {
 		b.redirected(p.Requested)
 	}
-	return rec.Links
+	return rec.Links, ""
+}
+
+// imported marks a record as read by an import: its capture date, and that
+// date as the published date of passages whose page states none.
+func imported(rec *record.Record, c *capture) {
+	rec.Imported, rec.Captured = true, c.at.UTC()
+	if c.published.IsZero() {
+		return
+	}
+	rec.Docs = slices.Clone(rec.Docs)
+	for i := range rec.Docs {
+		if rec.Docs[i].Published.IsZero() {
+			rec.Docs[i].Published = c.published.UTC()
+		}
+	}
+}
+
+// capturedAt is when the stored copy of a page was captured: an imported
+// page's capture date, a crawled page's last fetch.
+func capturedAt(rec *record.Record) time.Time {
+	if rec.Imported {
+		return rec.Captured
+	}
+	return rec.LastSeen
 }
 
 // reuse renews a live record for a page that did not change: its stored
@@ -272,6 +328,9 @@ func hostOf(u string) string {
 	p, err := url.Parse(u)
 	if err != nil {
 		return ""
+	}
+	if p.Scheme == "file" {
+		return "file" // local files (inlsearch import)
 	}
 	return p.Host
 }

@@ -42,6 +42,12 @@ type Job struct {
 	// defaults (a child process of this binary, whose main must call
 	// pdf.ServeChild).
 	PDF PDFExtractor
+	// WARC, when set, is a file the crawl writes every HTTP exchange to
+	// (request and response records, .gz: compressed).
+	WARC string
+	// Import, when set, makes the job an import: it reads web archives and
+	// local files instead of crawling (Seeds and WARC are not used).
+	Import *Import
 	// Space is the free-space rule checked before anything is fetched
 	// (zero fields: search.DefaultSpaceRule).
 	Space search.SpaceRule
@@ -142,7 +148,8 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 	cfg := j.Crawl
 	cfg.Prior = b.prior
 	seeds := j.seeds(metas)
-	rep, err := crawl.New(cfg, log).Crawl(ctx, seeds, b.handle)
+	b.scope = cfg.Scope
+	rep, err := j.fetch(ctx, cfg, seeds, b, log, sum)
 	if rep != nil {
 		// Documents fetched but unreadable fail like fetches, with their reason.
 		rep.Failures = append(rep.Failures, b.failed...)
@@ -155,8 +162,10 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 	if b.err != nil {
 		return b.err
 	}
-	if sum.Degraded, err = b.settle(rep); err != nil {
-		return err
+	if j.Import == nil { // an import leaves every page it did not read as it was
+		if sum.Degraded, err = b.settle(rep); err != nil {
+			return err
+		}
 	}
 
 	build, err := store.Begin(voc)
@@ -220,7 +229,10 @@ func (j *Job) seeds(metas map[string]record.Meta) []string {
 	}
 	var known []string
 	for u, m := range metas {
-		if m.Live && hosts[m.Host] {
+		if !m.Live || !hosts[m.Host] || m.Imported { // imported pages are not asked for again
+			continue
+		}
+		if _, ok := j.Crawl.Scope.CheckURL(u); ok {
 			known = append(known, u)
 		}
 	}
@@ -259,6 +271,12 @@ func summarize(sum *Summary, rep *crawl.Report) {
 	sum.RobotsSkipped = rep.RobotsSkipped
 	sum.OutOfScope = rep.OutOfScope
 	sum.LimitReached = rep.LimitReached
+	for rule, n := range rep.ScopeSkipped {
+		if sum.ScopeSkipped == nil {
+			sum.ScopeSkipped = map[string]int{}
+		}
+		sum.ScopeSkipped[rule] += n
+	}
 	sum.Failed = rep.Failed
 	for _, f := range rep.Failures {
 		if f.Reason == crawl.ReasonRobotsDisallowed {

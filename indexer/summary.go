@@ -52,6 +52,18 @@ type Summary struct {
 	FailReasons   map[string]int `json:"fail_reasons"`
 	Failures      []Failure      `json:"failures,omitempty"`
 	LimitReached  bool           `json:"limit_reached"`
+	// ScopeSkipped counts the URLs on the seed hosts that the scope rules
+	// left out, by rule ("not_included", "exclude /path*").
+	ScopeSkipped map[string]int `json:"scope_skipped,omitempty"`
+	// WARC names the file the crawl archived its exchanges to, and
+	// WARCRecords their number.
+	WARC        string `json:"warc,omitempty"`
+	WARCRecords int    `json:"warc_records,omitempty"`
+	// Import: Captures are the HTML and PDF captures and files read, and
+	// Skipped the records and files left out, by reason (revisit,
+	// status_not_200, record_type, media_type, older_capture, …).
+	Captures int            `json:"captures,omitempty"`
+	Skipped  map[string]int `json:"skipped,omitempty"`
 }
 
 // Counts are pages of a job (or of one host) by outcome.

@@ -33,6 +33,14 @@ type Record struct {
 	// are carried over from an earlier crawl.
 	StaleSince time.Time `json:"stale_since,omitzero"`
 
+	// Imported is set on a page read from a web archive or a local file
+	// (inlsearch import): crawls neither ask for it again nor drop it.
+	Imported bool `json:"imported,omitempty"`
+	// Captured is when the imported copy was captured (WARC-Date, or the
+	// file's modification time): a later import replaces it only with a
+	// newer capture.
+	Captured time.Time `json:"captured,omitzero"`
+
 	// Links are the links of the page, handed to the crawler on a 304.
 	Links []string `json:"links,omitempty"`
 	// Docs are the passages the page produced, as indexed.
@@ -46,8 +54,9 @@ func (r *Record) Live() bool { return r.RemovedAt.IsZero() }
 type Meta struct {
 	ETag, LastModified, Hash, Parser, Host string
 	Live                                   bool
+	Imported                               bool
 }
 
 func (r *Record) meta() Meta {
-	return Meta{ETag: r.ETag, LastModified: r.LastModified, Hash: r.Hash, Parser: r.Parser, Host: r.Host, Live: r.Live()}
+	return Meta{ETag: r.ETag, LastModified: r.LastModified, Hash: r.Hash, Parser: r.Parser, Host: r.Host, Live: r.Live(), Imported: r.Imported}
 }
