@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 )
@@ -20,6 +21,13 @@ const addInFlight = 2
 // has been written, or at the first error (the batches before it may have
 // been written).
 func addDocs(ctx context.Context, bi bleve.Index, docs []Document) error {
+	return addDocsFunc(ctx, bi, docs, time.Time{}, nil)
+}
+
+// addDocsFunc is addDocs with the time of the crawl that saw the passages
+// (see fields) and, when keep is not nil, a filter: a document is indexed
+// only when keep, given it and its fields, says so.
+func addDocsFunc(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep func(*Document, map[string]any) bool) error {
 	last := make(map[string]int, len(docs))
 	for i := range docs {
 		if docs[i].ID == "" {
@@ -56,7 +64,10 @@ func addDocs(ctx context.Context, bi bleve.Index, docs []Document) error {
 			if last[d.ID] != i {
 				continue
 			}
-			m, err := fields(d)
+			m, err := fields(d, seen)
+			if err == nil && keep != nil && !keep(d, m) {
+				continue
+			}
 			if err == nil {
 				err = b.Index(d.ID, m)
 			}
@@ -67,6 +78,9 @@ func addDocs(ctx context.Context, bi bleve.Index, docs []Document) error {
 		}
 		if failed() {
 			break
+		}
+		if b.Size() == 0 {
+			continue
 		}
 		slots <- struct{}{}
 		wg.Go(func() {

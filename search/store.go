@@ -1,12 +1,14 @@
 package search
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/inlsearch/inlsearch/internal/atomicfile"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -39,6 +41,13 @@ type Generation struct {
 	Pages    int       `json:"pages"`
 	// Stats are free-form counts of the job that built it.
 	Stats map[string]int `json:"stats,omitempty"`
+	// Versions name what made it: VersionIndex (IndexVersion, set by
+	// Commit) and what the caller adds (the indexer's parser). A build
+	// whose versions differ starts afresh rather than from this one.
+	Versions map[string]string `json:"versions,omitempty"`
+	// Base is the generation it was built from incrementally; empty for
+	// a full build.
+	Base string `json:"base,omitempty"`
 }
 
 // Keys of Generation.Stats that the status reports by name.
@@ -115,15 +124,22 @@ type Build struct {
 	Index  *Index
 	done   bool
 	closed bool // Index is closed (Commit closes it before its checks)
+
+	// incremental.go: the base generation, its documents, those of the
+	// new one (as Build.Add gave them) and those written anew.
+	base    string
+	seenAt  time.Time
+	prev    map[string]fingerprint
+	next    map[string]fingerprint
+	written map[string]bool
+	stats   BuildStats
 }
 
 // Begin starts a new generation with a fresh, empty index.
 func (s *Store) Begin(voc Vocabulary) (*Build, error) {
-	var rnd [4]byte
-	_, _ = rand.Read(rnd[:])
-	id := s.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(rnd[:])
-	if err := os.MkdirAll(s.genPath(id), 0o755); err != nil {
-		return nil, fmt.Errorf("new generation: %w", err)
+	id, err := s.newID()
+	if err != nil {
+		return nil, err
 	}
 	ix, err := Create(s.IndexPath(id), voc)
 	if err != nil {
@@ -131,6 +147,17 @@ func (s *Store) Begin(voc Vocabulary) (*Build, error) {
 		return nil, err
 	}
 	return &Build{store: s, ID: id, Index: ix}, nil
+}
+
+// newID makes the folder of a new generation and returns its id.
+func (s *Store) newID() (string, error) {
+	var rnd [4]byte
+	_, _ = rand.Read(rnd[:])
+	id := s.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(rnd[:])
+	if err := os.MkdirAll(s.genPath(id), 0o755); err != nil {
+		return "", fmt.Errorf("new generation: %w", err)
+	}
+	return id, nil
 }
 
 // Abort closes and removes the partial generation.
@@ -167,6 +194,10 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 		}
 	}()
 	b.done = true
+	if err := b.finish(context.Background()); err != nil {
+		return err
+	}
+	b.stats.Segments = segmentCount(b.Index.bi)
 	b.closed = true
 	if err := b.Index.Close(); err != nil {
 		return fmt.Errorf("close new index: %w", err)
@@ -206,6 +237,19 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 	g.ID = b.ID
 	if g.BuiltAt.IsZero() {
 		g.BuiltAt = b.store.Now().UTC()
+	}
+	g.Base = b.base
+	g.Versions = maps.Clone(g.Versions)
+	if g.Versions == nil {
+		g.Versions = map[string]string{}
+	}
+	g.Versions[VersionIndex] = IndexVersion()
+	// The manifest lets the next build start from this one; it is written
+	// only when it lists every passage (documents added through Build.Add).
+	if b.next != nil && len(b.next) == g.Passages {
+		if err := writeManifest(filepath.Join(b.store.genPath(b.ID), manifestFile), b.next); err != nil {
+			return err
+		}
 	}
 	data, _ := json.MarshalIndent(g, "", "  ")
 	if err := writeAtomic(filepath.Join(b.store.genPath(b.ID), completeFile), data); err != nil {
