@@ -38,6 +38,9 @@ type Job struct {
 	Crawl crawl.Config
 	// Force publishes even when the passage count dropped by more than half.
 	Force bool
+	// Rebuild builds the new generation in full, every passage written
+	// again, rather than from the published one (see index.go).
+	Rebuild bool
 	// Space is the free-space rule checked before anything is fetched
 	// (zero fields: search.DefaultSpaceRule).
 	Space search.SpaceRule
@@ -149,7 +152,8 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 		return err
 	}
 
-	build, err := store.Begin(voc)
+	indexStart := now()
+	build, err := j.beginBuild(store, voc, b.parser, sum, log)
 	if err != nil {
 		return err
 	}
@@ -159,7 +163,7 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 			build.Abort()
 		}
 	}()
-	if sum.Pages, sum.Passages, err = b.write(ctx, build.Index); err != nil {
+	if sum.Pages, sum.Passages, err = b.write(ctx, build); err != nil {
 		return err
 	}
 	for h, hs := range b.hosts {
@@ -177,12 +181,14 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 	stats["pages"], stats["passages"] = sum.Pages, sum.Passages
 	stats["not_modified"], stats["robots_skipped"] = sum.NotModified, sum.RobotsSkipped
 	stats[search.StatFoundOrganizations], stats[search.StatFoundOrganizationPassages] = len(b.found), b.foundPassages
-	gen := search.Generation{BuiltAt: now().UTC(), Passages: sum.Passages, Pages: sum.Pages, Stats: stats}
+	gen := search.Generation{BuiltAt: now().UTC(), Passages: sum.Passages, Pages: sum.Pages, Stats: stats,
+		Versions: map[string]string{VersionParser: b.parser}}
 	committed = true // Commit cleans up after itself
 	if err := build.Commit(gen, j.Force); err != nil {
 		return err
 	}
 	sum.Generation = build.ID
+	sum.Index.set(build.Stats(), now().Sub(indexStart))
 	promoted = true
 	if err := db.Promote(); err != nil {
 		// The generation is published; the record lags one crawl behind,
@@ -190,7 +196,9 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 		log.Warn("promote crawl record", slog.Any("error", err))
 	}
 	log.Info("generation published", slog.String("generation", build.ID), slog.Int("pages", sum.Pages),
-		slog.Int("passages", sum.Passages), slog.Any("counts", sum.Counts.Map()))
+		slog.Int("passages", sum.Passages), slog.Any("counts", sum.Counts.Map()),
+		slog.String("index_mode", sum.Index.Mode), slog.Int("passages_written", sum.Index.Added),
+		slog.Float64("index_seconds", sum.Index.Seconds))
 	return nil
 }
 

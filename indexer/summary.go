@@ -41,6 +41,9 @@ type Summary struct {
 	Counts Counts `json:"counts"`
 	// Hosts are the counts of each host of the scope.
 	Hosts map[string]*HostSummary `json:"hosts"`
+	// Index says how the generation's index was built (full or
+	// incremental, and why).
+	Index *IndexSummary `json:"index,omitempty"`
 	// Degraded lists the hosts carried over whole because too many of their
 	// pages failed ("host: error rate 40% (4 of 10 pages)").
 	Degraded []string `json:"degraded,omitempty"`

@@ -18,7 +18,7 @@ const batchSize = 256
 // write fills the new generation's index with the passages of every live
 // page: those the crawl staged, and the published ones it left as they were
 // (a degraded host's). It fills each host's pages, passages and stale counts.
-func (b *builder) write(ctx context.Context, ix *search.Index) (pages, passages int, err error) {
+func (b *builder) write(ctx context.Context, ix *search.Build) (pages, passages int, err error) {
 	common, err := b.repeated()
 	if err != nil {
 		return 0, 0, err

@@ -18,7 +18,7 @@ import (
 
 func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := &Config{}
-	fs := newFlagSet("crawl", cfg, "seed")
+	fs := newFlagSet("crawl", cfg, "seed", "rebuild")
 	fs.SetOutput(stderr)
 	if err := parseConfig(fs, cfg, args); err != nil {
 		return err
@@ -134,5 +134,13 @@ func printSummary(w io.Writer, s *indexer.Summary) {
 		fmt.Fprintln(w, "limit reached:   yes (max pages or depth)")
 	}
 	fmt.Fprintf(w, "generation:      %d pages, %d passages\n", s.Pages, s.Passages)
+	if ix := s.Index; ix != nil && s.Generation != "" {
+		how := "incremental from " + ix.Base
+		if ix.Mode == indexer.IndexFull {
+			how = "full (" + ix.Reason + ")"
+		}
+		fmt.Fprintf(w, "index:           %s: %d passages written, %d kept, %d deleted, %d segments, %.1fs\n",
+			how, ix.Added, ix.Kept, ix.Deleted, ix.Segments, ix.Seconds)
+	}
 	fmt.Fprintf(w, "time:            %s\n", d.Round(time.Millisecond))
 }

@@ -19,6 +19,7 @@ func newJob(cfg *Config, log *slog.Logger) *indexer.Job {
 		Seeds:   cfg.Seeds,
 		Crawl:   crawlConfig(cfg),
 		Force:   cfg.Force,
+		Rebuild: cfg.Rebuild,
 		Space:   limits.Space,
 		Log:     log,
 	}
