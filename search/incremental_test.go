@@ -271,9 +271,25 @@ func TestIncrementalSegmentsBounded(t *testing.T) {
 			i := (round*37 + k*101) % len(docs)
 			docs[i] = synthDoc(r, i, round+2, seen)
 		}
+		// Publishing prunes the base's base, whose segment files the
+		// base shares: the base must keep them whole.
+		base, before := id, snapshotFiles(t, st.genPath(id))
 		id, stats = MustBuild(t, st, id, docs, seen)
+		t.Logf("round %d: %d segments", round, stats.Segments)
 		if stats.Segments > 25 {
 			t.Fatalf("round %d: %d segments", round, stats.Segments)
+		}
+		if n := len(st.list()); n != 2 {
+			t.Fatalf("round %d: %d generations on disk, want 2", round, n)
+		}
+		for name, b := range snapshotFiles(t, st.genPath(base)) {
+			if !bytes.Equal(b, before[name]) {
+				t.Fatalf("round %d: pruning changed %s of the previous generation", round, name)
+			}
+			delete(before, name)
+		}
+		for name := range before {
+			t.Fatalf("round %d: pruning removed %s of the previous generation", round, name)
 		}
 	}
 	if stats.Added != 5 {
