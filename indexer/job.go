@@ -133,7 +133,7 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 		return fmt.Errorf("load taxonomy: %w", err)
 	}
 	voc := tagger.Vocabulary()
-	b := newBuilder(db, metas, tagger, parserKey(voc), sum.Started, log)
+	b := newBuilder(db, metas, tagger, parserKey(voc, tagger.Version()), sum.Started, log)
 
 	cfg := j.Crawl
 	cfg.Prior = b.prior
@@ -239,12 +239,16 @@ func seedHost(s string) string {
 	return h
 }
 
-// parserKey names the parser of stored passages: ParserVersion and the
-// taxonomy's vocabulary. A record made by another parser is parsed again.
-func parserKey(voc search.Vocabulary) string {
+// parserKey names the parser of stored passages: ParserVersion, the
+// taxonomy's vocabulary and the tagger's data (its Version). A record made
+// by another parser is parsed again, or only tagged again (build.go
+// retag) when ParserVersion is the same.
+func parserKey(voc search.Vocabulary, tagger string) string {
 	b, _ := json.Marshal(voc)
-	h := sha256.Sum256(b)
-	return ParserVersion + "-" + hex.EncodeToString(h[:6])
+	h := sha256.New()
+	h.Write(b)
+	h.Write([]byte(tagger))
+	return ParserVersion + "-" + hex.EncodeToString(h.Sum(nil)[:6])
 }
 
 // summarize copies the crawler's report into the summary.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -356,5 +357,96 @@ func TestFullBuildWhen(t *testing.T) {
 		if sum := run(false); sum.Index.Mode != IndexIncremental || sum.Index.Added != 0 {
 			t.Errorf("after the full build for %s: index %+v, want an incremental one writing nothing", key, sum.Index)
 		}
+	}
+}
+
+// TestRetagWithoutFetching: when only the tagger changed since the
+// published generation (its model or taxonomy: the record's parser differs,
+// its extractor does not), a crawl asks for every page conditionally,
+// parses none, tags the stored passages again, builds the index in full
+// and says so.
+func TestRetagWithoutFetching(t *testing.T) {
+	site := MustFakeSite(t, 6)
+	dir := t.TempDir()
+	clock := &testClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	MustRun(t, dir, site, clock)
+	g1 := MustCurrent(t, dir)
+
+	// An older tagger: another parser key, and a tag it got wrong.
+	const older = ParserVersion + "-000000000000"
+	db, err := record.Open(filepath.Join(dir, record.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []*record.Record
+	err = db.EachPublished(func(r *record.Record) error {
+		if !r.Live() {
+			return nil
+		}
+		if r.Extractor != ParserVersion {
+			t.Errorf("record %s: extractor %q, want %q", r.URL, r.Extractor, ParserVersion)
+		}
+		r.Parser = older
+		for i := range r.Docs {
+			r.Docs[i].Topics = append(r.Docs[i].Topics, "older tagger's topic")
+		}
+		recs = append(recs, r)
+		return nil
+	})
+	if err == nil {
+		err = db.Stage(recs...)
+	}
+	if err == nil {
+		err = db.Promote()
+	}
+	_ = db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := search.NewStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := st.Info(g1.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Versions[VersionParser] = older
+	raw, _ := json.Marshal(g)
+	if err := os.WriteFile(filepath.Join(dir, "generations", g1.id, "COMPLETE"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	site.resetLog()
+	clock.advance()
+	sum := MustRun(t, dir, site, clock)
+	// The home page has no validators: its body comes anyway and is parsed.
+	if sum.Counts.Parsed != 1 || sum.Counts.Retagged != sum.NotModified || sum.Counts.Retagged != 6 {
+		t.Errorf("counts %+v (%d not modified), want the 6 pages answering 304 retagged and only the home page parsed", sum.Counts, sum.NotModified)
+	}
+	if sum.Index.Mode != IndexFull || !strings.Contains(sum.Index.Reason, "parser changed") {
+		t.Errorf("index %+v, want a full build for the new parser", sum.Index)
+	}
+	for _, r := range site.requests() {
+		if strings.HasPrefix(r.path, "/p") && r.ifNoneMatch == "" && r.ifModifiedSince == "" {
+			t.Errorf("%s asked unconditionally", r.path)
+		}
+	}
+	g2 := MustCurrent(t, dir)
+	if len(g2.docs) != len(g1.docs) {
+		t.Fatalf("%d passages after retagging, %d before", len(g2.docs), len(g1.docs))
+	}
+	for id, d := range g2.docs {
+		if slices.Contains(d.Topics, "older tagger's topic") {
+			t.Errorf("%s keeps the older tagger's topic", d.URL)
+		}
+		want := g1.docs[id]
+		d.LastSeen, want.LastSeen = time.Time{}, time.Time{}
+		if !reflect.DeepEqual(d, want) {
+			t.Errorf("%s retagged differs from its first tagging:\n%+v\n%+v", d.URL, d, want)
+		}
+	}
+	if rec := mustRecord(t, dir, site.url(pagePath(1))); rec.Parser == older {
+		t.Errorf("record keeps the older parser %q", rec.Parser)
 	}
 }

@@ -70,13 +70,16 @@ type Counts struct {
 	CarriedOver int `json:"carried_over"`
 	Stale       int `json:"stale"`  // pages in the generation marked stale_since
 	Parsed      int `json:"parsed"` // pages parsed (an unchanged re-crawl parses none)
+	// Retagged are pages whose stored passages were tagged again by a new
+	// tagger (model, taxonomy) without parsing the page.
+	Retagged int `json:"retagged"`
 }
 
 // Map returns the counts by name, for status pages.
 func (c Counts) Map() map[string]int {
 	return map[string]int{
 		"new": c.New, "changed": c.Changed, "unchanged": c.Unchanged, "removed": c.Removed,
-		"failed": c.Failed, "carried_over": c.CarriedOver, "stale": c.Stale, "parsed": c.Parsed,
+		"failed": c.Failed, "carried_over": c.CarriedOver, "stale": c.Stale, "parsed": c.Parsed, "retagged": c.Retagged,
 	}
 }
 
@@ -89,6 +92,7 @@ func (c *Counts) add(o Counts) {
 	c.CarriedOver += o.CarriedOver
 	c.Stale += o.Stale
 	c.Parsed += o.Parsed
+	c.Retagged += o.Retagged
 }
 
 // HostSummary is what a job did on one host.

@@ -107,6 +107,9 @@ func printSummary(w io.Writer, s *indexer.Summary) {
 	fmt.Fprintf(w, "pages new:       %d\n", c.New)
 	fmt.Fprintf(w, "pages changed:   %d\n", c.Changed)
 	fmt.Fprintf(w, "unchanged:       %d  (%d not modified, %d parsed in all)\n", c.Unchanged, s.NotModified, c.Parsed)
+	if c.Retagged > 0 {
+		fmt.Fprintf(w, "retagged:        %d  (stored passages tagged by the new tagger, pages not parsed)\n", c.Retagged)
+	}
 	fmt.Fprintf(w, "removed:         %d\n", c.Removed)
 	fmt.Fprintf(w, "failed:          %d\n", c.Failed)
 	fmt.Fprintf(w, "carried over:    %d  (%d stale)\n", c.CarriedOver, c.Stale)
