@@ -15,18 +15,13 @@ import (
 // mapping of its documents, here) overlaps the previous one's segment.
 const addInFlight = 2
 
-// addDocs indexes docs in batches of BatchSize, addInFlight at a time.
+// addDocsFunc indexes docs in batches of BatchSize, addInFlight at a time.
 // When an id occurs more than once only its last document is indexed, as
-// if the batches had run one after another. It returns when every batch
-// has been written, or at the first error (the batches before it may have
-// been written).
-func addDocs(ctx context.Context, bi bleve.Index, docs []Document) error {
-	return addDocsFunc(ctx, bi, docs, time.Time{}, nil)
-}
-
-// addDocsFunc is addDocs with the time of the crawl that saw the passages
-// (see fields) and, when keep is not nil, a filter: a document is indexed
-// only when keep, given it and its fields, says so.
+// if the batches had run one after another. seen is the time of the crawl
+// that saw the passages (see fields); when keep is not nil, a document is
+// indexed only when keep, given it and its fields, says so. It returns
+// when every batch has been written, or at the first error (the batches
+// before it may have been written).
 func addDocsFunc(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep func(*Document, map[string]any) bool) error {
 	last := make(map[string]int, len(docs))
 	for i := range docs {

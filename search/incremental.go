@@ -163,6 +163,7 @@ func (b *Build) init(opts BuildOptions, base map[string]fingerprint) error {
 // Add indexes docs into the new generation. A document whose id comes again
 // (in docs or a later Add) replaces the earlier one. In an incremental
 // build, a document the base holds as it is is kept, not written again.
+// Add is not safe for concurrent use.
 func (b *Build) Add(ctx context.Context, docs []Document) error {
 	if b.done {
 		return errors.New("add: build already finished")
