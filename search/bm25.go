@@ -8,6 +8,7 @@ import (
 	"weak"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -80,17 +81,28 @@ func bm25StatsOf(snap *scorch.IndexSnapshot) (*bsearch.BM25Stats, error) {
 	return e.st, e.err
 }
 
+// scoredFields are the fields a query's term searchers may score: the
+// text fields, the facet fields (tags and field:value) and _id (nothing).
+func scoredFields() []string {
+	fs := []string{"_id"}
+	for _, f := range textFields {
+		fs = append(fs, f.name)
+	}
+	return append(fs, Facets...)
+}
+
 func computeBM25Stats(snap *scorch.IndexSnapshot) (*bsearch.BM25Stats, error) {
 	n, err := snap.DocCount()
 	if err != nil {
 		return nil, fmt.Errorf("bm25 statistics: %w", err)
 	}
-	names, err := snap.Fields()
-	if err != nil {
-		return nil, fmt.Errorf("bm25 statistics: %w", err)
-	}
+	names := scoredFields()
 	st := &bsearch.BM25Stats{DocCount: float64(n), FieldCardinality: make(map[string]int, len(names))}
 	for _, f := range names {
+		if f == "_id" {
+			st.FieldCardinality[f] = int(n) // one id per live passage
+			continue
+		}
 		c, err := liveTerms(snap, f)
 		if err != nil {
 			return nil, fmt.Errorf("bm25 statistics of %s: %w", f, err)
@@ -100,10 +112,31 @@ func computeBM25Stats(snap *scorch.IndexSnapshot) (*bsearch.BM25Stats, error) {
 	return st, nil
 }
 
+// warmBM25 computes the statistics of bi's current snapshot, for a
+// read-only index whose snapshot never changes.
+func warmBM25(bi bleve.Index) error {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("bm25 statistics: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("bm25 statistics: %w", err)
+	}
+	defer func() { _ = r.Close() }()
+	if snap, ok := r.(*scorch.IndexSnapshot); ok && snap != nil {
+		_, err = bm25StatsOf(snap)
+	}
+	return err
+}
+
 // liveTerms is the number of distinct terms of field that a live passage
 // of snap holds.
 func liveTerms(snap *scorch.IndexSnapshot, field string) (int, error) {
 	segs := snap.Segments()
+	if len(segs) == 0 {
+		return 0, nil
+	}
 	if len(segs) == 1 && isEmpty(segs[0].Deleted()) {
 		dict, err := segs[0].Segment().Dictionary(field)
 		if err != nil {

@@ -115,7 +115,11 @@ func (e *Engine) queries(ctx context.Context, bi bleve.Index, p *Plan) (text, sc
 	if text, err = b.query(p.expr); err != nil {
 		return nil, nil, e.searchErr(ctx, err)
 	}
-	return text, withStats(&filteredQuery{inner: compose(text, b.bonus(p.expr)), filter: p.filter}), nil
+	scored = &filteredQuery{inner: compose(text, b.bonus(p.expr)), filter: p.filter}
+	if text != nil {
+		scored = withStats(scored) // browsing scores nothing
+	}
+	return text, scored, nil
 }
 
 // search runs one plan: the hits of its page and its facets.

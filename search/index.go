@@ -98,6 +98,9 @@ func Open(path string) (ix *Index, err error) {
 	// A read-only index never changes: its facet bitmaps and sort orders
 	// are read now rather than by the first search.
 	fx, err := warmFacets(bi)
+	if err == nil {
+		err = warmBM25(bi)
+	}
 	if err != nil {
 		_ = bi.Close()
 		return nil, fmt.Errorf("open index %s: %w", path, err)
