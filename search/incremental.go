@@ -95,9 +95,9 @@ func (b *Build) Stats() BuildStats {
 
 // BeginBuild starts a new generation: a full one in a fresh index, or, with
 // opts.Base, one that starts from that generation's index (see above). The
-// base must be complete, carry a manifest and have been built with this
-// binary's IndexVersion; ErrNoBase says it cannot serve, and the caller
-// then builds in full.
+// base must be complete, carry a manifest, have been built with this
+// binary's IndexVersion, and its files must link into the new folder and
+// open; ErrNoBase says it cannot serve, and the caller then builds in full.
 func (s *Store) BeginBuild(opts BuildOptions) (*Build, error) {
 	if opts.Base == "" {
 		b, err := s.Begin(opts.Vocabulary)
@@ -125,15 +125,17 @@ func (s *Store) BeginBuild(opts BuildOptions) (*Build, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A folder that cannot hold hard links, or a base that does not open,
+	// leaves the caller a full build (ErrNoBase).
 	if err := linkIndex(s.IndexPath(opts.Base), s.IndexPath(id)); err != nil {
 		_ = os.RemoveAll(s.genPath(id))
-		return nil, fmt.Errorf("new generation from %s: %w", opts.Base, err)
+		return nil, fmt.Errorf("%w: link generation %s: %w", ErrNoBase, opts.Base, err)
 	}
 	failpoint("linked")
 	ix, err := openWritable(s.IndexPath(id), opts.Vocabulary)
 	if err != nil {
 		_ = os.RemoveAll(s.genPath(id))
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrNoBase, err)
 	}
 	b := &Build{store: s, ID: id, Index: ix, base: opts.Base}
 	if err := b.init(opts, man); err != nil {

@@ -328,3 +328,23 @@ func TestBeginBuildRefusesBase(t *testing.T) {
 		t.Errorf("%d generations on disk after refused builds, want 2", n)
 	}
 }
+
+// TestBeginBuildDamagedBase: a base whose index does not open is no base
+// (ErrNoBase, so the crawl builds in full) and stays as it was.
+func TestBeginBuildDamagedBase(t *testing.T) {
+	st := MustStore(t)
+	id, _ := MustBuild(t, st, "", genDocs("a", "aviation", 10), time.Now())
+	root := filepath.Join(st.IndexPath(id), "store", "root.bolt")
+	if err := os.WriteFile(root, []byte("not a bolt file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.BeginBuild(BuildOptions{Base: id}); !errors.Is(err, ErrNoBase) {
+		t.Errorf("BeginBuild from a damaged base = %v, want ErrNoBase", err)
+	}
+	if b, err := os.ReadFile(root); err != nil || string(b) != "not a bolt file" {
+		t.Errorf("the damaged base was changed: %q, %v", b, err)
+	}
+	if n := len(st.list()); n != 1 {
+		t.Errorf("%d generations on disk, want the base alone", n)
+	}
+}

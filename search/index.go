@@ -109,8 +109,14 @@ func Open(path string) (ix *Index, err error) {
 }
 
 // openWritable opens the index at path to add to it, replacing its
-// vocabulary with voc.
-func openWritable(path string, voc Vocabulary) (*Index, error) {
+// vocabulary with voc. A damaged index is an error, never a crash (Open).
+func openWritable(path string, voc Vocabulary) (ix *Index, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if v := recover(); v != nil {
+			ix, err = nil, fmt.Errorf("open index %s: %w: %v", path, ErrCorrupt, v)
+		}
+	}()
 	bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": boltTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
