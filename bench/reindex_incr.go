@@ -23,7 +23,7 @@ type IncrementalReindex struct {
 
 // incrBatch is the number of passages the crawl job hands to Build.Add at
 // a time (indexer's batchSize).
-const incrBatch = 256
+const incrBatch = 4 * search.BatchSize
 
 // incrChanged reports whether passage i is on one of the 1 % of pages
 // (8 passages each, see Corpus.Passage) a re-crawl changed.
