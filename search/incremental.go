@@ -100,10 +100,16 @@ func (b *Build) Stats() BuildStats {
 // open; ErrNoBase says it cannot serve, and the caller then builds in full.
 func (s *Store) BeginBuild(opts BuildOptions) (*Build, error) {
 	if opts.Base == "" {
-		b, err := s.Begin(opts.Vocabulary)
+		id, err := s.newID()
 		if err != nil {
 			return nil, err
 		}
+		ix, err := Create(s.IndexPath(id), opts.Vocabulary)
+		if err != nil {
+			_ = os.RemoveAll(s.genPath(id))
+			return nil, err
+		}
+		b := &Build{store: s, ID: id, Index: ix}
 		if err := b.init(opts, nil); err != nil {
 			b.Abort()
 			return nil, err

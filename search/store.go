@@ -136,17 +136,9 @@ type Build struct {
 }
 
 // Begin starts a new generation with a fresh, empty index.
+// It is BeginBuild of a full build (incremental.go).
 func (s *Store) Begin(voc Vocabulary) (*Build, error) {
-	id, err := s.newID()
-	if err != nil {
-		return nil, err
-	}
-	ix, err := Create(s.IndexPath(id), voc)
-	if err != nil {
-		_ = os.RemoveAll(s.genPath(id))
-		return nil, err
-	}
-	return &Build{store: s, ID: id, Index: ix}, nil
+	return s.BeginBuild(BuildOptions{Vocabulary: voc})
 }
 
 // newID makes the folder of a new generation and returns its id.
