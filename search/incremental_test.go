@@ -329,22 +329,35 @@ func TestBeginBuildRefusesBase(t *testing.T) {
 	}
 }
 
-// TestBeginBuildDamagedBase: a base whose index does not open is no base
-// (ErrNoBase, so the crawl builds in full) and stays as it was.
+// TestBeginBuildDamagedBase: a base whose index does not open (a torn
+// root.bolt, truncated segments) is no base (ErrNoBase, so the crawl
+// builds in full) and stays as it was.
 func TestBeginBuildDamagedBase(t *testing.T) {
-	st := MustStore(t)
-	id, _ := MustBuild(t, st, "", genDocs("a", "aviation", 10), time.Now())
-	root := filepath.Join(st.IndexPath(id), "store", "root.bolt")
-	if err := os.WriteFile(root, []byte("not a bolt file"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.BeginBuild(BuildOptions{Base: id}); !errors.Is(err, ErrNoBase) {
-		t.Errorf("BeginBuild from a damaged base = %v, want ErrNoBase", err)
-	}
-	if b, err := os.ReadFile(root); err != nil || string(b) != "not a bolt file" {
-		t.Errorf("the damaged base was changed: %q, %v", b, err)
-	}
-	if n := len(st.list()); n != 1 {
-		t.Errorf("%d generations on disk, want the base alone", n)
+	for _, damage := range []string{"root", "segments"} {
+		t.Run(damage, func(t *testing.T) {
+			st := MustStore(t)
+			id, _ := MustBuild(t, st, "", genDocs("a", "aviation", 10), time.Now())
+			dir := filepath.Join(st.IndexPath(id), "store")
+			files, _ := filepath.Glob(filepath.Join(dir, "*.zap"))
+			if damage == "root" {
+				files = []string{filepath.Join(dir, "root.bolt")}
+			}
+			for _, f := range files {
+				if err := os.WriteFile(f, []byte("damaged"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := st.BeginBuild(BuildOptions{Base: id}); !errors.Is(err, ErrNoBase) {
+				t.Errorf("BeginBuild from a damaged base = %v, want ErrNoBase", err)
+			}
+			for _, f := range files {
+				if b, err := os.ReadFile(f); err != nil || string(b) != "damaged" {
+					t.Errorf("the damaged base's %s was changed: %q, %v", filepath.Base(f), b, err)
+				}
+			}
+			if n := len(st.list()); n != 1 {
+				t.Errorf("%d generations on disk, want the base alone", n)
+			}
+		})
 	}
 }
