@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,10 +58,12 @@ func newBuilder(db *record.DB, metas map[string]record.Meta, t *tag.Tagger, pars
 }
 
 // prior gives the crawler the validators of a published, live page parsed
-// by the current parser, so that its fetch is conditional.
+// by the current parser, or by the current extractor (its passages are
+// then tagged again: retag), so that its fetch is conditional.
 func (b *builder) prior(u string) (etag, lastModified string, ok bool) {
 	m, found := b.metas[u]
-	if !found || !m.Live || m.Parser != b.parser || (m.ETag == "" && m.LastModified == "") {
+	current := m.Parser == b.parser || m.Extractor == ParserVersion
+	if !found || !m.Live || !current || (m.ETag == "" && m.LastModified == "") {
 		return "", "", false
 	}
 	return m.ETag, m.LastModified, true
@@ -129,6 +132,9 @@ func (b *builder) handlePage(ctx context.Context, p *crawl.Page, cp *capture) (l
 	case p.NotModified:
 		rec = b.reuse(live, p, false)
 		c.Unchanged = 1
+		if rec.Parser != b.parser && b.retag(rec) {
+			c.Retagged = 1
+		}
 	default:
 		sum := sha256.Sum256(p.Body)
 		hash := hex.EncodeToString(sum[:])
@@ -241,7 +247,7 @@ func (b *builder) parse(ctx context.Context, p *crawl.Page, prev, live *record.R
 	docs := Documents(b.tagger, p.URL, page, p.Truncated, b.at)
 	rec := &record.Record{
 		URL: p.URL, Host: hostOf(p.URL), ETag: p.Header.Get("ETag"), LastModified: p.Header.Get("Last-Modified"),
-		Hash: hash, Parser: b.parser, FirstSeen: b.at, LastSeen: b.at, LastChanged: b.at,
+		Hash: hash, Parser: b.parser, Extractor: ParserVersion, Site: page.Site, FirstSeen: b.at, LastSeen: b.at, LastChanged: b.at,
 		Status: p.Status, Links: page.Links, Docs: docs,
 	}
 	if prev != nil && !prev.FirstSeen.IsZero() {
@@ -312,8 +318,12 @@ func (b *builder) remove(rec *record.Record, reason string, status int) {
 }
 
 // stale marks a record whose page could not be fetched: its passages are
-// carried over, stale since the first crawl that missed it.
+// carried over, stale since the first crawl that missed it, tagged again
+// when the tagger changed. b.mu must be held.
 func (b *builder) stale(rec *record.Record, reason string, status int) {
+	if rec.Parser != b.parser && b.retag(rec) {
+		b.host(rec.Host).Counts.Retagged++
+	}
 	rec.Reason, rec.Status = reason, status
 	if rec.StaleSince.IsZero() {
 		rec.StaleSince = b.at
@@ -333,4 +343,43 @@ func hostOf(u string) string {
 		return "file" // local files (inlsearch import)
 	}
 	return p.Host
+}
+
+// retag tags the stored passages of rec again with the job's tagger, as
+// Documents tags a page, from what the record keeps of it (title, site,
+// date, each passage's anchor, headings and text), keeping the passages'
+// crawl history. It needs passages made by the running extractor; it
+// reports false, leaving rec as it was, when they were not or when the
+// passages no longer come out as they were stored.
+func (b *builder) retag(rec *record.Record) bool {
+	if len(rec.Docs) == 0 || rec.Extractor != ParserVersion {
+		return false
+	}
+	first := rec.Docs[0]
+	page := &extract.Page{Title: first.Title, Site: rec.Site, Published: first.Published}
+	for _, d := range rec.Docs {
+		var headings []string
+		if d.Section != "" {
+			headings = strings.Split(d.Section, " › ")
+		}
+		anchor, _ := strings.CutPrefix(d.URL, d.PageURL+"#")
+		if anchor == d.URL {
+			anchor = ""
+		}
+		page.Passages = append(page.Passages, extract.Passage{Anchor: anchor, Headings: headings, Text: d.Text})
+	}
+	docs := Documents(b.tagger, first.PageURL, page, first.Truncated, b.at)
+	if len(docs) != len(rec.Docs) {
+		return false
+	}
+	for i := range docs {
+		old := &rec.Docs[i]
+		if docs[i].ID != old.ID || docs[i].URL != old.URL {
+			return false
+		}
+		docs[i].FirstSeen, docs[i].LastSeen, docs[i].ChangedAt = old.FirstSeen, old.LastSeen, old.ChangedAt
+		docs[i].StaleSince, docs[i].Truncated = old.StaleSince, old.Truncated
+	}
+	rec.Docs, rec.Parser = docs, b.parser
+	return true
 }

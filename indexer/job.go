@@ -48,6 +48,9 @@ type Job struct {
 	// Import, when set, makes the job an import: it reads web archives and
 	// local files instead of crawling (Seeds and WARC are not used).
 	Import *Import
+	// Rebuild builds the new generation in full, every passage written
+	// again, rather than from the published one (see index.go).
+	Rebuild bool
 	// Space is the free-space rule checked before anything is fetched
 	// (zero fields: search.DefaultSpaceRule).
 	Space search.SpaceRule
@@ -140,7 +143,7 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 		return fmt.Errorf("load taxonomy: %w", err)
 	}
 	voc := tagger.Vocabulary()
-	b := newBuilder(db, metas, tagger, parserKey(voc), sum.Started, log)
+	b := newBuilder(db, metas, tagger, parserKey(voc, tagger.Version()), sum.Started, log)
 	if j.PDF != nil {
 		b.pdf = j.PDF
 	}
@@ -168,7 +171,8 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 		}
 	}
 
-	build, err := store.Begin(voc)
+	indexStart := now()
+	build, err := j.beginBuild(store, voc, b.parser, sum, log)
 	if err != nil {
 		return err
 	}
@@ -178,7 +182,7 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 			build.Abort()
 		}
 	}()
-	if sum.Pages, sum.Passages, err = b.write(ctx, build.Index); err != nil {
+	if sum.Pages, sum.Passages, err = b.write(ctx, build); err != nil {
 		return err
 	}
 	for h, hs := range b.hosts {
@@ -196,7 +200,8 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 	stats["pages"], stats["passages"] = sum.Pages, sum.Passages
 	stats["not_modified"], stats["robots_skipped"] = sum.NotModified, sum.RobotsSkipped
 	stats[search.StatFoundOrganizations], stats[search.StatFoundOrganizationPassages] = len(b.found), b.foundPassages
-	gen := search.Generation{BuiltAt: now().UTC(), Passages: sum.Passages, Pages: sum.Pages, Stats: stats}
+	gen := search.Generation{BuiltAt: now().UTC(), Passages: sum.Passages, Pages: sum.Pages, Stats: stats,
+		Versions: map[string]string{VersionParser: b.parser}}
 	if gen.Crawl, err = crawlReport(db); err != nil {
 		// Coverage then shows no failing or removed pages; the generation is sound.
 		log.Warn("crawl report for coverage", slog.Any("error", err))
@@ -206,6 +211,7 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 		return err
 	}
 	sum.Generation = build.ID
+	sum.Index.set(build.Stats(), now().Sub(indexStart))
 	promoted = true
 	if err := db.Promote(); err != nil {
 		// The generation is published; the record lags one crawl behind,
@@ -213,7 +219,9 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 		log.Warn("promote crawl record", slog.Any("error", err))
 	}
 	log.Info("generation published", slog.String("generation", build.ID), slog.Int("pages", sum.Pages),
-		slog.Int("passages", sum.Passages), slog.Any("counts", sum.Counts.Map()))
+		slog.Int("passages", sum.Passages), slog.Any("counts", sum.Counts.Map()),
+		slog.String("index_mode", sum.Index.Mode), slog.Int("passages_written", sum.Index.Added),
+		slog.Float64("index_seconds", sum.Index.Seconds))
 	return nil
 }
 
@@ -257,12 +265,16 @@ func seedHost(s string) string {
 	return h
 }
 
-// parserKey names the parser of stored passages: ParserVersion and the
-// taxonomy's vocabulary. A record made by another parser is parsed again.
-func parserKey(voc search.Vocabulary) string {
+// parserKey names the parser of stored passages: ParserVersion, the
+// taxonomy's vocabulary and the tagger's data (its Version). A record made
+// by another parser is parsed again, or only tagged again (build.go
+// retag) when ParserVersion is the same.
+func parserKey(voc search.Vocabulary, tagger string) string {
 	b, _ := json.Marshal(voc)
-	h := sha256.Sum256(b)
-	return ParserVersion + "-" + hex.EncodeToString(h[:6])
+	h := sha256.New()
+	h.Write(b)
+	h.Write([]byte(tagger))
+	return ParserVersion + "-" + hex.EncodeToString(h.Sum(nil)[:6])
 }
 
 // summarize copies the crawler's report into the summary.

@@ -41,6 +41,9 @@ type Summary struct {
 	Counts Counts `json:"counts"`
 	// Hosts are the counts of each host of the scope.
 	Hosts map[string]*HostSummary `json:"hosts"`
+	// Index says how the generation's index was built (full or
+	// incremental, and why).
+	Index *IndexSummary `json:"index,omitempty"`
 	// Degraded lists the hosts carried over whole because too many of their
 	// pages failed ("host: error rate 40% (4 of 10 pages)").
 	Degraded []string `json:"degraded,omitempty"`
@@ -79,13 +82,16 @@ type Counts struct {
 	CarriedOver int `json:"carried_over"`
 	Stale       int `json:"stale"`  // pages in the generation marked stale_since
 	Parsed      int `json:"parsed"` // pages parsed (an unchanged re-crawl parses none)
+	// Retagged are pages whose stored passages were tagged again by a new
+	// tagger (model, taxonomy) without parsing the page.
+	Retagged int `json:"retagged"`
 }
 
 // Map returns the counts by name, for status pages.
 func (c Counts) Map() map[string]int {
 	return map[string]int{
 		"new": c.New, "changed": c.Changed, "unchanged": c.Unchanged, "removed": c.Removed,
-		"failed": c.Failed, "carried_over": c.CarriedOver, "stale": c.Stale, "parsed": c.Parsed,
+		"failed": c.Failed, "carried_over": c.CarriedOver, "stale": c.Stale, "parsed": c.Parsed, "retagged": c.Retagged,
 	}
 }
 
@@ -98,6 +104,7 @@ func (c *Counts) add(o Counts) {
 	c.CarriedOver += o.CarriedOver
 	c.Stale += o.Stale
 	c.Parsed += o.Parsed
+	c.Retagged += o.Retagged
 }
 
 // HostSummary is what a job did on one host.

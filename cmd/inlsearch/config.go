@@ -56,9 +56,12 @@ type Config struct {
 	AllowPrivate    bool          `json:"allow_private"`
 	Force           bool          `json:"force"`
 	AdminToken      string        `json:"-"`
-	LogFormat       string        `json:"log_format"`
-	LogLevel        string        `json:"log_level"`
-	ConfigFile      string        `json:"-"`
+	// Rebuild builds the crawl's index in full (crawl --rebuild) rather
+	// than from the published generation.
+	Rebuild    bool   `json:"-"`
+	LogFormat  string `json:"log_format"`
+	LogLevel   string `json:"log_level"`
+	ConfigFile string `json:"-"`
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (serve); MaxPerClient overrides Limits.MaxPerClient when
 	// not zero.
@@ -143,6 +146,9 @@ func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
 	if has["import"] {
 		fs.StringVar(&cfg.URLPrefix, "url-prefix", "", "URL the folders given are published at (default: file:// URLs)")
 		fs.BoolVar(&cfg.Force, "force", false, "publish even when the passage count dropped by more than half")
+	}
+	if has["rebuild"] {
+		fs.BoolVar(&cfg.Rebuild, "rebuild", false, "build the index in full, every passage written again, not from the published generation")
 	}
 	if has["debug"] {
 		fs.StringVar(&cfg.DebugAddr, "debug-addr", "", "loopback address for Go profiles (/debug/pprof/); off when empty")

@@ -19,7 +19,7 @@ import (
 
 func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := &Config{}
-	fs := newFlagSet("crawl", cfg, "seed", "warc")
+	fs := newFlagSet("crawl", cfg, "seed", "warc", "rebuild")
 	fs.SetOutput(stderr)
 	if err := parseConfig(fs, cfg, args); err != nil {
 		return err
@@ -122,6 +122,9 @@ func printSummary(w io.Writer, s *indexer.Summary) {
 	fmt.Fprintf(w, "pages new:       %d\n", c.New)
 	fmt.Fprintf(w, "pages changed:   %d\n", c.Changed)
 	fmt.Fprintf(w, "unchanged:       %d  (%d not modified, %d parsed in all)\n", c.Unchanged, s.NotModified, c.Parsed)
+	if c.Retagged > 0 {
+		fmt.Fprintf(w, "retagged:        %d  (stored passages tagged by the new tagger, pages not parsed)\n", c.Retagged)
+	}
 	fmt.Fprintf(w, "removed:         %d\n", c.Removed)
 	fmt.Fprintf(w, "failed:          %d\n", c.Failed)
 	fmt.Fprintf(w, "carried over:    %d  (%d stale)\n", c.CarriedOver, c.Stale)
@@ -157,6 +160,14 @@ func printSummary(w io.Writer, s *indexer.Summary) {
 		fmt.Fprintln(w, "limit reached:   yes (max pages or depth)")
 	}
 	fmt.Fprintf(w, "generation:      %d pages, %d passages\n", s.Pages, s.Passages)
+	if ix := s.Index; ix != nil && s.Generation != "" {
+		how := "incremental from " + ix.Base
+		if ix.Mode == indexer.IndexFull {
+			how = "full (" + ix.Reason + ")"
+		}
+		fmt.Fprintf(w, "index:           %s: %d passages written, %d kept, %d deleted, %d segments, %.1fs\n",
+			how, ix.Added, ix.Kept, ix.Deleted, ix.Segments, ix.Seconds)
+	}
 	fmt.Fprintf(w, "time:            %s\n", d.Round(time.Millisecond))
 }
 

@@ -16,8 +16,14 @@ type Record struct {
 	// Hash is the SHA-256 of the last body parsed, hex.
 	Hash string `json:"hash,omitempty"`
 	// Parser names the extractor and tagger that produced Docs; a record
-	// made by another one is parsed again.
+	// made by another one is parsed again, or tagged again from its Docs
+	// when Extractor is the running one.
 	Parser string `json:"parser,omitempty"`
+	// Extractor is the extractor version (the indexer's ParserVersion)
+	// that produced Docs, and Site the site name it read from the page:
+	// with them, Docs can be tagged again without the page.
+	Extractor string `json:"extractor,omitempty"`
+	Site      string `json:"site,omitempty"`
 
 	FirstSeen   time.Time `json:"first_seen"`
 	LastSeen    time.Time `json:"last_seen,omitzero"`    // last 200 or 304
@@ -52,11 +58,11 @@ func (r *Record) Live() bool { return r.RemovedAt.IsZero() }
 
 // Meta is the small part of a record kept in memory during a crawl.
 type Meta struct {
-	ETag, LastModified, Hash, Parser, Host string
-	Live                                   bool
-	Imported                               bool
+	ETag, LastModified, Hash, Parser, Extractor, Host string
+	Live                                              bool
+	Imported                                          bool
 }
 
 func (r *Record) meta() Meta {
-	return Meta{ETag: r.ETag, LastModified: r.LastModified, Hash: r.Hash, Parser: r.Parser, Host: r.Host, Live: r.Live(), Imported: r.Imported}
+	return Meta{ETag: r.ETag, LastModified: r.LastModified, Hash: r.Hash, Parser: r.Parser, Extractor: r.Extractor, Host: r.Host, Live: r.Live(), Imported: r.Imported}
 }
