@@ -157,8 +157,8 @@ type Server struct {
 	handler http.Handler // the engine, wrapped by the package's tests (wrapHandler)
 	pages   map[string]*template.Template
 	apiDoc  *apiView // the OpenAPI document, as GET /api shows it
-	assets *assetSet
-	gate   *gate // searches in flight and waiting
+	assets  *assetSet
+	gate    *gate // searches in flight and waiting
 
 	downloads chan struct{} // generation files being served
 
