@@ -33,6 +33,14 @@ const maxBody = 8 << 20
 type Validator struct {
 	doc    *openapi3.T
 	routes []route
+	others sync.Map // host:port of servers that are not inlsearch (Ignore)
+}
+
+// Ignore tells the transport that the server at host ("127.0.0.1:8080") is
+// not inlsearch (a test's stand-in for a foreign server), until undo.
+func (v *Validator) Ignore(host string) (undo func()) {
+	v.others.Store(host, true)
+	return func() { v.others.Delete(host) }
 }
 
 type route struct {
@@ -311,7 +319,7 @@ type transport struct {
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !t.v.Covers(req.URL.Path) {
+	if _, other := t.v.others.Load(req.URL.Host); other || !t.v.Covers(req.URL.Path) {
 		return t.rt.RoundTrip(req)
 	}
 	sent := req.Clone(req.Context())
@@ -320,13 +328,19 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return resp, err
 	}
+	if !isJSON(resp.Header.Get("Content-Type")) {
+		// A file, a feed, a CSV: its status and headers are checked, and the
+		// body is left to stream as it comes (a download may stall or resume).
+		if verr := t.v.Check(sent, resp.StatusCode, resp.Header, nil, false); verr != nil {
+			t.report(verr)
+			resp.Body.Close()
+			return nil, fmt.Errorf("openapi: %w", verr)
+		}
+		return resp, nil
+	}
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	full := rerr == nil && len(body) <= maxBody
 	rest := resp.Body
-	if full {
-		resp.Body.Close()
-		rest = io.NopCloser(bytes.NewReader(nil))
-	}
 	var tail io.Reader = rest
 	if rerr != nil {
 		tail = errReader{rerr}
@@ -341,6 +355,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("openapi: %w", verr)
 	}
 	return resp, nil
+}
+
+func isJSON(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.TrimSpace(strings.ToLower(mt))
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 type readCloser struct {
