@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -162,5 +163,41 @@ func TestOpenAPIValidatorCatches(t *testing.T) {
 		if err := apiValidator.Check(req, tc.status, tc.header, []byte(tc.body), true); err == nil {
 			t.Errorf("%s: no violation reported", name)
 		}
+	}
+}
+
+// TestJSONAccessLog: with a JSON handler, the access line of an API request
+// carries its request id (the client's, when sane, also echoed in
+// X-Request-Id), the generation that answered, the status and the duration.
+func TestJSONAccessLog(t *testing.T) {
+	var logs bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logs, nil))
+	h := MustServer(t, Config{Logger: log}, MustCoverageFolder(t), nil, nil).Handler()
+	rec := do(t, h, "GET", "/api/v1/search?q=container", nil, "X-Request-Id", "req-42")
+	if rec.Code != 200 || rec.Header().Get("X-Request-Id") != "req-42" {
+		t.Fatalf("GET = %d, X-Request-Id %q", rec.Code, rec.Header().Get("X-Request-Id"))
+	}
+	var line struct {
+		Msg        string  `json:"msg"`
+		RequestID  string  `json:"request_id"`
+		Generation string  `json:"generation"`
+		Status     int     `json:"status"`
+		Duration   float64 `json:"duration"`
+	}
+	found := false
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		if err := json.Unmarshal([]byte(l), &line); err != nil {
+			t.Fatalf("log line is not JSON: %v: %s", err, l)
+		}
+		if line.Msg == "request" {
+			found = true
+			break
+		}
+	}
+	if !found {
+		t.Fatalf("no access line:\n%s", logs.String())
+	}
+	if line.RequestID != "req-42" || line.Generation == "" || line.Generation != rec.Header().Get("X-Inlsearch-Generation") || line.Status != 200 || line.Duration <= 0 {
+		t.Errorf("access line = %+v, want request_id req-42, the generation %q, status 200, a duration", line, rec.Header().Get("X-Inlsearch-Generation"))
 	}
 }
