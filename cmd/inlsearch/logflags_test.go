@@ -8,7 +8,7 @@ import (
 )
 
 // commands are every command of run, as the usage names them.
-var commands = []string{"demo", "serve", "crawl", "search", "pull", "demo-site", "healthcheck", "version"}
+var commands = []string{"demo", "serve", "crawl", "search", "pull", "import", "demo-site", "healthcheck", "version"}
 
 // TestLogFlagsOnEveryCommand: every command takes --log-format text|json
 // and --log-level, and refuses an unknown format or level with a usage
