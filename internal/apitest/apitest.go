@@ -34,6 +34,10 @@ type Validator struct {
 	doc    *openapi3.T
 	routes []route
 	others sync.Map // host:port of servers that are not inlsearch (Ignore)
+	// one check at a time: kin-openapi compiles the JSON Schema of every
+	// body it checks, and parallel tests checking at once would take the
+	// CPU their servers' search deadlines need.
+	mu sync.Mutex
 }
 
 // Ignore tells the transport that the server at host ("127.0.0.1:8080") is
@@ -149,6 +153,8 @@ func (v *Validator) Check(req *http.Request, status int, header http.Header, bod
 	if !v.Covers(req.URL.Path) {
 		return nil
 	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
 	r, params, ok := v.find(req.URL.Path)
 	var op *openapi3.Operation
 	if ok {
