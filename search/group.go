@@ -1,6 +1,8 @@
 package search
 
 import (
+	"time"
+
 	"context"
 	"slices"
 
@@ -150,7 +152,7 @@ func (g *grouper) groupHits(ctx context.Context, bi bleve.Index, res *Result, hi
 			return err
 		}
 		for _, h := range sr.Hits {
-			d, err := decodeDocument(h.ID, h.Fields)
+			d, err := decodeDocument(h.ID, h.Fields, time.Time{}) // only its section is read
 			if err != nil {
 				return err
 			}
