@@ -201,18 +201,25 @@ func writeReport(root string, rules *tag.Tagger, corpus, aux []*learn.Doc, misse
 	}
 	section("Leave one genre out (trained on the other genres' train and dev pages)", cv)
 	path := filepath.Join(root, learn.ResultsMD)
-	// the blind run's figures were added by hand: keep them
+	// the earlier models' and the blind run's figures were added by hand: keep them
 	if old, err := os.ReadFile(path); err == nil {
-		if k := strings.Index(string(old), blindHeading); k >= 0 {
+		k := -1
+		for _, h := range keptHeadings {
+			if i := strings.Index(string(old), h); i >= 0 && (k < 0 || i < k) {
+				k = i
+			}
+		}
+		if k >= 0 {
 			sb.WriteString("\n" + string(old[k:]))
 		}
 	}
 	return os.WriteFile(path, []byte(sb.String()), 0o644)
 }
 
-// blindHeading opens the section of RESULTS.md that the one blind run wrote
-// by hand; the report keeps it as it is.
-const blindHeading = "## Blind test split"
+// keptHeadings open the sections of RESULTS.md written by hand (an earlier
+// model's figures, the one blind run's); the report keeps them, and what
+// follows the first of them, as they are.
+var keptHeadings = []string{"## Earlier models", "## Blind test split"}
 
 func genresOf(docs []*learn.Doc) map[string]bool {
 	g := map[string]bool{}
