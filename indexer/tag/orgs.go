@@ -360,7 +360,7 @@ func isStrayUN(h hit, toks []token) bool {
 	}
 	// "UN police", "a UN mission", "U.S. and UN support": the acronym as a
 	// modifier of a common noun names the body that noun is part of, not the UN
-	if h.e.text != "United Nations" && isLowerWord(next.orig) && !functionWords[next.key] {
+	if h.e.text != "United Nations" && isLowerWord(next.orig) && !functionWords[next.key] && !unKeptAfter[next.key] {
 		return true
 	}
 	return isCapitalized(next.orig) && !unKeptAfter[next.key] && !functionWords[next.key] && next.orig != "&"

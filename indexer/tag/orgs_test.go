@@ -93,6 +93,8 @@ func TestOrganizations(t *testing.T) {
 		{"UN as a modifier names its body, not the UN", "https://www.gao.gov/assets/a4.html",
 			"Officers served with UN police and the UN mission, with U.S. and UN support.",
 			nil, []string{"United Nations"}},
+		{"UN peacekeepers are the UN's", "https://www.gao.gov/assets/a6.html",
+			"UN peacekeepers patrolled the capital.", []string{"United Nations"}, nil},
 		{"the UN as an actor", "https://www.gao.gov/assets/a5.html",
 			"The UN and the OAS co-hosted the meeting; the United Nations agreed.",
 			[]string{"United Nations", "Organization of American States"}, nil},

@@ -262,7 +262,7 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 				continue // "Chad M. Smith"
 			}
 		}
-		if h.e.kind == kindCountry && isDonor(text, h.start) {
+		if h.e.kind == kindCountry && (h.e.form == formName || h.e.form == formAlias) && isDonor(text, h.start) {
 			continue
 		}
 		out = append(out, h)

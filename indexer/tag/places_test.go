@@ -43,6 +43,8 @@ func TestCountries(t *testing.T) {
 		{"donors are not the subject", "", "Mali trains officers with funding from the European Union, Canada and Japan.",
 			[]string{"Mali"}, []string{"Canada", "Japan"}},
 		{"donor aside in brackets", "", "Support from the United States (Department of State, INL), Canada and Spain.", nil, []string{"Canada", "Spain"}},
+		{"a host body in a list of partners is no donor", "", "The unit is supported by INL and the Colombian National Police.",
+			[]string{"Colombia"}, nil},
 		{"support for a place is no donor list", "", "The academy is supported by a regional training center in Lima, Peru.", []string{"Peru"}, nil},
 		{"migrants from is no grant", "", "Groups move migrants from China and Ecuador.", []string{"China", "Ecuador"}, nil},
 		{"person named Chad", "", "Ambassador Chad Smith spoke.", nil, []string{"Chad"}},
