@@ -42,6 +42,9 @@ type Research struct {
 	// (target ≤ 1.3).
 	RegionTimelineVsFaceted float64 `json:"region_timeline_vs_faceted_p99"`
 	GroupedVsUngrouped      float64 `json:"grouped_vs_ungrouped_p99"`
+	// SimilarFirstMS is the first similar call on the opened index, which
+	// reads the table of the text terms' document frequencies.
+	SimilarFirstMS float64 `json:"similar_first_ms"`
 	// Changes between the first generation of the reindex phase and the
 	// one where 1 % of the passages changed (see measureChanges).
 	Changes *ChangesStats `json:"changes,omitempty"`
@@ -158,6 +161,14 @@ func measureResearch(ctx context.Context, c *Corpus, dir string, n, warmup int) 
 	ix.SetResultCache(0)
 	res := &Research{Classes: map[string]ClassStats{}}
 	for _, class := range ResearchClasses {
+		if class == "similar" {
+			first := researchCalls(c, class, 1, jitWarmupSeed)[0]
+			t0 := time.Now()
+			if _, err := first(ctx, ix); err != nil {
+				return nil, fmt.Errorf("similar: %w", err)
+			}
+			res.SimilarFirstMS = round3(float64(time.Since(t0).Microseconds()) / 1000)
+		}
 		for _, call := range researchCalls(c, class, warmup, warmupSeed) {
 			_, _ = call(ctx, ix)
 		}
