@@ -60,9 +60,6 @@ type ChangesStats struct {
 	Changed int     `json:"changed"`
 }
 
-// researchSeed draws the research calls.
-const researchSeed = 0x12
-
 // researchCall is one measured call; it returns the number of hits.
 type researchCall func(ctx context.Context, ix *search.Index) (int, error)
 
