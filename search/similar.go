@@ -81,7 +81,7 @@ func (e *Engine) Similar(ctx context.Context, bi bleve.Index, id string, opt Sim
 	if err != nil {
 		return nil, err
 	}
-	df, n, err := textDocFreqs(bi)
+	df, n, err := textDocFreqs(ctx, bi)
 	if err != nil {
 		return nil, e.searchErr(ctx, err)
 	}
@@ -227,7 +227,7 @@ func distinctiveTerms(bi bleve.Index, text string, df map[string]uint32, n uint6
 
 // textDocFreqs returns the document frequencies of the text terms of bi's
 // current snapshot that can be distinctive, and its number of passages.
-func textDocFreqs(bi bleve.Index) (map[string]uint32, uint64, error) {
+func textDocFreqs(ctx context.Context, bi bleve.Index) (map[string]uint32, uint64, error) {
 	adv, err := bi.Advanced()
 	if err != nil {
 		return nil, 0, fmt.Errorf("similar: %w", err)
@@ -241,7 +241,7 @@ func textDocFreqs(bi bleve.Index) (map[string]uint32, uint64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	df, err := fx.termDocFreqs(r)
+	df, err := fx.termDocFreqs(ctx, r)
 	return df, fx.all.GetCardinality(), err
 }
 
@@ -249,36 +249,43 @@ func textDocFreqs(bi bleve.Index) (map[string]uint32, uint64, error) {
 // of fx's snapshot (read through r, a reader of that snapshot) that
 // distinctiveTerms may keep: at least 3 bytes, in 2 passages or more, not
 // in more than half of them, nor in more than similarMaxDF of them (above
-// similarMinCap). It is read
-// once per snapshot, in one pass over the field's dictionary.
-func (fx *facetIndex) termDocFreqs(r index.IndexReader) (map[string]uint32, error) {
-	fx.dfOnce.Do(func() {
-		n := fx.all.GetCardinality()
-		d, err := r.FieldDict(fieldText)
+// similarMinCap). It is read once per snapshot, in one pass over the
+// field's dictionary; a read that ctx ends is not kept (the next call
+// starts again), so that the search deadline holds.
+func (fx *facetIndex) termDocFreqs(ctx context.Context, r index.IndexReader) (map[string]uint32, error) {
+	fx.dfMu.Lock()
+	defer fx.dfMu.Unlock()
+	if fx.textDF != nil {
+		return fx.textDF, nil
+	}
+	n := float64(fx.all.GetCardinality())
+	d, err := r.FieldDict(fieldText)
+	if err != nil {
+		return nil, fmt.Errorf("similar: %w", err)
+	}
+	defer func() { _ = d.Close() }()
+	df := map[string]uint32{}
+	for i := 0; ; i++ {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		e, err := d.Next()
 		if err != nil {
-			fx.dfErr = fmt.Errorf("similar: %w", err)
-			return
+			return nil, fmt.Errorf("similar: %w", err)
 		}
-		defer func() { _ = d.Close() }()
-		df := map[string]uint32{}
-		for {
-			e, err := d.Next()
-			if err != nil {
-				fx.dfErr = fmt.Errorf("similar: %w", err)
-				return
-			}
-			if e == nil {
-				break
-			}
-			c := float64(e.Count)
-			if len(e.Term) < 3 || e.Count < 2 || c > similarHalf*float64(n) || (e.Count > similarMinCap && c > similarMaxDF*float64(n)) {
-				continue
-			}
-			df[e.Term] = uint32(e.Count)
+		if e == nil {
+			break
 		}
-		fx.textDF = df
-	})
-	return fx.textDF, fx.dfErr
+		c := float64(e.Count)
+		if len(e.Term) < 3 || e.Count < 2 || c > similarHalf*n || (e.Count > similarMinCap && c > similarMaxDF*n) {
+			continue
+		}
+		df[e.Term] = uint32(e.Count)
+	}
+	fx.textDF = df
+	return df, nil
 }
 
 // Similar returns the passages most like passage id (Engine.Similar).

@@ -127,3 +127,45 @@ func TestSimilarSameTheme(t *testing.T) {
 		}
 	}
 }
+
+// TestTermDocFreqsDeadline: a read of the document-frequency table that
+// its context ends is not kept; the next one reads it whole.
+func TestTermDocFreqsDeadline(t *testing.T) {
+	t.Parallel()
+	ix := MustIndex(t, Vocabulary{}, []Document{
+		{ID: "a", Text: "extradition treaty signed"}, {ID: "b", Text: "extradition treaty ratified"},
+		{ID: "c", Text: "prison reform"}, {ID: "d", Text: "court ruling"}, {ID: "e", Text: "police training"},
+	})
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = r.Close() }()
+	fx, err := facetIndexOf(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := fx.termDocFreqs(done, r); !errors.Is(err, context.Canceled) {
+		t.Fatalf("termDocFreqs(cancelled) = %v, want context.Canceled", err)
+	}
+	df, err := fx.termDocFreqs(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The two words of a and b are in two of five passages; every other
+	// word is in one (it matches nothing else).
+	if len(df) != 2 {
+		t.Errorf("termDocFreqs = %v, want the two words of a and b", df)
+	}
+	for term, n := range df {
+		if n != 2 {
+			t.Errorf("termDocFreqs[%q] = %d, want 2", term, n)
+		}
+	}
+}
