@@ -56,9 +56,11 @@ type facetIndex struct {
 	pageCount map[string][]FacetValue // counts in pages over every passage
 
 	// textDF is the document frequency of the text terms Similar can
-	// weigh (termDocFreqs), read at its first call, under dfMu.
-	dfMu   sync.Mutex
+	// weigh (termDocFreqs), read once dfDone is closed.
+	dfOnce sync.Once
+	dfDone chan struct{}
 	textDF map[string]uint32
+	dfErr  error
 }
 
 // noPage is the page number of a passage without a page URL.

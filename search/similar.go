@@ -227,6 +227,10 @@ func distinctiveTerms(bi bleve.Index, text string, df map[string]uint32, n uint6
 
 // textDocFreqs returns the document frequencies of the text terms of bi's
 // current snapshot that can be distinctive, and its number of passages.
+// The first call of a snapshot starts reading them (termDocFreqs); a call
+// whose ctx ends first returns its error, and the read goes on for the
+// next call, so that under load a slow read cannot fail every call in
+// turn while the search deadline still holds for each.
 func textDocFreqs(ctx context.Context, bi bleve.Index) (map[string]uint32, uint64, error) {
 	adv, err := bi.Advanced()
 	if err != nil {
@@ -236,9 +240,9 @@ func textDocFreqs(ctx context.Context, bi bleve.Index) (map[string]uint32, uint6
 	if err != nil {
 		return nil, 0, fmt.Errorf("similar: %w", err)
 	}
-	defer func() { _ = r.Close() }()
 	fx, err := facetIndexOf(r)
 	if err != nil {
+		_ = r.Close()
 		return nil, 0, err
 	}
 	df, err := fx.termDocFreqs(ctx, r)
@@ -246,37 +250,52 @@ func textDocFreqs(ctx context.Context, bi bleve.Index) (map[string]uint32, uint6
 }
 
 // termDocFreqs is the document frequency of every term of the text field
-// of fx's snapshot (read through r, a reader of that snapshot) that
-// distinctiveTerms may keep: at least 3 bytes, in 2 passages or more, not
-// in more than half of them, nor in more than similarMaxDF of them (above
-// similarMinCap). It is read once per snapshot, in one pass over the
-// field's dictionary; a read that ctx ends is not kept (the next call
-// starts again), so that the search deadline holds.
+// of fx's snapshot that distinctiveTerms may keep: at least 3 bytes, in 2
+// passages or more, not in more than half of them, nor in more than
+// similarMaxDF of them (above similarMinCap). It is read once per
+// snapshot, in one pass over the field's dictionary, by a goroutine the
+// first call starts, which takes r (a reader of that snapshot) and closes
+// it; other calls close theirs. It waits for the read until ctx ends.
 func (fx *facetIndex) termDocFreqs(ctx context.Context, r index.IndexReader) (map[string]uint32, error) {
-	fx.dfMu.Lock()
-	defer fx.dfMu.Unlock()
-	if fx.textDF != nil {
-		return fx.textDF, nil
+	took := false
+	fx.dfOnce.Do(func() {
+		took = true
+		fx.dfDone = make(chan struct{})
+		go func() {
+			defer close(fx.dfDone)
+			defer func() { _ = r.Close() }()
+			fx.textDF, fx.dfErr = readDocFreqs(r, float64(fx.all.GetCardinality()))
+		}()
+	})
+	if !took {
+		_ = r.Close()
 	}
-	n := float64(fx.all.GetCardinality())
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	select {
+	case <-fx.dfDone:
+		return fx.textDF, fx.dfErr
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// readDocFreqs reads the table of termDocFreqs from r, of n passages.
+func readDocFreqs(r index.IndexReader, n float64) (map[string]uint32, error) {
 	d, err := r.FieldDict(fieldText)
 	if err != nil {
 		return nil, fmt.Errorf("similar: %w", err)
 	}
 	defer func() { _ = d.Close() }()
 	df := map[string]uint32{}
-	for i := 0; ; i++ {
-		if i%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
+	for {
 		e, err := d.Next()
 		if err != nil {
 			return nil, fmt.Errorf("similar: %w", err)
 		}
 		if e == nil {
-			break
+			return df, nil
 		}
 		c := float64(e.Count)
 		if len(e.Term) < 3 || e.Count < 2 || c > similarHalf*n || (e.Count > similarMinCap && c > similarMaxDF*n) {
@@ -284,8 +303,6 @@ func (fx *facetIndex) termDocFreqs(ctx context.Context, r index.IndexReader) (ma
 		}
 		df[e.Term] = uint32(e.Count)
 	}
-	fx.textDF = df
-	return df, nil
 }
 
 // Similar returns the passages most like passage id (Engine.Similar).

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 func TestSimilar(t *testing.T) {
@@ -128,8 +130,8 @@ func TestSimilarSameTheme(t *testing.T) {
 	}
 }
 
-// TestTermDocFreqsDeadline: a read of the document-frequency table that
-// its context ends is not kept; the next one reads it whole.
+// TestTermDocFreqsDeadline: a call whose context has ended returns its
+// error; the read it started goes on, and the next call gets the table.
 func TestTermDocFreqsDeadline(t *testing.T) {
 	t.Parallel()
 	ix := MustIndex(t, Vocabulary{}, []Document{
@@ -140,11 +142,14 @@ func TestTermDocFreqsDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
+	reader := func() index.IndexReader {
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
 	}
-	defer func() { _ = r.Close() }()
+	r := reader()
 	fx, err := facetIndexOf(r)
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +159,7 @@ func TestTermDocFreqsDeadline(t *testing.T) {
 	if _, err := fx.termDocFreqs(done, r); !errors.Is(err, context.Canceled) {
 		t.Fatalf("termDocFreqs(cancelled) = %v, want context.Canceled", err)
 	}
-	df, err := fx.termDocFreqs(context.Background(), r)
+	df, err := fx.termDocFreqs(context.Background(), reader())
 	if err != nil {
 		t.Fatal(err)
 	}
