@@ -28,6 +28,7 @@ var importRules = map[string][]string{
 	"indexer/record":      {"~/search", "go.etcd.io/bbolt"},
 	"indexer/pdf":         {"github.com/ledongthuc/pdf"},
 	"corpus/pdfgen":       {"codeberg.org/go-pdf/fpdf"},
+	"indexer/warc":        {"github.com/nlnwa/gowarc/"},
 	"indexer/tag":         {"~/search", "github.com/biter777/countries"},
 	"indexer/tag/learn":   {"~/indexer/tag", "~/indexer/extract", "~/corpus", "golang.org/x/net/"},
 	"indexer/tag/train":   {"~/indexer/tag"},

@@ -268,3 +268,30 @@ func TestPercentiles(t *testing.T) {
 		t.Errorf("percentiles %+v", got)
 	}
 }
+
+// TestIncrementalReindex: the re-crawl where 1 % of the pages changed
+// writes only their passages, the unchanged one writes none, and both
+// publish every passage.
+func TestIncrementalReindex(t *testing.T) {
+	c := mustCorpus(t, 1600)
+	r, err := measureIncrementalReindex(context.Background(), c, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("index step: full %.3fs, 1%% changed %.3fs, unchanged %.3fs", r.Full, r.Changed1, r.Unchanged)
+	changed := 0
+	for i := range c.N {
+		if incrChanged(i) {
+			changed++
+		}
+	}
+	want := [3]struct{ added, kept, deleted int }{{c.N, 0, 0}, {changed, c.N - changed, changed}, {0, c.N, 0}}
+	for i, b := range r.Builds {
+		if b.Added != want[i].added || b.Kept != want[i].kept || b.Deleted != want[i].deleted {
+			t.Errorf("build %d: %+v, want %+v", i, b, want[i])
+		}
+	}
+	if r.Full <= 0 || r.Changed1 <= 0 || r.Unchanged <= 0 {
+		t.Errorf("times %+v, want each measured", r)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,6 +41,9 @@ type builder struct {
 	err     error
 
 	pdf PDFExtractor
+	// scope are the crawl's scope rules: a known page they leave out is
+	// removed as out of scope.
+	scope *crawl.Scope
 
 	// found are the organizations beyond the taxonomy that the written
 	// passages carry, and foundPassages the number of those passages.
@@ -54,10 +58,12 @@ func newBuilder(db *record.DB, metas map[string]record.Meta, t *tag.Tagger, pars
 }
 
 // prior gives the crawler the validators of a published, live page parsed
-// by the current parser, so that its fetch is conditional.
+// by the current parser, or by the current extractor (its passages are
+// then tagged again: retag), so that its fetch is conditional.
 func (b *builder) prior(u string) (etag, lastModified string, ok bool) {
 	m, found := b.metas[u]
-	if !found || !m.Live || m.Parser != b.parser || (m.ETag == "" && m.LastModified == "") {
+	current := m.Parser == b.parser || m.Extractor == ParserVersion
+	if !found || !m.Live || !current || (m.ETag == "" && m.LastModified == "") {
 		return "", "", false
 	}
 	return m.ETag, m.LastModified, true
@@ -82,14 +88,38 @@ func (b *builder) setErr(err error) {
 }
 
 func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
+	links, _ := b.handlePage(ctx, p, nil)
+	return links
+}
+
+// capture is what an import knows of a page beyond the crawl's Page.
+type capture struct {
+	at time.Time // when it was captured
+	// published stands for the page's date when it states none (a WARC
+	// capture's date; zero for a local file).
+	published time.Time
+}
+
+// Import outcomes beside those of the crawl (Summary.Skipped).
+const (
+	skipOlderCapture = "older_capture" // the stored copy was captured later
+	skipUnreadable   = "unreadable"    // the extractor gave up on it
+)
+
+// handlePage handles a page fetched by the crawl (c nil) or read by an
+// import; skip tells why an import's page was left out.
+func (b *builder) handlePage(ctx context.Context, p *crawl.Page, cp *capture) (links []string, skip string) {
 	prev, _, err := b.db.Get(p.URL)
 	if err != nil {
 		b.setErr(err)
-		return nil
+		return nil, ""
 	}
 	var live *record.Record
 	if prev != nil && prev.Live() {
 		live = prev
+	}
+	if cp != nil && live != nil && capturedAt(live).After(cp.at) {
+		return nil, skipOlderCapture
 	}
 	var rec *record.Record
 	var c Counts
@@ -98,10 +128,13 @@ func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
 		// A 304 to validators we no longer hold (a record promoted since the
 		// crawl started cannot happen under the lock): nothing to reuse.
 		b.log.Warn("not modified but nothing stored", slog.String("url", p.URL))
-		return nil
+		return nil, ""
 	case p.NotModified:
 		rec = b.reuse(live, p, false)
 		c.Unchanged = 1
+		if rec.Parser != b.parser && b.retag(rec) {
+			c.Retagged = 1
+		}
 	default:
 		sum := sha256.Sum256(p.Body)
 		hash := hex.EncodeToString(sum[:])
@@ -112,7 +145,7 @@ func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
 		}
 		rec = b.parse(ctx, p, prev, live, hash)
 		if rec == nil {
-			return nil
+			return nil, skipUnreadable
 		}
 		c.Parsed = 1
 		switch {
@@ -124,9 +157,14 @@ func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
 			c.Unchanged = 1 // parsed again for a new parser only
 		}
 	}
+	if cp != nil {
+		imported(rec, cp)
+	} else {
+		rec.Imported, rec.Captured = false, time.Time{}
+	}
 	if err := b.db.Stage(rec); err != nil {
 		b.setErr(err)
-		return nil
+		return nil, ""
 	}
 	b.mu.Lock()
 	b.handled[p.URL] = true
@@ -137,7 +175,31 @@ func (b *builder) handle(ctx context.Context, p *crawl.Page) []string {
 	if p.Requested != "" && p.Requested != p.URL {
 		b.redirected(p.Requested)
 	}
-	return rec.Links
+	return rec.Links, ""
+}
+
+// imported marks a record as read by an import: its capture date, and that
+// date as the published date of passages whose page states none.
+func imported(rec *record.Record, c *capture) {
+	rec.Imported, rec.Captured = true, c.at.UTC()
+	if c.published.IsZero() {
+		return
+	}
+	rec.Docs = slices.Clone(rec.Docs)
+	for i := range rec.Docs {
+		if rec.Docs[i].Published.IsZero() {
+			rec.Docs[i].Published = c.published.UTC()
+		}
+	}
+}
+
+// capturedAt is when the stored copy of a page was captured: an imported
+// page's capture date, a crawled page's last fetch.
+func capturedAt(rec *record.Record) time.Time {
+	if rec.Imported {
+		return rec.Captured
+	}
+	return rec.LastSeen
 }
 
 // reuse renews a live record for a page that did not change: its stored
@@ -185,7 +247,7 @@ func (b *builder) parse(ctx context.Context, p *crawl.Page, prev, live *record.R
 	docs := Documents(b.tagger, p.URL, page, p.Truncated, b.at)
 	rec := &record.Record{
 		URL: p.URL, Host: hostOf(p.URL), ETag: p.Header.Get("ETag"), LastModified: p.Header.Get("Last-Modified"),
-		Hash: hash, Parser: b.parser, FirstSeen: b.at, LastSeen: b.at, LastChanged: b.at,
+		Hash: hash, Parser: b.parser, Extractor: ParserVersion, Site: page.Site, FirstSeen: b.at, LastSeen: b.at, LastChanged: b.at,
 		Status: p.Status, Links: page.Links, Docs: docs,
 	}
 	if prev != nil && !prev.FirstSeen.IsZero() {
@@ -256,8 +318,12 @@ func (b *builder) remove(rec *record.Record, reason string, status int) {
 }
 
 // stale marks a record whose page could not be fetched: its passages are
-// carried over, stale since the first crawl that missed it.
+// carried over, stale since the first crawl that missed it, tagged again
+// when the tagger changed. b.mu must be held.
 func (b *builder) stale(rec *record.Record, reason string, status int) {
+	if rec.Parser != b.parser && b.retag(rec) {
+		b.host(rec.Host).Counts.Retagged++
+	}
 	rec.Reason, rec.Status = reason, status
 	if rec.StaleSince.IsZero() {
 		rec.StaleSince = b.at
@@ -273,5 +339,47 @@ func hostOf(u string) string {
 	if err != nil {
 		return ""
 	}
+	if p.Scheme == "file" {
+		return "file" // local files (inlsearch import)
+	}
 	return p.Host
+}
+
+// retag tags the stored passages of rec again with the job's tagger, as
+// Documents tags a page, from what the record keeps of it (title, site,
+// date, each passage's anchor, headings and text), keeping the passages'
+// crawl history. It needs passages made by the running extractor; it
+// reports false, leaving rec as it was, when they were not or when the
+// passages no longer come out as they were stored.
+func (b *builder) retag(rec *record.Record) bool {
+	if len(rec.Docs) == 0 || rec.Extractor != ParserVersion {
+		return false
+	}
+	first := rec.Docs[0]
+	page := &extract.Page{Title: first.Title, Site: rec.Site, Published: first.Published}
+	for _, d := range rec.Docs {
+		var headings []string
+		if d.Section != "" {
+			headings = strings.Split(d.Section, " › ")
+		}
+		anchor, _ := strings.CutPrefix(d.URL, d.PageURL+"#")
+		if anchor == d.URL {
+			anchor = ""
+		}
+		page.Passages = append(page.Passages, extract.Passage{Anchor: anchor, Headings: headings, Text: d.Text})
+	}
+	docs := Documents(b.tagger, first.PageURL, page, first.Truncated, b.at)
+	if len(docs) != len(rec.Docs) {
+		return false
+	}
+	for i := range docs {
+		old := &rec.Docs[i]
+		if docs[i].ID != old.ID || docs[i].URL != old.URL {
+			return false
+		}
+		docs[i].FirstSeen, docs[i].LastSeen, docs[i].ChangedAt = old.FirstSeen, old.LastSeen, old.ChangedAt
+		docs[i].StaleSince, docs[i].Truncated = old.StaleSince, old.Truncated
+	}
+	rec.Docs, rec.Parser = docs, b.parser
+	return true
 }

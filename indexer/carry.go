@@ -68,7 +68,7 @@ func (b *builder) settle(rep *crawl.Report) ([]string, error) {
 
 	urls := make([]string, 0, len(b.metas))
 	for u, m := range b.metas {
-		if m.Live && !b.handled[u] {
+		if m.Live && !b.handled[u] && !m.Imported { // imported pages stay as they are
 			urls = append(urls, u)
 		}
 	}
@@ -84,6 +84,9 @@ func (b *builder) settle(rep *crawl.Report) ([]string, error) {
 		}
 		f, failed := fails[u]
 		_, inScope := rep.Hosts[rec.Host]
+		if inScope && b.scope != nil {
+			_, inScope = b.scope.CheckURL(u)
+		}
 		switch {
 		case !inScope:
 			b.remove(rec, "out_of_scope", 0)
@@ -166,7 +169,7 @@ func (b *builder) carryHost(h string, fails map[string]crawl.Failure) error {
 	hs.Counts = Counts{Failed: hs.Counts.Failed, Parsed: hs.Counts.Parsed}
 	var recs []*record.Record
 	for u, m := range b.metas {
-		if !m.Live || m.Host != h {
+		if !m.Live || m.Host != h || m.Imported {
 			continue
 		}
 		hs.Counts.CarriedOver++

@@ -42,6 +42,15 @@ type Job struct {
 	// defaults (a child process of this binary, whose main must call
 	// pdf.ServeChild).
 	PDF PDFExtractor
+	// WARC, when set, is a file the crawl writes every HTTP exchange to
+	// (request and response records, .gz: compressed).
+	WARC string
+	// Import, when set, makes the job an import: it reads web archives and
+	// local files instead of crawling (Seeds and WARC are not used).
+	Import *Import
+	// Rebuild builds the new generation in full, every passage written
+	// again, rather than from the published one (see index.go).
+	Rebuild bool
 	// Space is the free-space rule checked before anything is fetched
 	// (zero fields: search.DefaultSpaceRule).
 	Space search.SpaceRule
@@ -134,7 +143,7 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 		return fmt.Errorf("load taxonomy: %w", err)
 	}
 	voc := tagger.Vocabulary()
-	b := newBuilder(db, metas, tagger, parserKey(voc), sum.Started, log)
+	b := newBuilder(db, metas, tagger, parserKey(voc, tagger.Version()), sum.Started, log)
 	if j.PDF != nil {
 		b.pdf = j.PDF
 	}
@@ -142,7 +151,8 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 	cfg := j.Crawl
 	cfg.Prior = b.prior
 	seeds := j.seeds(metas)
-	rep, err := crawl.New(cfg, log).Crawl(ctx, seeds, b.handle)
+	b.scope = cfg.Scope
+	rep, err := j.fetch(ctx, cfg, seeds, b, log, sum)
 	if rep != nil {
 		// Documents fetched but unreadable fail like fetches, with their reason.
 		rep.Failures = append(rep.Failures, b.failed...)
@@ -155,11 +165,14 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 	if b.err != nil {
 		return b.err
 	}
-	if sum.Degraded, err = b.settle(rep); err != nil {
-		return err
+	if j.Import == nil { // an import leaves every page it did not read as it was
+		if sum.Degraded, err = b.settle(rep); err != nil {
+			return err
+		}
 	}
 
-	build, err := store.Begin(voc)
+	indexStart := now()
+	build, err := j.beginBuild(store, voc, b.parser, sum, log)
 	if err != nil {
 		return err
 	}
@@ -169,7 +182,7 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 			build.Abort()
 		}
 	}()
-	if sum.Pages, sum.Passages, err = b.write(ctx, build.Index); err != nil {
+	if sum.Pages, sum.Passages, err = b.write(ctx, build); err != nil {
 		return err
 	}
 	for h, hs := range b.hosts {
@@ -187,7 +200,8 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 	stats["pages"], stats["passages"] = sum.Pages, sum.Passages
 	stats["not_modified"], stats["robots_skipped"] = sum.NotModified, sum.RobotsSkipped
 	stats[search.StatFoundOrganizations], stats[search.StatFoundOrganizationPassages] = len(b.found), b.foundPassages
-	gen := search.Generation{BuiltAt: now().UTC(), Passages: sum.Passages, Pages: sum.Pages, Stats: stats}
+	gen := search.Generation{BuiltAt: now().UTC(), Passages: sum.Passages, Pages: sum.Pages, Stats: stats,
+		Versions: map[string]string{VersionParser: b.parser}}
 	if gen.Crawl, err = crawlReport(db); err != nil {
 		// Coverage then shows no failing or removed pages; the generation is sound.
 		log.Warn("crawl report for coverage", slog.Any("error", err))
@@ -197,6 +211,7 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 		return err
 	}
 	sum.Generation = build.ID
+	sum.Index.set(build.Stats(), now().Sub(indexStart))
 	promoted = true
 	if err := db.Promote(); err != nil {
 		// The generation is published; the record lags one crawl behind,
@@ -204,7 +219,9 @@ func (j *Job) run(ctx context.Context, log *slog.Logger, now func() time.Time, s
 		log.Warn("promote crawl record", slog.Any("error", err))
 	}
 	log.Info("generation published", slog.String("generation", build.ID), slog.Int("pages", sum.Pages),
-		slog.Int("passages", sum.Passages), slog.Any("counts", sum.Counts.Map()))
+		slog.Int("passages", sum.Passages), slog.Any("counts", sum.Counts.Map()),
+		slog.String("index_mode", sum.Index.Mode), slog.Int("passages_written", sum.Index.Added),
+		slog.Float64("index_seconds", sum.Index.Seconds))
 	return nil
 }
 
@@ -220,7 +237,10 @@ func (j *Job) seeds(metas map[string]record.Meta) []string {
 	}
 	var known []string
 	for u, m := range metas {
-		if m.Live && hosts[m.Host] {
+		if !m.Live || !hosts[m.Host] || m.Imported { // imported pages are not asked for again
+			continue
+		}
+		if _, ok := j.Crawl.Scope.CheckURL(u); ok {
 			known = append(known, u)
 		}
 	}
@@ -245,12 +265,16 @@ func seedHost(s string) string {
 	return h
 }
 
-// parserKey names the parser of stored passages: ParserVersion and the
-// taxonomy's vocabulary. A record made by another parser is parsed again.
-func parserKey(voc search.Vocabulary) string {
+// parserKey names the parser of stored passages: ParserVersion, the
+// taxonomy's vocabulary and the tagger's data (its Version). A record made
+// by another parser is parsed again, or only tagged again (build.go
+// retag) when ParserVersion is the same.
+func parserKey(voc search.Vocabulary, tagger string) string {
 	b, _ := json.Marshal(voc)
-	h := sha256.Sum256(b)
-	return ParserVersion + "-" + hex.EncodeToString(h[:6])
+	h := sha256.New()
+	h.Write(b)
+	h.Write([]byte(tagger))
+	return ParserVersion + "-" + hex.EncodeToString(h.Sum(nil)[:6])
 }
 
 // summarize copies the crawler's report into the summary.
@@ -259,6 +283,12 @@ func summarize(sum *Summary, rep *crawl.Report) {
 	sum.RobotsSkipped = rep.RobotsSkipped
 	sum.OutOfScope = rep.OutOfScope
 	sum.LimitReached = rep.LimitReached
+	for rule, n := range rep.ScopeSkipped {
+		if sum.ScopeSkipped == nil {
+			sum.ScopeSkipped = map[string]int{}
+		}
+		sum.ScopeSkipped[rule] += n
+	}
 	sum.Failed = rep.Failed
 	for _, f := range rep.Failures {
 		if f.Reason == crawl.ReasonRobotsDisallowed {

@@ -1,8 +1,13 @@
 package indexer
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
+	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +33,7 @@ func TestIncrementalCrawls(t *testing.T) {
 	t1 := clock.advance()
 	sum := MustRun(t, dir, site, clock)
 	wantCounts(t, "first crawl", sum, Counts{New: nPages + 1, Parsed: nPages + 1})
+	wantIndex(t, "first crawl", sum, IndexSummary{Mode: IndexFull, Reason: reasonFirst, Added: sum.Passages})
 	g1 := MustCurrent(t, dir)
 	for i := 1; i <= nPages; i++ {
 		docs := g1.byPage[u(i)]
@@ -47,6 +53,7 @@ func TestIncrementalCrawls(t *testing.T) {
 	t2 := clock.advance()
 	sum = MustRun(t, dir, site, clock)
 	wantCounts(t, "unchanged re-crawl", sum, Counts{Unchanged: nPages + 1})
+	wantIndex(t, "unchanged re-crawl", sum, IndexSummary{Mode: IndexIncremental, Base: g1.id, Kept: sum.Passages})
 	if sum.NotModified != nPages-1 { // p10 has no validators, / neither
 		t.Errorf("unchanged re-crawl: %d not modified, want %d", sum.NotModified, nPages-1)
 	}
@@ -89,6 +96,13 @@ func TestIncrementalCrawls(t *testing.T) {
 	// home changed (a new link), p02 edited.
 	wantCounts(t, "edits", sum, Counts{New: 1, Changed: 2, Unchanged: nPages - 3, Removed: 2, Parsed: 3})
 	g3 := MustCurrent(t, dir)
+	// Only the passages that differ from the last generation's (last_seen
+	// aside) are written, and only those gone or replaced are deleted.
+	added, deleted := changedPassages(g2, g3)
+	if added == 0 || deleted < 4 {
+		t.Fatalf("edits: %d passages differ, %d gone or replaced: the test site did not change", added, deleted)
+	}
+	wantIndex(t, "edits", sum, IndexSummary{Mode: IndexIncremental, Base: g2.id, Added: added, Kept: sum.Passages - added, Deleted: deleted})
 	for _, gone := range []int{3, 4} {
 		if n := len(g3.byPage[u(gone)]); n != 0 {
 			t.Errorf("edits: removed page %d still has %d passages", gone, n)
@@ -263,4 +277,176 @@ func mustRecord(t *testing.T, dir, u string) *record.Record {
 		t.Fatalf("record %s: %v %v", u, ok, err)
 	}
 	return rec
+}
+
+// wantIndex checks how a job built its index (Segments and Seconds aside).
+func wantIndex(t *testing.T, step string, sum *Summary, want IndexSummary) {
+	t.Helper()
+	if sum.Index == nil {
+		t.Fatalf("%s: no index summary", step)
+	}
+	got := *sum.Index
+	got.Segments, got.Seconds = 0, 0
+	if got != want {
+		t.Errorf("%s: index %+v, want %+v", step, got, want)
+	}
+}
+
+// changedPassages counts the passages of generation b that are not in a as
+// they are (last_seen aside), and those of a that b removed or replaced.
+func changedPassages(a, b generation) (added, deleted int) {
+	for id, d := range b.docs {
+		old, ok := a.docs[id]
+		old.LastSeen, d.LastSeen = time.Time{}, time.Time{}
+		if !ok || !reflect.DeepEqual(old, d) {
+			added++
+			if ok {
+				deleted++
+			}
+		}
+	}
+	for id := range a.docs {
+		if _, ok := b.docs[id]; !ok {
+			deleted++
+		}
+	}
+	return added, deleted
+}
+
+// TestFullBuildWhen: the index is built in full on request and when the
+// published generation was made by another parser or index version, and
+// from the published generation otherwise.
+func TestFullBuildWhen(t *testing.T) {
+	site := MustFakeSite(t, 4)
+	dir := t.TempDir()
+	clock := &testClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	run := func(rebuild bool) *Summary {
+		t.Helper()
+		clock.advance()
+		j := newTestJob(dir, site, clock, nil)
+		j.Rebuild = rebuild
+		sum, err := j.Run(context.Background())
+		if err != nil {
+			t.Fatalf("job: %v", err)
+		}
+		return sum
+	}
+	run(false)
+	if sum := run(true); sum.Index.Mode != IndexFull || sum.Index.Reason != reasonRequested || sum.Index.Added != sum.Passages {
+		t.Errorf("--rebuild: index %+v, want a full build of %d passages", sum.Index, sum.Passages)
+	}
+	for _, key := range []string{VersionParser, search.VersionIndex} {
+		st, err := search.NewStore(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur, _, _ := st.Pointer()
+		g, err := st.Info(cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.Versions[key] = "0-older"
+		raw, _ := json.Marshal(g)
+		if err := os.WriteFile(filepath.Join(dir, "generations", cur, "COMPLETE"), raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sum := run(false)
+		if sum.Index.Mode != IndexFull || !strings.Contains(sum.Index.Reason, "0-older") {
+			t.Errorf("%s changed: index %+v, want a full build saying why", key, sum.Index)
+		}
+		if sum := run(false); sum.Index.Mode != IndexIncremental || sum.Index.Added != 0 {
+			t.Errorf("after the full build for %s: index %+v, want an incremental one writing nothing", key, sum.Index)
+		}
+	}
+}
+
+// TestRetagWithoutFetching: when only the tagger changed since the
+// published generation (its model or taxonomy: the record's parser differs,
+// its extractor does not), a crawl asks for every page conditionally,
+// parses none, tags the stored passages again, builds the index in full
+// and says so.
+func TestRetagWithoutFetching(t *testing.T) {
+	site := MustFakeSite(t, 6)
+	dir := t.TempDir()
+	clock := &testClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	MustRun(t, dir, site, clock)
+	g1 := MustCurrent(t, dir)
+
+	// An older tagger: another parser key, and a tag it got wrong.
+	const older = ParserVersion + "-000000000000"
+	db, err := record.Open(filepath.Join(dir, record.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []*record.Record
+	err = db.EachPublished(func(r *record.Record) error {
+		if !r.Live() {
+			return nil
+		}
+		if r.Extractor != ParserVersion {
+			t.Errorf("record %s: extractor %q, want %q", r.URL, r.Extractor, ParserVersion)
+		}
+		r.Parser = older
+		for i := range r.Docs {
+			r.Docs[i].Topics = append(r.Docs[i].Topics, "older tagger's topic")
+		}
+		recs = append(recs, r)
+		return nil
+	})
+	if err == nil {
+		err = db.Stage(recs...)
+	}
+	if err == nil {
+		err = db.Promote()
+	}
+	_ = db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := search.NewStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := st.Info(g1.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Versions[VersionParser] = older
+	raw, _ := json.Marshal(g)
+	if err := os.WriteFile(filepath.Join(dir, "generations", g1.id, "COMPLETE"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	site.resetLog()
+	clock.advance()
+	sum := MustRun(t, dir, site, clock)
+	// The home page has no validators: its body comes anyway and is parsed.
+	if sum.Counts.Parsed != 1 || sum.Counts.Retagged != sum.NotModified || sum.Counts.Retagged != 6 {
+		t.Errorf("counts %+v (%d not modified), want the 6 pages answering 304 retagged and only the home page parsed", sum.Counts, sum.NotModified)
+	}
+	if sum.Index.Mode != IndexFull || !strings.Contains(sum.Index.Reason, "parser changed") {
+		t.Errorf("index %+v, want a full build for the new parser", sum.Index)
+	}
+	for _, r := range site.requests() {
+		if strings.HasPrefix(r.path, "/p") && r.ifNoneMatch == "" && r.ifModifiedSince == "" {
+			t.Errorf("%s asked unconditionally", r.path)
+		}
+	}
+	g2 := MustCurrent(t, dir)
+	if len(g2.docs) != len(g1.docs) {
+		t.Fatalf("%d passages after retagging, %d before", len(g2.docs), len(g1.docs))
+	}
+	for id, d := range g2.docs {
+		if slices.Contains(d.Topics, "older tagger's topic") {
+			t.Errorf("%s keeps the older tagger's topic", d.URL)
+		}
+		want := g1.docs[id]
+		d.LastSeen, want.LastSeen = time.Time{}, time.Time{}
+		if !reflect.DeepEqual(d, want) {
+			t.Errorf("%s retagged differs from its first tagging:\n%+v\n%+v", d.URL, d, want)
+		}
+	}
+	if rec := mustRecord(t, dir, site.url(pagePath(1))); rec.Parser == older {
+		t.Errorf("record keeps the older parser %q", rec.Parser)
+	}
 }

@@ -41,6 +41,9 @@ type Summary struct {
 	Counts Counts `json:"counts"`
 	// Hosts are the counts of each host of the scope.
 	Hosts map[string]*HostSummary `json:"hosts"`
+	// Index says how the generation's index was built (full or
+	// incremental, and why).
+	Index *IndexSummary `json:"index,omitempty"`
 	// Degraded lists the hosts carried over whole because too many of their
 	// pages failed ("host: error rate 40% (4 of 10 pages)").
 	Degraded []string `json:"degraded,omitempty"`
@@ -52,6 +55,18 @@ type Summary struct {
 	FailReasons   map[string]int `json:"fail_reasons"`
 	Failures      []Failure      `json:"failures,omitempty"`
 	LimitReached  bool           `json:"limit_reached"`
+	// ScopeSkipped counts the URLs on the seed hosts that the scope rules
+	// left out, by rule ("not_included", "exclude /path*").
+	ScopeSkipped map[string]int `json:"scope_skipped,omitempty"`
+	// WARC names the file the crawl archived its exchanges to, and
+	// WARCRecords their number.
+	WARC        string `json:"warc,omitempty"`
+	WARCRecords int    `json:"warc_records,omitempty"`
+	// Import: Captures are the HTML and PDF captures and files read, and
+	// Skipped the records and files left out, by reason (revisit,
+	// status_not_200, record_type, media_type, older_capture, …).
+	Captures int            `json:"captures,omitempty"`
+	Skipped  map[string]int `json:"skipped,omitempty"`
 }
 
 // Counts are pages of a job (or of one host) by outcome.
@@ -67,13 +82,16 @@ type Counts struct {
 	CarriedOver int `json:"carried_over"`
 	Stale       int `json:"stale"`  // pages in the generation marked stale_since
 	Parsed      int `json:"parsed"` // pages parsed (an unchanged re-crawl parses none)
+	// Retagged are pages whose stored passages were tagged again by a new
+	// tagger (model, taxonomy) without parsing the page.
+	Retagged int `json:"retagged"`
 }
 
 // Map returns the counts by name, for status pages.
 func (c Counts) Map() map[string]int {
 	return map[string]int{
 		"new": c.New, "changed": c.Changed, "unchanged": c.Unchanged, "removed": c.Removed,
-		"failed": c.Failed, "carried_over": c.CarriedOver, "stale": c.Stale, "parsed": c.Parsed,
+		"failed": c.Failed, "carried_over": c.CarriedOver, "stale": c.Stale, "parsed": c.Parsed, "retagged": c.Retagged,
 	}
 }
 
@@ -86,6 +104,7 @@ func (c *Counts) add(o Counts) {
 	c.CarriedOver += o.CarriedOver
 	c.Stale += o.Stale
 	c.Parsed += o.Parsed
+	c.Retagged += o.Retagged
 }
 
 // HostSummary is what a job did on one host.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 )
@@ -14,12 +15,14 @@ import (
 // mapping of its documents, here) overlaps the previous one's segment.
 const addInFlight = 2
 
-// addDocs indexes docs in batches of BatchSize, addInFlight at a time.
+// addDocsFunc indexes docs in batches of BatchSize, addInFlight at a time.
 // When an id occurs more than once only its last document is indexed, as
-// if the batches had run one after another. It returns when every batch
-// has been written, or at the first error (the batches before it may have
-// been written).
-func addDocs(ctx context.Context, bi bleve.Index, docs []Document) error {
+// if the batches had run one after another. seen is the time of the crawl
+// that saw the passages (see fields); when keep is not nil, a document is
+// indexed only when keep, given it and its fields, says so. It returns
+// when every batch has been written, or at the first error (the batches
+// before it may have been written).
+func addDocsFunc(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep func(*Document, map[string]any) bool) error {
 	last := make(map[string]int, len(docs))
 	for i := range docs {
 		if docs[i].ID == "" {
@@ -56,7 +59,10 @@ func addDocs(ctx context.Context, bi bleve.Index, docs []Document) error {
 			if last[d.ID] != i {
 				continue
 			}
-			m, err := fields(d)
+			m, err := fields(d, seen)
+			if err == nil && keep != nil && !keep(d, m) {
+				continue
+			}
 			if err == nil {
 				err = b.Index(d.ID, m)
 			}
@@ -67,6 +73,9 @@ func addDocs(ctx context.Context, bi bleve.Index, docs []Document) error {
 		}
 		if failed() {
 			break
+		}
+		if b.Size() == 0 {
+			continue
 		}
 		slots <- struct{}{}
 		wg.Go(func() {

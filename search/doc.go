@@ -78,6 +78,17 @@
 // about 200 characters of the text holding the most distinct matched terms,
 // matches in <mark>, everything else HTML-escaped.
 //
+// # Generations
+//
+// A Store keeps a data folder's index generations (store.go). BeginBuild
+// starts one in full, or from the published one (incremental.go): its
+// segment files are hard links to the previous generation's, never
+// written, and only the passages whose fingerprint the previous
+// generation's PASSAGES file lacks are written; the rest are deleted at Commit,
+// which then runs scorch's merge plan, checks and publishes. BM25 takes
+// its statistics from the live passages (bm25.go), so a generation scores
+// the same however its passages fall into segments.
+//
 // # Exports
 //
 // Export (Live, Index, Engine) passes every hit of a query to a callback,

@@ -35,6 +35,9 @@ type Engine struct {
 	voc Vocabulary
 	th  *thesaurus
 	lim Limits
+	// seen is the time of the crawl that built the index: the LastSeen of
+	// a passage stored without one (see fields).
+	seen time.Time
 }
 
 // NewEngine compiles the vocabulary; zero limits take DefaultLimits.
@@ -112,7 +115,11 @@ func (e *Engine) queries(ctx context.Context, bi bleve.Index, p *Plan) (text, sc
 	if text, err = b.query(p.expr); err != nil {
 		return nil, nil, e.searchErr(ctx, err)
 	}
-	return text, &filteredQuery{inner: compose(text, b.bonus(p.expr)), filter: p.filter}, nil
+	scored = &filteredQuery{inner: compose(text, b.bonus(p.expr)), filter: p.filter}
+	if text != nil {
+		scored = withStats(scored) // browsing scores nothing
+	}
+	return text, scored, nil
 }
 
 // search runs one plan: the hits of its page and its facets.
@@ -164,7 +171,7 @@ func (e *Engine) search(ctx context.Context, bi bleve.Index, p *Plan) (*Result, 
 		}
 	}
 	for _, h := range results[""].Hits {
-		d, err := decodeDocument(h.ID, h.Fields)
+		d, err := decodeDocument(h.ID, h.Fields, e.seen)
 		if err != nil {
 			return nil, err
 		}
@@ -307,7 +314,7 @@ func (e *Engine) Get(ctx context.Context, bi bleve.Index, id string) (*Document,
 	if len(res.Hits) == 0 {
 		return nil, fmt.Errorf("document %q: %w", id, ErrNotFound)
 	}
-	return decodeDocument(id, res.Hits[0].Fields)
+	return decodeDocument(id, res.Hits[0].Fields, e.seen)
 }
 
 func contains(vs []string, v string) bool {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -97,7 +98,7 @@ func (e *Engine) export(ctx context.Context, bi bleve.Index, p *Plan, begin func
 	if err != nil {
 		return 0, err
 	}
-	set.relaxed = relaxed
+	set.relaxed, set.seen = relaxed, e.seen
 	defer set.release()
 	if p.group {
 		set.hits = groupExport(set.src.fx, set.hits)
@@ -184,6 +185,7 @@ type exportSet struct {
 	keys   []string // len(kept) per hit
 	reader index.IndexReader
 	ref    refCounted
+	seen   time.Time // Engine.seen
 }
 
 func newExportSet(order bsearch.SortOrder, src *hitSet, limit int) *exportSet {
@@ -302,7 +304,7 @@ func (s *exportSet) load(n uint32) (*Document, error) {
 			}
 		}
 	})
-	return decodeDocument(id, stored)
+	return decodeDocument(id, stored, s.seen)
 }
 
 // release lets the snapshot go.

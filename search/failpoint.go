@@ -19,11 +19,19 @@ import (
 //	pruned          generations older than the previous one removed
 //	old-closed      (server) the swapped-out generation closed
 //
+// An incremental build (incremental.go) has two more, before "closed":
+//
+//	linked          the base's index linked and copied into the new folder
+//	deleted         the passages the base has and the new one lacks deleted
+//
 // Without the variable, failpoints cost one string comparison.
 const FailpointEnv = "FAILPOINT"
 
 // FailpointSteps lists the steps FailpointEnv accepts, in order.
 var FailpointSteps = []string{"closed", "checked", "complete", "pointer-temp", "pointer-renamed", "pointer-synced", "pruned", "old-closed"}
+
+// IncrementalFailpointSteps lists the steps only an incremental build passes.
+var IncrementalFailpointSteps = []string{"linked", "deleted"}
 
 var armedStep = func() string {
 	v, ok := strings.CutPrefix(os.Getenv(FailpointEnv), "swap:")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -223,7 +224,7 @@ func (g *grouper) groupHits(ctx context.Context, bi bleve.Index, res *Result, hi
 			return err
 		}
 		for _, h := range sr.Hits {
-			d, err := decodeDocument(h.ID, h.Fields)
+			d, err := decodeDocument(h.ID, h.Fields, time.Time{}) // only its section is read
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -21,6 +22,9 @@ const boltTimeout = "2s"
 var (
 	keyVocabulary = []byte("inlsearch.vocabulary")
 	keySchema     = []byte("inlsearch.schema")
+	// keySeenAt holds the time of the crawl that built the index, as text
+	// (see fields); absent for an index built outside a crawl.
+	keySeenAt = []byte("inlsearch.seen_at")
 )
 
 // schemaVersion changes when the mapping changes incompatibly.
@@ -32,6 +36,7 @@ type Index struct {
 	bi       bleve.Index
 	eng      *Engine
 	readOnly bool
+	seen     time.Time    // the crawl's time (keySeenAt), given to fields
 	fx       *facetIndex  // read-only indexes: the facet index of their one snapshot
 	cache    *resultCache // read-only indexes: recent results (cache.go)
 }
@@ -86,14 +91,71 @@ func Open(path string) (ix *Index, err error) {
 		_ = bi.Close()
 		return nil, err
 	}
+	if eng.seen, err = loadSeenAt(bi); err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
 	// A read-only index never changes: its facet bitmaps and sort orders
 	// are read now rather than by the first search.
 	fx, err := warmFacets(bi)
+	if err == nil {
+		err = warmBM25(bi)
+	}
 	if err != nil {
 		_ = bi.Close()
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	return &Index{bi: bi, eng: eng, readOnly: true, fx: fx, cache: newResultCache(DefaultResultCacheBytes)}, nil
+	return &Index{bi: bi, eng: eng, readOnly: true, seen: eng.seen, fx: fx, cache: newResultCache(DefaultResultCacheBytes)}, nil
+}
+
+// openWritable opens the index at path to add to it, replacing its
+// vocabulary with voc. A damaged index is an error, never a crash (Open).
+func openWritable(path string, voc Vocabulary) (ix *Index, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if v := recover(); v != nil {
+			ix, err = nil, fmt.Errorf("open index %s: %w: %v", path, ErrCorrupt, v)
+		}
+	}()
+	bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": boltTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	fail := func(err error) (*Index, error) {
+		_ = bi.Close()
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	if _, err := LoadVocabulary(bi); err != nil {
+		return fail(err)
+	}
+	raw, err := json.Marshal(voc)
+	if err != nil {
+		return fail(fmt.Errorf("encode vocabulary: %w", err))
+	}
+	if err := bi.SetInternal(keyVocabulary, raw); err != nil {
+		return fail(err)
+	}
+	eng, err := NewEngine(voc, Limits{})
+	if err != nil {
+		return fail(err)
+	}
+	return &Index{bi: bi, eng: eng}, nil
+}
+
+// loadSeenAt reads the time stored under keySeenAt; zero when absent.
+func loadSeenAt(bi bleve.Index) (time.Time, error) {
+	var t time.Time
+	raw, err := bi.GetInternal(keySeenAt)
+	if err != nil {
+		return t, fmt.Errorf("read %s: %w", keySeenAt, err)
+	}
+	if len(raw) == 0 {
+		return t, nil
+	}
+	if err := t.UnmarshalText(raw); err != nil {
+		return t, fmt.Errorf("read %s: %w", keySeenAt, err)
+	}
+	return t, nil
 }
 
 // LoadVocabulary reads the vocabulary stored in a bleve index by Create.
@@ -120,7 +182,7 @@ func LoadVocabulary(bi bleve.Index) (Vocabulary, error) {
 // SetLimits replaces the index's search limits (zero fields take
 // DefaultLimits). Call it before the index is shared.
 func (ix *Index) SetLimits(lim Limits) {
-	ix.eng = &Engine{voc: ix.eng.voc, th: ix.eng.th, lim: lim.withDefaults()}
+	ix.eng = &Engine{voc: ix.eng.voc, th: ix.eng.th, lim: lim.withDefaults(), seen: ix.eng.seen}
 	if ix.cache != nil {
 		ix.cache = newResultCache(ix.cache.max) // results under the old limits
 	}
@@ -139,7 +201,7 @@ func (ix *Index) Add(ctx context.Context, docs []Document) error {
 	if ix.readOnly {
 		return errors.New("add: index is open read-only")
 	}
-	return addDocs(ctx, ix.bi, docs)
+	return addDocsFunc(ctx, ix.bi, docs, ix.seen, nil)
 }
 
 // Compile compiles q into a plan that runs on this index. On an index

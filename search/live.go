@@ -196,7 +196,7 @@ func verify(ix *Index, info Generation) (err error) {
 		return fmt.Errorf("generation %s: %w: probe search found nothing", info.ID, ErrCorrupt)
 	}
 	for _, h := range res.Hits {
-		if _, err := decodeDocument(h.ID, h.Fields); err != nil {
+		if _, err := decodeDocument(h.ID, h.Fields, ix.eng.seen); err != nil {
 			return fmt.Errorf("generation %s: %w: %v", info.ID, ErrCorrupt, err)
 		}
 	}

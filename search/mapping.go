@@ -108,11 +108,17 @@ func NewMapping() *mapping.IndexMappingImpl {
 }
 
 // fields turns a Document into the field map bleve indexes. Zero times are
-// left out so that sorting puts undated passages last.
-func fields(d *Document) (map[string]any, error) {
+// left out so that sorting puts undated passages last. A LastSeen equal to
+// seen, the time of the crawl that built the index, is left out of the
+// stored document and read back as seen (decodeDocument), so that an
+// unchanged passage is the same document crawl after crawl.
+func fields(d *Document, seen time.Time) (map[string]any, error) {
 	blob := *d
 	blob.Text = ""
 	blob.Evidence = nil
+	if !seen.IsZero() && blob.LastSeen.Equal(seen) {
+		blob.LastSeen = time.Time{}
+	}
 	raw, err := json.Marshal(&blob)
 	if err != nil {
 		return nil, fmt.Errorf("encode document %s: %w", d.ID, err)
@@ -176,8 +182,9 @@ func nonEmpty(vs []string) []string {
 	return out
 }
 
-// decodeDocument rebuilds a Document from its stored fields.
-func decodeDocument(id string, stored map[string]any) (*Document, error) {
+// decodeDocument rebuilds a Document from its stored fields; seen is the
+// time of the crawl that built the index (see fields).
+func decodeDocument(id string, stored map[string]any, seen time.Time) (*Document, error) {
 	raw, _ := stored[fieldDoc].(string)
 	if raw == "" {
 		return nil, fmt.Errorf("document %s: no stored data", id)
@@ -185,6 +192,9 @@ func decodeDocument(id string, stored map[string]any) (*Document, error) {
 	var d Document
 	if err := json.Unmarshal([]byte(raw), &d); err != nil {
 		return nil, fmt.Errorf("decode document %s: %w", id, err)
+	}
+	if d.LastSeen.IsZero() {
+		d.LastSeen = seen
 	}
 	d.Text, _ = stored[fieldText].(string)
 	if ev, _ := stored[fieldEvidence].(string); ev != "" {

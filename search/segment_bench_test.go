@@ -66,7 +66,7 @@ func BenchmarkSegmentBuild(b *testing.B) {
 		t0 := time.Now()
 		res := make([]index.Document, 0, len(docs))
 		for i := range docs {
-			f, err := fields(&docs[i])
+			f, err := fields(&docs[i], time.Time{})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -163,7 +163,7 @@ func (e *Engine) Similar(ctx context.Context, bi bleve.Index, id string, opt Sim
 		return nil, e.searchErr(ctx, err)
 	}
 	for _, h := range out.Hits {
-		hd, err := decodeDocument(h.ID, h.Fields)
+		hd, err := decodeDocument(h.ID, h.Fields, e.seen)
 		if err != nil {
 			return nil, err
 		}

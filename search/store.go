@@ -1,12 +1,14 @@
 package search
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/inlsearch/inlsearch/internal/atomicfile"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -41,6 +43,13 @@ type Generation struct {
 	Stats map[string]int `json:"stats,omitempty"`
 	// Crawl lists the pages the job could not index (coverage).
 	Crawl *CrawlReport `json:"crawl,omitempty"`
+	// Versions name what made it: VersionIndex (IndexVersion, set by
+	// Commit) and what the caller adds (the indexer's parser). A build
+	// whose versions differ starts afresh rather than from this one.
+	Versions map[string]string `json:"versions,omitempty"`
+	// Base is the generation it was built from incrementally; empty for
+	// a full build.
+	Base string `json:"base,omitempty"`
 }
 
 // Keys of Generation.Stats that the status reports by name.
@@ -117,22 +126,32 @@ type Build struct {
 	Index  *Index
 	done   bool
 	closed bool // Index is closed (Commit closes it before its checks)
+
+	// incremental.go: the base generation, its documents, those of the
+	// new one (as Build.Add gave them) and those written anew.
+	base    string
+	seenAt  time.Time
+	prev    map[string]fingerprint
+	next    map[string]fingerprint
+	written map[string]bool
+	stats   BuildStats
 }
 
 // Begin starts a new generation with a fresh, empty index.
+// It is BeginBuild of a full build (incremental.go).
 func (s *Store) Begin(voc Vocabulary) (*Build, error) {
+	return s.BeginBuild(BuildOptions{Vocabulary: voc})
+}
+
+// newID makes the folder of a new generation and returns its id.
+func (s *Store) newID() (string, error) {
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])
 	id := s.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(rnd[:])
 	if err := os.MkdirAll(s.genPath(id), 0o755); err != nil {
-		return nil, fmt.Errorf("new generation: %w", err)
+		return "", fmt.Errorf("new generation: %w", err)
 	}
-	ix, err := Create(s.IndexPath(id), voc)
-	if err != nil {
-		_ = os.RemoveAll(s.genPath(id))
-		return nil, err
-	}
-	return &Build{store: s, ID: id, Index: ix}, nil
+	return id, nil
 }
 
 // Abort closes and removes the partial generation.
@@ -169,8 +188,14 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 		}
 	}()
 	b.done = true
-	b.closed = true
 	if b.Index != nil { // nil: a copy Import publishes, never opened for writing
+		if err := b.finish(context.Background()); err != nil {
+			return err
+		}
+		b.stats.Segments = segmentCount(b.Index.bi)
+	}
+	b.closed = true
+	if b.Index != nil {
 		if err := b.Index.Close(); err != nil {
 			return fmt.Errorf("close new index: %w", err)
 		}
@@ -207,6 +232,14 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 			return &CheckError{Reason: fmt.Sprintf("passages dropped from %d to %d (more than half); use --force to publish anyway", old.Passages, g.Passages)}
 		}
 	}
+	// The passages file lets the next build start from this one; it is
+	// written only when it lists every passage (documents added through
+	// Build.Add); it is one of the files replicas copy.
+	if b.next != nil && len(b.next) == g.Passages {
+		if err := writePassages(filepath.Join(b.store.genPath(b.ID), passagesFile), b.next); err != nil {
+			return err
+		}
+	}
 	// The manifest (files, sizes, checksums) that replicas copy by; an
 	// import brings the builder's, which its files were checked against.
 	if _, err := readManifest(b.store.genPath(b.ID)); err != nil {
@@ -217,6 +250,16 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 	g.ID = b.ID
 	if g.BuiltAt.IsZero() {
 		g.BuiltAt = b.store.Now().UTC()
+	}
+	if b.Index != nil { // an imported copy keeps the builder's base
+		g.Base = b.base
+	}
+	g.Versions = maps.Clone(g.Versions)
+	if g.Versions == nil {
+		g.Versions = map[string]string{}
+	}
+	if _, ok := g.Versions[VersionIndex]; !ok || b.Index != nil { // an imported copy keeps the builder's
+		g.Versions[VersionIndex] = IndexVersion()
 	}
 	data, _ := json.MarshalIndent(g, "", "  ")
 	if err := writeAtomic(filepath.Join(b.store.genPath(b.ID), completeFile), data); err != nil {

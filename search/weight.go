@@ -3,6 +3,8 @@ package search
 import (
 	"math"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
@@ -27,18 +29,42 @@ func (b *builder) docFreq(field, term string) uint64 {
 	if n, ok := b.df[key]; ok {
 		return n
 	}
-	var n uint64
-	if d, err := b.bi.FieldDictPrefix(field, []byte(term)); err == nil {
-		if e, err := d.Next(); err == nil && e != nil && e.Term == term {
-			n = e.Count
+	// The postings of live passages only: a dictionary's count includes
+	// deleted passages not yet merged away (see bm25.go).
+	n, ok := b.liveDocFreq(field, term)
+	if !ok { // an alias: its dictionary's count
+		if d, err := b.bi.FieldDictPrefix(field, []byte(term)); err == nil {
+			if e, err := d.Next(); err == nil && e != nil && e.Term == term {
+				n = e.Count
+			}
+			_ = d.Close()
 		}
-		_ = d.Close()
 	}
 	if b.df == nil {
 		b.df = map[string]uint64{}
 	}
 	b.df[key] = n
 	return n
+}
+
+// liveDocFreq counts the live passages holding term in field; ok is false
+// when bi gives no reader of its own (an alias).
+func (b *builder) liveDocFreq(field, term string) (n uint64, ok bool) {
+	adv, err := b.bi.Advanced()
+	if err != nil {
+		return 0, false
+	}
+	r, err := adv.Reader()
+	if snap, isScorch := r.(*scorch.IndexSnapshot); err != nil || (isScorch && snap == nil) {
+		return 0, false // closed: the search reports it
+	}
+	defer func() { _ = r.Close() }()
+	tfr, err := r.TermFieldReader(b.ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, false
+	}
+	defer func() { _ = tfr.Close() }()
+	return tfr.Count(), true
 }
 
 // docCount is the number of passages in the index (read once).

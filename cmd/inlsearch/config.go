@@ -5,12 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/inlsearch/inlsearch/indexer/robots"
 	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/inlsearch/inlsearch/indexer/crawl"
+	"github.com/inlsearch/inlsearch/indexer/robots"
 	"github.com/inlsearch/inlsearch/search"
 	"github.com/inlsearch/inlsearch/web"
 )
@@ -35,8 +36,18 @@ type Config struct {
 	MaxDepth  int    `json:"max_depth"`
 	// MaxPDFBytes and PDFTimeout bound each PDF the crawl fetches: its size
 	// (HTML keeps its own limit) and the time its text extraction may take.
-	MaxPDFBytes  int64         `json:"max_pdf_bytes"`
-	PDFTimeout   time.Duration `json:"-"`
+	MaxPDFBytes int64         `json:"max_pdf_bytes"`
+	PDFTimeout  time.Duration `json:"-"`
+	// Include and Exclude are the crawl's scope rules (path prefixes or
+	// globs, or http(s):// URL prefixes); FollowDocuments fetches documents
+	// linked from in-scope pages wherever they live on the seed hosts.
+	Include         []string `json:"include"`
+	Exclude         []string `json:"exclude"`
+	FollowDocuments bool     `json:"-"`
+	// WARC is the file a crawl archives its exchanges to (crawl --warc);
+	// URLPrefix maps imported local files to where they are published.
+	WARC         string        `json:"-"`
+	URLPrefix    string        `json:"-"`
 	ReindexEvery time.Duration `json:"-"`
 	// KeepGenerations and KeepFor are serve's keep policy of generations
 	// (citable snapshots); a generation cited in the last 30 days is kept too.
@@ -45,9 +56,12 @@ type Config struct {
 	AllowPrivate    bool          `json:"allow_private"`
 	Force           bool          `json:"force"`
 	AdminToken      string        `json:"-"`
-	LogFormat       string        `json:"log_format"`
-	LogLevel        string        `json:"log_level"`
-	ConfigFile      string        `json:"-"`
+	// Rebuild builds the crawl's index in full (crawl --rebuild) rather
+	// than from the published generation.
+	Rebuild    bool   `json:"-"`
+	LogFormat  string `json:"log_format"`
+	LogLevel   string `json:"log_level"`
+	ConfigFile string `json:"-"`
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (serve); MaxPerClient overrides Limits.MaxPerClient when
 	// not zero.
@@ -74,6 +88,8 @@ type fileConfig struct {
 	Delay        string `json:"delay"`
 	ReindexEvery string `json:"reindex_every"`
 	PDFTimeout   string `json:"pdf_timeout"`
+	// FollowDocuments is a pointer: absent means on.
+	FollowDocuments *bool `json:"follow_documents"`
 }
 
 type multi []string
@@ -118,8 +134,21 @@ func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
 		fs.IntVar(&cfg.MaxDepth, "max-depth", 10, "maximum link depth from a seed")
 		fs.Int64Var(&cfg.MaxPDFBytes, "max-pdf-bytes", limits.Crawl.MaxPDFBytes, "largest PDF fetched, in bytes after decompression (HTML pages keep their own limit)")
 		fs.DurationVar(&cfg.PDFTimeout, "pdf-timeout", limits.PDF.Timeout, "time one PDF's text extraction may take")
+		fs.Var((*multi)(&cfg.Include), "include", "crawl only URLs matching this rule: a path prefix (/j/inl/), a glob (/bureau-*) or an http(s):// URL prefix (repeatable)")
+		fs.Var((*multi)(&cfg.Exclude), "exclude", "never crawl URLs matching this rule, same forms as --include (repeatable)")
+		fs.BoolVar(&cfg.FollowDocuments, "follow-documents", true, "fetch documents (PDF) linked from in-scope pages wherever they live on the seed hosts")
 		fs.BoolVar(&cfg.AllowPrivate, "allow-private", false, "let named hosts resolve to private addresses")
 		fs.BoolVar(&cfg.Force, "force", false, "publish even when the passage count dropped by more than half")
+	}
+	if has["warc"] {
+		fs.StringVar(&cfg.WARC, "warc", "", "also write every request and response of the crawl to this WARC file (.warc or .warc.gz)")
+	}
+	if has["import"] {
+		fs.StringVar(&cfg.URLPrefix, "url-prefix", "", "URL the folders given are published at (default: file:// URLs)")
+		fs.BoolVar(&cfg.Force, "force", false, "publish even when the passage count dropped by more than half")
+	}
+	if has["rebuild"] {
+		fs.BoolVar(&cfg.Rebuild, "rebuild", false, "build the index in full, every passage written again, not from the published generation")
 	}
 	if has["debug"] {
 		fs.StringVar(&cfg.DebugAddr, "debug-addr", "", "loopback address for Go profiles (/debug/pprof/); off when empty")
@@ -215,6 +244,15 @@ func applyFile(cfg *Config, set map[string]bool) error {
 	if !set["seed"] && len(fc.Seeds) > 0 {
 		cfg.Seeds = fc.Seeds
 	}
+	if !set["include"] && len(fc.Include) > 0 {
+		cfg.Include = fc.Include
+	}
+	if !set["exclude"] && len(fc.Exclude) > 0 {
+		cfg.Exclude = fc.Exclude
+	}
+	if !set["follow-documents"] && fc.FollowDocuments != nil {
+		cfg.FollowDocuments = *fc.FollowDocuments
+	}
 	if !set["metrics-addr"] && fc.MetricsAddr != "" {
 		cfg.MetricsAddr = fc.MetricsAddr
 	}
@@ -285,6 +323,14 @@ func (c *Config) validate() error {
 	if c.KeepFor < 0 {
 		return usageError{"--keep-for must not be negative"}
 	}
+	if err := c.checkScope(); err != nil {
+		return err
+	}
+	if c.URLPrefix != "" {
+		if _, err := crawl.Normalize(c.URLPrefix); err != nil {
+			return usageError{fmt.Sprintf("--url-prefix %q: want an http(s) URL", c.URLPrefix)}
+		}
+	}
 	if c.ReindexEvery != 0 && c.ReindexEvery < time.Minute {
 		return errors.New("--reindex-every must be at least 1m")
 	}
@@ -335,4 +381,32 @@ func validUserAgent(ua string) bool {
 		}
 	}
 	return true
+}
+
+// scope parses the scope rules; nil when there are none.
+func (c *Config) scope() (*crawl.Scope, error) {
+	if len(c.Include) == 0 && len(c.Exclude) == 0 {
+		return nil, nil
+	}
+	s, err := crawl.NewScope(c.Include, c.Exclude)
+	if err != nil {
+		return nil, err
+	}
+	s.Documents = c.FollowDocuments
+	return s, nil
+}
+
+// checkScope refuses rules that do not parse and seeds the rules leave
+// out (a crawl would fetch nothing from them).
+func (c *Config) checkScope() error {
+	s, err := c.scope()
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	for _, seed := range c.Seeds {
+		if rule, ok := s.CheckURL(seed); !ok {
+			return usageError{fmt.Sprintf("seed %s is outside the crawl's scope (%s): add an --include rule for it", seed, rule)}
+		}
+	}
+	return nil
 }

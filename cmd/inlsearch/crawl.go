@@ -19,7 +19,7 @@ import (
 
 func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := &Config{}
-	fs := newFlagSet("crawl", cfg, "seed")
+	fs := newFlagSet("crawl", cfg, "seed", "warc", "rebuild")
 	fs.SetOutput(stderr)
 	if err := parseConfig(fs, cfg, args); err != nil {
 		return err
@@ -31,13 +31,20 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	warnFilesystem(cfg, log)
 	warnDelay(cfg, stderr)
 	job := newJob(cfg, log)
+	job.WARC = cfg.WARC
 	progress := newProgressReporter(stderr, log)
 	job.Crawl.Progress = progress.update
 	sum, err := job.Run(ctx)
 	progress.end()
+	return reportJob(stdout, cfg, sum, err)
+}
+
+// reportJob prints the summary of a crawl or import job and the generation
+// it published, and returns its error.
+func reportJob(stdout io.Writer, cfg *Config, sum *indexer.Summary, err error) error {
 	var locked *indexer.LockedError
 	if errors.As(err, &locked) || errors.Is(err, search.ErrInsufficientDisk) {
-		return err // refused before anything was fetched: no summary
+		return err // refused before anything was fetched or read: no summary
 	}
 	if sum != nil {
 		printSummary(stdout, sum)
@@ -99,6 +106,7 @@ func crawlConfig(cfg *Config) crawl.Config {
 		c.MaxPDFBytes = cfg.MaxPDFBytes
 	}
 	c.AllowPrivate = cfg.AllowPrivate
+	c.Scope, _ = cfg.scope() // checked by validate
 	return c
 }
 
@@ -120,11 +128,22 @@ func printSummary(w io.Writer, s *indexer.Summary) {
 	fmt.Fprintf(w, "pages new:       %d\n", c.New)
 	fmt.Fprintf(w, "pages changed:   %d\n", c.Changed)
 	fmt.Fprintf(w, "unchanged:       %d  (%d not modified, %d parsed in all)\n", c.Unchanged, s.NotModified, c.Parsed)
+	if c.Retagged > 0 {
+		fmt.Fprintf(w, "retagged:        %d  (stored passages tagged by the new tagger, pages not parsed)\n", c.Retagged)
+	}
 	fmt.Fprintf(w, "removed:         %d\n", c.Removed)
 	fmt.Fprintf(w, "failed:          %d\n", c.Failed)
 	fmt.Fprintf(w, "carried over:    %d  (%d stale)\n", c.CarriedOver, c.Stale)
 	fmt.Fprintf(w, "robots skipped:  %d\n", s.RobotsSkipped)
 	fmt.Fprintf(w, "out of scope:    %d links\n", s.OutOfScope)
+	printCounts(w, "scope skipped:  ", s.ScopeSkipped, "URLs")
+	if s.Captures > 0 || len(s.Skipped) > 0 {
+		fmt.Fprintf(w, "captures read:   %d\n", s.Captures)
+		printCounts(w, "skipped:        ", s.Skipped, "")
+	}
+	if s.WARC != "" {
+		fmt.Fprintf(w, "archived:        %d exchanges to %s\n", s.WARCRecords, s.WARC)
+	}
 	reasons := make([]string, 0, len(s.FailReasons))
 	for r := range s.FailReasons {
 		reasons = append(reasons, r)
@@ -147,5 +166,25 @@ func printSummary(w io.Writer, s *indexer.Summary) {
 		fmt.Fprintln(w, "limit reached:   yes (max pages or depth)")
 	}
 	fmt.Fprintf(w, "generation:      %d pages, %d passages\n", s.Pages, s.Passages)
+	if ix := s.Index; ix != nil && s.Generation != "" {
+		how := "incremental from " + ix.Base
+		if ix.Mode == indexer.IndexFull {
+			how = "full (" + ix.Reason + ")"
+		}
+		fmt.Fprintf(w, "index:           %s: %d passages written, %d kept, %d deleted, %d segments, %.1fs\n",
+			how, ix.Added, ix.Kept, ix.Deleted, ix.Segments, ix.Seconds)
+	}
 	fmt.Fprintf(w, "time:            %s\n", d.Round(time.Millisecond))
+}
+
+// printCounts prints a map of counts on one line per key, sorted.
+func printCounts(w io.Writer, label string, m map[string]int, unit string) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintln(w, strings.TrimSpace(fmt.Sprintf("%s  %-28s %d %s", label, k, m[k], unit)))
+	}
 }

@@ -28,6 +28,10 @@ usage:
                    [--trusted-proxies CIDR[,CIDR...]] [--max-per-client N]
   inlsearch crawl  --data DIR --seed URL [--seed URL]... [--max-pages N] [--delay DUR]
                    [--max-pdf-bytes N] [--pdf-timeout DUR]
+                   [--include RULE]... [--exclude RULE]... [--follow-documents=false]
+                   [--warc FILE.warc.gz] [--config configs/inl.json]
+  inlsearch import --data DIR [--url-prefix URL] FILE...   index WARC files (.warc, .warc.gz)
+                   and local .html files (or folders of them)
   inlsearch search --data DIR [--organization V] [--country V] [--region V] [--topic V]
                    [--format text|json|csv] QUERY
   inlsearch pull   --from http://builder:8080 --data DIR [--every DUR]
@@ -66,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runSearch(ctx, args, stdout, stderr)
 	case "pull":
 		err = runPull(ctx, args, stdout, stderr)
+	case "import":
+		err = runImport(ctx, args, stdout, stderr)
 	case "demo-site":
 		err = runDemoSite(ctx, args, stdout, stderr)
 	case "healthcheck":

@@ -20,6 +20,7 @@ func newJob(cfg *Config, log *slog.Logger) *indexer.Job {
 		Crawl:   crawlConfig(cfg),
 		PDF:     pdfRunner(cfg),
 		Force:   cfg.Force,
+		Rebuild: cfg.Rebuild,
 		Space:   limits.Space,
 		Log:     log,
 	}

@@ -88,6 +88,11 @@ func fillCounts(js *web.JobStatus, sum *indexer.Summary) {
 	js.Counts["not_modified"] = sum.NotModified
 	js.Counts["robots_skipped"] = sum.RobotsSkipped
 	js.Counts["degraded_hosts"] = len(sum.Degraded)
+	if sum.Index != nil && sum.Generation != "" {
+		// what the index step wrote: the changed passages of an incremental
+		// build, every passage of a full one
+		js.Counts["passages_written"] = sum.Index.Added
+	}
 	hosts := make([]string, 0, len(sum.Hosts))
 	for h := range sum.Hosts {
 		hosts = append(hosts, h)

@@ -55,6 +55,13 @@ type Config struct {
 	// Prior returns the validators stored for a URL so the fetch is conditional
 	// (If-None-Match / If-Modified-Since). Optional; called from several goroutines.
 	Prior func(url string) (etag, lastModified string, ok bool)
+	// Scope narrows the crawl to parts of the seed hosts (include and
+	// exclude rules); nil: the seed hosts whole.
+	Scope *Scope
+	// Record, when set, is called with every HTTP exchange the crawl
+	// completes (pages, redirects, robots.txt, sitemaps), from the host's
+	// worker, before the response is handed on: to archive it (WARC).
+	Record func(*Exchange)
 }
 
 func (c Config) withDefaults() Config {
@@ -204,9 +211,12 @@ type Report struct {
 	Duplicates        int // redirect targets already queued or fetched
 	Truncated         int // pages cut at MaxBodyBytes
 	LinksDropped      int // links beyond MaxLinksPerPage
-	DepthLimited      int // links beyond MaxDepth
-	Failures          []Failure
-	FailuresDropped   int // failures beyond the list cap, counted only
-	Hosts             map[string]*HostReport
-	LimitReached      bool // MaxPages, MaxQueue or MaxDepth cut the crawl short
+	// ScopeSkipped counts the URLs on the seed hosts left out by the
+	// scope rules, by rule (ScopeNotIncluded, "exclude /rule").
+	ScopeSkipped    map[string]int
+	DepthLimited    int // links beyond MaxDepth
+	Failures        []Failure
+	FailuresDropped int // failures beyond the list cap, counted only
+	Hosts           map[string]*HostReport
+	LimitReached    bool // MaxPages, MaxQueue or MaxDepth cut the crawl short
 }

@@ -104,6 +104,7 @@ type run struct {
 	mu      sync.Mutex
 	hosts   map[string]*host
 	seen    map[string]bool // queued URLs, pages and sitemaps alike
+	scoped  map[string]bool // URLs left out by the scope rules
 	fetched map[string]bool // final URLs fetched
 	queued  int             // page items ever queued
 	started int             // page fetches started (MaxPages)
@@ -136,8 +137,9 @@ func (c *Crawler) Crawl(ctx context.Context, seeds []string, handle func(ctx con
 		hosts:   make(map[string]*host),
 		seen:    make(map[string]bool),
 		fetched: make(map[string]bool),
+		scoped:  make(map[string]bool),
 		done:    make(chan struct{}),
-		report:  &Report{Started: time.Now(), Hosts: make(map[string]*HostReport)},
+		report:  &Report{Started: time.Now(), Hosts: make(map[string]*HostReport), ScopeSkipped: make(map[string]int)},
 	}
 	for _, s := range seeds {
 		u, err := normalizeURL(s)
@@ -250,6 +252,17 @@ func (r *run) enqueue(it item) {
 	if !ok {
 		r.report.OutOfScope++
 		return
+	}
+	if !it.sitemap && r.cfg.Scope != nil {
+		// Seeds are held to the rules too; a link to a document is in
+		// scope wherever it lives on the seed hosts (Scope.Documents).
+		if rule, ok := r.cfg.Scope.Check(u, it.depth > 0 && IsDocumentURL(u)); !ok {
+			if !r.scoped[it.url] {
+				r.scoped[it.url] = true
+				r.report.ScopeSkipped[rule]++
+			}
+			return
+		}
 	}
 	// One key space for pages and sitemaps: a URL is fetched once, as what it
 	// was first queued as; a sitemap named for a page still waiting in the

@@ -127,13 +127,20 @@ func (r *run) do(ctx context.Context, rawURL string, kind fetchKind) (*response,
 		return nil, classify(ctx, err)
 	}
 	defer resp.Body.Close()
+	var ex *Exchange
+	if r.cfg.Record != nil {
+		ex = newExchange(req, resp)
+	}
 	out := &response{url: rawURL, status: resp.StatusCode, header: resp.Header, conditional: conditional}
 	if resp.StatusCode != http.StatusOK && (kind != kindRobots || resp.StatusCode/100 != 2) {
 		// A little is read so that the connection can be reused; the rest is discarded.
-		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+		n, _ := io.CopyN(io.Discard, resp.Body, 4<<10)
+		ex.done(r.cfg.Record, n == 4<<10)
 		return out, nil
 	}
-	return out, r.readBody(ctx, resp, out, kind)
+	fe := r.readBody(ctx, resp, out, kind)
+	ex.done(r.cfg.Record, ex.more(resp.Body))
+	return out, fe
 }
 
 func (r *run) readBody(ctx context.Context, resp *http.Response, out *response, kind fetchKind) *fetchError {

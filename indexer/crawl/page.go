@@ -119,6 +119,10 @@ func (r *run) follow(ctx context.Context, h *host, it item) (*response, string, 
 				Err: fmt.Errorf("redirect to %s: out of scope", target.Host)}
 		}
 		next := target.String()
+		if rule, ok := r.cfg.Scope.Check(target, it.depth > 0 && IsDocumentURL(target)); !ok {
+			return nil, "", &Failure{URL: cur, Reason: ReasonRedirectBlocked, Status: resp.status,
+				Err: fmt.Errorf("redirect to %s: out of scope (%s)", next, rule)}
+		}
 		if chain[next] {
 			return nil, "", &Failure{URL: cur, Reason: ReasonRedirectLoop, Status: resp.status}
 		}

@@ -55,13 +55,14 @@ type Passage struct {
 
 // Extract parses body, an HTML page in UTF-8 fetched from pageURL, and
 // returns its title, date, language, links and passages. It never panics on
-// malformed input; its only error is an unusable page URL (ErrPageURL).
+// malformed input; its only error is an unusable page URL (ErrPageURL: not
+// absolute http(s), nor a file: URL).
 func Extract(pageURL string, body []byte) (*Page, error) {
 	u, err := url.Parse(strings.TrimSpace(pageURL))
 	if err != nil {
 		return nil, fmt.Errorf("extract %q: %w: %w", pageURL, ErrPageURL, err)
 	}
-	if !isWeb(u) {
+	if !isWeb(u) && (u.Scheme != "file" || u.Path == "") { // file: a local page (inlsearch import)
 		return nil, fmt.Errorf("extract %q: %w", pageURL, ErrPageURL)
 	}
 	root := parse(sanitize(body))

@@ -16,8 +16,14 @@ type Record struct {
 	// Hash is the SHA-256 of the last body parsed, hex.
 	Hash string `json:"hash,omitempty"`
 	// Parser names the extractor and tagger that produced Docs; a record
-	// made by another one is parsed again.
+	// made by another one is parsed again, or tagged again from its Docs
+	// when Extractor is the running one.
 	Parser string `json:"parser,omitempty"`
+	// Extractor is the extractor version (the indexer's ParserVersion)
+	// that produced Docs, and Site the site name it read from the page:
+	// with them, Docs can be tagged again without the page.
+	Extractor string `json:"extractor,omitempty"`
+	Site      string `json:"site,omitempty"`
 
 	FirstSeen   time.Time `json:"first_seen"`
 	LastSeen    time.Time `json:"last_seen,omitzero"`    // last 200 or 304
@@ -33,6 +39,14 @@ type Record struct {
 	// are carried over from an earlier crawl.
 	StaleSince time.Time `json:"stale_since,omitzero"`
 
+	// Imported is set on a page read from a web archive or a local file
+	// (inlsearch import): crawls neither ask for it again nor drop it.
+	Imported bool `json:"imported,omitempty"`
+	// Captured is when the imported copy was captured (WARC-Date, or the
+	// file's modification time): a later import replaces it only with a
+	// newer capture.
+	Captured time.Time `json:"captured,omitzero"`
+
 	// Links are the links of the page, handed to the crawler on a 304.
 	Links []string `json:"links,omitempty"`
 	// Docs are the passages the page produced, as indexed.
@@ -44,10 +58,11 @@ func (r *Record) Live() bool { return r.RemovedAt.IsZero() }
 
 // Meta is the small part of a record kept in memory during a crawl.
 type Meta struct {
-	ETag, LastModified, Hash, Parser, Host string
-	Live                                   bool
+	ETag, LastModified, Hash, Parser, Extractor, Host string
+	Live                                              bool
+	Imported                                          bool
 }
 
 func (r *Record) meta() Meta {
-	return Meta{ETag: r.ETag, LastModified: r.LastModified, Hash: r.Hash, Parser: r.Parser, Host: r.Host, Live: r.Live()}
+	return Meta{ETag: r.ETag, LastModified: r.LastModified, Hash: r.Hash, Parser: r.Parser, Extractor: r.Extractor, Host: r.Host, Live: r.Live(), Imported: r.Imported}
 }

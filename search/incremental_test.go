@@ -1,0 +1,368 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var (
+	synthWords = strings.Fields(`border control police training court judge prosecutor
+		corruption money laundering drug trafficking cocaine heroin fentanyl maritime
+		security justice reform prison corrections evidence forensic laboratory cartel
+		extradition migrant smuggling human rights community violence prevention youth
+		gang customs airport port seizure financial intelligence unit asset forfeiture
+		cybercrime wildlife timber mining gold firearms crime statistics academy mentor`)
+	synthCountries = []string{"Mexico", "Peru", "Ghana", "Colombia", "Honduras", "Kenya", "Vietnam"}
+	synthTopics    = []string{"police training", "money laundering", "counternarcotics", "corrections", "rule of law"}
+	synthTypes     = []string{"fact sheet", "program page", "report"}
+)
+
+// synthDoc is passage i of a synthetic corpus, version v of its text.
+func synthDoc(r *rand.Rand, i, v int, seen time.Time) Document {
+	var sb strings.Builder
+	for range 30 + r.IntN(60) {
+		sb.WriteString(synthWords[r.IntN(len(synthWords))])
+		sb.WriteByte(' ')
+	}
+	fmt.Fprintf(&sb, "version %d", v)
+	first := time.Date(2024, 1, 1+i%300, 0, 0, 0, 0, time.UTC)
+	return Document{
+		ID: fmt.Sprintf("p%05d", i), URL: fmt.Sprintf("https://example.gov/p/%d#s", i/4),
+		PageURL: fmt.Sprintf("https://example.gov/p/%d", i/4), Title: "Program " + synthWords[i%len(synthWords)],
+		Section: synthWords[(i*7)%len(synthWords)], Text: sb.String(),
+		Countries: []string{synthCountries[r.IntN(len(synthCountries))]},
+		Topics:    []string{synthTopics[r.IntN(len(synthTopics))]},
+		Type:      synthTypes[i%len(synthTypes)], Years: []int{2015 + r.IntN(10)},
+		Published: time.Date(2015+i%10, time.Month(1+i%12), 1, 0, 0, 0, 0, time.UTC),
+		FirstSeen: first, ChangedAt: first, LastSeen: seen,
+	}
+}
+
+// synthCorpus returns n passages and a version of them in which every
+// 50th is changed, every 70th removed, and n/60 are new, all seen at
+// the second crawl's time.
+func synthCorpus(n int, crawl1, crawl2 time.Time) (before, after []Document) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range n {
+		before = append(before, synthDoc(r, i, 1, crawl1))
+	}
+	r2 := rand.New(rand.NewPCG(3, 4))
+	for i, d := range before {
+		switch {
+		case i%70 == 3:
+			continue
+		case i%50 == 7:
+			d = synthDoc(r2, i, 2, crawl2)
+			d.ChangedAt = crawl2
+		default:
+			d.LastSeen = crawl2
+		}
+		after = append(after, d)
+	}
+	for i := n; i < n+n/60; i++ {
+		d := synthDoc(r2, i, 1, crawl2)
+		d.FirstSeen, d.ChangedAt = crawl2, crawl2
+		after = append(after, d)
+	}
+	return before, after
+}
+
+// MustBuild publishes docs as a generation of st, from base when it is
+// not empty, adding them in chunks so that the index has several segments.
+func MustBuild(tb testing.TB, st *Store, base string, docs []Document, seen time.Time) (string, BuildStats) {
+	tb.Helper()
+	b, err := st.BeginBuild(BuildOptions{Base: base, SeenAt: seen})
+	if err != nil {
+		tb.Fatalf("BeginBuild(%q): %v", base, err)
+	}
+	for start := 0; start < len(docs); start += 700 {
+		if err := b.Add(context.Background(), docs[start:min(start+700, len(docs))]); err != nil {
+			b.Abort()
+			tb.Fatal(err)
+		}
+	}
+	if err := b.Commit(Generation{Passages: len(docs), Pages: len(docs)}, true); err != nil {
+		tb.Fatalf("Commit: %v", err)
+	}
+	return b.ID, b.Stats()
+}
+
+// MustOpenGeneration opens generation id of st read-only.
+func MustOpenGeneration(tb testing.TB, st *Store, id string) *Index {
+	tb.Helper()
+	ix, err := Open(st.IndexPath(id))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = ix.Close() })
+	return ix
+}
+
+// snapshotFiles reads every file under dir.
+func snapshotFiles(tb testing.TB, dir string) map[string][]byte {
+	tb.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[strings.TrimPrefix(p, dir)] = b
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// comparedQueries are the bench's query classes (term, and, or, phrase,
+// faceted, filtered, deep page) and the other shapes of the language.
+func comparedQueries() []Query {
+	var qs []Query
+	for i, w := range synthWords {
+		w2 := synthWords[(i*13+5)%len(synthWords)]
+		qs = append(qs,
+			Query{Q: w, NoFacets: true},
+			Query{Q: w + " " + w2, NoFacets: true, Match: MatchAll},
+			Query{Q: w + " " + w2},
+			Query{Q: w + " OR " + w2, NoFacets: true},
+			Query{Q: `"` + w + " " + w2 + `"`, NoFacets: true},
+			Query{Q: w, Filters: map[string][]string{FacetCountry: {synthCountries[i%len(synthCountries)]}}},
+			Query{Q: w, Page: 3, PerPage: 10, NoFacets: true},
+		)
+	}
+	qs = append(qs,
+		Query{}, Query{Page: 50, PerPage: 10},
+		Query{Q: "traff*"}, Query{Q: "court -judge"}, Query{Q: "topic:corrections prison"},
+		Query{Q: "money", Sort: "first_seen"}, Query{Q: "police", Sort: "changed_at"},
+		Query{Q: "cartel", YearFrom: 2018, YearTo: 2020},
+		Query{Filters: map[string][]string{FacetTopic: {"police training"}, FacetType: {"report"}}},
+	)
+	return qs
+}
+
+// sameResults fails when two results differ: totals, hit ids in order,
+// the hits' documents, facet counts, and scores beyond float noise.
+func sameResults(t *testing.T, q Query, got, want *Result) {
+	t.Helper()
+	if got.Total != want.Total || got.Relaxed != want.Relaxed {
+		t.Errorf("%+v: total %d (relaxed %v), full rebuild %d (%v)", q, got.Total, got.Relaxed, want.Total, want.Relaxed)
+		return
+	}
+	ids := func(r *Result) (s []string) {
+		for _, h := range r.Hits {
+			s = append(s, h.ID)
+		}
+		return s
+	}
+	if !slices.Equal(ids(got), ids(want)) {
+		t.Errorf("%+v: hits %v, full rebuild %v", q, ids(got), ids(want))
+		return
+	}
+	for i := range got.Hits {
+		g, w := got.Hits[i], want.Hits[i]
+		if math.Abs(g.Score-w.Score) > 1e-9*math.Max(1, math.Abs(w.Score)) {
+			t.Errorf("%+v: hit %s scores %v, full rebuild %v", q, g.ID, g.Score, w.Score)
+		}
+		g.Score, w.Score = 0, 0
+		if fmt.Sprint(g) != fmt.Sprint(w) {
+			t.Errorf("%+v: hit %s is\n%+v\nfull rebuild\n%+v", q, g.ID, g, w)
+		}
+	}
+	if fmt.Sprint(got.Facets) != fmt.Sprint(want.Facets) || fmt.Sprint(got.FacetOthers) != fmt.Sprint(want.FacetOthers) {
+		t.Errorf("%+v: facets %v, full rebuild %v", q, got.Facets, want.Facets)
+	}
+}
+
+// TestIncrementalMatchesFullRebuild: a generation built from the previous
+// one answers every query as a full rebuild of the same passages does,
+// wrote only what changed, and left the previous generation's files as
+// they were.
+func TestIncrementalMatchesFullRebuild(t *testing.T) {
+	crawl1 := time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC)
+	crawl2 := crawl1.Add(24 * time.Hour)
+	before, after := synthCorpus(3000, crawl1, crawl2)
+	st := MustStore(t)
+	base, _ := MustBuild(t, st, "", before, crawl1)
+	baseFiles := snapshotFiles(t, st.genPath(base))
+
+	inc, stats := MustBuild(t, st, base, after, crawl2)
+	changed, removed, added := 3000/50, 3000/70+1, 3000/60
+	if stats.Added != changed+added || stats.Kept != len(after)-changed-added || stats.Deleted != changed+removed {
+		t.Errorf("incremental build: %+v; want %d added, %d kept, %d deleted", stats, changed+added, len(after)-changed-added, changed+removed)
+	}
+	if g, err := st.Info(inc); err != nil || g.Base != base || g.Versions[VersionIndex] != IndexVersion() {
+		t.Errorf("Info(%s) = %+v, %v; want base %s and the index version", inc, g, err, base)
+	}
+	for name, b := range snapshotFiles(t, st.genPath(base)) {
+		if !bytes.Equal(b, baseFiles[name]) {
+			t.Errorf("the incremental build changed %s of the previous generation", name)
+		}
+		delete(baseFiles, name)
+	}
+	for name := range baseFiles {
+		t.Errorf("the incremental build removed %s of the previous generation", name)
+	}
+
+	fst, err := NewStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fid, _ := MustBuild(t, fst, "", after, crawl2)
+	got, want := MustOpenGeneration(t, st, inc), MustOpenGeneration(t, fst, fid)
+	ctx := context.Background()
+	for _, q := range comparedQueries() {
+		g, err := got.Search(ctx, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		w, err := want.Search(ctx, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		sameResults(t, q, g, w)
+	}
+	for _, id := range []string{"p00001", "p00007", "p03001"} {
+		g, err := got.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !g.LastSeen.Equal(crawl2) {
+			t.Errorf("Get(%s).LastSeen = %v, want %v", id, g.LastSeen, crawl2)
+		}
+	}
+	if _, err := got.Get(ctx, "p00003"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Get of a removed passage = %v, want ErrNotFound", err)
+	}
+}
+
+// TestIncrementalSegmentsBounded: many small incremental generations in a
+// row keep the number of segments bounded (the merge policy runs at each
+// commit), and pruning old generations keeps the newest one whole.
+func TestIncrementalSegmentsBounded(t *testing.T) {
+	st := MustStore(t)
+	// Keep only the current and previous generations, so that each
+	// publication prunes one whose files its successors share.
+	if err := st.SetKeep(KeepPolicy{Generations: 2}); err != nil {
+		t.Fatal(err)
+	}
+	seen := time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC)
+	r := rand.New(rand.NewPCG(5, 6))
+	var docs []Document
+	for i := range 600 {
+		docs = append(docs, synthDoc(r, i, 1, seen))
+	}
+	id, _ := MustBuild(t, st, "", docs, seen)
+	var stats BuildStats
+	for round := range 25 {
+		seen = seen.Add(time.Hour)
+		for i := range docs {
+			docs[i].LastSeen = seen
+		}
+		for k := range 5 {
+			i := (round*37 + k*101) % len(docs)
+			docs[i] = synthDoc(r, i, round+2, seen)
+		}
+		// Publishing prunes the base's base, whose segment files the
+		// base shares: the base must keep them whole.
+		base, before := id, snapshotFiles(t, st.genPath(id))
+		id, stats = MustBuild(t, st, id, docs, seen)
+		t.Logf("round %d: %d segments", round, stats.Segments)
+		if stats.Segments > 25 {
+			t.Fatalf("round %d: %d segments", round, stats.Segments)
+		}
+		if n := len(st.list()); n != 2 {
+			t.Fatalf("round %d: %d generations on disk, want 2", round, n)
+		}
+		for name, b := range snapshotFiles(t, st.genPath(base)) {
+			if !bytes.Equal(b, before[name]) {
+				t.Fatalf("round %d: pruning changed %s of the previous generation", round, name)
+			}
+			delete(before, name)
+		}
+		for name := range before {
+			t.Fatalf("round %d: pruning removed %s of the previous generation", round, name)
+		}
+	}
+	if stats.Added != 5 {
+		t.Errorf("last build wrote %d documents, want 5", stats.Added)
+	}
+	ix := MustOpenGeneration(t, st, id)
+	res, err := ix.Search(context.Background(), Query{Q: "version", NoFacets: true})
+	if err != nil || res.Total != len(docs) {
+		t.Fatalf("search of the last generation = %v, %v; want %d passages", res, err, len(docs))
+	}
+}
+
+// TestBeginBuildRefusesBase: a base without a manifest or with another
+// index version is refused with ErrNoBase, and nothing is left behind.
+func TestBeginBuildRefusesBase(t *testing.T) {
+	st := MustStore(t)
+	old := MustPublish(t, st, genDocs("a", "aviation", 10), false) // Index.Add: no manifest
+	if _, err := st.BeginBuild(BuildOptions{Base: old}); !errors.Is(err, ErrNoBase) {
+		t.Errorf("BeginBuild from a generation without manifest = %v, want ErrNoBase", err)
+	}
+	seen := time.Now().UTC()
+	id, _ := MustBuild(t, st, "", genDocs("b", "aviation", 10), seen)
+	g, err := st.Info(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Versions[VersionIndex] = "0-old"
+	raw, _ := json.Marshal(g)
+	if err := writeAtomic(filepath.Join(st.genPath(id), completeFile), raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.BeginBuild(BuildOptions{Base: id}); !errors.Is(err, ErrNoBase) {
+		t.Errorf("BeginBuild from another index version = %v, want ErrNoBase", err)
+	}
+	if n := len(st.list()); n != 2 {
+		t.Errorf("%d generations on disk after refused builds, want 2", n)
+	}
+}
+
+// TestBeginBuildDamagedBase: a base whose index does not open (a torn
+// root.bolt, truncated segments) is no base (ErrNoBase, so the crawl
+// builds in full) and stays as it was.
+func TestBeginBuildDamagedBase(t *testing.T) {
+	for _, damage := range []string{"root", "segments"} {
+		t.Run(damage, func(t *testing.T) {
+			st := MustStore(t)
+			id, _ := MustBuild(t, st, "", genDocs("a", "aviation", 10), time.Now())
+			dir := filepath.Join(st.IndexPath(id), "store")
+			files, _ := filepath.Glob(filepath.Join(dir, "*.zap"))
+			if damage == "root" {
+				files = []string{filepath.Join(dir, "root.bolt")}
+			}
+			for _, f := range files {
+				if err := os.WriteFile(f, []byte("damaged"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := st.BeginBuild(BuildOptions{Base: id}); !errors.Is(err, ErrNoBase) {
+				t.Errorf("BeginBuild from a damaged base = %v, want ErrNoBase", err)
+			}
+			for _, f := range files {
+				if b, err := os.ReadFile(f); err != nil || string(b) != "damaged" {
+					t.Errorf("the damaged base's %s was changed: %q, %v", filepath.Base(f), b, err)
+				}
+			}
+			if n := len(st.list()); n != 1 {
+				t.Errorf("%d generations on disk, want the base alone", n)
+			}
+		})
+	}
+}
