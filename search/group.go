@@ -23,16 +23,19 @@ import (
 
 // grouper groups the matches of one search by page. It keeps no match:
 // each is returned to bleve's pool at once, and a page holds what orders
-// its best passages (their sort keys, scores and collection order) in
-// value form, so that a search matching tens of thousands of passages does
-// not allocate a match for each page (keeping them made a grouped search
-// 3–5 times slower than the same search ungrouped); flush makes matches
-// again for the pages of the window only.
+// its best passages (score, collection order, and the sort keys when they
+// are not the score and the browse order, which are read again from the
+// facet index) in value form, so that a search matching tens of thousands
+// of passages neither allocates a match per page nor gives the collector
+// pointers to copy (keeping the matches made a grouped search 3–5 times
+// slower than the same search ungrouped); flush makes matches again for
+// the pages of the window only.
 type grouper struct {
 	order   bsearch.SortOrder
 	scoring []bool
 	desc    []bool
-	window  int // from + size of the search: the pages it returns
+	window  int  // from + size of the search: the pages it returns
+	cheap   bool // every key is the score or the browse order: none is kept
 
 	fx   *facetIndex
 	slot []int32 // page number → group number + 1; 0: none yet
@@ -60,41 +63,27 @@ func (g *grouper) newGroup() int {
 	return g.n - 1
 }
 
-// ranked is what orders one match: as bleve's top-N collection does, by
-// its sort keys, then its collection order.
+// ranked is what orders one match besides its sort keys.
 type ranked struct {
 	doc   uint64 // internal id
 	score float64
-	hit   uint64
-	// The sort keys: extra, or keys once owned when they fit.
-	keys  [3]string
-	extra []string
-}
-
-// key is sort key x.
-func (r *ranked) key(x int) string {
-	if r.extra == nil {
-		return r.keys[x]
-	}
-	return r.extra[x]
-}
-
-// own makes r's sort keys its own (the match they come from goes back to
-// the pool), inline when they fit (r may be moved: no pointer into itself).
-func (r *ranked) own() {
-	if n := len(r.extra); n <= len(r.keys) {
-		copy(r.keys[:], r.extra)
-		r.extra = nil
-		return
-	}
-	r.extra = slices.Clone(r.extra)
+	hit   uint64 // collection order
 }
 
 // pageHits is the best matches of one page, best first, and their number.
 type pageHits struct {
-	top [1 + moreSections]ranked
-	k   int // entries of top held
-	n   int
+	top  [1 + moreSections]ranked
+	keys *[1 + moreSections][]string // their sort keys, unless the grouper is cheap
+	k    int                         // entries of top held
+	n    int
+}
+
+// key is the sort keys of entry i (nil when the grouper is cheap).
+func (ph *pageHits) key(i int) []string {
+	if ph.keys == nil {
+		return nil
+	}
+	return ph.keys[i]
 }
 
 // pageMore is what a grouped hit says of its page's other passages.
@@ -104,19 +93,28 @@ type pageMore struct {
 }
 
 func newGrouper(order bsearch.SortOrder, window int) *grouper {
-	return &grouper{order: order, scoring: order.CacheIsScore(), desc: order.CacheDescending(), window: window,
-		more: map[uint32]pageMore{}}
+	g := &grouper{order: order, scoring: order.CacheIsScore(), desc: order.CacheDescending(), window: window,
+		more: map[uint32]pageMore{}, cheap: true}
+	for x, so := range order {
+		if _, browse := so.(*browseOrder); !browse && !g.scoring[x] {
+			g.cheap = false
+		}
+	}
+	return g
 }
 
-// compare orders two matches as bleve's SortOrder.Compare does, then by
-// collection order.
-func (g *grouper) compare(a, b *ranked) int {
+// compare orders two matches (a with sort keys ak, b with bk) as bleve's
+// SortOrder.Compare does, then by collection order.
+func (g *grouper) compare(a *ranked, ak []string, b *ranked, bk []string) int {
 	for x := range g.order {
-		c := 0
-		if g.scoring[x] {
+		var c int
+		switch {
+		case g.scoring[x]:
 			c = cmp.Compare(a.score, b.score)
-		} else {
-			c = strings.Compare(a.key(x), b.key(x))
+		case g.cheap:
+			c = strings.Compare(g.fx.browseKey(uint32(a.doc)), g.fx.browseKey(uint32(b.doc)))
+		default:
+			c = strings.Compare(ak[x], bk[x])
 		}
 		if c != 0 {
 			if g.desc[x] {
@@ -147,9 +145,9 @@ func (g *grouper) add(d *bsearch.DocumentMatch) *bsearch.DocumentMatch {
 		ph = g.group(g.newGroup())
 	}
 	ph.n++
-	r := ranked{doc: d.IndexInternalID.Value(), score: d.Score, hit: d.HitNumber, extra: d.Sort}
+	r := ranked{doc: d.IndexInternalID.Value(), score: d.Score, hit: d.HitNumber}
 	i := 0
-	for i < ph.k && g.compare(&ph.top[i], &r) < 0 {
+	for i < ph.k && g.compare(&ph.top[i], ph.key(i), &r, d.Sort) < 0 {
 		i++
 	}
 	if i > moreSections {
@@ -157,7 +155,13 @@ func (g *grouper) add(d *bsearch.DocumentMatch) *bsearch.DocumentMatch {
 	}
 	copy(ph.top[i+1:], ph.top[i:])
 	ph.top[i] = r
-	ph.top[i].own()
+	if !g.cheap {
+		if ph.keys == nil {
+			ph.keys = new([1 + moreSections][]string)
+		}
+		copy(ph.keys[i+1:], ph.keys[i:])
+		ph.keys[i] = slices.Clone(d.Sort) // d goes back to the pool
+	}
 	ph.k = min(ph.k+1, len(ph.top))
 	return d
 }
@@ -171,7 +175,8 @@ func (g *grouper) flush(sctx *bsearch.SearchContext, next bsearch.DocumentMatchH
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(a, b int32) int {
-		return g.compare(&g.group(int(a)).top[0], &g.group(int(b)).top[0])
+		pa, pb := g.group(int(a)), g.group(int(b))
+		return g.compare(&pa.top[0], pa.key(0), &pb.top[0], pb.key(0))
 	})
 	var buf []byte
 	for i, gi := range order {
@@ -193,9 +198,13 @@ func (g *grouper) flush(sctx *bsearch.SearchContext, next bsearch.DocumentMatchH
 		d := sctx.DocumentMatchPool.Get()
 		d.IndexInternalID = index.NewIndexInternalID(d.IndexInternalID, best.doc)
 		d.Score, d.HitNumber = best.score, best.hit
-		d.Sort = d.Sort[:0]
-		for x := range len(g.order) {
-			d.Sort = append(d.Sort, best.key(x))
+		if g.cheap {
+			d.Sort = d.Sort[:0]
+			for _, so := range g.order {
+				d.Sort = append(d.Sort, so.Value(d))
+			}
+		} else {
+			d.Sort = append(d.Sort[:0], ph.keys[0]...)
 		}
 		if err := next(d); err != nil {
 			return err
