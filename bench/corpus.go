@@ -48,6 +48,10 @@ type Corpus struct {
 // Taxonomy holds the facet values passages are tagged with, most frequent first.
 type Taxonomy struct {
 	Organizations, Countries, Regions, Topics, Types []string
+	// RegionCountries maps a region to its countries (the tagger's
+	// hierarchy, which inlsearch's region filter follows).
+	RegionCountries map[string][]string
+	regionsOf       map[string][]string // country → the regions holding it
 }
 
 // LoadTaxonomy takes the display names of the project's own taxonomy (the
@@ -74,11 +78,18 @@ func LoadTaxonomy() (Taxonomy, error) {
 		return out
 	}
 	tx := Taxonomy{
-		Organizations: values(search.FacetOrganization),
-		Countries:     values(search.FacetCountry),
-		Regions:       values(search.FacetRegion),
-		Topics:        append([]string(nil), tag.CanonicalTopics...),
-		Types:         append([]string(nil), tag.DocumentTypes...),
+		Organizations:   values(search.FacetOrganization),
+		Countries:       values(search.FacetCountry),
+		Regions:         values(search.FacetRegion),
+		Topics:          append([]string(nil), tag.CanonicalTopics...),
+		Types:           append([]string(nil), tag.DocumentTypes...),
+		RegionCountries: voc.Regions,
+	}
+	tx.regionsOf = map[string][]string{}
+	for _, r := range sortedKeys(tx.RegionCountries) {
+		for _, country := range tx.RegionCountries[r] {
+			tx.regionsOf[country] = append(tx.regionsOf[country], r)
+		}
 	}
 	if len(tx.Organizations) < 5 || len(tx.Countries) < 5 || len(tx.Regions) < 3 {
 		return tx, fmt.Errorf("load taxonomy: too few values (%d organizations, %d countries, %d regions)",
@@ -212,6 +223,9 @@ func (t *Tags) Values(facet string) []string {
 		return t.Topics
 	case search.FacetType:
 		return []string{t.Type}
+	case search.FacetPublishedYear:
+		// Passage dates a passage in its last year.
+		return []string{fmt.Sprintf("%04d", t.Years[len(t.Years)-1])}
 	case search.FacetYear:
 		out := make([]string, len(t.Years))
 		for i, y := range t.Years {

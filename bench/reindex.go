@@ -36,22 +36,36 @@ func changedPage(p int) bool { return p%100 == 0 }
 // job does today is measured: each builds a complete new generation. The
 // generation of the passages is not counted (the job reads them from its
 // crawl record; that is not counted either).
-func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, error) {
+//
+// It then times search.Live.Changes between the first generation and the
+// last (see measureChanges).
+func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, *ChangesStats, error) {
 	tg, err := tag.New()
 	if err != nil {
-		return nil, fmt.Errorf("tagger: %w", err)
+		return nil, nil, fmt.Errorf("tagger: %w", err)
 	}
 	voc := tg.Vocabulary()
 	store, err := search.NewStore(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	// changedAt is when the crawl saw the changed passages change: after
+	// the first generation was built, the same for both re-crawls (the
+	// second changed nothing more).
+	var changedAt time.Time
+	var first string
 	step := func(changed bool) (float64, error) {
 		t0 := time.Now()
+		if changed && changedAt.IsZero() {
+			changedAt = t0.UTC()
+		}
 		var gen time.Duration
 		b, err := store.Begin(voc)
 		if err != nil {
 			return 0, err
+		}
+		if first == "" {
+			first = b.ID
 		}
 		batch := make([]search.Document, 0, reindexBatch)
 		for start := 0; start < c.N; start += reindexBatch {
@@ -61,6 +75,7 @@ func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, error
 				d := c.Passage(i)
 				if changed && changedPage(i/passagesPerPage) {
 					d.Text += " This passage was revised since the last crawl."
+					d.ChangedAt = changedAt
 				}
 				batch = append(batch, d)
 			}
@@ -78,14 +93,59 @@ func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, error
 	}
 	var r Reindex
 	if r.Full, err = step(false); err != nil {
-		return nil, fmt.Errorf("full: %w", err)
+		return nil, nil, fmt.Errorf("full: %w", err)
 	}
 	if r.Changed1, err = step(true); err != nil {
-		return nil, fmt.Errorf("1 %% changed: %w", err)
+		return nil, nil, fmt.Errorf("1 %% changed: %w", err)
 	}
 	// The same passages as the generation before: nothing changed.
 	if r.Unchanged, err = step(true); err != nil {
-		return nil, fmt.Errorf("unchanged: %w", err)
+		return nil, nil, fmt.Errorf("unchanged: %w", err)
 	}
-	return &r, nil
+	want := 0
+	for p := 0; p*passagesPerPage < c.N; p++ {
+		if changedPage(p) {
+			want += min(passagesPerPage, c.N-p*passagesPerPage)
+		}
+	}
+	ch, err := measureChanges(ctx, dir, first, want)
+	if err != nil {
+		return nil, nil, fmt.Errorf("changes: %w", err)
+	}
+	return &r, ch, nil
+}
+
+// changesWarm is the number of calls of Changes timed after the first.
+const changesWarm = 5
+
+// measureChanges times search.Live.Changes of every passage (an empty
+// search) between generation since and the served one, as
+// GET /api/v1/changes?since= answers it: the first call, which opens
+// since beside the served generation, then changesWarm more. Each must
+// find want changed passages, no new and no removed ones.
+func measureChanges(ctx context.Context, dir, since string, want int) (*ChangesStats, error) {
+	l, err := search.OpenLive(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = l.Close() }()
+	var st ChangesStats
+	for i := range 1 + changesWarm {
+		t0 := time.Now()
+		ch, err := l.Changes(ctx, search.Query{}, since)
+		took := round3(time.Since(t0).Seconds())
+		if err != nil {
+			return nil, err
+		}
+		if ch.Changed != want || ch.New != 0 || ch.Removed != 0 {
+			return nil, fmt.Errorf("found %d changed, %d new, %d removed passages; want %d, 0, 0", ch.Changed, ch.New, ch.Removed, want)
+		}
+		st.Changed = ch.Changed
+		if i == 0 {
+			st.FirstS = took
+		} else {
+			st.WarmS = max(st.WarmS, took)
+		}
+	}
+	return &st, nil
 }
