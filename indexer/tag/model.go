@@ -19,11 +19,14 @@ const ModelFile = "model.json"
 // passage features (features.go) and a multinomial one over the document
 // type features (doctype.go). Weights maps a feature name to pairs of
 // (class index, weight) flattened into one list; absent features weigh
-// nothing. A topic is tagged when its probability reaches its Threshold.
+// nothing. The topics follow from the passages' probabilities by Decide.
 type Model struct {
-	Topics    []string             `json:"topics"`
-	Threshold []float64            `json:"threshold"`
-	Weights   map[string][]float64 `json:"weights"`
+	Topics    []string  `json:"topics"`
+	Threshold []float64 `json:"threshold"`
+	// PassageThreshold is the probability that a passage other than the
+	// page's most probable one needs for a topic of the page (0: Threshold).
+	PassageThreshold float64              `json:"passage_threshold,omitempty"`
+	Weights          map[string][]float64 `json:"weights"`
 	// Shared weighs the topic features once for every topic (their Name
 	// without the topic), on top of their per-topic weight in Weights.
 	Shared      map[string]float64   `json:"shared"`
@@ -45,6 +48,7 @@ type compiledModel struct {
 	topic     map[string][]float64 // feature → weight per tagger topic
 	shared    map[string]float64
 	threshold []float64
+	passage   float64 // Model.PassageThreshold
 	doctype   map[string][]classWeight
 	types     []string
 	// lexical is set when the topic model weighs words (w:, b:, h:, T:, o:).
@@ -56,7 +60,10 @@ func (t *Tagger) compile(m *Model) (*compiledModel, error) {
 	if len(m.Threshold) != len(m.Topics) {
 		return nil, fmt.Errorf("model: %d thresholds for %d topics", len(m.Threshold), len(m.Topics))
 	}
-	cm := &compiledModel{threshold: make([]float64, len(t.topics)), types: m.Types}
+	if m.PassageThreshold < 0 || m.PassageThreshold > 1 {
+		return nil, fmt.Errorf("model: passage threshold %v out of [0, 1]", m.PassageThreshold)
+	}
+	cm := &compiledModel{threshold: make([]float64, len(t.topics)), passage: m.PassageThreshold, types: m.Types}
 	for i := range cm.threshold {
 		cm.threshold[i] = math.Inf(1) // a topic the model does not know is never tagged by it
 	}
@@ -283,6 +290,11 @@ func MarshalModel(m *Model) ([]byte, error) {
 	}
 	if err := field("threshold", m.Threshold, false); err != nil {
 		return nil, err
+	}
+	if m.PassageThreshold != 0 {
+		if err := field("passage_threshold", m.PassageThreshold, false); err != nil {
+			return nil, err
+		}
 	}
 	if err := field("shared", m.Shared, false); err != nil {
 		return nil, err

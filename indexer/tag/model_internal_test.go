@@ -42,6 +42,8 @@ func TestCompileRejectsBadModels(t *testing.T) {
 		{"odd weights", Model{Topics: []string{"corruption"}, Threshold: []float64{0.5}, Weights: map[string][]float64{"w:x": {0}}}},
 		{"class out of range", Model{Topics: []string{"corruption"}, Threshold: []float64{0.5}, Weights: map[string][]float64{"w:x": {3, 1}}}},
 		{"unknown type", Model{Types: []string{"poem"}}},
+		{"passage threshold above 1", Model{Topics: []string{"corruption"}, Threshold: []float64{0.5}, PassageThreshold: 1.5}},
+		{"negative passage threshold", Model{Topics: []string{"corruption"}, Threshold: []float64{0.5}, PassageThreshold: -0.1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -68,8 +68,17 @@ func (t *Tagger) TagPage(p Page) []Tags {
 	if t.model == nil {
 		return out
 	}
+	probs := make([][]float64, len(out))
 	for i := range out {
-		t.applyModel(&out[i], feats[i], tis[i])
+		z := t.model.topicLogits(feats[i], len(t.topics))
+		for k := range z {
+			z[k] = Sigmoid(z[k])
+		}
+		probs[i] = z
+	}
+	decided := Decide(probs, t.model.threshold, t.model.passage)
+	for i := range out {
+		t.applyModel(&out[i], decided[i], tis[i])
 	}
 	return out
 }
@@ -126,17 +135,48 @@ func (t *Tagger) tagPage(p Page, features, lexical bool) ([]Tags, [][]Feature, [
 	return out, feats, tis
 }
 
-// applyModel replaces the rule topics of tags by the model's, with their
-// provenance and evidence.
-func (t *Tagger) applyModel(tags *Tags, fs []Feature, ti topicInput) {
-	z := t.model.topicLogits(fs, len(t.topics))
+// Decide returns which topics the passages of a page take, given per
+// passage and topic the model's probability: the page has topic k when a
+// passage reaches th[k]; the most probable passage takes it (the first of
+// equals), and so does every other passage that reaches th[k] and passage
+// too, so that a passage that names a topic of its page in passing (an item
+// in a list of threats, a background sentence) does not take it. passage at
+// 0 (or at most th[k]) gives k to every passage that reaches th[k].
+func Decide(probs [][]float64, th []float64, passage float64) [][]bool {
+	out := make([][]bool, len(probs))
+	for i := range out {
+		out[i] = make([]bool, len(th))
+	}
+	for k := range th {
+		best := -1
+		for i, p := range probs {
+			if p[k] < th[k] {
+				continue
+			}
+			if best < 0 || p[k] > probs[best][k] {
+				best = i
+			}
+			if p[k] >= passage {
+				out[i][k] = true
+			}
+		}
+		if best >= 0 {
+			out[best][k] = true
+		}
+	}
+	return out
+}
+
+// applyModel replaces the rule topics of tags by the model's (take, per
+// topic), with their provenance and evidence.
+func (t *Tagger) applyModel(tags *Tags, take []bool, ti topicInput) {
 	for _, x := range tags.Topics {
 		delete(tags.Provenance, "topic:"+x)
 	}
 	tags.Topics = tags.Topics[:0]
 	var hits [][]hit
-	for k, zk := range z {
-		if Sigmoid(zk) < t.model.threshold[k] {
+	for k, ok := range take {
+		if !ok {
 			continue
 		}
 		name := t.topics[k].Name

@@ -154,3 +154,35 @@ func TestPageThreshold(t *testing.T) {
 		t.Errorf("pageThreshold(long page) = %.2f, want the cap %.2f", got, maxThreshold)
 	}
 }
+
+// TestDecide checks the passage rule of the model: the page's most probable
+// passage of a topic takes it when it reaches the topic threshold, another
+// passage only when it reaches the passage threshold too.
+func TestDecide(t *testing.T) {
+	t.Parallel()
+	probs := [][]float64{
+		{0.30, 0.9, 0.10}, // names topic 0 in passing
+		{0.45, 0.2, 0.10}, // treats topic 0
+		{0.70, 0.2, 0.05}, // treats topic 0 most
+	}
+	th := []float64{0.25, 0.5, 0.2}
+	tests := []struct {
+		passage float64
+		want    [][]bool
+	}{
+		{0, [][]bool{{true, true, false}, {true, false, false}, {true, false, false}}},
+		{0.4, [][]bool{{false, true, false}, {true, false, false}, {true, false, false}}},
+		{0.8, [][]bool{{false, true, false}, {false, false, false}, {true, false, false}}},
+	}
+	for _, tc := range tests {
+		got := Decide(probs, th, tc.passage)
+		for i := range got {
+			if !slices.Equal(got[i], tc.want[i]) {
+				t.Errorf("Decide(passage %v) passage %d = %v, want %v", tc.passage, i, got[i], tc.want[i])
+			}
+		}
+	}
+	if got := Decide(nil, th, 0.5); len(got) != 0 {
+		t.Errorf("Decide of no passages = %v, want none", got)
+	}
+}

@@ -161,3 +161,29 @@ func TestChooseThresholds(t *testing.T) {
 		t.Errorf("thresholds %v with per-topic choice, %v global only: a topic with one positive page must take the global one", th, global)
 	}
 }
+
+// TestChoosePassageThreshold checks the passage threshold choice: where
+// the pages' second passages hold their topic at 0.3 against the first's
+// 0.8 and are not labelled with it, a threshold between is chosen; where
+// they are, the threshold stays off.
+func TestChoosePassageThreshold(t *testing.T) {
+	t.Parallel()
+	held := func(second bool) heldOut {
+		var h heldOut
+		for i := 0; i < 10; i++ {
+			h.pages = append(h.pages, pagePred{gold: []bool{true}, pass: []passagePred{
+				{probs: []float64{0.8}, gold: []bool{true}},
+				{probs: []float64{0.3}, gold: []bool{second}},
+				{probs: []float64{0.3}}, // not matched to a section: not scored
+			}})
+		}
+		return h
+	}
+	th := []float64{0.2}
+	if pt := choosePassageThreshold(held(false), th); pt <= 0.3 || pt > 0.8 {
+		t.Errorf("passage threshold = %v where passing mentions are not labelled, want in (0.3, 0.8]", pt)
+	}
+	if pt := choosePassageThreshold(held(true), th); pt != 0 {
+		t.Errorf("passage threshold = %v where every passage holds the topic, want 0 (off)", pt)
+	}
+}

@@ -135,12 +135,10 @@ func train(tg *tag.Tagger, docs []*Doc, o Options, refit bool) (*tag.Model, erro
 	case o.Folds > 1:
 		// thresholds from genre-grouped cross-validation over the pages the
 		// weights are fitted on (train, or train and dev)
-		probs, gold := outOfFold(tg, fitOn, topics, o, o.Folds)
-		m.Threshold = chooseThresholds(probs, gold, len(topics), o.Beta, o.minTopicPages())
+		setThresholds(m, outOfFold(tg, fitOn, topics, o, o.Folds), o)
 	case len(dev) > 0:
 		fi, w, sh := fitTopics(tg, train, topics, o)
-		probs, gold := pageProbs(tg, fi, w, sh, dev, topics)
-		m.Threshold = chooseThresholds(probs, gold, len(topics), o.Beta, o.minTopicPages())
+		setThresholds(m, pageProbs(tg, fi, w, sh, dev, topics), o)
 	}
 	fi, w, sh := fitTopics(tg, fitOn, topics, o)
 	m.Weights = weightsOf(fi, w, o)
@@ -159,6 +157,17 @@ func train(tg *tag.Tagger, docs []*Doc, o Options, refit bool) (*tag.Model, erro
 		}
 	}
 	return m, nil
+}
+
+// setThresholds chooses m's thresholds on held-out predictions: the topic
+// thresholds on the pages, then with o.PassageThreshold the passage
+// threshold on the labelled passages.
+func setThresholds(m *tag.Model, h heldOut, o Options) {
+	probs, gold := h.pageLevel()
+	m.Threshold = chooseThresholds(probs, gold, len(m.Topics), o.Beta, o.minTopicPages())
+	if o.PassageThreshold {
+		m.PassageThreshold = choosePassageThreshold(h, m.Threshold)
+	}
 }
 
 // fitTopics trains the topic regressions on the passages of docs.
@@ -216,10 +225,22 @@ func fitTypes(tg *tag.Tagger, docs []*Doc, o Options) (*featureIndex, [][]float6
 
 // pageMax returns, per topic, the highest probability of any passage of d.
 func pageMax(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, d *Doc, n int) []float64 {
-	feats, _ := d.features(tg)
 	best := make([]float64, n)
+	for _, p := range passageProbs(tg, fi, w, sh, d, n) {
+		for k := range best {
+			best[k] = math.Max(best[k], p[k])
+		}
+	}
+	return best
+}
+
+// passageProbs returns, per passage of d and topic, the probability under
+// the weights fi, w, sh.
+func passageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, d *Doc, n int) [][]float64 {
+	feats, _ := d.features(tg)
+	out := make([][]float64, len(feats))
 	z := make([]float64, n)
-	for _, fs := range feats {
+	for i, fs := range feats {
 		for k := range z {
 			z[k] = 0
 		}
@@ -236,11 +257,13 @@ func pageMax(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, d *D
 				z[k] += w[c][k] * f.Value
 			}
 		}
+		p := make([]float64, n)
 		for k := range z {
-			best[k] = math.Max(best[k], tag.Sigmoid(z[k]))
+			p[k] = tag.Sigmoid(z[k])
 		}
+		out[i] = p
 	}
-	return best
+	return out
 }
 
 // thresholdGrid are the thresholds tried.
@@ -320,21 +343,122 @@ func chooseThresholds(probs [][]float64, gold [][]bool, n int, beta float64, min
 	return out
 }
 
-// pageProbs returns the page probabilities (pageMax) and gold topics of docs
-// under the weights fi, w, sh.
-func pageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, docs []*Doc, topics []string) ([][]float64, [][]bool) {
-	n := len(topics)
-	probs := make([][]float64, len(docs))
-	gold := make([][]bool, len(docs))
-	for i, d := range docs {
-		probs[i] = pageMax(tg, fi, w, sh, d, n)
-		on := set(d.Label.Topics)
-		gold[i] = make([]bool, n)
-		for k, name := range topics {
-			gold[i][k] = on[name]
+// heldOut are the predictions of a model for pages it was not fitted on.
+type heldOut struct {
+	pages []pagePred
+}
+
+// pagePred is one page's prediction: its gold topics and its passages'.
+type pagePred struct {
+	gold []bool
+	pass []passagePred
+}
+
+// passagePred is one passage's prediction: per topic its probability and,
+// for a passage matched to a labelled section, the gold (nil otherwise).
+type passagePred struct {
+	probs []float64
+	gold  []bool
+}
+
+func (h *heldOut) add(o heldOut) { h.pages = append(h.pages, o.pages...) }
+
+// pageLevel returns per page and topic the highest probability of any
+// passage, and the gold.
+func (h *heldOut) pageLevel() ([][]float64, [][]bool) {
+	probs := make([][]float64, len(h.pages))
+	gold := make([][]bool, len(h.pages))
+	for i, pg := range h.pages {
+		gold[i] = pg.gold
+		probs[i] = make([]float64, len(pg.gold))
+		for _, ps := range pg.pass {
+			for k, p := range ps.probs {
+				probs[i][k] = math.Max(probs[i][k], p)
+			}
 		}
 	}
 	return probs, gold
+}
+
+// pageProbs returns the held-out predictions of docs under the weights fi, w, sh.
+func pageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, docs []*Doc, topics []string) heldOut {
+	n := len(topics)
+	var h heldOut
+	for _, d := range docs {
+		on := set(d.Label.Topics)
+		pg := pagePred{gold: make([]bool, n)}
+		for k, name := range topics {
+			pg.gold[k] = on[name]
+		}
+		for i, p := range passageProbs(tg, fi, w, sh, d, n) {
+			ps := passagePred{probs: p}
+			if i < len(d.Section) && d.Section[i] >= 0 {
+				mine := set(d.Label.Sections[d.Section[i]].Topics)
+				ps.gold = make([]bool, n)
+				for k, name := range topics {
+					ps.gold[k] = mine[name]
+				}
+			}
+			pg.pass = append(pg.pass, ps)
+		}
+		h.pages = append(h.pages, pg)
+	}
+	return h
+}
+
+// decide applies tag.Decide to a held-out page.
+func (pg *pagePred) decide(th []float64, passage float64) [][]bool {
+	probs := make([][]float64, len(pg.pass))
+	for i, ps := range pg.pass {
+		probs[i] = ps.probs
+	}
+	return tag.Decide(probs, th, passage)
+}
+
+// fbeta is the F-beta of tp, fp, fn.
+func fbeta(tp, fp, fn int, beta float64) float64 {
+	if tp == 0 {
+		return 0
+	}
+	b2 := beta * beta
+	return (1 + b2) * float64(tp) / ((1+b2)*float64(tp) + b2*float64(fn) + float64(fp))
+}
+
+// choosePassageThreshold picks the model's PassageThreshold, the
+// probability that a passage other than its page's most probable one needs
+// for a topic of the page, that maximises the micro F1 of the held-out
+// passages matched to a labelled section. Page topics do not depend on it.
+// 0 (off) when no value beats it.
+func choosePassageThreshold(h heldOut, th []float64) float64 {
+	score := func(pt float64) float64 {
+		var tp, fp, fn int
+		for _, pg := range h.pages {
+			for i, row := range pg.decide(th, pt) {
+				gold := pg.pass[i].gold
+				if gold == nil {
+					continue
+				}
+				for k, g := range row {
+					switch {
+					case g && gold[k]:
+						tp++
+					case g:
+						fp++
+					case gold[k]:
+						fn++
+					}
+				}
+			}
+		}
+		return fbeta(tp, fp, fn, 1)
+	}
+	best, bf := 0.0, score(0)
+	for _, x := range thresholdGrid() {
+		if f := score(x); f > bf+1e-12 {
+			best, bf = x, f
+		}
+	}
+	return best
 }
 
 // outOfFold returns the page probabilities of the labelled pages of docs
@@ -343,7 +467,7 @@ func pageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, do
 // are predicted by the weights fitted on the other folds and the auxiliary
 // pages. Thresholds chosen on them see every page once, as a page of a genre
 // the model was not fitted on.
-func outOfFold(tg *tag.Tagger, docs []*Doc, topics []string, o Options, folds int) ([][]float64, [][]bool) {
+func outOfFold(tg *tag.Tagger, docs []*Doc, topics []string, o Options, folds int) heldOut {
 	var genres []string
 	seen := map[string]bool{}
 	for _, d := range docs {
@@ -357,8 +481,7 @@ func outOfFold(tg *tag.Tagger, docs []*Doc, topics []string, o Options, folds in
 	for i, g := range genres {
 		fold[g] = i % folds
 	}
-	var probs [][]float64
-	var gold [][]bool
+	var h heldOut
 	for f := 0; f < min(folds, len(genres)); f++ {
 		var fit, held []*Doc
 		for _, d := range docs {
@@ -374,11 +497,9 @@ func outOfFold(tg *tag.Tagger, docs []*Doc, topics []string, o Options, folds in
 			}
 		}
 		fi, w, sh := fitTopics(tg, fit, topics, o)
-		p, g := pageProbs(tg, fi, w, sh, held, topics)
-		probs = append(probs, p...)
-		gold = append(gold, g...)
+		h.add(pageProbs(tg, fi, w, sh, held, topics))
 	}
-	return probs, gold
+	return h
 }
 
 // Describe summarises a model: its size and what it was trained on.

@@ -3,6 +3,7 @@
 // ./indexer/tag runs it). The blind test pages are never read.
 //
 //	go run ./indexer/tag/train            train and write the model
+//	go run ./indexer/tag/train -dev       only print the dev figures (quick checks)
 //	go run ./indexer/tag/train -report    also print the dev and leave-one-genre-out
 //	                                      figures and write testdata/corpus/RESULTS.md
 package main
@@ -24,6 +25,7 @@ func main() {
 	report := flag.Bool("report", false, "print dev and leave-one-genre-out figures and write RESULTS.md")
 	misses := flag.Bool("misses", false, "with -report, print each page's misses")
 	cv := flag.Bool("cv", false, "only print the leave-one-genre-out figures of the options given (writes nothing)")
+	dev := flag.Bool("dev", false, "only print the dev split figures of the options given: weights and thresholds from train alone (writes nothing)")
 	diag := flag.Bool("diag", false, "only print the rules' organization, country and year errors and the committed model's topic and type errors on the open pages, by value (writes nothing)")
 	o := &opts
 	flag.IntVar(&o.Epochs, "epochs", o.Epochs, "with -cv: training passes")
@@ -37,11 +39,14 @@ func main() {
 	flag.Float64Var(&o.Beta, "beta", o.Beta, "with -cv: F-beta of the threshold choice")
 	flag.BoolVar(&o.Lexical, "lexical", o.Lexical, "with -cv: word features in the topic model")
 	flag.IntVar(&o.TopicPages, "topic-pages", o.TopicPages, "with -cv: pages with a topic that give it its own threshold")
+	flag.BoolVar(&o.PassageThreshold, "passage-threshold", o.PassageThreshold, "with -cv or -dev: choose a passage threshold above the topic thresholds")
 	flag.IntVar(&o.Folds, "folds", o.Folds, "with -cv: genre-grouped folds of the threshold choice (below 2: the dev split)")
 	flag.Parse()
 	var err error
 	if *diag {
 		err = diagnose()
+	} else if *dev {
+		err = devOnly(*misses)
 	} else if *cv {
 		err = crossValidate(*misses)
 	} else {
@@ -97,6 +102,45 @@ func crossValidate(misses bool) error {
 		p, rc, f := r.Topic.PRF()
 		fmt.Printf("%s: topic P %.2f R %.2f F1 %.2f, type %.2f\n", set.name, p, rc, f, r.TypeAccuracy())
 	}
+	if misses {
+		for _, m := range res[""].Misses {
+			fmt.Println("  " + m)
+		}
+	}
+	return nil
+}
+
+// devOnly prints the dev split figures of a model trained on train with opts.
+func devOnly(misses bool) error {
+	root, err := learn.Root(".")
+	if err != nil {
+		return err
+	}
+	rules, err := tag.MustNew().WithModel(nil)
+	if err != nil {
+		return err
+	}
+	corpus, aux, err := learn.LoadOpen(root)
+	if err != nil {
+		return err
+	}
+	var dev []*learn.Doc
+	for _, d := range corpus {
+		if d.Label.Split == "dev" {
+			dev = append(dev, d)
+		}
+	}
+	m, err := learn.TrainDev(rules, append(append([]*learn.Doc(nil), corpus...), aux...), opts)
+	if err != nil {
+		return err
+	}
+	mt, err := rules.WithModel(m)
+	if err != nil {
+		return err
+	}
+	res := learn.Evaluate(mt, dev)
+	fmt.Print(learn.Table(res))
+	fmt.Printf("topic thresholds %v, passage threshold %v\n", m.Threshold, m.PassageThreshold)
 	if misses {
 		for _, m := range res[""].Misses {
 			fmt.Println("  " + m)
