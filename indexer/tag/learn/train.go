@@ -223,17 +223,6 @@ func fitTypes(tg *tag.Tagger, docs []*Doc, o Options) (*featureIndex, [][]float6
 	return fi, trainSoftmax(fi, exs, len(tag.DocumentTypes), to)
 }
 
-// pageMax returns, per topic, the highest probability of any passage of d.
-func pageMax(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, d *Doc, n int) []float64 {
-	best := make([]float64, n)
-	for _, p := range passageProbs(tg, fi, w, sh, d, n) {
-		for k := range best {
-			best[k] = math.Max(best[k], p[k])
-		}
-	}
-	return best
-}
-
 // passageProbs returns, per passage of d and topic, the probability under
 // the weights fi, w, sh.
 func passageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, d *Doc, n int) [][]float64 {
