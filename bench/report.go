@@ -214,8 +214,9 @@ func writeMarkdown(w io.Writer, r *Report, x *Extra, engines []string) {
 	}
 	if e := r.Engines["inlsearch"]; e != nil && e.Reindex != nil {
 		ri := e.Reindex
-		fmt.Fprintf(w, "inlsearch re-index (index step to publication): full %.1f s, 1%% of pages changed %.1f s (%.0f%% of full; target ≤ 10%%), unchanged %.1f s (%.0f%%; target ≤ 5%%).\n",
-			ri.Full, ri.Changed1, 100*ratio(ri.Changed1, ri.Full), ri.Unchanged, 100*ratio(ri.Unchanged, ri.Full))
+		fmt.Fprintf(w, "inlsearch re-index (index step to publication, incremental after the first): full %.1f s, 1%% of pages changed %.1f s (%.0f%% of full; target ≤ 10%%; %d passages written, %d deleted), unchanged %.1f s (%.0f%%; target ≤ 5%%; %d written).\n",
+			ri.Full, ri.Changed1, 100*ratio(ri.Changed1, ri.Full), ri.Builds[1].Added, ri.Builds[1].Deleted,
+			ri.Unchanged, 100*ratio(ri.Unchanged, ri.Full), ri.Builds[2].Added)
 	}
 	if c := x.Crawl; c != nil {
 		if c.Failed != "" {
