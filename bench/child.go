@@ -13,6 +13,8 @@ import (
 	"sort"
 	"syscall"
 	"time"
+
+	"github.com/inlsearch/inlsearch/search"
 )
 
 // childEnv marks a process started by the harness to run one task: building
@@ -59,6 +61,8 @@ type TaskResult struct {
 	Answers map[string][]Answer `json:"answers,omitempty"`
 	// Reindex are the figures of the reindex phase (inlsearch only).
 	Reindex *Reindex `json:"reindex,omitempty"`
+	// ReindexBuilds are Reindex.Builds.
+	ReindexBuilds *[3]search.BuildStats `json:"reindex_builds,omitempty"`
 }
 
 // ClassStats are the latencies of one query class, as issue #5 names them.
@@ -109,7 +113,7 @@ func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("reindex: %w", err)
 		}
-		res.Reindex = ri
+		res.Reindex, res.ReindexBuilds = ri, &ri.Builds
 	case "query":
 		t0 := time.Now()
 		if err := eng.Open(t.Dir); err != nil {

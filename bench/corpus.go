@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -48,6 +49,11 @@ type Corpus struct {
 // Taxonomy holds the facet values passages are tagged with, most frequent first.
 type Taxonomy struct {
 	Organizations, Countries, Regions, Topics, Types []string
+	// RegionsOf maps a country to the regions that hold it (the
+	// vocabulary's region hierarchy): a passage tagged with a country is
+	// tagged with its regions too, as the tagger does, so that a region
+	// filter means the same to every engine.
+	RegionsOf map[string][]string
 }
 
 // LoadTaxonomy takes the display names of the project's own taxonomy (the
@@ -79,6 +85,12 @@ func LoadTaxonomy() (Taxonomy, error) {
 		Regions:       values(search.FacetRegion),
 		Topics:        append([]string(nil), tag.CanonicalTopics...),
 		Types:         append([]string(nil), tag.DocumentTypes...),
+		RegionsOf:     map[string][]string{},
+	}
+	for region, countries := range voc.Regions {
+		for _, c := range countries {
+			tx.RegionsOf[c] = append(tx.RegionsOf[c], region)
+		}
 	}
 	if len(tx.Organizations) < 5 || len(tx.Countries) < 5 || len(tx.Regions) < 3 {
 		return tx, fmt.Errorf("load taxonomy: too few values (%d organizations, %d countries, %d regions)",
@@ -212,6 +224,9 @@ func (t *Tags) Values(facet string) []string {
 		return t.Topics
 	case search.FacetType:
 		return []string{t.Type}
+	case search.FacetPublishedYear:
+		// Passage dates the page in its latest year.
+		return []string{fmt.Sprintf("%04d", t.Years[len(t.Years)-1])}
 	case search.FacetYear:
 		out := make([]string, len(t.Years))
 		for i, y := range t.Years {
@@ -246,6 +261,14 @@ func (c *Corpus) TagsOf(i int) Tags {
 		Topics:        pick(search.FacetTopic, c.Tax.Topics, 1, 3),
 		Type:          c.Tax.Types[c.fac[search.FacetType].pick(r)],
 	}
+	for _, country := range t.Countries {
+		for _, region := range c.Tax.RegionsOf[country] {
+			if !slices.Contains(t.Regions, region) {
+				t.Regions = append(t.Regions, region)
+			}
+		}
+	}
+	sort.Strings(t.Regions)
 	years := map[int]bool{}
 	for range 1 + r.IntN(3) {
 		u := r.Float64()

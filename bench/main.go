@@ -223,6 +223,9 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 			fmt.Fprintf(logTo, "bench: reindex: %v\n", err)
 		}
 		r.Engines["inlsearch"].Reindex = ri
+		if ri != nil {
+			x.ReindexBuilds = ri.Builds[:]
+		}
 	}
 	if o.HTTP && r.Engines["inlsearch"] != nil {
 		paths := mixedPaths(all)
@@ -268,6 +271,9 @@ func reindex(ctx context.Context, o Options, logTo io.Writer) (*Reindex, error) 
 	}
 	if res.Reindex == nil {
 		return nil, fmt.Errorf("reindex: no figures in the child's result")
+	}
+	if res.ReindexBuilds != nil {
+		res.Reindex.Builds = *res.ReindexBuilds
 	}
 	fmt.Fprintf(logTo, "bench: inlsearch re-index: full %.1fs, 1%% of pages changed %.1fs, unchanged %.1fs\n",
 		res.Reindex.Full, res.Reindex.Changed1, res.Reindex.Unchanged)

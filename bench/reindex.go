@@ -19,7 +19,9 @@ type Reindex struct {
 	Full      float64              `json:"full_s"`
 	Changed1  float64              `json:"changed_1pct_s"`
 	Unchanged float64              `json:"unchanged_s"`
-	Builds    [3]search.BuildStats `json:"builds"`
+	// Builds say what each build wrote; they travel beside the figures
+	// (Extra.ReindexBuilds), whose JSON keeps the three times of issue 14.
+	Builds [3]search.BuildStats `json:"-"`
 }
 
 // incrBatch is the number of passages the crawl job hands to Build.Add at

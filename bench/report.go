@@ -7,6 +7,8 @@ import (
 	"os"
 	"runtime"
 	"strings"
+
+	"github.com/inlsearch/inlsearch/search"
 )
 
 // Report is the JSON of issue #5.
@@ -63,7 +65,9 @@ type Extra struct {
 	HTTP       *HTTPMore              `json:"http,omitempty"`
 	Crawl      *CrawlStats            `json:"crawl,omitempty"`
 	PDF        *PDFStats              `json:"pdf,omitempty"`
-	Notes      []string               `json:"notes,omitempty"`
+	// ReindexBuilds say what inlsearch's three re-index builds wrote.
+	ReindexBuilds []search.BuildStats `json:"reindex_builds,omitempty"`
+	Notes         []string            `json:"notes,omitempty"`
 }
 
 // Machine describes where the figures come from.
