@@ -1,24 +1,22 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
-// locate makes the term locations of every occurrence of words in text.
+// locate makes the term locations (positions, as the index keeps them) of
+// every token of text equal to one of words.
 func locate(text string, words ...string) bsearch.TermLocationMap {
 	m := bsearch.TermLocationMap{}
-	for _, w := range words {
-		for i := 0; ; {
-			k := strings.Index(text[i:], w)
-			if k < 0 {
-				break
-			}
-			m[w] = append(m[w], &bsearch.Location{Start: uint64(i + k), End: uint64(i + k + len(w))})
-			i += k + len(w)
+	for _, tok := range unicode.NewUnicodeTokenizer().Tokenize([]byte(text)) {
+		if w := string(tok.Term); slices.Contains(words, w) {
+			m[w] = append(m[w], &bsearch.Location{Pos: uint64(tok.Position)})
 		}
 	}
 	return m
