@@ -16,9 +16,9 @@ import (
 // from the generation before), with what each build wrote. It is
 // engines.inlsearch.reindex in the bench's JSON.
 type Reindex struct {
-	Full      float64              `json:"full_s"`
-	Changed1  float64              `json:"changed_1pct_s"`
-	Unchanged float64              `json:"unchanged_s"`
+	Full      float64 `json:"full_s"`
+	Changed1  float64 `json:"changed_1pct_s"`
+	Unchanged float64 `json:"unchanged_s"`
 	// Builds say what each build wrote; they travel beside the figures
 	// (Extra.ReindexBuilds), whose JSON keeps the three times of issue 14.
 	Builds [3]search.BuildStats `json:"-"`
