@@ -81,7 +81,7 @@ func (j *Job) Run(ctx context.Context) (*Summary, error) {
 	if id == "" {
 		id = NewJobID()
 	}
-	log = log.With(slog.String("job", id))
+	log = log.With(slog.String("job_id", id))
 	sum := &Summary{ID: id, Started: now().UTC(), FailReasons: map[string]int{}, Hosts: map[string]*HostSummary{}}
 
 	lock, err := AcquireLock(j.DataDir, log)

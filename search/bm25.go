@@ -3,9 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"sync"
-	"weak"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
@@ -53,34 +50,11 @@ func withStats(q query.Query) query.Query {
 }
 
 // bm25Cache holds the statistics of each snapshot while it lives.
-var bm25Cache = struct {
-	sync.Mutex
-	m map[weak.Pointer[scorch.IndexSnapshot]]*bm25Entry
-}{m: map[weak.Pointer[scorch.IndexSnapshot]]*bm25Entry{}}
-
-type bm25Entry struct {
-	once sync.Once
-	st   *bsearch.BM25Stats
-	err  error
-}
+var bm25Cache snapCache[*bsearch.BM25Stats]
 
 // bm25StatsOf returns the statistics of snap, computed once.
 func bm25StatsOf(snap *scorch.IndexSnapshot) (*bsearch.BM25Stats, error) {
-	key := weak.Make(snap)
-	bm25Cache.Lock()
-	e := bm25Cache.m[key]
-	if e == nil {
-		e = &bm25Entry{}
-		bm25Cache.m[key] = e
-		runtime.AddCleanup(snap, func(k weak.Pointer[scorch.IndexSnapshot]) {
-			bm25Cache.Lock()
-			delete(bm25Cache.m, k)
-			bm25Cache.Unlock()
-		}, key)
-	}
-	bm25Cache.Unlock()
-	e.once.Do(func() { e.st, e.err = computeBM25Stats(snap) })
-	return e.st, e.err
+	return bm25Cache.get(snap, func() (*bsearch.BM25Stats, error) { return computeBM25Stats(snap) })
 }
 
 // scoredFields are the fields a query's term searchers may score: the

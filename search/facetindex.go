@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"weak"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
@@ -424,49 +422,17 @@ func (fx *facetIndex) years(from, to int) *roaring.Bitmap {
 	return roaring.FastOr(sets...)
 }
 
-// facetCache holds the facetIndex of each scorch snapshot still in memory,
-// keyed weakly: an entry goes when bleve drops its snapshot.
-var facetCache = struct {
-	sync.Mutex
-	m map[weak.Pointer[scorch.IndexSnapshot]]*facetEntry
-}{m: map[weak.Pointer[scorch.IndexSnapshot]]*facetEntry{}}
+// facetCache holds the facetIndex of each scorch snapshot still in memory.
+var facetCache snapCache[*facetIndex]
 
-type facetEntry struct {
-	mu sync.Mutex
-	fx *facetIndex
-}
-
-// facetIndexOf returns the facetIndex of r, building it on first use. The
-// build runs to its end whatever the caller's deadline: it is paid once per
-// snapshot.
+// facetIndexOf returns the facetIndex of r, building it on first use (once
+// per snapshot).
 func facetIndexOf(r index.IndexReader) (*facetIndex, error) {
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
 		return buildFacetIndex(r)
 	}
-	key := weak.Make(snap)
-	facetCache.Lock()
-	e := facetCache.m[key]
-	if e == nil {
-		e = &facetEntry{}
-		facetCache.m[key] = e
-		runtime.AddCleanup(snap, func(k weak.Pointer[scorch.IndexSnapshot]) {
-			facetCache.Lock()
-			delete(facetCache.m, k)
-			facetCache.Unlock()
-		}, key)
-	}
-	facetCache.Unlock()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.fx == nil {
-		fx, err := buildFacetIndex(r)
-		if err != nil {
-			return nil, err
-		}
-		e.fx = fx
-	}
-	return e.fx, nil
+	return facetCache.get(snap, func() (*facetIndex, error) { return buildFacetIndex(r) })
 }
 
 // warmFacets builds the facetIndex of bi's current snapshot, so that the

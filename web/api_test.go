@@ -26,7 +26,11 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden.json and test
 
 func TestMain(m *testing.M) {
 	gin.SetMode(gin.TestMode)
-	os.Exit(m.Run())
+	code := m.Run()
+	if reportAPIViolations() && code == 0 {
+		code = 1
+	}
+	os.Exit(code)
 }
 
 // remoteAddrHeader, given to do, sets the request's peer address instead.

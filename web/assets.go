@@ -23,7 +23,7 @@ var files embed.FS
 // templates_test.go checks that every file of templates/ is listed here.
 var (
 	layoutFiles = []string{"layout.html"}
-	pageFiles   = []string{"search.html", "status.html", "error.html", "passage.html", "facet.html", "similar.html", "changes.html", "coverage.html"}
+	pageFiles   = []string{"search.html", "status.html", "error.html", "passage.html", "facet.html", "similar.html", "changes.html", "coverage.html", "api.html"}
 )
 
 // asset is one embedded static file, served under a name that carries its

@@ -154,6 +154,7 @@ func TestBrowser(t *testing.T) {
 	// The other pages: status, an error page, an empty result.
 	for _, pg := range []struct{ name, path string }{
 		{"status", "/status"},
+		{"API description", "/api"},
 		{"not found", "/no-such-page"},
 		{"bad request", "/search?page=0"},
 		{"no results", "/search?q=zzzzzz"},

@@ -110,6 +110,9 @@ func (s *Server) accessLog(c *gin.Context) {
 	if q := c.Request.URL.Query().Get("q"); q != "" {
 		attrs = append(attrs, slog.String("q", sanitizeForLog(q)))
 	}
+	if gen := c.Writer.Header().Get(generationHeader); gen != "" {
+		attrs = append(attrs, slog.String("generation", gen))
+	}
 	s.logger(c).LogAttrs(c.Request.Context(), slog.LevelInfo, "request", attrs...)
 }
 

@@ -169,7 +169,7 @@ func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 		{"POST", "/api/v1/reindex", 404, true}, // no token: admin routes do not exist
 		{"POST", "/feed.atom", 405, true},
 		{"GET", "/export.xml", 404, false},
-		{"GET", "/api", 404, true},
+		{"GET", "/api/v2/search", 404, true},
 	}
 	for _, tt := range tests {
 		rec := do(t, h, tt.method, tt.target, nil)

@@ -153,10 +153,12 @@ type Server struct {
 	reindexer Reindexer
 	now       func() time.Time
 
-	engine *gin.Engine
-	pages  map[string]*template.Template
-	assets *assetSet
-	gate   *gate // searches in flight and waiting
+	engine  *gin.Engine
+	handler http.Handler // the engine, wrapped by the package's tests (wrapHandler)
+	pages   map[string]*template.Template
+	apiDoc  *apiView // the OpenAPI document, as GET /api shows it
+	assets  *assetSet
+	gate    *gate // searches in flight and waiting
 
 	downloads chan struct{} // generation files being served
 
@@ -218,12 +220,26 @@ func New(cfg Config, s Searcher, st StatusReporter, r Reindexer) *Server {
 	srv.tokenEqual = srv.tokenMatches
 	srv.assets = mustLoadAssets()
 	srv.pages = mustParsePages(srv.assets)
+	doc, err := parseAPIDoc(openapiJSON)
+	if err != nil {
+		panic(err) // embedded, and checked by the tests
+	}
+	srv.apiDoc = doc
 	srv.engine = srv.routes()
+	srv.handler = srv.engine
+	if wrapHandler != nil {
+		srv.handler = wrapHandler(srv.engine)
+	}
 	return srv
 }
 
+// wrapHandler, when set (by this package's tests only), wraps the handler
+// of every Server: the tests check each API exchange against the OpenAPI
+// document there, so that no test can bypass the check.
+var wrapHandler func(http.Handler) http.Handler
+
 // Handler returns the http.Handler serving every route.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 func (s *Server) routes() *gin.Engine {
 	e := gin.New()
@@ -252,6 +268,7 @@ func (s *Server) routes() *gin.Engine {
 	}
 	e.GET("/healthz", s.handleHealth)
 	e.HEAD("/healthz", s.handleHealth)
+	e.GET("/api", s.handleAPIPage)
 
 	api := e.Group("/api/v1")
 	api.GET("/search", s.limit(nil, false), s.handleAPISearch)
@@ -262,6 +279,7 @@ func (s *Server) routes() *gin.Engine {
 	api.GET("/changes", s.admitPlain(true), s.handleAPIChanges)
 	api.GET("/coverage", s.admitPlain(true), s.handleAPICoverage)
 	api.GET("/status", s.handleAPIStatus)
+	api.GET("/openapi.json", s.handleOpenAPI)
 	if s.cfg.Generations != nil {
 		api.GET("/generations", s.replication, s.handleAPIGenerations)
 		api.GET("/generations/:id/files/*path", s.replication, s.handleGenerationFile)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"strings"
@@ -111,6 +112,25 @@ func (l *commaList) Set(v string) error {
 	return nil
 }
 
+// addLogFlags declares the flags every command takes: --log-format and
+// --log-level (checked by checkLogFlags).
+func addLogFlags(fs *flag.FlagSet, cfg *Config) {
+	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
+}
+
+// checkLogFlags refuses a log format or level that newLogger would not know.
+func checkLogFlags(cfg *Config) error {
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return usageError{fmt.Sprintf("--log-format must be text or json, got %q", cfg.LogFormat)}
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return usageError{fmt.Sprintf("--log-level must be debug, info, warn or error, got %q", cfg.LogLevel)}
+	}
+	return nil
+}
+
 // newFlagSet declares the flags of a command on cfg. Which flags a command
 // takes is given by names.
 func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
@@ -120,8 +140,7 @@ func newFlagSet(cmd string, cfg *Config, names ...string) *flag.FlagSet {
 		has[n] = true
 	}
 	fs.StringVar(&cfg.Data, "data", "./inlsearch-data", "data folder (index generations, crawl records)")
-	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
-	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
+	addLogFlags(fs, cfg)
 	fs.StringVar(&cfg.ConfigFile, "config", "", "JSON config file")
 	if has["addr"] {
 		fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to serve on")
@@ -302,6 +321,9 @@ func applyFile(cfg *Config, set map[string]bool) error {
 }
 
 func (c *Config) validate() error {
+	if err := checkLogFlags(c); err != nil {
+		return err
+	}
 	if c.Data == "" {
 		return errors.New("--data must not be empty")
 	}

@@ -36,9 +36,15 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	job.Crawl.Progress = progress.update
 	sum, err := job.Run(ctx)
 	progress.end()
+	return reportJob(stdout, cfg, sum, err)
+}
+
+// reportJob prints the summary of a crawl or import job and the generation
+// it published, and returns its error.
+func reportJob(stdout io.Writer, cfg *Config, sum *indexer.Summary, err error) error {
 	var locked *indexer.LockedError
 	if errors.As(err, &locked) || errors.Is(err, search.ErrInsufficientDisk) {
-		return err // refused before anything was fetched: no summary
+		return err // refused before anything was fetched or read: no summary
 	}
 	if sum != nil {
 		printSummary(stdout, sum)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"debug/elf"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -126,11 +127,18 @@ func TestDockerBuildStage(t *testing.T) {
 
 // TestHealthcheck: exit 0 on a 200 from /healthz, non-zero otherwise.
 func TestHealthcheck(t *testing.T) {
-	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) }))
+	// Stand-ins that answer as serve's /healthz does (openapi.json).
+	answer := func(status int, body string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("X-Request-Id", "health-1")
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, body)
+		})
+	}
+	ok := httptest.NewServer(answer(http.StatusOK, `{"status":"ok"}`))
 	defer ok.Close()
-	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}))
+	down := httptest.NewServer(answer(http.StatusServiceUnavailable, `{"error":{"code":"index_unavailable","message":"no index generation can be served"}}`))
 	defer down.Close()
 	for url, want := range map[string]int{ok.URL + "/healthz": 0, down.URL + "/healthz": 1, "http://127.0.0.1:1/healthz": 1} {
 		var o, e bytes.Buffer

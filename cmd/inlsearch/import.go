@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 
 	"github.com/inlsearch/inlsearch/indexer"
-	"github.com/inlsearch/inlsearch/search"
 )
 
 // runImport indexes web archives and local files into the data folder: a
@@ -29,16 +26,5 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	job.Seeds = nil
 	job.Import = &indexer.Import{Files: fs.Args(), URLPrefix: cfg.URLPrefix}
 	sum, err := job.Run(ctx)
-	var locked *indexer.LockedError
-	if errors.As(err, &locked) || errors.Is(err, search.ErrInsufficientDisk) {
-		return err
-	}
-	if sum != nil {
-		printSummary(stdout, sum)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "published generation %s in %s\n", sum.Generation, cfg.Data)
-	return nil
+	return reportJob(stdout, cfg, sum, err)
 }

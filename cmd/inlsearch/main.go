@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "healthcheck":
 		err = runHealthcheck(ctx, args, stdout, stderr)
 	case "version":
-		printVersion(stdout)
+		err = runVersion(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:

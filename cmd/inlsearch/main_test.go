@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/inlsearch/inlsearch/indexer/pdf"
+	"github.com/inlsearch/inlsearch/internal/apitest"
+	"github.com/inlsearch/inlsearch/web"
 )
 
 var (
@@ -23,11 +28,42 @@ var (
 
 func TestMain(m *testing.M) {
 	pdf.ServeChild() // in-process crawls extract PDFs in children of this test binary
+	// Every exchange of these tests with the API (http.Get, DefaultClient,
+	// the puller) is checked against the OpenAPI document.
+	v, err := apitest.New(web.OpenAPI())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	apiValidator = v
+	var violations apitest.Recorder
+	http.DefaultTransport = v.Transport(http.DefaultTransport, violations.Report)
+	wrapTransport = func(rt http.RoundTripper) http.RoundTripper { return v.Transport(rt, violations.Report) }
 	code := m.Run()
+	for _, err := range violations.Errors() {
+		fmt.Fprintf(os.Stderr, "openapi: an API exchange disagrees with the document: %v\n", err)
+		if code == 0 {
+			code = 1
+		}
+	}
 	if binDir != "" {
 		_ = os.RemoveAll(binDir)
 	}
 	os.Exit(code)
+}
+
+// apiValidator checks every API exchange of these tests (TestMain).
+var apiValidator *apitest.Validator
+
+// notInlsearch tells the API check that the server at rawURL is a test's
+// stand-in for a foreign server, whose answers owe nothing to the document.
+func notInlsearch(tb testing.TB, rawURL string) {
+	tb.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(apiValidator.Ignore(u.Host))
 }
 
 // mustBinary builds the inlsearch binary once per test run and returns its

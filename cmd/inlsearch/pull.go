@@ -93,8 +93,12 @@ func newPuller(cfg *Config, log *slog.Logger, out io.Writer) *puller {
 		MaxIdleConnsPerHost:   2,
 	}
 	return &puller{from: strings.TrimRight(cfg.From, "/"), token: cfg.ReplicationToken, data: cfg.Data,
-		client: &http.Client{Transport: tr}, log: log, out: out}
+		client: &http.Client{Transport: wrapTransport(tr)}, log: log, out: out}
 }
+
+// wrapTransport wraps the puller's transport; the tests check there every
+// exchange with the builder's API against its OpenAPI document.
+var wrapTransport = func(rt http.RoundTripper) http.RoundTripper { return rt }
 
 // remoteGenerations is the builder's GET /api/v1/generations.
 type remoteGenerations struct {

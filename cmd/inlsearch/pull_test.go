@@ -207,6 +207,8 @@ func TestPullResumesPartialFile(t *testing.T) {
 		cut.Do(func() {
 			done = true
 			w.Header().Set("Content-Length", fmt.Sprint(f2.Size))
+			w.Header().Set("ETag", `"`+f2.SHA256+`"`) // as the real route answers
+			w.Header().Set("X-Request-Id", "cut-1")
 			w.WriteHeader(200)
 			data, _ := os.ReadFile(filepath.Join(b2.data, "generations", id2, f2.Path))
 			_, _ = w.Write(data[:f2.Size/3])
@@ -308,6 +310,7 @@ func TestPullBuilderDown(t *testing.T) {
 	}
 	notInl := httptest.NewServer(http.NotFoundHandler())
 	defer notInl.Close()
+	notInlsearch(t, notInl.URL)
 	if code, out := runPullCmd(t, "--from", notInl.URL, "--data", replica); code != 1 || !strings.Contains(out, "404") {
 		t.Errorf("pull from a server without the route = %d\n%s", code, out)
 	}

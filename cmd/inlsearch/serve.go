@@ -222,7 +222,7 @@ func (r *jobRunner) CancelReindex(_ context.Context) (string, error) {
 	r.stopping = true
 	r.last.State = web.JobCancelling
 	r.stop(indexer.ErrCancelled)
-	r.log.Info("reindex cancel requested", slog.String("job", r.running))
+	r.log.Info("reindex cancel requested", slog.String("job_id", r.running))
 	return r.running, nil
 }
 
@@ -278,16 +278,17 @@ func (r *jobRunner) start() (string, error) {
 		case web.JobSkipped:
 			// Not a failure: another crawl is doing the work; the schedule
 			// tries again at its next tick.
-			r.log.Info("reindex skipped", slog.String("job", id), slog.String("reason", rec.Reason))
+			r.log.Info("reindex skipped", slog.String("job_id", id), slog.String("reason", rec.Reason))
 			return
 		case web.JobCancelled:
-			r.log.Info("reindex cancelled", slog.String("job", id))
+			r.log.Info("reindex cancelled", slog.String("job_id", id))
 			return
 		case web.JobFailed:
-			r.log.Warn("reindex failed", slog.String("job", id), slog.Any("error", err))
+			r.log.Warn("reindex failed", slog.String("job_id", id), slog.Any("error", err), slog.Duration("duration", rec.Ended.Sub(rec.Started)))
 			return
 		}
-		r.log.Info("reindex done", slog.String("job", id), slog.String("generation", sum.Generation), slog.Int("passages", sum.Passages))
+		r.log.Info("reindex done", slog.String("job_id", id), slog.String("generation", sum.Generation), slog.Int("passages", sum.Passages),
+			slog.Duration("duration", rec.Ended.Sub(rec.Started)))
 		if _, err := r.live.Reload(); err != nil {
 			r.log.Warn("index reload", slog.Any("error", err))
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"runtime"
@@ -52,4 +53,23 @@ func printVersion(w io.Writer) {
 	}
 	fmt.Fprintf(w, "commit    %s\n", commit)
 	fmt.Fprintf(w, "go        %s\n", b.Go)
+}
+
+// runVersion prints the version; it takes the log flags every command takes.
+func runVersion(args []string, stdout, stderr io.Writer) error {
+	cfg := &Config{}
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addLogFlags(fs, cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := checkLogFlags(cfg); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("version takes no arguments, got %q", fs.Args())}
+	}
+	printVersion(stdout)
+	return nil
 }
