@@ -22,6 +22,7 @@ var importRules = map[string][]string{
 	"indexer":             {"~/search", "~/indexer/", "~/internal/"},
 	"internal/atomicfile": {},
 	"internal/jobstate":   {},
+	"internal/apitest":    {"github.com/getkin/kin-openapi/"}, // imported by tests only
 	"indexer/crawl":       {"golang.org/x/net/", "golang.org/x/text/", "~/indexer/robots"},
 	"indexer/robots":      {},
 	"indexer/extract":     {"github.com/PuerkitoBio/goquery", "golang.org/x/net/"},
