@@ -43,7 +43,7 @@ func TestHarness(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	o := Options{Docs: 300, Seed: 1, Queries: 6, Warmup: 1, JITWarmup: 2, Engines: EngineNames, Crawl: true, CrawlReps: 1,
-		Reindex: true, Dir: t.TempDir(), JSON: filepath.Join(t.TempDir(), "r.json")}
+		Reindex: true, Research: true, Dir: t.TempDir(), JSON: filepath.Join(t.TempDir(), "r.json")}
 	var log strings.Builder
 	var table strings.Builder
 	if err := run(ctx, o, &table, &log); err != nil {
@@ -113,6 +113,26 @@ func TestHarness(t *testing.T) {
 		t.Errorf("inlsearch re-index figures missing: %+v", e)
 	} else if m := r["engines"].(map[string]any)["inlsearch"].(map[string]any)["reindex"].(map[string]any); len(m) != 3 || m["full_s"] == nil || m["changed_1pct_s"] == nil || m["unchanged_s"] == nil {
 		t.Errorf("reindex JSON %v", m)
+	}
+	if e := rep.Engines["inlsearch"]; e == nil || e.Research == nil {
+		t.Errorf("inlsearch research figures missing: %+v", e)
+	} else {
+		rs := e.Research
+		for _, c := range ResearchClasses {
+			if st, ok := rs.Classes[c]; !ok || st.P50 <= 0 || st.P99 < st.P50 {
+				t.Errorf("research class %s: %+v (present %v)", c, st, ok)
+			}
+		}
+		if rs.Classes["grouped"].MeanHits != rs.Classes["ungrouped"].MeanHits || rs.Classes["similar"].MeanHits <= 0 {
+			t.Errorf("research hits: grouped %v, ungrouped %v, similar %v", rs.Classes["grouped"].MeanHits, rs.Classes["ungrouped"].MeanHits, rs.Classes["similar"].MeanHits)
+		}
+		// 300 passages, pages of 8: page 0 (8 passages) and page 100 (none) changed.
+		if rs.Changes == nil || rs.Changes.Changed != 8 || rs.Changes.FirstS <= 0 || rs.RegionTimelineVsFaceted <= 0 || rs.GroupedVsUngrouped <= 0 || rs.SimilarFirstMS <= 0 {
+			t.Errorf("research figures %+v, changes %+v", rs, rs.Changes)
+		}
+	}
+	if !strings.Contains(table.String(), "| similar |") || !strings.Contains(table.String(), "Changes between") {
+		t.Errorf("table without the research figures:\n%s", table.String())
 	}
 	if x.Crawl == nil || x.Crawl.Failed != "" || x.Crawl.Pages == 0 {
 		t.Errorf("crawl side: %+v", x.Crawl)
@@ -254,7 +274,7 @@ func TestPercentiles(t *testing.T) {
 // publish every passage.
 func TestIncrementalReindex(t *testing.T) {
 	c := mustCorpus(t, 1600)
-	r, err := measureReindex(context.Background(), c, t.TempDir())
+	r, _, err := measureReindex(context.Background(), c, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ const childEnv = "INLBENCH_CHILD"
 
 // Task is the work of one child process, read as JSON from its stdin.
 type Task struct {
-	Phase   string // "build", "query" or "reindex"
+	Phase   string // "build", "query", "research" or "reindex"
 	Engine  string
 	Dir     string
 	Docs    int
@@ -63,6 +63,9 @@ type TaskResult struct {
 	Reindex *Reindex `json:"reindex,omitempty"`
 	// ReindexBuilds are Reindex.Builds.
 	ReindexBuilds *[3]search.BuildStats `json:"reindex_builds,omitempty"`
+	// Research are the figures of the research phase (inlsearch only);
+	// the reindex phase fills its Changes.
+	Research *Research `json:"research,omitempty"`
 }
 
 // ClassStats are the latencies of one query class, as issue #5 names them.
@@ -109,11 +112,20 @@ func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
 		if t.Engine != "inlsearch" {
 			return fmt.Errorf("reindex: only for inlsearch, not %s", t.Engine)
 		}
-		ri, err := measureReindex(ctx, c, t.Dir)
+		ri, ch, err := measureReindex(ctx, c, t.Dir)
 		if err != nil {
 			return fmt.Errorf("reindex: %w", err)
 		}
-		res.Reindex, res.ReindexBuilds = ri, &ri.Builds
+		res.Reindex, res.ReindexBuilds, res.Research = ri, &ri.Builds, &Research{Changes: ch}
+	case "research":
+		if t.Engine != "inlsearch" {
+			return fmt.Errorf("research: only for inlsearch, not %s", t.Engine)
+		}
+		r, err := measureResearch(ctx, c, t.Dir, t.Queries, t.Warmup)
+		if err != nil {
+			return fmt.Errorf("research: %w", err)
+		}
+		res.Research = r
 	case "query":
 		t0 := time.Now()
 		if err := eng.Open(t.Dir); err != nil {

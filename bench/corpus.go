@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -49,11 +48,10 @@ type Corpus struct {
 // Taxonomy holds the facet values passages are tagged with, most frequent first.
 type Taxonomy struct {
 	Organizations, Countries, Regions, Topics, Types []string
-	// RegionsOf maps a country to the regions that hold it (the
-	// vocabulary's region hierarchy): a passage tagged with a country is
-	// tagged with its regions too, as the tagger does, so that a region
-	// filter means the same to every engine.
-	RegionsOf map[string][]string
+	// RegionCountries maps a region to its countries (the tagger's
+	// hierarchy, which inlsearch's region filter follows).
+	RegionCountries map[string][]string
+	regionsOf       map[string][]string // country → the regions holding it
 }
 
 // LoadTaxonomy takes the display names of the project's own taxonomy (the
@@ -80,16 +78,17 @@ func LoadTaxonomy() (Taxonomy, error) {
 		return out
 	}
 	tx := Taxonomy{
-		Organizations: values(search.FacetOrganization),
-		Countries:     values(search.FacetCountry),
-		Regions:       values(search.FacetRegion),
-		Topics:        append([]string(nil), tag.CanonicalTopics...),
-		Types:         append([]string(nil), tag.DocumentTypes...),
-		RegionsOf:     map[string][]string{},
+		Organizations:   values(search.FacetOrganization),
+		Countries:       values(search.FacetCountry),
+		Regions:         values(search.FacetRegion),
+		Topics:          append([]string(nil), tag.CanonicalTopics...),
+		Types:           append([]string(nil), tag.DocumentTypes...),
+		RegionCountries: voc.Regions,
 	}
-	for region, countries := range voc.Regions {
-		for _, c := range countries {
-			tx.RegionsOf[c] = append(tx.RegionsOf[c], region)
+	tx.regionsOf = map[string][]string{}
+	for _, r := range sortedKeys(tx.RegionCountries) {
+		for _, country := range tx.RegionCountries[r] {
+			tx.regionsOf[country] = append(tx.regionsOf[country], r)
 		}
 	}
 	if len(tx.Organizations) < 5 || len(tx.Countries) < 5 || len(tx.Regions) < 3 {
@@ -225,7 +224,7 @@ func (t *Tags) Values(facet string) []string {
 	case search.FacetType:
 		return []string{t.Type}
 	case search.FacetPublishedYear:
-		// Passage dates the page in its latest year.
+		// Passage dates a passage in its last year.
 		return []string{fmt.Sprintf("%04d", t.Years[len(t.Years)-1])}
 	case search.FacetYear:
 		out := make([]string, len(t.Years))
@@ -261,14 +260,6 @@ func (c *Corpus) TagsOf(i int) Tags {
 		Topics:        pick(search.FacetTopic, c.Tax.Topics, 1, 3),
 		Type:          c.Tax.Types[c.fac[search.FacetType].pick(r)],
 	}
-	for _, country := range t.Countries {
-		for _, region := range c.Tax.RegionsOf[country] {
-			if !slices.Contains(t.Regions, region) {
-				t.Regions = append(t.Regions, region)
-			}
-		}
-	}
-	sort.Strings(t.Regions)
 	years := map[int]bool{}
 	for range 1 + r.IntN(3) {
 		u := r.Float64()

@@ -16,7 +16,19 @@
 //
 // The report also times inlsearch's index step as the crawl job runs it
 // (reindex.go: a first crawl, a re-crawl where 1 % of the pages changed, an
-// unchanged one; -reindex=false leaves it out).
+// unchanged one; -reindex=false leaves it out), then search.Live.Changes
+// between the first generation and the last (1 % of the passages changed).
+//
+// The research features of issue #12 (research.go; -research=false leaves
+// them out) are measured in a child of their own on the index of the query
+// phase, as the query classes are (warm-up, then -queries calls one at a
+// time): a facet value search (prefix of a country or organization, with
+// the faceted class's words and filters), the faceted class again beside
+// the same searches with a region (expanded to its countries) and a
+// brushed year range, the term class's searches per passage and grouped
+// by page, and similar passages. The exact answers of the query classes
+// follow inlsearch's region hierarchy and its published_year facet (truth.go,
+// TruthInl); the other engines are checked against the flat answers.
 //
 // It generates program-like passages (3–8 KB of English-like text: real stop
 // words, a Zipf vocabulary of 50,000 synthetic words, the names of the

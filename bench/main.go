@@ -29,7 +29,8 @@ type Options struct {
 	HTTPConns    int
 	ServeEnv     []string // extra environment of `inlsearch serve`, e.g. GOMAXPROCS=32
 	Crawl        bool
-	Reindex      bool // time inlsearch's re-index (full, 1 % changed, unchanged)
+	Reindex      bool // time inlsearch's re-index (full, 1 % changed, unchanged) and changes between them
+	Research     bool // time inlsearch's research features (research.go)
 	CrawlReps    int
 	Dir          string // work folder for the indexes; a temporary one when empty
 	Keep         bool   // keep the work folder
@@ -66,6 +67,7 @@ func main() {
 	fs.IntVar(&serveProcs, "serve-gomaxprocs", 0, "GOMAXPROCS of `inlsearch serve` (0: unset); the server admits 2×GOMAXPROCS searches at once")
 	fs.BoolVar(&o.Crawl, "crawl", true, "time extract + tag on the demo site")
 	fs.BoolVar(&o.Reindex, "reindex", true, "time inlsearch's index step for a first crawl, a re-crawl with 1% of pages changed and an unchanged one (three more builds)")
+	fs.BoolVar(&o.Research, "research", true, "time inlsearch's research features (issue #12): facet value search, region hierarchy and timeline, grouped search, similar passages")
 	fs.IntVar(&o.CrawlReps, "crawl-reps", 20, "times the demo site is parsed")
 	fs.StringVar(&o.Dir, "dir", "", "work folder for the indexes (default: a temporary folder, removed)")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the work folder")
@@ -139,12 +141,15 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 	x := &Extra{Machine: machine(), Queries: o.Queries, Warmup: o.Warmup, JITWarmup: o.JITWarmup, Engines: map[string]*EngineMore{}}
 
 	fmt.Fprintf(logTo, "bench: %d passages, %d queries per class, work folder %s\n", o.Docs, o.Queries, o.Dir)
-	want := map[string][]Answer{}
+	want, wantInl := map[string][]Answer{}, map[string][]Answer{}
 	var all []Query
 	for _, class := range Classes {
 		qs := c.Queries(class, o.Queries, querySeed)
 		all = append(all, qs...)
 		want[class] = c.Truth(qs)
+		if containsStr(o.Engines, "inlsearch") {
+			wantInl[class] = c.TruthInl(qs)
+		}
 	}
 	for i, name := range o.Engines {
 		dir := filepath.Join(o.Dir, name)
@@ -200,7 +205,11 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 				more.Errors[class] = st.Errors
 			}
 		}
-		x.Mismatches = append(x.Mismatches, compare(name, c, want, q.Answers, more)...)
+		exact := want
+		if name == "inlsearch" {
+			exact = wantInl
+		}
+		x.Mismatches = append(x.Mismatches, compare(name, c, exact, q.Answers, more)...)
 		fmt.Fprintf(logTo, "bench: %s queried; %d answers differ from the exact ones\n", name, more.Mismatches)
 	}
 	if err := ctx.Err(); err != nil {
@@ -216,13 +225,34 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 		r.Ratios.FacetedP99VsLucene = ratio(e.Queries["faceted"].P99, l.Queries["faceted"].P99)
 		r.Ratios.PhraseP50VsLucene = ratio(e.Queries["phrase"].P50, l.Queries["phrase"].P50)
 	}
+	if e := r.Engines["inlsearch"]; o.Research && e != nil {
+		t := Task{Phase: "research", Engine: "inlsearch", Dir: filepath.Join(o.Dir, "inlsearch"), Docs: o.Docs, Seed: o.Seed, Queries: o.Queries, Warmup: o.Warmup}
+		res, err := spawn(ctx, t, logTo)
+		switch {
+		case err != nil:
+			x.Notes = append(x.Notes, "research features not measured: "+err.Error())
+			fmt.Fprintf(logTo, "bench: research: %v\n", err)
+		case res.Research == nil:
+			x.Notes = append(x.Notes, "research features not measured: no figures in the child's result")
+		default:
+			e.Research = res.Research
+			fmt.Fprintf(logTo, "bench: inlsearch research features measured\n")
+		}
+	}
 	if o.Reindex && r.Engines["inlsearch"] != nil {
-		ri, err := reindex(ctx, o, logTo)
+		ri, ch, err := reindex(ctx, o, logTo)
 		if err != nil {
 			x.Notes = append(x.Notes, "re-index not measured: "+err.Error())
 			fmt.Fprintf(logTo, "bench: reindex: %v\n", err)
 		}
-		r.Engines["inlsearch"].Reindex = ri
+		e := r.Engines["inlsearch"]
+		e.Reindex = ri
+		if ch != nil {
+			if e.Research == nil {
+				e.Research = &Research{}
+			}
+			e.Research.Changes = ch
+		}
 		if ri != nil {
 			x.ReindexBuilds = ri.Builds[:]
 		}
@@ -256,28 +286,30 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 	return r, x, nil
 }
 
-// reindex times inlsearch's index step three times (see measureReindex) in
-// a child process, in a data folder of its own that it removes after.
-func reindex(ctx context.Context, o Options, logTo io.Writer) (*Reindex, error) {
+// reindex times inlsearch's index step three times (see measureReindex),
+// and Changes between its generations, in a child process, in a data
+// folder of its own that it removes after.
+func reindex(ctx context.Context, o Options, logTo io.Writer) (*Reindex, *ChangesStats, error) {
 	dir := filepath.Join(o.Dir, "inlsearch-reindex")
 	defer func() { _ = os.RemoveAll(dir) }()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("work folder: %w", err)
+		return nil, nil, fmt.Errorf("work folder: %w", err)
 	}
 	t := Task{Phase: "reindex", Engine: "inlsearch", Dir: dir, Docs: o.Docs, Seed: o.Seed}
 	res, err := spawn(ctx, t, logTo)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if res.Reindex == nil {
-		return nil, fmt.Errorf("reindex: no figures in the child's result")
+	if res.Reindex == nil || res.Research == nil || res.Research.Changes == nil {
+		return nil, nil, fmt.Errorf("reindex: no figures in the child's result")
 	}
 	if res.ReindexBuilds != nil {
 		res.Reindex.Builds = *res.ReindexBuilds
 	}
-	fmt.Fprintf(logTo, "bench: inlsearch re-index: full %.1fs, 1%% of pages changed %.1fs, unchanged %.1fs\n",
-		res.Reindex.Full, res.Reindex.Changed1, res.Reindex.Unchanged)
-	return res.Reindex, nil
+	ch := res.Research.Changes
+	fmt.Fprintf(logTo, "bench: inlsearch re-index: full %.1fs, 1%% of pages changed %.1fs, unchanged %.1fs; changes %.3fs first, %.3fs warm\n",
+		res.Reindex.Full, res.Reindex.Changed1, res.Reindex.Unchanged, ch.FirstS, ch.WarmS)
+	return res.Reindex, ch, nil
 }
 
 // mixedPaths interleaves the queries of every class as API paths.

@@ -32,21 +32,31 @@ const incrBatch = 4 * search.BatchSize
 // (8 passages each, see Corpus.Passage) a re-crawl changed.
 func incrChanged(i int) bool { return (i/8)%100 == 0 }
 
-// measureReindex runs the index step of the crawl job three
-// times on one data folder under dir, as the job does: Store.BeginBuild
-// (from the published generation after the first), Build.Add of every live
-// passage of the crawl, seen at the crawl's time, and Commit (the deletions,
-// the merge policy, close, reopen, checks, publication). The making of the
+// measureReindex runs the index step of the crawl job three times on one
+// data folder under dir, as the job does: Store.BeginBuild (from the
+// published generation after the first), Build.Add of every live passage
+// of the crawl, seen at the crawl's time, and Commit (the deletions, the
+// merge policy, close, reopen, checks, publication): the first crawl, a
+// re-crawl where the passages of 1 % of the pages changed (their text
+// gained a sentence) and one where nothing changed. The making of the
 // passages is not counted (the job reads them from its crawl record).
-func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, error) {
+//
+// It then times search.Live.Changes between the first generation and the
+// last (see measureChanges).
+func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, *ChangesStats, error) {
 	tg, err := tag.New()
 	if err != nil {
-		return nil, fmt.Errorf("tagger: %w", err)
+		return nil, nil, fmt.Errorf("tagger: %w", err)
 	}
 	store, err := search.NewStore(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	// changedAt is when the crawl saw the changed passages change: after
+	// the first generation was built, the same for both re-crawls (the
+	// second changed nothing more).
+	var changedAt time.Time
+	var first string
 	crawl := time.Date(2026, 1, 1, 3, 0, 0, 0, time.UTC)
 	step := func(changed bool) (float64, search.BuildStats, error) {
 		crawl = crawl.Add(24 * time.Hour)
@@ -55,10 +65,16 @@ func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, error
 			base = ""
 		}
 		t0 := time.Now()
+		if changed && changedAt.IsZero() {
+			changedAt = t0.UTC()
+		}
 		var gen time.Duration
 		b, err := store.BeginBuild(search.BuildOptions{Vocabulary: tg.Vocabulary(), Base: base, SeenAt: crawl})
 		if err != nil {
 			return 0, search.BuildStats{}, err
+		}
+		if first == "" {
+			first = b.ID
 		}
 		batch := make([]search.Document, 0, incrBatch)
 		for start := 0; start < c.N; start += incrBatch {
@@ -69,6 +85,7 @@ func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, error
 				d.LastSeen = crawl
 				if changed && incrChanged(i) {
 					d.Text += " This passage was revised since the last crawl."
+					d.ChangedAt = changedAt
 				}
 				batch = append(batch, d)
 			}
@@ -86,14 +103,59 @@ func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, error
 	}
 	var r Reindex
 	if r.Full, r.Builds[0], err = step(false); err != nil {
-		return nil, fmt.Errorf("full: %w", err)
+		return nil, nil, fmt.Errorf("full: %w", err)
 	}
 	if r.Changed1, r.Builds[1], err = step(true); err != nil {
-		return nil, fmt.Errorf("1 %% changed: %w", err)
+		return nil, nil, fmt.Errorf("1 %% changed: %w", err)
 	}
 	// The same passages as the crawl before, seen again: nothing changed.
 	if r.Unchanged, r.Builds[2], err = step(true); err != nil {
-		return nil, fmt.Errorf("unchanged: %w", err)
+		return nil, nil, fmt.Errorf("unchanged: %w", err)
 	}
-	return &r, nil
+	want := 0
+	for i := range c.N {
+		if incrChanged(i) {
+			want++
+		}
+	}
+	ch, err := measureChanges(ctx, dir, first, want)
+	if err != nil {
+		return nil, nil, fmt.Errorf("changes: %w", err)
+	}
+	return &r, ch, nil
+}
+
+// changesWarm is the number of calls of Changes timed after the first.
+const changesWarm = 5
+
+// measureChanges times search.Live.Changes of every passage (an empty
+// search) between generation since and the served one, as
+// GET /api/v1/changes?since= answers it: the first call, which opens
+// since beside the served generation, then changesWarm more. Each must
+// find want changed passages, no new and no removed ones.
+func measureChanges(ctx context.Context, dir, since string, want int) (*ChangesStats, error) {
+	l, err := search.OpenLive(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = l.Close() }()
+	var st ChangesStats
+	for i := range 1 + changesWarm {
+		t0 := time.Now()
+		ch, err := l.Changes(ctx, search.Query{}, since)
+		took := round3(time.Since(t0).Seconds())
+		if err != nil {
+			return nil, err
+		}
+		if ch.Changed != want || ch.New != 0 || ch.Removed != 0 {
+			return nil, fmt.Errorf("found %d changed, %d new, %d removed passages; want %d, 0, 0", ch.Changed, ch.New, ch.Removed, want)
+		}
+		st.Changed = ch.Changed
+		if i == 0 {
+			st.FirstS = took
+		} else {
+			st.WarmS = max(st.WarmS, took)
+		}
+	}
+	return &st, nil
 }

@@ -25,8 +25,9 @@ type EngineReport struct {
 	IndexBytes    int64                 `json:"index_bytes"`
 	PeakRSSBytes  int64                 `json:"peak_rss_bytes"`
 	Queries       map[string]ClassStats `json:"queries"`
-	HTTP          *HTTPStats            `json:"http,omitempty"`    // inlsearch only
-	Reindex       *Reindex              `json:"reindex,omitempty"` // inlsearch only
+	HTTP          *HTTPStats            `json:"http,omitempty"`     // inlsearch only
+	Reindex       *Reindex              `json:"reindex,omitempty"`  // inlsearch only
+	Research      *Research             `json:"research,omitempty"` // inlsearch only
 }
 
 // HTTPStats are the figures of the load test of `inlsearch serve`.
@@ -222,6 +223,7 @@ func writeMarkdown(w io.Writer, r *Report, x *Extra, engines []string) {
 			ri.Full, ri.Changed1, 100*ratio(ri.Changed1, ri.Full), ri.Builds[1].Added, ri.Builds[1].Deleted,
 			ri.Unchanged, 100*ratio(ri.Unchanged, ri.Full), ri.Builds[2].Added)
 	}
+	writeResearch(w, r.Engines["inlsearch"])
 	if c := x.Crawl; c != nil {
 		if c.Failed != "" {
 			fmt.Fprintf(w, "Crawl side: not measured (%s).\n", c.Failed)
@@ -233,5 +235,32 @@ func writeMarkdown(w io.Writer, r *Report, x *Extra, engines []string) {
 	writePDF(w, x.PDF)
 	for _, n := range x.Notes {
 		fmt.Fprintf(w, "Note: %s\n", n)
+	}
+}
+
+// writeResearch prints the figures of the research features (issue #12)
+// against their targets.
+func writeResearch(w io.Writer, e *EngineReport) {
+	if e == nil || e.Research == nil {
+		return
+	}
+	rs := e.Research
+	if len(rs.Classes) > 0 {
+		fmt.Fprint(w, "\nResearch features (issue #12), inlsearch, in process:\n\n| | p50 / p95 / p99 (ms) | mean hits | target |\n|---|---:|---:|---|\n")
+		targets := map[string]string{
+			"facet_values":    "p99 ≤ 10 ms",
+			"region_timeline": fmt.Sprintf("p99 ≤ 1.2 × faceted_base (%.2f ×)", rs.RegionTimelineVsFaceted),
+			"grouped":         fmt.Sprintf("p99 ≤ 1.3 × ungrouped (%.2f ×)", rs.GroupedVsUngrouped),
+			"similar":         "p99 ≤ 50 ms",
+		}
+		for _, c := range ResearchClasses {
+			s := rs.Classes[c]
+			fmt.Fprintf(w, "| %s | %.1f / %.1f / %.1f | %.0f | %s |\n", c, s.P50, s.P95, s.P99, s.MeanHits, targets[c])
+		}
+		fmt.Fprintf(w, "\nThe first similar call on the opened index (it reads the document frequencies of the text terms once): %.0f ms.\n", rs.SimilarFirstMS)
+	}
+	if ch := rs.Changes; ch != nil {
+		fmt.Fprintf(w, "\nChanges between the re-index's first generation and the last (%d passages changed): %.3f s the first call (opens the earlier generation), %.3f s warm at most (target ≤ 1 s).\n",
+			ch.Changed, ch.FirstS, ch.WarmS)
 	}
 }

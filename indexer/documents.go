@@ -27,7 +27,7 @@ func Documents(t *tag.Tagger, pageURL string, page *extract.Page, truncated bool
 		full.WriteString(p.Text)
 		full.WriteString("\n")
 	}
-	kind := t.Type(pageURL, page.Title, full.String())
+	kind := t.TypeOf(pageURL, page.Title, page.Site, full.String())
 	// The page is tagged at once: a topic the page treats in several short
 	// sections goes to the passages that carry it.
 	in := tag.Page{URL: pageURL, Title: page.Title, Site: page.Site, Published: page.Published}

@@ -52,6 +52,13 @@ type facetIndex struct {
 	pageURL   []string // page p's URL, in term (byte) order: changes.go
 	pageOnce  sync.Once
 	pageCount map[string][]FacetValue // counts in pages over every passage
+
+	// textDF is the document frequency of the text terms Similar can
+	// weigh (termDocFreqs), read once dfDone is closed.
+	dfOnce sync.Once
+	dfDone chan struct{}
+	textDF map[string]uint32
+	dfErr  error
 }
 
 // noPage is the page number of a passage without a page URL.

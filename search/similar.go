@@ -4,21 +4,34 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Similar passages ("more like this"): a passage's distinctive terms, those
 // with the most BM25 weight in it (term frequency, saturated, times the
 // inverse document frequency in the index), not the most frequent ones,
-// and its tags (organizations, countries, regions, topics) make one
-// disjunction, each clause boosted by its weight; the passages that share
-// the most weight with it come first. The passage itself is left out, and
-// so are the other passages of its page unless SimilarOptions.SamePage.
+// and its tags (organizations, countries, regions, topics). The candidates
+// are the passages sharing at least two of its distinctive terms (when it
+// has four or more), each term clause boosted by its weight; a shared tag
+// adds to their score without making a candidate, since a tag's passages
+// are an eighth of the index or more and scoring them all was most of the
+// cost. With fewer such passages than asked for, one shared term makes a
+// candidate; with fewer still, the broad query, where any shared term or
+// tag does. The passage
+// itself is left out, and so are the other passages of its page unless
+// SimilarOptions.SamePage.
+//
+// The document frequencies that pick the terms come from a table of the
+// snapshot's text terms, built once per snapshot (termDocFreqs), rather
+// than from a dictionary lookup in every segment for each of the
+// passage's hundreds of distinct terms.
 
 // Bounds of Similar.
 const (
@@ -31,6 +44,14 @@ const (
 	// most of the index.
 	similarMaxDF  = 0.1
 	similarMinCap = 100
+	// similarHalf: a term in more than half the passages is never
+	// distinctive, however small the index (its idf is below 0.7, and two
+	// such words would make every passage a candidate).
+	similarHalf = 0.5
+	// similarShared is how many distinctive terms a candidate shares at
+	// least, when the passage has similarSharedFrom of them or more.
+	similarShared     = 2
+	similarSharedFrom = 4
 )
 
 // SimilarOptions shape a Similar search.
@@ -60,33 +81,38 @@ func (e *Engine) Similar(ctx context.Context, bi bleve.Index, id string, opt Sim
 	if err != nil {
 		return nil, err
 	}
-	terms, err := distinctiveTerms(bi, d.Text)
+	df, n, err := textDocFreqs(ctx, bi)
+	if err != nil {
+		return nil, e.searchErr(ctx, err)
+	}
+	terms, err := distinctiveTerms(bi, d.Text, df, n)
 	if err != nil {
 		return nil, err
 	}
-	var should []query.Query
-	var text []query.Query
+	var text, tags []query.Query
 	top := 0.0
 	for _, t := range terms {
 		tq := query.NewTermQuery(t.term)
 		tq.SetField(fieldText)
 		tq.SetBoost(t.w)
-		should = append(should, tq)
 		text = append(text, tq)
 		top = max(top, t.w)
 	}
 	// A shared tag weighs half the passage's most distinctive term.
 	tagBoost := max(top/2, 0.5)
-	for facet, vals := range map[string][]string{FacetOrganization: d.Organizations, FacetCountry: d.Countries, FacetRegion: d.Regions, FacetTopic: d.Topics} {
-		for _, v := range vals {
+	for _, ft := range []struct {
+		facet string
+		vals  []string
+	}{{FacetOrganization, d.Organizations}, {FacetCountry, d.Countries}, {FacetRegion, d.Regions}, {FacetTopic, d.Topics}} {
+		for _, v := range ft.vals {
 			tq := query.NewTermQuery(v)
-			tq.SetField(facet)
+			tq.SetField(ft.facet)
 			tq.SetBoost(tagBoost)
-			should = append(should, tq)
+			tags = append(tags, tq)
 		}
 	}
 	res := &Result{Query: "similar:" + id, Page: 1, PerPage: opt.Size, Hits: []Hit{}}
-	if len(should) == 0 {
+	if len(text)+len(tags) == 0 {
 		res.Took = time.Since(start)
 		return res, nil
 	}
@@ -96,12 +122,36 @@ func (e *Engine) Similar(ctx context.Context, bi bleve.Index, id string, opt Sim
 		pq.SetField(fieldPageURL)
 		not = append(not, pq)
 	}
-	bq := query.NewBooleanQuery(nil, should, not)
-	req := bleve.NewSearchRequestOptions(bq, opt.Size, 0, false)
-	req.Fields = []string{fieldDoc, fieldText}
-	out, err := bi.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, e.searchErr(ctx, err)
+	search := func(q query.Query) (*bleve.SearchResult, error) {
+		req := bleve.NewSearchRequestOptions(q, opt.Size, 0, false)
+		req.Fields = []string{fieldDoc, fieldText}
+		out, err := bi.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, e.searchErr(ctx, err)
+		}
+		return out, nil
+	}
+	var out *bleve.SearchResult
+	for _, shared := range sharedSteps(len(text)) {
+		dq := query.NewDisjunctionQuery(text)
+		dq.SetMin(float64(shared))
+		bq := query.NewBooleanQuery([]query.Query{dq}, nil, not)
+		if len(tags) > 0 {
+			bq.AddShould(query.NewDisjunctionQuery(tags))
+		}
+		if out, err = search(bq); err != nil {
+			return nil, err
+		}
+		if len(out.Hits) >= opt.Size {
+			break
+		}
+	}
+	if out == nil || len(out.Hits) < opt.Size {
+		// Few neighbours by their words: any shared term or tag counts.
+		broad := query.NewBooleanQuery(nil, append(slices.Clone(text), tags...), not)
+		if out, err = search(broad); err != nil {
+			return nil, err
+		}
 	}
 	res.Total = int(out.Total)
 	res.ExactTotal = res.Total
@@ -123,11 +173,24 @@ func (e *Engine) Similar(ctx context.Context, bi bleve.Index, id string, opt Sim
 	return res, nil
 }
 
+// sharedSteps are the numbers of distinctive terms (of n) a candidate
+// shares at least, tried in turn until enough passages share them.
+func sharedSteps(n int) []int {
+	switch {
+	case n == 0:
+		return nil
+	case n < similarSharedFrom:
+		return []int{1}
+	}
+	return []int{similarShared, 1}
+}
+
 // distinctiveTerms returns the terms of text (analysed as the text field)
-// with the most BM25 weight: saturated term frequency times idf; terms no
-// other passage holds are left out, since they can match nothing, and so
-// are terms in more than similarMaxDF of the passages.
-func distinctiveTerms(bi bleve.Index, text string) ([]weighted, error) {
+// with the most BM25 weight: saturated term frequency times idf over n
+// passages; df holds the document frequency of every term that can be
+// distinctive (see termDocFreqs): one it lacks is held by no other passage
+// (it can match nothing) or by too many.
+func distinctiveTerms(bi bleve.Index, text string, df map[string]uint32, n uint64) ([]weighted, error) {
 	an := bi.Mapping().AnalyzerNamed(textAnalyzerName)
 	if an == nil {
 		return nil, fmt.Errorf("similar: no analyzer %s", textAnalyzerName)
@@ -138,18 +201,14 @@ func distinctiveTerms(bi bleve.Index, text string) ([]weighted, error) {
 			tf[string(tok.Term)]++
 		}
 	}
-	n, err := bi.DocCount()
-	if err != nil {
-		return nil, fmt.Errorf("similar: %w", err)
-	}
 	out := make([]weighted, 0, len(tf))
 	for term, f := range tf {
-		df := termDocFreq(bi, fieldText, term)
-		if df < 2 || (df > similarMinCap && float64(df) > similarMaxDF*float64(n)) {
+		c, ok := df[term]
+		if !ok {
 			continue
 		}
 		sat := float64(f) * (similarK1 + 1) / (float64(f) + similarK1)
-		out = append(out, weighted{term, sat * idf(n, df)})
+		out = append(out, weighted{term, sat * idf(n, uint64(c))})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].w != out[j].w {
@@ -166,17 +225,84 @@ func distinctiveTerms(bi bleve.Index, text string) ([]weighted, error) {
 	return out, nil
 }
 
-// termDocFreq is the number of passages holding term in field.
-func termDocFreq(bi bleve.Index, field, term string) uint64 {
-	d, err := bi.FieldDictPrefix(field, []byte(term))
+// textDocFreqs returns the document frequencies of the text terms of bi's
+// current snapshot that can be distinctive, and its number of passages.
+// The first call of a snapshot starts reading them (termDocFreqs); a call
+// whose ctx ends first returns its error, and the read goes on for the
+// next call, so that under load a slow read cannot fail every call in
+// turn while the search deadline still holds for each.
+func textDocFreqs(ctx context.Context, bi bleve.Index) (map[string]uint32, uint64, error) {
+	adv, err := bi.Advanced()
 	if err != nil {
-		return 0
+		return nil, 0, fmt.Errorf("similar: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, 0, fmt.Errorf("similar: %w", err)
+	}
+	fx, err := facetIndexOf(r)
+	if err != nil {
+		_ = r.Close()
+		return nil, 0, err
+	}
+	df, err := fx.termDocFreqs(ctx, r)
+	return df, fx.all.GetCardinality(), err
+}
+
+// termDocFreqs is the document frequency of every term of the text field
+// of fx's snapshot that distinctiveTerms may keep: at least 3 bytes, in 2
+// passages or more, not in more than half of them, nor in more than
+// similarMaxDF of them (above similarMinCap). It is read once per
+// snapshot, in one pass over the field's dictionary, by a goroutine the
+// first call starts, which takes r (a reader of that snapshot) and closes
+// it; other calls close theirs. It waits for the read until ctx ends.
+func (fx *facetIndex) termDocFreqs(ctx context.Context, r index.IndexReader) (map[string]uint32, error) {
+	took := false
+	fx.dfOnce.Do(func() {
+		took = true
+		fx.dfDone = make(chan struct{})
+		go func() {
+			defer close(fx.dfDone)
+			defer func() { _ = r.Close() }()
+			fx.textDF, fx.dfErr = readDocFreqs(r, float64(fx.all.GetCardinality()))
+		}()
+	})
+	if !took {
+		_ = r.Close()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	select {
+	case <-fx.dfDone:
+		return fx.textDF, fx.dfErr
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// readDocFreqs reads the table of termDocFreqs from r, of n passages.
+func readDocFreqs(r index.IndexReader, n float64) (map[string]uint32, error) {
+	d, err := r.FieldDict(fieldText)
+	if err != nil {
+		return nil, fmt.Errorf("similar: %w", err)
 	}
 	defer func() { _ = d.Close() }()
-	if e, err := d.Next(); err == nil && e != nil && e.Term == term {
-		return e.Count
+	df := map[string]uint32{}
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return nil, fmt.Errorf("similar: %w", err)
+		}
+		if e == nil {
+			return df, nil
+		}
+		c := float64(e.Count)
+		if len(e.Term) < 3 || e.Count < 2 || c > similarHalf*n || (e.Count > similarMinCap && c > similarMaxDF*n) {
+			continue
+		}
+		df[e.Term] = uint32(e.Count)
 	}
-	return 0
 }
 
 // Similar returns the passages most like passage id (Engine.Similar).

@@ -153,8 +153,25 @@ func dateline(b *block) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	trim := func(s string) string { return strings.Trim(s, " ,.:;|-–—()[]") }
-	if b.runes <= 40 || trim(b.text[:m.start]) == "" || trim(b.text[m.end:]) == "" {
+	if b.runes <= 40 || trim(b.text[:m.start]) == "" || trim(b.text[m.end:]) == "" || afterDateLabel(b.text[:m.start]) {
 		return m.t, true
 	}
 	return time.Time{}, false
 }
+
+// dateLabels are the words that label a page's date in its chrome
+// ("Published: Sep 25, 2013. Publicly Released: …", "Posted on 3 May 2012").
+var dateLabels = []string{"published", "updated", "posted", "released", "issued", "dated", "date", "posted on", "published on"}
+
+// afterDateLabel reports whether before (the text before a date) ends with a date label.
+func afterDateLabel(before string) bool {
+	w := strings.ToLower(strings.TrimRight(before, " :–—-"))
+	for _, l := range dateLabels {
+		if strings.HasSuffix(w, l) && (len(w) == len(l) || !isWordByte(w[len(w)-len(l)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }

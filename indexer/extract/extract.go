@@ -184,6 +184,17 @@ func published(h head, blocks []block, h1 int) time.Time {
 			}
 		}
 	}
+	// a block the template marks as the date ("paper-date", "post-date"),
+	// wherever the chrome puts it, holding a date and little else
+	for i := range blocks {
+		b := &blocks[i]
+		if b.linky || b.runes > 60 || !classSays(b.node, "date", 3) {
+			continue
+		}
+		if m := findDate(b.text); m != nil && len(strings.Trim(b.text[:m.start]+b.text[m.end:], " ,.:;|-–—()[]")) <= 20 {
+			return m.t
+		}
+	}
 	seen := 0
 	for i := range blocks {
 		b := &blocks[i]
@@ -200,6 +211,22 @@ func published(h head, blocks []block, h1 int) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// classSays reports whether n or one of its depth-1 nearest ancestors has
+// a class or id holding word ("paper-date", "dateline").
+func classSays(n *html.Node, word string, depth int) bool {
+	for ; n != nil && depth >= 0; n, depth = n.Parent, depth-1 {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		for _, a := range n.Attr {
+			if (a.Key == "class" || a.Key == "id") && strings.Contains(strings.ToLower(a.Val), word) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // passages builds the passages of the main content, relaxing the filters

@@ -67,6 +67,9 @@ func TestDatelines(t *testing.T) {
 		{"line under title", `<h1>T</h1><p>Fact Sheet<br>Bureau of Things<br>May 3, 2010</p><p>` + filler + `</p>`, "2010-05-03"},
 		{"caption", `<h1>T</h1><p>` + filler + `</p><p>Date: 02/10/2014 Description: a photo of police.</p>`, "2014-02-10"},
 		{"date in a sentence is no dateline", `<h1>T</h1><p>` + filler + ` On May 3, 2010, they met again and again to talk about the many things of the program.</p>`, ""},
+		{"labelled date in a longer line", `<h1>T</h1><p>GAO-13-771 Published: Sep 25, 2013. Publicly Released: Oct 25, 2013.</p><p>` + filler + `</p>`, "2013-09-25"},
+		{"date block of the template", `<div class="masthead"><div class="paper-name"><a href="/">The Paper</a></div><div class="paper-date">Thursday, August 18, 2016</div></div><nav><a href="/a">A</a> <a href="/b">B</a></nav><h1>T</h1><p>` + filler + `</p>`, "2016-08-18"},
+		{"a date in a sentence of a date-classed block is no page date", `<h1>T</h1><div class="update-note"><p>` + filler + ` On May 3, 2010, they met.</p></div>`, ""},
 		{"archive banner is no dateline", `<div><p>You are viewing ARCHIVED CONTENT released online from January 20, 2017 to January 20, 2021.</p></div><h1>T</h1><p>` + filler + `</p>`, ""},
 	}
 	for _, tt := range tests {

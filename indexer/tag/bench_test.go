@@ -39,7 +39,7 @@ func BenchmarkTagPageDemo(b *testing.B) {
 	for b.Loop() {
 		for _, p := range pages {
 			tg.TagPage(p.page)
-			tg.Type(p.url, p.page.Title, p.text)
+			tg.TypeOf(p.url, p.page.Title, p.page.Site, p.text)
 		}
 	}
 }

@@ -91,7 +91,7 @@ func TestCorpusBlind(t *testing.T) {
 		for _, f := range []struct {
 			facet string
 			s     learn.Score
-		}{{"topic (page)", r.Topic}, {"topic (passage)", r.Passage}, {"organization", r.Org}, {"country", r.Country}, {"year", r.Year}} {
+		}{{"topic (page)", r.Topic}, {"topic (passage)", r.Passage}, {"organization", r.Org}, {"found organization", r.Found}, {"country", r.Country}, {"year", r.Year}} {
 			p, rc, f1 := f.s.PRF()
 			t.Logf("%-22s %-16s P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d)", name, f.facet, p, rc, f1, f.s.TP, f.s.FP, f.s.FN)
 		}

@@ -20,6 +20,9 @@ type orgData struct {
 	Publisher bool               `json:"publisher"`
 	Generic   bool               `json:"generic"`
 	Hints     map[string]float64 `json:"hints"`
+	// Implies are the organizations a mention of this one names too where
+	// they may be tagged (an embassy's Narcotics Affairs Section is INL's).
+	Implies []string `json:"implies"`
 }
 
 type orgFile struct {
@@ -41,6 +44,7 @@ type countryFile struct {
 	Exclude    []string            `json:"exclude"`
 	Aliases    map[string][]string `json:"aliases"`
 	Demonyms   map[string][]string `json:"demonyms"`
+	Cities     map[string][]string `json:"cities"`
 	NotPlaces  []string            `json:"not_places"`
 	PersonRisk []string            `json:"person_risk"`
 }

@@ -7,7 +7,10 @@
 // Matching works on word tokens with word boundaries everywhere: acronyms are
 // case-sensitive ("ICE", not "ice"), full names are not, and tolerate
 // "U.S."/"United States", an optional "the", "&"/"and", hyphens and commas.
-// Place names need a capital. The longest phrase wins ("Guinea-Bissau" over
+// Place names need a capital; a city where programmes stand stands for its
+// country ("ILEA Bangkok"), except before an instrument word ("Budapest
+// Convention"), and a country in a list of funders ("with funding from
+// Canada and Japan") is a donor, not a place the page is about. The longest phrase wins ("Guinea-Bissau" over
 // "Guinea", "New Mexico" — not a country — over "Mexico").
 //
 // Conventions (../../shared/domain-facts.md §0): the publisher (INL, the
@@ -21,12 +24,14 @@
 // organizations. Regions come from their names and from tagged countries.
 // Topics are scored from strong and weak signals (see topics.go), per passage
 // and over the whole page (see page.go); those scores, with the co-occurrence
-// of each topic's cue families (data/cues.json), are the features of a
-// logistic regression per topic (features.go, model.go) whose weights and
+// of each topic's cue families (data/cues.json) and the passage's words,
+// word pairs, heading and title words and organizations, are the features
+// of a logistic regression per topic (features.go, model.go) whose weights and
 // thresholds the trainer (./learn, ./train) fits on the labelled corpus of
-// testdata/corpus and writes to data/model.json. The document type is a
-// multinomial regression over URL, title and text cues, the first-match
-// rules among them (doctype.go). Every topic a passage gets carries its
+// testdata/corpus (thresholds by genre-grouped cross-validation) and writes
+// to data/model.json. The document type is a multinomial regression over
+// URL, title and text cues, the first-match rules among them, and the
+// publisher's family (doctype.go). Every topic a passage gets carries its
 // evidence: the sentence or heading that contributed most (evidence.go).
 //
 // It imports the standard library, github.com/biter777/countries and search.

@@ -25,7 +25,7 @@ var strongURLRules = []urlRule{
 }
 
 var weakURLRules = []urlRule{
-	{regexp.MustCompile(`(?i)-summary/|/regions/[^/]+/|/regions/c?\d+\.htm|work-by-country/[^/]+|/narc/c\d+|/ame/c\d+|/j/inl/ap/|/country-programs?/[^/]+|/countries/[^/]+|/embassies/|/our-relationship/`), TypeCountryProgram},
+	{regexp.MustCompile(`(?i)-summary/|/regions/[^/]+/|/regions/c?\d+\.htm|work-by-country/[^/]+|/narc/c\d+|/ame/c\d+|/j/inl/ap/|/country-programs?/[^/]+|/countries/[^/]+|/embassies/|/our-relationship/|/sections?-offices?/`), TypeCountryProgram},
 	{regexp.MustCompile(`(?i)/focus/[^/]+/`), TypeFocusPage},
 }
 
@@ -35,7 +35,7 @@ var reLanding = regexp.MustCompile(`(?i)^/?(?:index\.html?)?$|/(?:regions|focus|
 
 var (
 	reFactSheet   = regexp.MustCompile(`(?im)^.{0,120}\bfact sheet\b`)
-	reMediaNote   = regexp.MustCompile(`(?i)\bmedia note\b|\boffice of the spokesperson\b|\bPRN:\s*\d{4}/\d+|\bpress release\b|\bfor immediate release\b`)
+	reMediaNote   = regexp.MustCompile(`(?i)\bmedia note\b|\boffice of the spokesperson\b|\bPRN:\s*\d{4}/\d+|\bpress releases?\b|\bfor immediate release\b`)
 	reStrategy    = regexp.MustCompile(`(?i)countries/jurisdictions of primary concern|international narcotics control strategy report|\bINCSR\b|drug and chemical control|money laundering and financial crimes`)
 	reBudget      = regexp.MustCompile(`(?i)budget summary|budget justification|program justification|program and budget guide|\(\s*\$\s*000\s*\)|\$ in thousands|performance indicators`)
 	reRemarks     = regexp.MustCompile(`(?i)\bchairman\b[^.]{0,80},?\s+ranking member|\branking member\b|\btestimony\b|\bstatement (?:before|to) the\b|\bremarks\b|\bas prepared for delivery\b|\bsubcommittee\b`)
@@ -65,10 +65,17 @@ var (
 // the rules' answer with the URL's words, the title's, the first lines' and
 // the text's (TypeFeatures) and picks the most probable type.
 func (t *Tagger) Type(pageURL, title, text string) string {
+	return t.TypeOf(pageURL, title, "", text)
+}
+
+// TypeOf is Type with the name the page's site declares (extract.Page.Site):
+// with the host it tells the State Department's own pages from other
+// publishers' (a DOJ page about a country is no INL country program).
+func (t *Tagger) TypeOf(pageURL, title, site, text string) string {
 	if t.model == nil || len(t.model.types) == 0 {
 		return t.ruleType(pageURL, title, text)
 	}
-	fs := t.TypeFeatures(pageURL, title, text)
+	fs := t.TypeFeatures(pageURL, title, site, text)
 	z := make([]float64, len(t.model.types))
 	for _, f := range fs {
 		for _, cw := range t.model.doctype[f.Name] {
@@ -88,8 +95,10 @@ func (t *Tagger) Type(pageURL, title, text string) string {
 // rules' type (their text cues decide it), the words of the URL's host and
 // path and of the title, and the page's length, whether its path is a landing page's, whether it opens with a
 // dateline, its share of title listings, and whether its title names a place
-// or a topic.
-func (t *Tagger) TypeFeatures(pageURL, title, text string) []Feature {
+// or a topic; each of the last and the rules' type also crossed with the
+// publisher's family (the State Department's, or another's: site is the
+// name the page declares, "" for none).
+func (t *Tagger) TypeFeatures(pageURL, title, site, text string) []Feature {
 	seen := map[string]bool{}
 	var fs []Feature
 	add := func(name string, v float64) {
@@ -98,8 +107,17 @@ func (t *Tagger) TypeFeatures(pageURL, title, text string) []Feature {
 			fs = append(fs, Feature{name, -1, v})
 		}
 	}
+	pub := "pub:state"
+	if t.isNonStatePublisher(pageURL, site) {
+		pub = "pub:other"
+	}
 	add("bias", 1)
-	add("rule:"+t.ruleType(pageURL, title, text), 4)
+	add(pub, 1)
+	rule := t.ruleType(pageURL, title, text)
+	add("rule:"+rule, 4)
+	if programKinds[rule] {
+		add(pub+"&rule:"+rule, 2)
+	}
 	host, path := "", pageURL
 	if u, err := url.Parse(pageURL); err == nil {
 		host, path = u.Hostname(), u.Path
@@ -125,19 +143,27 @@ func (t *Tagger) TypeFeatures(pageURL, title, text string) []Feature {
 	}
 	if hasDateline(text) {
 		add("dateline", 1)
+		add(pub+"&dateline", 1)
 	}
 	if ls := listingShare(text); ls > 0 {
 		add("listing", ls)
 	}
 	if t.titleHasCountry(title) {
 		add("titleplace", 1)
+		add(pub+"&titleplace", 1)
 	}
 	if len(t.scoreTitleTopics(title)) > 0 {
 		add("titletopic", 1)
+		add(pub+"&titletopic", 1)
 	}
 	add("tlen:"+strconv.Itoa(lengthBand(strings.Count(text, " ")/4)), 1)
 	return fs
 }
+
+// programKinds are the types that name pages of INL's own programmes, which
+// other publishers write about but do not publish (an ICITAP country page is
+// DOJ's "other"); crossed with the publisher's family in TypeFeatures.
+var programKinds = map[string]bool{TypeCountryProgram: true, TypeFocusPage: true, TypePartnerships: true}
 
 // ruleType is the first-match classification of Type's rules.
 func (t *Tagger) ruleType(pageURL, title, text string) string {

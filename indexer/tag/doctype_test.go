@@ -28,6 +28,9 @@ func TestType(t *testing.T) {
 		{"testimony", "https://example.org/a/3", "Statement", "Chairman Engel, Ranking Member Royce, thank you.", TypeRemarks},
 		{"challenges and goals", "https://example.org/a/4", "Our Work", "Intro.\nChallenges\nText.\nGoals\nText.", TypeCountryProgram},
 		{"embassy section", "https://iq.usembassy.gov/our-relationship/inl/", "INL Section", "The section helps.", TypeCountryProgram},
+		{"embassy sections and offices", "https://co.usembassy.gov/embassy/bogota/sections-offices/inl/", "INL", "The section helps.", TypeCountryProgram},
+		{"embassy post filed under press releases", "https://pe.usembassy.gov/u-s-delivers-helicopters/", "U.S. Delivers Helicopters to Peru",
+			"By U.S. Embassy in Peru | August 21, 2018 | Topics: Counternarcotics, News, Press Releases\nThe ambassador handed over helicopters.", TypePressRelease},
 		{"topical title", "https://example.org/wildlife/", "Combating Wildlife Trafficking", "Rangers.", TypeFocusPage},
 		{"about page", "https://example.org/about-us/", "About the Bureau", "History.", TypeOther},
 	}
@@ -58,5 +61,21 @@ func TestTypeTextCuesOfOtherSites(t *testing.T) {
 				t.Errorf("Type(%q) = %q, want %q", tt.title, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestTypeOfOtherPublishers checks the learned model: a page of another
+// publisher about a country's programme (a DOJ ICITAP page) is no INL
+// country program, while the same page on State's site is.
+func TestTypeOfOtherPublishers(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	text := "ICITAP in Indonesia\nSince 2000 ICITAP has helped the Indonesian National Police build a marine police unit.\n" +
+		"Marine Police\nAdvisors trained boat crews in patrol and interdiction.\nForensics\nThe program equipped a laboratory."
+	if got := tg.TypeOf("https://www.justice.gov/criminal-icitap/indonesia", "ICITAP Indonesia", "U.S. Department of Justice", text); got != TypeOther {
+		t.Errorf("TypeOf(a DOJ country page) = %q, want %q", got, TypeOther)
+	}
+	if got := tg.TypeOf("https://2009-2017.state.gov/j/inl/regions/eap/c1.htm", "Indonesia", "U.S. Department of State", text); got != TypeCountryProgram {
+		t.Errorf("TypeOf(the State page) = %q, want %q", got, TypeCountryProgram)
 	}
 }

@@ -156,7 +156,7 @@ func tagHTML(tb testing.TB, tg *tag.Tagger, pageURL string, body []byte, ctype s
 		out.Years = append(out.Years, y)
 	}
 	sort.Ints(out.Years)
-	return out, tg.Type(pageURL, page.Title, full.String())
+	return out, tg.TypeOf(pageURL, page.Title, page.Site, full.String())
 }
 
 func keys(m map[string]bool) []string {

@@ -92,3 +92,10 @@ func (ev evidence) into(m map[string]string) {
 		addEvidence(m, k, v.text)
 	}
 }
+
+// copy gives key the evidence of from, where from has one.
+func (ev evidence) copy(key, from string) {
+	if v, ok := ev[from]; ok {
+		ev.addText(key, v.text, v.heading)
+	}
+}

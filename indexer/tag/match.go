@@ -46,6 +46,8 @@ const (
 	formAlias
 	formAcronym
 	formDemonym
+	// formCity is a city that stands for its country ("ILEA Bangkok").
+	formCity
 )
 
 type node struct {

@@ -3,6 +3,7 @@ package tag
 import (
 	"net/url"
 	"strings"
+	"unicode"
 )
 
 // buildOrgs loads the organizations into the organization and context matchers.
@@ -175,6 +176,9 @@ func (t *Tagger) tagOrgs(nonState bool, pub map[int]bool, srcs []*source) orgRes
 	seen := map[int]bool{}
 	for si, s := range srcs {
 		hitsBy[si] = append(hitsBy[si], t.coordinated(s, hitsBy[si])...)
+		if nonState {
+			hitsBy[si] = append(hitsBy[si], t.bareState(s, hitsBy[si])...)
+		}
 	}
 	for si, s := range srcs {
 		placeEnd := map[int]bool{}
@@ -224,8 +228,44 @@ func (t *Tagger) tagOrgs(nonState bool, pub map[int]bool, srcs []*source) orgRes
 			}
 		}
 	}
+	// implied organizations: "the embassy's Narcotics Affairs Section" names INL too
+	for _, n := range append([]string(nil), res.names...) {
+		o := t.orgByName(n)
+		if o == nil {
+			continue
+		}
+		for _, im := range o.Implies {
+			id := t.orgIndex(im)
+			if id < 0 || seen[id] || t.orgs[id].Publisher && !nonState || pub[id] {
+				continue
+			}
+			seen[id] = true
+			res.names = append(res.names, im)
+			key := "organization:" + im
+			res.prov[key] = appendUnique(res.prov[key], n)
+			ev.copy(key, "organization:"+n)
+		}
+	}
 	ev.into(res.ev)
 	return res
+}
+
+// orgIndex returns the index of the organization named name, or -1.
+func (t *Tagger) orgIndex(name string) int {
+	for i := range t.orgs {
+		if t.orgs[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// orgByName returns the organization named name, or nil.
+func (t *Tagger) orgByName(name string) *orgData {
+	if i := t.orgIndex(name); i >= 0 {
+		return &t.orgs[i]
+	}
+	return nil
 }
 
 // unKeptAfter are the capitalised words after a bare "UN" or "United
@@ -239,6 +279,65 @@ var unKeptAfter = map[string]bool{"general": true, "secretary": true, "secretary
 var unStrayAfter = map[string]bool{"data": true, "figures": true, "estimate": true, "estimates": true,
 	"statistics": true, "report": true, "reports": true, "survey": true, "surveys": true, "study": true,
 	"studies": true, "says": true, "said": true, "numbers": true}
+
+// stateName is the canonical name of the Department of State.
+const stateName = "U.S. Department of State"
+
+// bareState finds the Department of State named "State" as auditors and
+// reporters name it on other publishers' pages: "State's Bureau of …",
+// "State-funded programs", "State and USAID allocated …" (an organization
+// on the other side of "and"). A capitalised word before it ("Islamic State",
+// "Member State") or a capitalised word after it ("State Police", "State
+// Department", matched as a name) makes it no mention of the Department.
+func (t *Tagger) bareState(s *source, found []hit) []hit {
+	id := t.orgIndex(stateName)
+	if id < 0 {
+		return nil
+	}
+	orgAt := map[int]bool{}  // token index where an organization hit starts
+	orgEnd := map[int]bool{} // token index just after one ends
+	for _, h := range found {
+		if h.e.kind == kindOrg {
+			orgAt[h.first], orgEnd[h.end] = true, true
+		}
+	}
+	e := &entry{kind: kindOrg, id: id, form: formAlias, text: "State"}
+	var out []hit
+	for i, tk := range s.toks {
+		if tk.orig != "State" || orgAt[i] {
+			continue
+		}
+		if i > 0 && !tk.brk && !tk.comma && isCapitalized(s.toks[i-1].orig) && !functionWords[s.toks[i-1].key] {
+			continue
+		}
+		rest := s.text[tk.start:]
+		next := func(k int) bool { return i+k < len(s.toks) && !s.toks[i+k].brk }
+		ok := strings.HasPrefix(rest, "State's") || strings.HasPrefix(rest, "State’s") ||
+			strings.HasPrefix(rest, "State-funded") || strings.HasPrefix(rest, "State-managed")
+		if !ok && next(1) && next(2) && s.toks[i+1].key == "and" && orgAt[i+2] {
+			ok = true // "State and USAID"
+		}
+		if !ok && i >= 2 && !tk.brk && s.toks[i-1].key == "and" && orgEnd[i-1] {
+			ok = true // "USAID and State"
+		}
+		if !ok {
+			continue
+		}
+		if next(1) && isCapitalized(s.toks[i+1].orig) && !strings.HasPrefix(rest, "State's") && !strings.HasPrefix(rest, "State’s") {
+			continue
+		}
+		out = append(out, hit{e: e, first: i, end: i + 1, start: tk.start, stop: tk.end, matched: "State"})
+	}
+	return out
+}
+
+// isLowerWord reports whether w is a word in lower case ("police", not "Police" or "&").
+func isLowerWord(w string) bool {
+	for _, r := range w {
+		return unicode.IsLower(r)
+	}
+	return false
+}
 
 // isStrayUN reports whether a hit of the bare United Nations ("UN", "U.N.",
 // "United Nations", not a longer alias such as "UN Security Council") is
@@ -257,6 +356,11 @@ func isStrayUN(h hit, toks []token) bool {
 	}
 	next := toks[h.end]
 	if unStrayAfter[next.key] {
+		return true
+	}
+	// "UN police", "a UN mission", "U.S. and UN support": the acronym as a
+	// modifier of a common noun names the body that noun is part of, not the UN
+	if h.e.text != "United Nations" && isLowerWord(next.orig) && !functionWords[next.key] && !unKeptAfter[next.key] {
 		return true
 	}
 	return isCapitalized(next.orig) && !unKeptAfter[next.key] && !functionWords[next.key] && next.orig != "&"

@@ -112,6 +112,18 @@ func (t *Tagger) buildPlaces() error {
 			t.addDemonym(d, ci, seen)
 		}
 	}
+	for a3, cs := range cf.Cities {
+		ci, ok := byA3[a3]
+		if !ok {
+			return fmt.Errorf("countries_extra.json: unknown city code %s", a3)
+		}
+		for _, c := range cs {
+			if lk := strings.ToLower(c); !seen[lk] {
+				seen[lk] = true
+				t.placeM.add(c, entry{kind: kindCountry, id: ci, mode: caseCap, form: formCity})
+			}
+		}
+	}
 	for _, n := range cf.NotPlaces {
 		t.placeM.add(n, entry{kind: kindNotPlace, mode: caseCap})
 	}
@@ -239,6 +251,9 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 		if h.e.kind == kindRegion && t.isFeature(toks, h.end) {
 			continue // "Caribbean coasts", "Pacific and Caribbean coasts"
 		}
+		if h.e.form == formCity && h.end < len(toks) && !toks[h.end].brk && t.instrumentWords[toks[h.end].key] {
+			continue // "the Budapest Convention": an instrument named after the city
+		}
 		if h.e.kind == kindCountry && h.end-h.first == 1 && t.personRisk[toks[h.first].orig] {
 			if h.first > 0 && !toks[h.first].brk && honorifics[toks[h.first-1].key] {
 				continue
@@ -247,9 +262,72 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 				continue // "Chad M. Smith"
 			}
 		}
+		if h.e.kind == kindCountry && (h.e.form == formName || h.e.form == formAlias) && isDonor(text, h.start) {
+			continue
+		}
 		out = append(out, h)
 	}
 	return out
+}
+
+// donorCues open a list of funders: a country named in one is a donor, not
+// a place the passage is about ("with funding from the European Union,
+// Canada and Japan").
+var donorCues = []string{"funding from", "funded by", "financed by", "financing from", "contributions from",
+	"support from", "supported by", "donors", "donor countries", "donated by", "grants from", "financial support of",
+	"co-funded by", "cofunded by", "paid for by"}
+
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+
+// isDonor reports whether the place at text[start:] is in a list of funders:
+// a donor cue opens its sentence's clause at most 120 bytes before it, and
+// only names (capitalised words, "the", "and", "government of", asides in
+// brackets) lie between ("support from Canada, Spain and the IDB", not
+// "supported by a regional training center in Lima").
+func isDonor(text string, start int) bool {
+	from := max(0, start-160)
+	orig := text[from:start]
+	before := strings.ToLower(orig)
+	if k := strings.LastIndexAny(before, ".!?;\n"); k >= 0 {
+		before, orig = before[k+1:], orig[k+1:]
+	}
+	for _, c := range donorCues {
+		k := strings.LastIndex(before, c)
+		if k < 0 || len(before)-(k+len(c)) > 120 || (k > 0 && isLetter(before[k-1])) {
+			continue // none, too far, or inside a word ("migrants from")
+		}
+		if onlyNames(orig[k+len(c):]) {
+			return true
+		}
+	}
+	return false
+}
+
+// listWords may stand between the names of a list of funders.
+var listWords = map[string]bool{"the": true, "and": true, "of": true, "government": true, "governments": true,
+	"including": true, "as": true, "well": true, "other": true, "from": true, "by": true}
+
+// onlyNames reports whether s holds nothing but names and list words, once
+// bracketed asides are dropped.
+func onlyNames(s string) bool {
+	depth := 0
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')':
+			depth = max(0, depth-1)
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	for _, w := range strings.FieldsFunc(b.String(), func(r rune) bool { return r == ' ' || r == ',' || r == '\t' }) {
+		if !listWords[strings.ToLower(w)] && !isCapitalized(w) {
+			return false
+		}
+	}
+	return true
 }
 
 // isFeature reports whether the region word ending before toks[e] names a

@@ -253,7 +253,7 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 		if s.heading {
 			headers = append(headers, s.text)
 		}
-		for _, y := range extractYears(s.text) {
+		for _, y := range extractYears(blankArchiveNotices(s.text)) {
 			yearSet[y.year] = true
 			addProv(tags.Provenance, fmt.Sprintf("year:%d", y.year), y.text)
 			yearEv.add(fmt.Sprintf("year:%d", y.year), s, y.pos, y.pos+4)

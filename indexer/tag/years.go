@@ -296,6 +296,9 @@ func statuteBefore(before string) bool {
 // statuteName reports a year that opens the title-case name of a statute
 // ("the 2009 Elimination of Violence against Women law", "1988 Vienna Convention").
 func statuteName(after string) bool {
+	if k := strings.IndexByte(after, '\n'); k >= 0 {
+		after = after[:k] // a name never runs on to the next line
+	}
 	fields := strings.Fields(after)
 	for i, f := range fields {
 		if i >= 9 {
@@ -392,4 +395,40 @@ func isDomainPath(w string) bool {
 		}
 	}
 	return false
+}
+
+// blankArchiveNotices blanks (keeping offsets) the sentences of text that are
+// an archive's notice about itself ("This web site is a permanent electronic
+// archive of material posted online between January 1, 1997 and January 20,
+// 2001", "material from 2001 to 2009 is kept at 2001-2009.state.gov"): site
+// chrome whose years are no event of the page.
+func blankArchiveNotices(text string) string {
+	lower := strings.ToLower(text)
+	if !strings.Contains(lower, "archive") && !strings.Contains(lower, "kept at") {
+		return text
+	}
+	b := []byte(text)
+	start := 0
+	for i := 0; i <= len(lower); i++ {
+		end := i == len(lower) || lower[i] == '\n' || lower[i] == ';' ||
+			lower[i] == '.' && (i+1 == len(lower) || lower[i+1] == ' ' || lower[i+1] == '\n')
+		if !end {
+			continue
+		}
+		if isArchiveNotice(lower[start:i]) {
+			for k := start; k < i; k++ {
+				b[k] = ' '
+			}
+		}
+		start = i + 1
+	}
+	return string(b)
+}
+
+func isArchiveNotice(s string) bool {
+	archive := strings.Contains(s, "archive")
+	site := strings.Contains(s, "web site") || strings.Contains(s, "website") || strings.Contains(s, "online") ||
+		strings.Contains(s, "www.") || strings.Contains(s, ".gov")
+	material := strings.Contains(s, "material") || strings.Contains(s, "information") || strings.Contains(s, "content")
+	return archive && site || strings.Contains(s, "kept at") && material
 }

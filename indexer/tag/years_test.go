@@ -17,6 +17,23 @@ func yearsOf(text string) []int {
 	return out
 }
 
+func TestArchiveNoticeYears(t *testing.T) {
+	t.Parallel()
+	text := "This web site is a permanent electronic archive of material posted online between January 1, 1997 and January 20, 2001. " +
+		"Current information is on www.state.gov; material from 2001 to 2009 is kept at 2001-2009.state.gov.\n" +
+		"In 1998 the government seized 12 tons of cocaine."
+	var got []int
+	for _, y := range extractYears(blankArchiveNotices(text)) {
+		got = append(got, y.year)
+	}
+	if !slices.Equal(got, []int{1998}) {
+		t.Errorf("years of an archive page = %v, want [1998] (the notice's years are chrome)", got)
+	}
+	if s := "The archive of court records was digitized in 2012."; blankArchiveNotices(s) != s {
+		t.Errorf("blankArchiveNotices(%q) blanked a sentence of substance", s)
+	}
+}
+
 func TestExtractYears(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -52,6 +69,7 @@ func TestExtractYears(t *testing.T) {
 		{"decade", "since the 1990s", nil},
 		{"out of range", "founded in 1958 and planned for 2040", nil},
 		{"money", "a grant of $2012 was paid in 2012", []int{2012}},
+		{"a date line before a name with Law in it", "Updated October 2018\nThe ABA Rule of Law Initiative has worked there since 1997.", []int{1997, 2018}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

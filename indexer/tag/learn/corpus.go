@@ -2,7 +2,9 @@
 // from the labelled corpus (indexer/tag/testdata/corpus) and measures them:
 // it loads the pages and their labels, turns them into examples with the
 // tagger's own features, fits the logistic regressions, picks the topic
-// thresholds on the dev split, and scores a tagger per genre.
+// thresholds by genre-grouped cross-validation, and scores a tagger per
+// genre (Evaluate), by facet value (Diagnose) and by leave-one-genre-out
+// cross-validation (CrossValidate).
 //
 // The blind test split is never read by the trainer: LoadCorpus leaves every
 // page whose label says "split": "test" out unless asked for exactly those.

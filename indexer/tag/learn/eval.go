@@ -56,6 +56,11 @@ type Result struct {
 	// page's); Passage is passage level, on the passages matched to a
 	// labelled section.
 	Topic, Passage, Org, Country, Year Score
+	// Found scores the organizations found beyond the taxonomy against the
+	// acronyms of the label's other_organizations; Org leaves them out (the
+	// label's organizations are taxonomy names only, SPEC.md), as the
+	// holdout and corpus organization tests do.
+	Found Score
 	// Misses lists, per page, what the tagger got wrong (topics and type).
 	Misses []string
 }
@@ -68,6 +73,7 @@ func (r *Result) add(o *Result) {
 	r.Org.add(o.Org)
 	r.Country.add(o.Country)
 	r.Year.add(o.Year)
+	r.Found.add(o.Found)
 	r.Misses = append(r.Misses, o.Misses...)
 }
 
@@ -98,10 +104,11 @@ func Evaluate(tg *tag.Tagger, docs []*Doc) map[string]*Result {
 func evaluatePage(tg *tag.Tagger, d *Doc) *Result {
 	r := &Result{Pages: 1}
 	tags := tg.TagPage(d.Page)
-	var topics, orgs, countries, years []string
+	var topics, orgs, found, countries, years []string
 	for i, t := range tags {
 		topics = append(topics, t.Topics...)
-		orgs = append(orgs, t.Organizations...)
+		orgs = append(orgs, taxonomyOrgs(t)...)
+		found = append(found, t.FoundOrganizations...)
 		countries = append(countries, t.Countries...)
 		for _, y := range t.Years {
 			years = append(years, fmt.Sprint(y))
@@ -119,13 +126,14 @@ func evaluatePage(tg *tag.Tagger, d *Doc) *Result {
 	}
 	fp, fn := r.Topic.compare(topics, d.Label.Topics)
 	r.Org.compare(orgs, d.Label.Organizations)
+	r.Found.compare(found, otherAcronyms(d.Label))
 	r.Country.compare(countries, d.Label.Countries)
 	r.Year.compare(years, want)
 	var miss []string
 	if len(fp)+len(fn) > 0 {
 		miss = append(miss, fmt.Sprintf("topics +%q -%q", fp, fn))
 	}
-	typ := tg.Type(d.URL, d.Page.Title, d.Text)
+	typ := tg.TypeOf(d.URL, d.Page.Title, d.Page.Site, d.Text)
 	if typ == d.Label.Type {
 		r.TypeOK++
 	} else {
@@ -135,6 +143,33 @@ func evaluatePage(tg *tag.Tagger, d *Doc) *Result {
 		r.Misses = append(r.Misses, d.Path+": "+strings.Join(miss, "; "))
 	}
 	return r
+}
+
+// taxonomyOrgs returns a passage's organizations without those it found
+// beyond the taxonomy.
+func taxonomyOrgs(t tag.Tags) []string {
+	if len(t.FoundOrganizations) == 0 {
+		return t.Organizations
+	}
+	f := set(t.FoundOrganizations)
+	var out []string
+	for _, o := range t.Organizations {
+		if !f[o] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// otherAcronyms returns the acronyms of a label's other organizations.
+func otherAcronyms(l Label) []string {
+	var out []string
+	for _, o := range l.OtherOrganizations {
+		if o.Acronym != "" {
+			out = append(out, o.Acronym)
+		}
+	}
+	return out
 }
 
 // Genres returns the genre keys of a result map, sorted, without "".
@@ -153,16 +188,17 @@ func Genres(res map[string]*Result) []string {
 // "all" row.
 func Table(res map[string]*Result) string {
 	var b strings.Builder
-	b.WriteString("| genre | pages | topic P | topic R | topic F1 | passage topic P / R / F1 | organization P / R / F1 | country F1 | year F1 | type accuracy |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| genre | pages | topic P | topic R | topic F1 | passage topic P / R / F1 | organization P / R / F1 | country F1 | year F1 | type accuracy | found organization P / R |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	row := func(name string, r *Result) {
 		tp, tr, tf := r.Topic.PRF()
 		pp, pr, pf := r.Passage.PRF()
 		op, or, of := r.Org.PRF()
 		_, _, cf := r.Country.PRF()
 		_, _, yf := r.Year.PRF()
-		fmt.Fprintf(&b, "| %s | %d | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %.2f | %.2f | %.2f |\n",
-			name, r.Pages, tp, tr, tf, pp, pr, pf, op, or, of, cf, yf, r.TypeAccuracy())
+		fp, fr, _ := r.Found.PRF()
+		fmt.Fprintf(&b, "| %s | %d | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %.2f | %.2f | %.2f | %.2f / %.2f |\n",
+			name, r.Pages, tp, tr, tf, pp, pr, pf, op, or, of, cf, yf, r.TypeAccuracy(), fp, fr)
 	}
 	for _, g := range Genres(res) {
 		row(g, res[g])

@@ -135,3 +135,29 @@ func TestThresholdGrid(t *testing.T) {
 		t.Errorf("thresholdGrid() = %v, want 0.1 … 0.9", g)
 	}
 }
+
+// TestChooseThresholds checks the threshold choice: a topic whose positives
+// score above 0.6 and negatives below 0.4 gets a threshold between, and a
+// topic with too few positive pages takes the global one.
+func TestChooseThresholds(t *testing.T) {
+	t.Parallel()
+	var probs [][]float64
+	var gold [][]bool
+	for i := 0; i < 20; i++ {
+		pos := i%2 == 0
+		p0 := 0.2 + 0.01*float64(i%5)
+		if pos {
+			p0 = 0.7 + 0.01*float64(i%5)
+		}
+		probs = append(probs, []float64{p0, 0.9})
+		gold = append(gold, []bool{pos, i == 0})
+	}
+	th := chooseThresholds(probs, gold, 2, 1, 4)
+	if th[0] <= 0.24 || th[0] > 0.7 {
+		t.Errorf("threshold of the separable topic = %.3f, want in (0.24, 0.7]", th[0])
+	}
+	global := chooseThresholds(probs, gold, 2, 1, 1000)
+	if th[1] != global[1] || global[0] != global[1] {
+		t.Errorf("thresholds %v with per-topic choice, %v global only: a topic with one positive page must take the global one", th, global)
+	}
+}

@@ -34,10 +34,17 @@ type Options struct {
 	Beta float64
 	// TypeL2 is the weight decay of the type model.
 	TypeL2 float64
+	// Folds, above 1, chooses the topic thresholds by genre-grouped
+	// cross-validation in that many folds over the pages the weights are
+	// fitted on; otherwise on the dev split.
+	Folds int
+	// TopicPages is the number of pages with a topic that gives the topic a
+	// threshold of its own (0: minTopicPages).
+	TopicPages int
 }
 
 // DefaultOptions are the settings of the committed model.
-var DefaultOptions = Options{Epochs: 12, Rate: 0.3, L2: 1e-4, TopicL2: 0.1, MinDF: 2, Prune: 0.005, Digits: 4, Aux: true, Lexical: false, TypeAux: true, TypeL2: 1e-2, Beta: 0.7}
+var DefaultOptions = Options{Epochs: 12, Rate: 0.3, L2: 1e-2, TopicL2: 0.1, MinDF: 5, Prune: 0.005, Digits: 4, Aux: true, Lexical: true, TypeAux: true, TypeL2: 1e-2, Beta: 0.85, Folds: 5}
 
 // example is one training example: its features (indexes and values) and
 // per class a label: 1, 0, or -1 (unknown).

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/inlsearch/inlsearch/indexer/tag"
 )
@@ -12,7 +13,7 @@ import (
 func (d *Doc) features(tg *tag.Tagger) ([][]tag.Feature, []tag.Feature) {
 	if d.feats == nil {
 		d.feats = tg.PageFeatures(d.Page)
-		d.typeFeats = tg.TypeFeatures(d.URL, d.Page.Title, d.Text)
+		d.typeFeats = tg.TypeFeatures(d.URL, d.Page.Title, d.Page.Site, d.Text)
 	}
 	return d.feats, d.typeFeats
 }
@@ -86,16 +87,17 @@ func set(list []string) map[string]bool {
 // ErrNoData reports a training set without labelled passages.
 var ErrNoData = errors.New("no training pages")
 
-// Train fits the topic and type models on docs: the weights on the pages of
-// the train split (and the auxiliary pages with o.Aux), the topic thresholds
-// on the dev split, then the weights again on train and dev together. tg
-// supplies the features; its own model, if any, plays no part in them.
+// Train fits the topic and type models on docs: the weights on the train
+// and dev pages (and the auxiliary pages with o.Aux), the topic thresholds
+// by genre-grouped cross-validation over the same pages (o.Folds; below 2,
+// on the dev split with weights fitted on train). tg supplies the features;
+// its own model, if any, plays no part in them.
 func Train(tg *tag.Tagger, docs []*Doc, o Options) (*tag.Model, error) {
 	return train(tg, docs, o, true)
 }
 
-// TrainDev is Train without the last step: the weights are those fitted on
-// the train split, so that the dev pages measure them.
+// TrainDev is Train on the train split alone (weights and, with o.Folds,
+// thresholds), so that the dev pages measure them.
 func TrainDev(tg *tag.Tagger, docs []*Doc, o Options) (*tag.Model, error) {
 	return train(tg, docs, o, false)
 }
@@ -129,9 +131,16 @@ func train(tg *tag.Tagger, docs []*Doc, o Options, refit bool) (*tag.Model, erro
 	if !refit {
 		fitOn = train
 	}
-	if len(dev) > 0 {
+	switch {
+	case o.Folds > 1:
+		// thresholds from genre-grouped cross-validation over the pages the
+		// weights are fitted on (train, or train and dev)
+		probs, gold := outOfFold(tg, fitOn, topics, o, o.Folds)
+		m.Threshold = chooseThresholds(probs, gold, len(topics), o.Beta, o.minTopicPages())
+	case len(dev) > 0:
 		fi, w, sh := fitTopics(tg, train, topics, o)
-		m.Threshold = chooseThresholds(tg, fi, w, sh, dev, topics, o.Beta)
+		probs, gold := pageProbs(tg, fi, w, sh, dev, topics)
+		m.Threshold = chooseThresholds(probs, gold, len(topics), o.Beta, o.minTopicPages())
 	}
 	fi, w, sh := fitTopics(tg, fitOn, topics, o)
 	m.Weights = weightsOf(fi, w, o)
@@ -243,29 +252,26 @@ func thresholdGrid() []float64 {
 	return g
 }
 
-// minTopicPages is the number of dev pages with a topic needed to give the
+// minTopicPages is the number of pages with a topic needed to give the
 // topic its own threshold; below, it takes the global one.
 const minTopicPages = 4
 
-// chooseThresholds picks the global threshold that maximises the micro F-beta of
-// the dev pages' topics (a page has a topic when one of its passages does),
-// then per topic with minTopicPages dev pages or more the one that maximises
-// its own F1, halfway back to the global one.
-func chooseThresholds(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, dev []*Doc, topics []string, beta float64) []float64 {
-	n := len(topics)
-	probs := make([][]float64, len(dev))
-	gold := make([][]bool, len(dev))
-	for i, d := range dev {
-		probs[i] = pageMax(tg, fi, w, sh, d, n)
-		on := set(d.Label.Topics)
-		gold[i] = make([]bool, n)
-		for k, name := range topics {
-			gold[i][k] = on[name]
-		}
+func (o Options) minTopicPages() int {
+	if o.TopicPages > 0 {
+		return o.TopicPages
 	}
+	return minTopicPages
+}
+
+// chooseThresholds picks the thresholds on pages whose per-topic page
+// probabilities (the highest of any passage, from a model that did not see
+// them) are probs and whose topics are gold: the global threshold that
+// maximises the micro F-beta, then per topic with minTopicPages pages or
+// more the one that maximises its own F1, halfway back to the global one.
+func chooseThresholds(probs [][]float64, gold [][]bool, n int, beta float64, minPages int) []float64 {
 	f1At := func(th float64, only int) (float64, int) {
 		var tp, fp, fn, pos int
-		for i := range dev {
+		for i := range probs {
 			for k := 0; k < n; k++ {
 				if only >= 0 && k != only {
 					continue
@@ -299,7 +305,7 @@ func chooseThresholds(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []floa
 	out := make([]float64, n)
 	for k := range out {
 		out[k] = global
-		if _, pos := f1At(global, k); pos < minTopicPages {
+		if _, pos := f1At(global, k); pos < minPages {
 			continue
 		}
 		best, bf := global, -1.0
@@ -312,6 +318,67 @@ func chooseThresholds(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []floa
 		out[k] = math.Round((best+global)/2*1000) / 1000
 	}
 	return out
+}
+
+// pageProbs returns the page probabilities (pageMax) and gold topics of docs
+// under the weights fi, w, sh.
+func pageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, docs []*Doc, topics []string) ([][]float64, [][]bool) {
+	n := len(topics)
+	probs := make([][]float64, len(docs))
+	gold := make([][]bool, len(docs))
+	for i, d := range docs {
+		probs[i] = pageMax(tg, fi, w, sh, d, n)
+		on := set(d.Label.Topics)
+		gold[i] = make([]bool, n)
+		for k, name := range topics {
+			gold[i][k] = on[name]
+		}
+	}
+	return probs, gold
+}
+
+// outOfFold returns the page probabilities of the labelled pages of docs
+// (not the auxiliary ones), each from a model fitted without its genre:
+// the genres are dealt into folds (sorted, in turn), and each fold's pages
+// are predicted by the weights fitted on the other folds and the auxiliary
+// pages. Thresholds chosen on them see every page once, as a page of a genre
+// the model was not fitted on.
+func outOfFold(tg *tag.Tagger, docs []*Doc, topics []string, o Options, folds int) ([][]float64, [][]bool) {
+	var genres []string
+	seen := map[string]bool{}
+	for _, d := range docs {
+		if !d.Aux && !seen[d.Label.Genre] {
+			seen[d.Label.Genre] = true
+			genres = append(genres, d.Label.Genre)
+		}
+	}
+	sort.Strings(genres)
+	fold := map[string]int{}
+	for i, g := range genres {
+		fold[g] = i % folds
+	}
+	var probs [][]float64
+	var gold [][]bool
+	for f := 0; f < min(folds, len(genres)); f++ {
+		var fit, held []*Doc
+		for _, d := range docs {
+			switch {
+			case d.Aux:
+				if o.Aux {
+					fit = append(fit, d)
+				}
+			case fold[d.Label.Genre] == f:
+				held = append(held, d)
+			default:
+				fit = append(fit, d)
+			}
+		}
+		fi, w, sh := fitTopics(tg, fit, topics, o)
+		p, g := pageProbs(tg, fi, w, sh, held, topics)
+		probs = append(probs, p...)
+		gold = append(gold, g...)
+	}
+	return probs, gold
 }
 
 // Describe summarises a model: its size and what it was trained on.
