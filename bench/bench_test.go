@@ -274,7 +274,7 @@ func TestPercentiles(t *testing.T) {
 // publish every passage.
 func TestIncrementalReindex(t *testing.T) {
 	c := mustCorpus(t, 1600)
-	r, err := measureIncrementalReindex(context.Background(), c, t.TempDir())
+	r, _, err := measureReindex(context.Background(), c, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

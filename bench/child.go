@@ -13,6 +13,8 @@ import (
 	"sort"
 	"syscall"
 	"time"
+
+	"github.com/inlsearch/inlsearch/search"
 )
 
 // childEnv marks a process started by the harness to run one task: building
@@ -59,6 +61,8 @@ type TaskResult struct {
 	Answers map[string][]Answer `json:"answers,omitempty"`
 	// Reindex are the figures of the reindex phase (inlsearch only).
 	Reindex *Reindex `json:"reindex,omitempty"`
+	// ReindexBuilds are Reindex.Builds.
+	ReindexBuilds *[3]search.BuildStats `json:"reindex_builds,omitempty"`
 	// Research are the figures of the research phase (inlsearch only);
 	// the reindex phase fills its Changes.
 	Research *Research `json:"research,omitempty"`
@@ -112,7 +116,7 @@ func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("reindex: %w", err)
 		}
-		res.Reindex, res.Research = ri, &Research{Changes: ch}
+		res.Reindex, res.ReindexBuilds, res.Research = ri, &ri.Builds, &Research{Changes: ch}
 	case "research":
 		if t.Engine != "inlsearch" {
 			return fmt.Errorf("research: only for inlsearch, not %s", t.Engine)

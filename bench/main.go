@@ -253,6 +253,9 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 			}
 			e.Research.Changes = ch
 		}
+		if ri != nil {
+			x.ReindexBuilds = ri.Builds[:]
+		}
 	}
 	if o.HTTP && r.Engines["inlsearch"] != nil {
 		paths := mixedPaths(all)
@@ -299,6 +302,9 @@ func reindex(ctx context.Context, o Options, logTo io.Writer) (*Reindex, *Change
 	}
 	if res.Reindex == nil || res.Research == nil || res.Research.Changes == nil {
 		return nil, nil, fmt.Errorf("reindex: no figures in the child's result")
+	}
+	if res.ReindexBuilds != nil {
+		res.Reindex.Builds = *res.ReindexBuilds
 	}
 	ch := res.Research.Changes
 	fmt.Fprintf(logTo, "bench: inlsearch re-index: full %.1fs, 1%% of pages changed %.1fs, unchanged %.1fs; changes %.3fs first, %.3fs warm\n",

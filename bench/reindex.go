@@ -9,33 +9,37 @@ import (
 	"github.com/inlsearch/inlsearch/search"
 )
 
-// Reindex are the wall seconds of inlsearch's index step, from the start of
-// a new generation to its publication, for the first crawl (full), a
-// re-crawl where 1 % of the pages changed, and a re-crawl where none did.
+// Reindex are the wall seconds of the crawl job's index step as it runs
+// since issue #14 (indexer/index.go): from the start of a new generation to
+// its publication, for the first crawl (a full build), a re-crawl where 1 %
+// of the pages changed and one where none did (both built incrementally
+// from the generation before), with what each build wrote. It is
+// engines.inlsearch.reindex in the bench's JSON.
 type Reindex struct {
 	Full      float64 `json:"full_s"`
 	Changed1  float64 `json:"changed_1pct_s"`
 	Unchanged float64 `json:"unchanged_s"`
+	// Builds say what each build wrote; they travel beside the figures
+	// (Extra.ReindexBuilds), whose JSON keeps the three times of issue 14.
+	Builds [3]search.BuildStats `json:"-"`
 }
 
-// reindexBatch is the number of passages the crawl job hands to Add at a
-// time (indexer's batchSize).
-const reindexBatch = 256
+// incrBatch is the number of passages the crawl job hands to Build.Add at
+// a time (indexer's batchSize).
+const incrBatch = 4 * search.BatchSize
 
-// passagesPerPage is how many passages of the corpus make one page (see Passage).
-const passagesPerPage = 8
+// incrChanged reports whether passage i is on one of the 1 % of pages
+// (8 passages each, see Corpus.Passage) a re-crawl changed.
+func incrChanged(i int) bool { return (i/8)%100 == 0 }
 
-// changedPage reports whether page p is one of the 1 % a re-crawl changed.
-func changedPage(p int) bool { return p%100 == 0 }
-
-// measureReindex runs the index step of the crawl job (indexer's run: Store
-// Begin, Add of every live passage, Commit, which closes, reopens, checks and
-// publishes the generation) three times on one data folder under dir: the
-// first crawl, a re-crawl where the passages of 1 % of the pages changed
-// (their text gained a sentence), and one where nothing changed. What the
-// job does today is measured: each builds a complete new generation. The
-// generation of the passages is not counted (the job reads them from its
-// crawl record; that is not counted either).
+// measureReindex runs the index step of the crawl job three times on one
+// data folder under dir, as the job does: Store.BeginBuild (from the
+// published generation after the first), Build.Add of every live passage
+// of the crawl, seen at the crawl's time, and Commit (the deletions, the
+// merge policy, close, reopen, checks, publication): the first crawl, a
+// re-crawl where the passages of 1 % of the pages changed (their text
+// gained a sentence) and one where nothing changed. The making of the
+// passages is not counted (the job reads them from its crawl record).
 //
 // It then times search.Live.Changes between the first generation and the
 // last (see measureChanges).
@@ -44,7 +48,6 @@ func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, *Chan
 	if err != nil {
 		return nil, nil, fmt.Errorf("tagger: %w", err)
 	}
-	voc := tg.Vocabulary()
 	store, err := search.NewStore(dir)
 	if err != nil {
 		return nil, nil, err
@@ -54,58 +57,65 @@ func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, *Chan
 	// second changed nothing more).
 	var changedAt time.Time
 	var first string
-	step := func(changed bool) (float64, error) {
+	crawl := time.Date(2026, 1, 1, 3, 0, 0, 0, time.UTC)
+	step := func(changed bool) (float64, search.BuildStats, error) {
+		crawl = crawl.Add(24 * time.Hour)
+		base, _, err := store.Pointer()
+		if err != nil {
+			base = ""
+		}
 		t0 := time.Now()
 		if changed && changedAt.IsZero() {
 			changedAt = t0.UTC()
 		}
 		var gen time.Duration
-		b, err := store.Begin(voc)
+		b, err := store.BeginBuild(search.BuildOptions{Vocabulary: tg.Vocabulary(), Base: base, SeenAt: crawl})
 		if err != nil {
-			return 0, err
+			return 0, search.BuildStats{}, err
 		}
 		if first == "" {
 			first = b.ID
 		}
-		batch := make([]search.Document, 0, reindexBatch)
-		for start := 0; start < c.N; start += reindexBatch {
+		batch := make([]search.Document, 0, incrBatch)
+		for start := 0; start < c.N; start += incrBatch {
 			g0 := time.Now()
 			batch = batch[:0]
-			for i := start; i < min(start+reindexBatch, c.N); i++ {
+			for i := start; i < min(start+incrBatch, c.N); i++ {
 				d := c.Passage(i)
-				if changed && changedPage(i/passagesPerPage) {
+				d.LastSeen = crawl
+				if changed && incrChanged(i) {
 					d.Text += " This passage was revised since the last crawl."
 					d.ChangedAt = changedAt
 				}
 				batch = append(batch, d)
 			}
 			gen += time.Since(g0)
-			if err := b.Index.Add(ctx, batch); err != nil {
+			if err := b.Add(ctx, batch); err != nil {
 				b.Abort()
-				return 0, err
+				return 0, search.BuildStats{}, err
 			}
 		}
-		g := search.Generation{Passages: c.N, Pages: (c.N + passagesPerPage - 1) / passagesPerPage, Stats: map[string]int{"bench": 1}}
+		g := search.Generation{Passages: c.N, Pages: (c.N + 7) / 8, Stats: map[string]int{"bench": 1}}
 		if err := b.Commit(g, false); err != nil {
-			return 0, err
+			return 0, search.BuildStats{}, err
 		}
-		return round3((time.Since(t0) - gen).Seconds()), nil
+		return round3((time.Since(t0) - gen).Seconds()), b.Stats(), nil
 	}
 	var r Reindex
-	if r.Full, err = step(false); err != nil {
+	if r.Full, r.Builds[0], err = step(false); err != nil {
 		return nil, nil, fmt.Errorf("full: %w", err)
 	}
-	if r.Changed1, err = step(true); err != nil {
+	if r.Changed1, r.Builds[1], err = step(true); err != nil {
 		return nil, nil, fmt.Errorf("1 %% changed: %w", err)
 	}
-	// The same passages as the generation before: nothing changed.
-	if r.Unchanged, err = step(true); err != nil {
+	// The same passages as the crawl before, seen again: nothing changed.
+	if r.Unchanged, r.Builds[2], err = step(true); err != nil {
 		return nil, nil, fmt.Errorf("unchanged: %w", err)
 	}
 	want := 0
-	for p := 0; p*passagesPerPage < c.N; p++ {
-		if changedPage(p) {
-			want += min(passagesPerPage, c.N-p*passagesPerPage)
+	for i := range c.N {
+		if incrChanged(i) {
+			want++
 		}
 	}
 	ch, err := measureChanges(ctx, dir, first, want)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"runtime"
 	"strings"
+
+	"github.com/inlsearch/inlsearch/search"
 )
 
 // Report is the JSON of issue #5.
@@ -64,7 +66,9 @@ type Extra struct {
 	HTTP       *HTTPMore              `json:"http,omitempty"`
 	Crawl      *CrawlStats            `json:"crawl,omitempty"`
 	PDF        *PDFStats              `json:"pdf,omitempty"`
-	Notes      []string               `json:"notes,omitempty"`
+	// ReindexBuilds say what inlsearch's three re-index builds wrote.
+	ReindexBuilds []search.BuildStats `json:"reindex_builds,omitempty"`
+	Notes         []string            `json:"notes,omitempty"`
 }
 
 // Machine describes where the figures come from.
@@ -215,8 +219,9 @@ func writeMarkdown(w io.Writer, r *Report, x *Extra, engines []string) {
 	}
 	if e := r.Engines["inlsearch"]; e != nil && e.Reindex != nil {
 		ri := e.Reindex
-		fmt.Fprintf(w, "inlsearch re-index (index step to publication): full %.1f s, 1%% of pages changed %.1f s (%.0f%% of full; target ≤ 10%%), unchanged %.1f s (%.0f%%; target ≤ 5%%).\n",
-			ri.Full, ri.Changed1, 100*ratio(ri.Changed1, ri.Full), ri.Unchanged, 100*ratio(ri.Unchanged, ri.Full))
+		fmt.Fprintf(w, "inlsearch re-index (index step to publication, incremental after the first): full %.1f s, 1%% of pages changed %.1f s (%.0f%% of full; target ≤ 10%%; %d passages written, %d deleted), unchanged %.1f s (%.0f%%; target ≤ 5%%; %d written).\n",
+			ri.Full, ri.Changed1, 100*ratio(ri.Changed1, ri.Full), ri.Builds[1].Added, ri.Builds[1].Deleted,
+			ri.Unchanged, 100*ratio(ri.Unchanged, ri.Full), ri.Builds[2].Added)
 	}
 	writeResearch(w, r.Engines["inlsearch"])
 	if c := x.Crawl; c != nil {

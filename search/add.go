@@ -23,6 +23,11 @@ const addInFlight = 2
 // when every batch has been written, or at the first error (the batches
 // before it may have been written).
 func addDocsFunc(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep func(*Document, map[string]any) bool) error {
+	return addDocsInFlight(ctx, bi, docs, seen, keep, addInFlight)
+}
+
+// addDocsInFlight is addDocsFunc with inFlight batches in flight.
+func addDocsInFlight(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep func(*Document, map[string]any) bool, inFlight int) error {
 	last := make(map[string]int, len(docs))
 	for i := range docs {
 		if docs[i].ID == "" {
@@ -47,7 +52,7 @@ func addDocsFunc(ctx context.Context, bi bleve.Index, docs []Document, seen time
 		defer mu.Unlock()
 		return first != nil
 	}
-	slots := make(chan struct{}, addInFlight)
+	slots := make(chan struct{}, inFlight)
 	for start := 0; start < len(docs) && !failed(); start += BatchSize {
 		if err := ctx.Err(); err != nil {
 			fail(err)

@@ -17,9 +17,10 @@ import (
 // textAnalyzerName is the analyzer of the text fields: bleve's English
 // analyzer ("en": Unicode word tokens, possessive 's dropped, lower case,
 // English stop words, Porter stems) made faster but token for token the
-// same. Plain-ASCII text, most of the corpus, is cut into words by a
-// direct implementation of the Unicode word-break rules for ASCII, and
-// stems are remembered. Indexes built with "en" stay compatible.
+// same, without the tokens' byte offsets (noOffsets). Plain-ASCII text,
+// most of the corpus, is cut into words by a direct implementation of the
+// Unicode word-break rules for ASCII, and stems are remembered. Indexes
+// built with "en" stay compatible.
 const textAnalyzerName = "inl_en"
 
 func init() {
@@ -39,7 +40,7 @@ func newTextAnalyzer(_ map[string]any, cache *registry.Cache) (analysis.Analyzer
 	}
 	return &analysis.DefaultAnalyzer{
 		Tokenizer:    asciiTokenizer{slow: unicode.NewUnicodeTokenizer()},
-		TokenFilters: append(filters, stemCache{}),
+		TokenFilters: append(filters, stemCache{}, noOffsets{}),
 	}, nil
 }
 
@@ -76,9 +77,9 @@ var wbClass = func() (t [128]uint8) {
 	return t
 }()
 
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
+func isASCII[T string | []byte](b T) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] >= 0x80 {
 			return false
 		}
 	}
@@ -92,6 +93,26 @@ func (t asciiTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	}
 	// About one token per 6 bytes of prose.
 	tokens := make([]analysis.Token, 0, len(input)/6+1)
+	asciiWords(input, func(start, end int, numeric bool) {
+		typ := analysis.AlphaNumeric
+		if numeric {
+			typ = analysis.Numeric
+		}
+		tokens = append(tokens, analysis.Token{
+			Term: input[start:end], Start: start, End: end, Position: len(tokens) + 1, Type: typ,
+		})
+	})
+	out := make(analysis.TokenStream, len(tokens))
+	for k := range tokens {
+		out[k] = &tokens[k]
+	}
+	return out
+}
+
+// asciiWords calls yield with the byte range of every token of the ASCII
+// input, in order (the n-th call is the token at position n), and whether
+// it is all digits.
+func asciiWords[T string | []byte](input T, yield func(start, end int, numeric bool)) {
 	n := len(input)
 	for i := 0; i < n; {
 		c := wbClass[input[i]]
@@ -120,19 +141,58 @@ func (t asciiTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			break
 		}
 		i++
-		typ := analysis.AlphaNumeric
-		if digits && !letters {
-			typ = analysis.Numeric
-		}
-		tokens = append(tokens, analysis.Token{
-			Term: input[start:i], Start: start, End: i, Position: len(tokens) + 1, Type: typ,
-		})
+		yield(start, i, digits && !letters)
 	}
-	out := make(analysis.TokenStream, len(tokens))
-	for k := range tokens {
-		out[k] = &tokens[k]
+}
+
+// tokenSpans returns the byte range in text of the token at each of the
+// positions want (1-based, as the text analyzer numbers its tokens; bleve
+// keeps a token's position through the filters that drop or change
+// tokens), in a map from position to range. Positions past the text are
+// left out.
+func tokenSpans(text string, want map[uint64]bool) map[uint64][2]int {
+	out := make(map[uint64][2]int, len(want))
+	if len(want) == 0 {
+		return out
+	}
+	var last uint64
+	for p := range want {
+		last = max(last, p)
+	}
+	if isASCII(text) {
+		pos := uint64(0)
+		asciiWords(text, func(start, end int, _ bool) {
+			if pos++; want[pos] {
+				out[pos] = [2]int{start, end}
+			}
+		})
+		return out
+	}
+	for _, tok := range unicode.NewUnicodeTokenizer().Tokenize([]byte(text)) {
+		if p := uint64(tok.Position); want[p] {
+			out[p] = [2]int{tok.Start, tok.End}
+		}
+		if uint64(tok.Position) >= last {
+			break
+		}
 	}
 	return out
+}
+
+// noOffsets is the last filter of the text analyzer: it drops each token's
+// byte offsets, which the index would otherwise keep beside its position
+// in every term vector (two varints of up to three bytes an occurrence,
+// about a tenth of the index). Phrases need the positions only, and a
+// snippet finds a matched token's bytes again from its position
+// (tokenSpans), in the stored text.
+type noOffsets struct{}
+
+// Filter implements analysis.TokenFilter.
+func (noOffsets) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		tok.Start, tok.End = 0, 0
+	}
+	return input
 }
 
 // stemCache is bleve's Porter stemmer filter ("stemmer_porter") with the

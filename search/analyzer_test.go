@@ -30,8 +30,9 @@ func randomText(r *rand.Rand, n int, alphabet string) string {
 }
 
 // TestAnalyzerMatchesEnglish: the text analyzer gives bleve's "en"
-// analyzer's tokens (terms, offsets, positions, types), on random ASCII,
-// on mixed text (which takes the slow path) and on prose.
+// analyzer's tokens (terms, positions, types; no offsets), and tokenSpans
+// finds en's offsets of each token from its position, on random ASCII, on
+// mixed text (which takes the slow path) and on prose.
 func TestAnalyzerMatchesEnglish(t *testing.T) {
 	t.Parallel()
 	cache := registry.NewCache()
@@ -57,7 +58,20 @@ func TestAnalyzerMatchesEnglish(t *testing.T) {
 		"", "   ", "'s", "John's", "JOHN'S", "it's_", "running runs ran runner",
 	)
 	for _, in := range inputs {
-		w, g := tokenString(want.Analyze([]byte(in))), tokenString(got.Analyze([]byte(in)))
+		en := want.Analyze([]byte(in))
+		// The snippet's offsets: tokenSpans finds en's at each position.
+		at := map[uint64]bool{}
+		for _, tok := range en {
+			at[uint64(tok.Position)] = true
+		}
+		spans := tokenSpans(in, at)
+		for _, tok := range en {
+			if sp, ok := spans[uint64(tok.Position)]; !ok || sp != [2]int{tok.Start, tok.End} {
+				t.Fatalf("tokenSpans(%q) at %d = %v, %v; en: %d-%d", in, tok.Position, sp, ok, tok.Start, tok.End)
+			}
+			tok.Start, tok.End = 0, 0 // the index keeps no offsets
+		}
+		w, g := tokenString(en), tokenString(got.Analyze([]byte(in)))
 		if w != g {
 			t.Fatalf("Analyze(%q):\n en:     %s\n inl_en: %s", in, w, g)
 		}

@@ -43,7 +43,7 @@ const (
 
 // analyzerVersion changes when the text analyzer (analyzer.go) changes the
 // terms it makes of a text.
-const analyzerVersion = "1"
+const analyzerVersion = "2" // 2: no offsets in term vectors
 
 // VersionIndex is the key of Generation.Versions naming IndexVersion.
 const VersionIndex = "index"

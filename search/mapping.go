@@ -44,8 +44,8 @@ var textFields = []struct {
 
 // NewMapping returns the bleve mapping of a passage index: English-analyzed
 // title, section and text (with term vectors, for phrases and snippets),
-// keyword facet fields with doc values, datetime publication and crawl
-// history for sorting, BM25 scoring and no _all field. An IndexAlias over
+// keyword facet fields (postings only), datetime publication and crawl
+// history with doc values for sorting, BM25 scoring and no _all field. An IndexAlias over
 // generations uses the same mapping.
 func NewMapping() *mapping.IndexMappingImpl {
 	text := func(store bool) *mapping.FieldMapping {
@@ -85,8 +85,11 @@ func NewMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(fieldTitle, text(false))
 	dm.AddFieldMappingsAt(fieldSection, text(false))
 	dm.AddFieldMappingsAt(fieldText, text(true))
+	// Facet fields have no doc values: counts and filters come from the
+	// postings of each value (facetIndex), and nothing sorts on a facet.
+	// The title key's doc values give the browse order (readOrders).
 	for _, f := range indexedFacets {
-		dm.AddFieldMappingsAt(f, kw(true))
+		dm.AddFieldMappingsAt(f, kw(false))
 	}
 	dm.AddFieldMappingsAt(fieldTitleKey, kw(true))
 	dm.AddFieldMappingsAt(fieldPageURL, kw(false))

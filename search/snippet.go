@@ -23,7 +23,7 @@ type span struct {
 }
 
 // snippet is the best window of about snippetLen characters of text, with
-// the matched terms (bleve's term locations) in <mark> and everything else
+// the matched terms (bleve's term locations, by position) in <mark> and everything else
 // escaped. Without matches it is the start of the text.
 func snippet(text string, locs bsearch.TermLocationMap) string {
 	text = strings.ToValidUTF8(text, "\uFFFD")
@@ -55,16 +55,25 @@ func snippet(text string, locs bsearch.TermLocationMap) string {
 	return render(text, start, end, spans)
 }
 
-// spansOf lists the locations in byte order, overlaps merged.
+// spansOf lists the locations in byte order, overlaps merged. A location's
+// bytes are those of the token at its position in text (the index keeps
+// positions, not offsets: noOffsets).
 func spansOf(text string, locs bsearch.TermLocationMap) []span {
+	want := map[uint64]bool{}
+	for _, ls := range locs {
+		for _, l := range ls {
+			want[l.Pos] = true
+		}
+	}
+	at := tokenSpans(text, want)
 	var spans []span
 	for term, ls := range locs {
 		for _, l := range ls {
-			s, e := int(l.Start), int(l.End)
-			if s < 0 || e > len(text) || s >= e {
+			sp, ok := at[l.Pos]
+			if !ok || sp[0] < 0 || sp[1] > len(text) || sp[0] >= sp[1] {
 				continue
 			}
-			spans = append(spans, span{s, e, term})
+			spans = append(spans, span{sp[0], sp[1], term})
 		}
 	}
 	sort.Slice(spans, func(i, j int) bool {

@@ -1,24 +1,25 @@
 package search
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// locate makes the term locations of every occurrence of words in text.
+// locate makes the term locations (positions, as the index keeps them) of
+// every token of text equal to one of words.
 func locate(text string, words ...string) bsearch.TermLocationMap {
 	m := bsearch.TermLocationMap{}
-	for _, w := range words {
-		for i := 0; ; {
-			k := strings.Index(text[i:], w)
-			if k < 0 {
-				break
-			}
-			m[w] = append(m[w], &bsearch.Location{Start: uint64(i + k), End: uint64(i + k + len(w))})
-			i += k + len(w)
+	for _, tok := range unicode.NewUnicodeTokenizer().Tokenize([]byte(text)) {
+		if w := string(tok.Term); slices.Contains(words, w) {
+			m[w] = append(m[w], &bsearch.Location{Pos: uint64(tok.Position)})
 		}
 	}
 	return m
@@ -74,5 +75,54 @@ func TestSnippetPrefersWindowWithMoreTerms(t *testing.T) {
 	got := snippet(text, locate(text, "Ports", "cocaine"))
 	if !strings.Contains(got, "<mark>Ports</mark> and <mark>cocaine</mark>") {
 		t.Errorf("snippet = %q, want the window holding both terms", got)
+	}
+}
+
+// TestSnippetFromPositions: the index keeps term positions without byte
+// offsets, and a hit's snippet marks exactly the words that matched, found
+// from their positions in the stored text, on ASCII and non-ASCII text
+// (the tokenizer's two paths), with a possessive and stop words between.
+func TestSnippetFromPositions(t *testing.T) {
+	t.Parallel()
+	ix := MustReadOnly(t, []Document{
+		{ID: "a", Title: "A", Text: "The Bureau's police trained the police of Peru's ports, and the ports' police."},
+		{ID: "b", Title: "B", Text: "Café naïve: the police in São Paulo trained — police, again; «police» officers."},
+	})
+	want := map[string]string{
+		"a": "The Bureau&#39;s <mark>police</mark> trained the <mark>police</mark> of Peru&#39;s ports, and the ports&#39; <mark>police</mark>.",
+		"b": "Café naïve: the <mark>police</mark> in São Paulo trained — <mark>police</mark>, again; «<mark>police</mark>» officers.",
+	}
+	res, err := ix.Search(context.Background(), Query{Q: "police"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 2 {
+		t.Fatalf("%d hits, want 2", len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		if h.Snippet != want[h.ID] {
+			t.Errorf("snippet of %s:\n got %s\nwant %s", h.ID, h.Snippet, want[h.ID])
+		}
+	}
+	// The term vectors hold positions, no offsets.
+	tq := query.NewTermQuery("polic")
+	tq.SetField(fieldText)
+	req := bleve.NewSearchRequest(tq)
+	req.IncludeLocations = true
+	sr, err := ix.bi.Search(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, h := range sr.Hits {
+		for _, l := range h.Locations[fieldText]["polic"] {
+			n++
+			if l.Start != 0 || l.End != 0 || l.Pos == 0 {
+				t.Errorf("%s: location %+v, want a position and no offsets", h.ID, *l)
+			}
+		}
+	}
+	if n != 6 {
+		t.Errorf("%d locations of polic, want 6", n)
 	}
 }
