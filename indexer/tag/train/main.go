@@ -57,19 +57,24 @@ func main() {
 	}
 }
 
+// openCorpus finds the repository, makes the tagger of the rules alone and
+// loads the open pages (train and dev) and the auxiliary ones.
+func openCorpus() (root string, rules *tag.Tagger, corpus, aux []*learn.Doc, err error) {
+	if root, err = learn.Root("."); err != nil {
+		return "", nil, nil, nil, err
+	}
+	if rules, err = tag.MustNew().WithModel(nil); err != nil {
+		return "", nil, nil, nil, err
+	}
+	corpus, aux, err = learn.LoadOpen(root)
+	return root, rules, corpus, aux, err
+}
+
 // opts are the options of -cv (the committed model always uses learn.DefaultOptions).
 var opts = learn.DefaultOptions
 
 func crossValidate(misses bool) error {
-	root, err := learn.Root(".")
-	if err != nil {
-		return err
-	}
-	rules, err := tag.MustNew().WithModel(nil)
-	if err != nil {
-		return err
-	}
-	corpus, aux, err := learn.LoadOpen(root)
+	root, rules, corpus, aux, err := openCorpus()
 	if err != nil {
 		return err
 	}
@@ -112,15 +117,7 @@ func crossValidate(misses bool) error {
 
 // devOnly prints the dev split figures of a model trained on train with opts.
 func devOnly(misses bool) error {
-	root, err := learn.Root(".")
-	if err != nil {
-		return err
-	}
-	rules, err := tag.MustNew().WithModel(nil)
-	if err != nil {
-		return err
-	}
-	corpus, aux, err := learn.LoadOpen(root)
+	_, rules, corpus, aux, err := openCorpus()
 	if err != nil {
 		return err
 	}
