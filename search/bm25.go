@@ -120,7 +120,11 @@ func liveTerms(snap *scorch.IndexSnapshot, field string) (int, error) {
 		}
 		return dict.Cardinality(), nil
 	}
-	seen := map[string]struct{}{}
+	// The segments' dictionaries are sorted: merge them, counting each term
+	// once when some segment holds it for a live passage. Memory stays
+	// constant, where a set of the terms would hold every distinct term of
+	// the field (hundreds of MB at 100,000 passages).
+	var cs []*termCursor
 	for _, ss := range segs {
 		dict, err := ss.Segment().Dictionary(field)
 		if err != nil {
@@ -132,31 +136,77 @@ func liveTerms(snap *scorch.IndexSnapshot, field string) (int, error) {
 			ndel = del.GetCardinality()
 		}
 		it := dict.AutomatonIterator(everyTerm{}, nil, nil)
-		for {
-			e, err := it.Next()
+		c := &termCursor{next: it.Next, live: func(e *index.DictEntry) (bool, error) {
+			if ndel == 0 || e.Count > ndel {
+				return true, nil
+			}
+			// Every posting may be a deleted passage's: look.
+			pl, err := dict.PostingsList([]byte(e.Term), del, nil)
 			if err != nil {
-				return 0, err
+				return false, err
 			}
-			if e == nil {
-				break
-			}
-			if _, ok := seen[e.Term]; ok {
-				continue
-			}
-			if ndel > 0 && e.Count <= ndel {
-				// Every posting may be a deleted passage's: look.
-				pl, err := dict.PostingsList([]byte(e.Term), del, nil)
-				if err != nil {
-					return 0, err
-				}
-				if pl.Count() == 0 {
-					continue
-				}
-			}
-			seen[e.Term] = struct{}{}
+			return pl.Count() > 0, nil
+		}}
+		if err := c.advance(); err != nil {
+			return 0, err
+		}
+		if c.cur != nil {
+			cs = append(cs, c)
 		}
 	}
-	return len(seen), nil
+	n := 0
+	for len(cs) > 0 {
+		least := cs[0].cur.Term
+		for _, c := range cs[1:] {
+			if c.cur.Term < least {
+				least = c.cur.Term
+			}
+		}
+		live := false
+		kept := cs[:0]
+		for _, c := range cs {
+			if c.cur.Term == least {
+				if !live {
+					ok, err := c.live(c.cur)
+					if err != nil {
+						return 0, err
+					}
+					live = ok
+				}
+				if err := c.advance(); err != nil {
+					return 0, err
+				}
+			}
+			if c.cur != nil {
+				kept = append(kept, c)
+			}
+		}
+		cs = kept
+		if live {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// termCursor walks one segment's dictionary of a field in term order.
+type termCursor struct {
+	next func() (*index.DictEntry, error)
+	live func(*index.DictEntry) (bool, error) // some live passage holds the term
+	cur  *index.DictEntry                     // nil at the end
+}
+
+func (c *termCursor) advance() error {
+	e, err := c.next()
+	if err != nil {
+		return err
+	}
+	if e != nil {
+		cp := *e // the iterator may reuse its entry
+		e = &cp
+	}
+	c.cur = e
+	return nil
 }
 
 func isEmpty(b *roaring.Bitmap) bool { return b == nil || b.IsEmpty() }
