@@ -277,6 +277,17 @@ var donorCues = []string{"funding from", "funded by", "financed by", "financing 
 	"support from", "supported by", "donors", "donor countries", "donated by", "grants from", "financial support of",
 	"co-funded by", "cofunded by", "paid for by"}
 
+// lowerASCII is s with its ASCII letters in lower case, byte for byte.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
 
 // isDonor reports whether the place at text[start:] is in a list of funders:
@@ -287,7 +298,10 @@ func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 func isDonor(text string, start int) bool {
 	from := max(0, start-160)
 	orig := text[from:start]
-	before := strings.ToLower(orig)
+	// The cues are ASCII: lower ASCII letters only, so that an index into
+	// before is one into orig (strings.ToLower changes the length of
+	// invalid UTF-8 and of some letters).
+	before := lowerASCII(orig)
 	if k := strings.LastIndexAny(before, ".!?;\n"); k >= 0 {
 		before, orig = before[k+1:], orig[k+1:]
 	}
