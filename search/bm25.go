@@ -150,7 +150,7 @@ func liveTerms(snap *scorch.IndexSnapshot, field string) (int, error) {
 		if err := c.advance(); err != nil {
 			return 0, err
 		}
-		if c.cur != nil {
+		if c.ok {
 			cs = append(cs, c)
 		}
 	}
@@ -167,7 +167,7 @@ func liveTerms(snap *scorch.IndexSnapshot, field string) (int, error) {
 		for _, c := range cs {
 			if c.cur.Term == least {
 				if !live {
-					ok, err := c.live(c.cur)
+					ok, err := c.live(&c.cur)
 					if err != nil {
 						return 0, err
 					}
@@ -177,7 +177,7 @@ func liveTerms(snap *scorch.IndexSnapshot, field string) (int, error) {
 					return 0, err
 				}
 			}
-			if c.cur != nil {
+			if c.ok {
 				kept = append(kept, c)
 			}
 		}
@@ -193,7 +193,8 @@ func liveTerms(snap *scorch.IndexSnapshot, field string) (int, error) {
 type termCursor struct {
 	next func() (*index.DictEntry, error)
 	live func(*index.DictEntry) (bool, error) // some live passage holds the term
-	cur  *index.DictEntry                     // nil at the end
+	cur  index.DictEntry                      // the current term, while ok
+	ok   bool
 }
 
 func (c *termCursor) advance() error {
@@ -201,11 +202,10 @@ func (c *termCursor) advance() error {
 	if err != nil {
 		return err
 	}
-	if e != nil {
-		cp := *e // the iterator may reuse its entry
-		e = &cp
+	c.ok = e != nil
+	if c.ok {
+		c.cur = *e // the iterator may reuse its entry
 	}
-	c.cur = e
 	return nil
 }
 
