@@ -77,17 +77,7 @@ func countFacets(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bi
 		return countByBitmaps(fx, set, sel)
 	}
 	fw := fx.fwd
-	type selFacet struct {
-		fi   int
-		docs *roaring.Bitmap
-	}
-	var sfs []selFacet
-	for fi, f := range Facets {
-		if bm, ok := sel[f]; ok {
-			sfs = append(sfs, selFacet{fi, bm})
-		}
-	}
-	all := uint32(1)<<len(sfs) - 1
+	sfs := selections(sel)
 	// Only the matches that miss at most one selection count anywhere.
 	if len(sfs) > 1 {
 		var parts []*roaring.Bitmap
@@ -110,27 +100,12 @@ func countFacets(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bi
 			if int(d)+1 >= len(fw.start) {
 				continue
 			}
-			mask := uint32(0)
-			for j, s := range sfs {
-				if s.docs.Contains(d) {
-					mask |= 1 << j
-				}
-			}
-			vals := fw.vals[fw.start[d]:fw.start[d+1]]
-			if mask == all {
-				for _, v := range vals {
-					counts[v]++
-				}
+			only, ok := countsFor(sfs, d)
+			if !ok {
 				continue
 			}
-			// Missing exactly one selection: counts for that facet only.
-			missing := all &^ mask
-			if missing&(missing-1) != 0 {
-				continue
-			}
-			fi := uint8(sfs[bits.TrailingZeros32(missing)].fi)
-			for _, v := range vals {
-				if fw.facetOf[v] == fi {
+			for _, v := range fw.vals[fw.start[d]:fw.start[d+1]] {
+				if only < 0 || int(fw.facetOf[v]) == only {
 					counts[v]++
 				}
 			}
@@ -139,35 +114,76 @@ func countFacets(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bi
 	return countLists(fx, counts)
 }
 
-// countByBitmaps is countFacets by intersecting each value's bitmap with
-// the matches.
-func countByBitmaps(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bitmap) map[string][]FacetValue {
-	base := func(skip string) *roaring.Bitmap {
-		sets := []*roaring.Bitmap{set}
-		for f, bm := range sel {
-			if f != skip {
-				sets = append(sets, bm)
-			}
+// selFacet is a facet with a selection: its index in Facets and the
+// passages its selection lets through.
+type selFacet struct {
+	fi   int
+	docs *roaring.Bitmap
+}
+
+// selections lists the facets of sel in Facets order.
+func selections(sel map[string]*roaring.Bitmap) []selFacet {
+	var sfs []selFacet
+	for fi, f := range Facets {
+		if bm, ok := sel[f]; ok {
+			sfs = append(sfs, selFacet{fi, bm})
 		}
-		if len(sets) == 1 {
-			return set
-		}
-		return roaring.FastAnd(sets...)
 	}
-	all := base("")
+	return sfs
+}
+
+// countsFor tells which facets' values of passage d are counted: every
+// facet's (only -1) when d passes every selection, only the facet of the one
+// selection it misses, or none (ok false) when it misses two or more.
+func countsFor(sfs []selFacet, d uint32) (only int, ok bool) {
+	mask, all := uint32(0), uint32(1)<<len(sfs)-1
+	for j, s := range sfs {
+		if s.docs.Contains(d) {
+			mask |= 1 << j
+		}
+	}
+	if mask == all {
+		return -1, true
+	}
+	missing := all &^ mask
+	if missing&(missing-1) != 0 {
+		return 0, false
+	}
+	return sfs[bits.TrailingZeros32(missing)].fi, true
+}
+
+// passing is the matches in set that pass every selection of sel but
+// skip's (the facet whose own values are counted disjunctively).
+func passing(set *roaring.Bitmap, sel map[string]*roaring.Bitmap, skip string) *roaring.Bitmap {
+	sets := []*roaring.Bitmap{set}
+	for f, bm := range sel {
+		if f != skip {
+			sets = append(sets, bm)
+		}
+	}
+	if len(sets) == 1 {
+		return set
+	}
+	return roaring.FastAnd(sets...)
+}
+
+// countValues counts each facet's values with count(b, docs): b the matches
+// passing the selections that apply to that facet, docs a value's passages.
+func countValues(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bitmap, count func(b, docs *roaring.Bitmap) int) map[string][]FacetValue {
+	all := passing(set, sel, "")
 	out := make(map[string][]FacetValue, len(Facets))
 	for _, f := range Facets {
 		b := all
 		if _, ok := sel[f]; ok {
-			b = base(f)
+			b = passing(set, sel, f)
 		}
 		if b.IsEmpty() {
 			continue
 		}
 		var list []FacetValue
 		for _, v := range fx.values[f] {
-			if n := b.AndCardinality(v.docs); n > 0 {
-				list = append(list, FacetValue{Value: v.value, Count: int(n)})
+			if n := count(b, v.docs); n > 0 {
+				list = append(list, FacetValue{Value: v.value, Count: n})
 			}
 		}
 		if list != nil {
@@ -175,6 +191,12 @@ func countByBitmaps(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring
 		}
 	}
 	return out
+}
+
+// countByBitmaps is countFacets by intersecting each value's bitmap with
+// the matches.
+func countByBitmaps(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bitmap) map[string][]FacetValue {
+	return countValues(fx, set, sel, func(b, docs *roaring.Bitmap) int { return int(b.AndCardinality(docs)) })
 }
 
 // facets builds the facet lists from the counts of each facet's values.
@@ -239,39 +261,19 @@ func countPages(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bit
 		return countPagesByBitmaps(fx, set, sel)
 	}
 	fw := fx.fwd
-	type selFacet struct {
-		fi   int
-		docs *roaring.Bitmap
-	}
-	var sfs []selFacet
-	for fi, f := range Facets {
-		if bm, ok := sel[f]; ok {
-			sfs = append(sfs, selFacet{fi, bm})
-		}
-	}
+	sfs := selections(sel)
 	if len(sfs) > 16 {
 		return countPagesByBitmaps(fx, set, sel)
 	}
-	all := uint32(1)<<len(sfs) - 1
 	counts := make([]int32, len(fw.facetOf))
 	stamp := make([]uint32, len(fw.facetOf)) // page + 1 a value was last counted for
 	visit := func(d, mark uint32) {
 		if int(d)+1 >= len(fw.start) {
 			return
 		}
-		mask := uint32(0)
-		for j, s := range sfs {
-			if s.docs.Contains(d) {
-				mask |= 1 << j
-			}
-		}
-		only := -1
-		if mask != all {
-			missing := all &^ mask
-			if missing&(missing-1) != 0 {
-				return
-			}
-			only = sfs[bits.TrailingZeros32(missing)].fi
+		only, ok := countsFor(sfs, d)
+		if !ok {
+			return
 		}
 		for _, v := range fw.vals[fw.start[d]:fw.start[d+1]] {
 			if (only >= 0 && int(fw.facetOf[v]) != only) || (mark != 0 && stamp[v] == mark) {
@@ -308,44 +310,20 @@ func countPages(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bit
 // countPagesByBitmaps is countPages by intersecting each value's bitmap
 // with the matches and counting the distinct pages of the result.
 func countPagesByBitmaps(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bitmap) map[string][]FacetValue {
-	base := func(skip string) *roaring.Bitmap {
-		sets := []*roaring.Bitmap{set}
-		for f, bm := range sel {
-			if f != skip {
-				sets = append(sets, bm)
+	return countValues(fx, set, sel, func(b, docs *roaring.Bitmap) int {
+		pages := map[uint32]bool{}
+		n := 0
+		roaring.And(b, docs).Iterate(func(d uint32) bool {
+			if p := fx.page(d); p == noPage {
+				n++
+			} else if !pages[p] {
+				pages[p] = true
+				n++
 			}
-		}
-		return roaring.FastAnd(sets...)
-	}
-	all := base("")
-	out := make(map[string][]FacetValue, len(Facets))
-	for _, f := range Facets {
-		b := all
-		if _, ok := sel[f]; ok {
-			b = base(f)
-		}
-		var list []FacetValue
-		for _, v := range fx.values[f] {
-			pages := map[uint32]bool{}
-			n := 0
-			roaring.And(b, v.docs).Iterate(func(d uint32) bool {
-				if p := fx.page(d); p == noPage {
-					n++
-				} else if !pages[p] {
-					pages[p] = true
-					n++
-				}
-				return true
-			})
-			if n > 0 {
-				list = append(list, FacetValue{Value: v.value, Count: n})
-			}
-		}
-		if list != nil {
-			out[f] = list
-		}
-	}
-	return out
+			return true
+		})
+		return n
+	})
 }
 
 // byYear is the values of a year facet in year order (their terms, four
