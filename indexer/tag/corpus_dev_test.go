@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/inlsearch/inlsearch/indexer/tag"
+	"github.com/inlsearch/inlsearch/indexer/tag/learn"
 )
 
 // corpusLabel is the part of a corpus label (testdata/corpus/SPEC.md) that
@@ -45,7 +46,7 @@ func TestCorpusDevOrganizations(t *testing.T) {
 		t.Fatal(err)
 	}
 	tg := tag.MustNew()
-	var orgs, found score
+	var orgs, found learn.Score
 	pages := 0
 	for _, n := range names {
 		b, err := os.ReadFile(n)
@@ -65,21 +66,21 @@ func TestCorpusDevOrganizations(t *testing.T) {
 		}
 		pages++
 		got, _ := tagHTML(t, tg, l.URL, body, "text/html")
-		fp, fn := compare(&orgs, got.Organizations, l.Organizations)
+		fp, fn := orgs.Compare(got.Organizations, l.Organizations)
 		var acr []string
 		for _, o := range l.OtherOrganizations {
 			if o.Acronym != "" {
 				acr = append(acr, o.Acronym)
 			}
 		}
-		ffp, ffn := compare(&found, got.FoundOrganizations, acr)
+		ffp, ffn := found.Compare(got.FoundOrganizations, acr)
 		if testing.Verbose() && len(fp)+len(fn)+len(ffp)+len(ffn) > 0 {
 			t.Logf("%s: organization +%q -%q; found +%q (other, not found: %q)", n, fp, fn, ffp, ffn)
 		}
 	}
-	p, r, f1 := orgs.prf()
-	t.Logf("%s: %d pages; organization P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d)", split, pages, p, r, f1, orgs.tp, orgs.fp, orgs.fn)
-	p, r, f1 = found.prf()
+	p, r, f1 := orgs.PRF()
+	t.Logf("%s: %d pages; organization P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d)", split, pages, p, r, f1, orgs.TP, orgs.FP, orgs.FN)
+	p, r, f1 = found.PRF()
 	t.Logf("%s: found organizations P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d; fn counts every acronym of other_organizations)",
-		split, p, r, f1, found.tp, found.fp, found.fn)
+		split, p, r, f1, found.TP, found.FP, found.FN)
 }

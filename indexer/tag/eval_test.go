@@ -16,74 +16,22 @@ import (
 	"github.com/inlsearch/inlsearch/corpus"
 	"github.com/inlsearch/inlsearch/indexer/extract"
 	"github.com/inlsearch/inlsearch/indexer/tag"
+	"github.com/inlsearch/inlsearch/indexer/tag/learn"
 )
 
-// goldPage is one hand-tagged page of corpus/gold/*.json.
-type goldPage struct {
-	Path          string   `json:"path"`
-	Title         string   `json:"title"`
-	Type          string   `json:"type"`
-	Organizations []string `json:"organizations"`
-	Countries     []string `json:"countries"`
-	Regions       []string `json:"regions"`
-	Topics        []string `json:"topics"`
-	Years         []int    `json:"years"`
-}
-
-// score counts true positives, false positives and false negatives of a facet.
-type score struct{ tp, fp, fn int }
-
-func (s score) prf() (p, r, f float64) {
-	if s.tp+s.fp > 0 {
-		p = float64(s.tp) / float64(s.tp+s.fp)
-	}
-	if s.tp+s.fn > 0 {
-		r = float64(s.tp) / float64(s.tp+s.fn)
-	}
-	if p+r > 0 {
-		f = 2 * p * r / (p + r)
-	}
-	return p, r, f
-}
-
-// compare adds got against want to s and returns the misses.
-func compare(s *score, got, want []string) (fp, fn []string) {
-	w := map[string]bool{}
-	for _, x := range want {
-		w[x] = true
-	}
-	g := map[string]bool{}
-	for _, x := range got {
-		g[x] = true
-		if w[x] {
-			s.tp++
-		} else {
-			s.fp++
-			fp = append(fp, x)
-		}
-	}
-	for _, x := range want {
-		if !g[x] {
-			s.fn++
-			fn = append(fn, x)
-		}
-	}
-	return fp, fn
-}
-
-func mustGold(tb testing.TB) []goldPage {
+func mustGold(tb testing.TB) []learn.GoldPage {
 	tb.Helper()
 	names, err := filepath.Glob("../../corpus/gold/*.json")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var out []goldPage
+	var out []learn.GoldPage
 	for _, n := range names {
 		b, err := os.ReadFile(n)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		var gp []goldPage
+		var gp []learn.GoldPage
 		if err := json.Unmarshal(b, &gp); err != nil {
 			tb.Fatalf("parse %s: %v", n, err)
 		}
@@ -185,9 +133,9 @@ func TestEvalGold(t *testing.T) {
 	}
 	tg := tag.MustNew()
 	facets := []string{"organization", "country", "region", "topic", "year"}
-	scores := map[string]*score{}
+	scores := map[string]*learn.Score{}
 	for _, f := range facets {
-		scores[f] = &score{}
+		scores[f] = &learn.Score{}
 	}
 	typeOK := 0
 	for _, g := range gold {
@@ -201,7 +149,7 @@ func TestEvalGold(t *testing.T) {
 		}
 		var misses []string
 		for _, f := range facets {
-			fp, fn := compare(scores[f], pairs[f][0], pairs[f][1])
+			fp, fn := scores[f].Compare(pairs[f][0], pairs[f][1])
 			if len(fp)+len(fn) > 0 {
 				misses = append(misses, fmt.Sprintf("  %s: +%q -%q", f, fp, fn))
 			}
@@ -217,8 +165,8 @@ func TestEvalGold(t *testing.T) {
 	}
 	thresholds := map[string]float64{"organization": 0.90, "country": 0.95, "topic": 0.80, "year": 0.90}
 	for _, f := range facets {
-		p, r, f1 := scores[f].prf()
-		t.Logf("%-12s P %.3f  R %.3f  F1 %.3f  (tp %d fp %d fn %d)", f, p, r, f1, scores[f].tp, scores[f].fp, scores[f].fn)
+		p, r, f1 := scores[f].PRF()
+		t.Logf("%-12s P %.3f  R %.3f  F1 %.3f  (tp %d fp %d fn %d)", f, p, r, f1, scores[f].TP, scores[f].FP, scores[f].FN)
 		if min, ok := thresholds[f]; ok && f1 < min {
 			t.Errorf("%s F1 = %.3f, want >= %.2f", f, f1, min)
 		}

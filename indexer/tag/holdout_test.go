@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/inlsearch/inlsearch/indexer/tag"
+	"github.com/inlsearch/inlsearch/indexer/tag/learn"
 )
 
 // The held-out pages (testdata/holdout) were written in templates unlike the
@@ -39,13 +40,13 @@ var holdoutThresholds = map[string]float64{"organization": 0.90, "country": 0.95
 
 var holdoutFacets = []string{"organization", "country", "region", "topic", "year"}
 
-func mustHoldoutGold(tb testing.TB) []goldPage {
+func mustHoldoutGold(tb testing.TB) []learn.GoldPage {
 	tb.Helper()
 	b, err := os.ReadFile(filepath.Join(holdoutDir, "gold.json"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var gold []goldPage
+	var gold []learn.GoldPage
 	if err := json.Unmarshal(b, &gold); err != nil {
 		tb.Fatalf("parse gold.json: %v", err)
 	}
@@ -55,21 +56,21 @@ func mustHoldoutGold(tb testing.TB) []goldPage {
 
 // setScore is the outcome of one set of pages.
 type setScore struct {
-	facets map[string]*score
+	facets map[string]*learn.Score
 	typeOK int
 	pages  int
 }
 
 func newSetScore() *setScore {
-	s := &setScore{facets: map[string]*score{}}
+	s := &setScore{facets: map[string]*learn.Score{}}
 	for _, f := range holdoutFacets {
-		s.facets[f] = &score{}
+		s.facets[f] = &learn.Score{}
 	}
 	return s
 }
 
 // add scores one page against its gold and returns its misses.
-func (s *setScore) add(g goldPage, got tag.Tags, typ string) []string {
+func (s *setScore) add(g learn.GoldPage, got tag.Tags, typ string) []string {
 	pairs := map[string][2][]string{
 		"organization": {got.Organizations, g.Organizations},
 		"country":      {got.Countries, g.Countries},
@@ -79,7 +80,7 @@ func (s *setScore) add(g goldPage, got tag.Tags, typ string) []string {
 	}
 	var misses []string
 	for _, f := range holdoutFacets {
-		fp, fn := compare(s.facets[f], pairs[f][0], pairs[f][1])
+		fp, fn := s.facets[f].Compare(pairs[f][0], pairs[f][1])
 		if len(fp)+len(fn) > 0 {
 			misses = append(misses, fmt.Sprintf("  %s: +%q -%q", f, fp, fn))
 		}
@@ -96,9 +97,9 @@ func (s *setScore) add(g goldPage, got tag.Tags, typ string) []string {
 func (s *setScore) log(t *testing.T, name string) {
 	t.Helper()
 	for _, f := range holdoutFacets {
-		p, r, f1 := s.facets[f].prf()
+		p, r, f1 := s.facets[f].PRF()
 		t.Logf("%-7s %-12s P %.3f  R %.3f  F1 %.3f  (tp %d fp %d fn %d)", name, f, p, r, f1,
-			s.facets[f].tp, s.facets[f].fp, s.facets[f].fn)
+			s.facets[f].TP, s.facets[f].FP, s.facets[f].FN)
 	}
 	if s.pages > 0 {
 		t.Logf("%-7s type accuracy %.3f (%d/%d)", name, float64(s.typeOK)/float64(s.pages), s.typeOK, s.pages)
@@ -154,7 +155,7 @@ func TestHoldout(t *testing.T) {
 	}
 	all.log(t, "all")
 	for _, f := range holdoutFacets {
-		_, _, f1 := all.facets[f].prf()
+		_, _, f1 := all.facets[f].PRF()
 		if min, ok := holdoutThresholds[f]; ok && f1 < min {
 			t.Errorf("holdout %s F1 = %.3f, want >= %.2f", f, f1, min)
 		}

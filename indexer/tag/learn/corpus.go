@@ -196,8 +196,9 @@ func headingKey(s string) string {
 	return strings.Trim(s, " :.;,–—-*•")
 }
 
-// goldPage is a page of the demo gold or of the held-out gold.
-type goldPage struct {
+// GoldPage is a page of the demo gold (corpus/gold/*.json) or of the
+// held-out gold, with its page labels.
+type GoldPage struct {
 	Path          string   `json:"path"`
 	Title         string   `json:"title"`
 	Type          string   `json:"type"`
@@ -208,7 +209,7 @@ type goldPage struct {
 	Years         []int    `json:"years"`
 }
 
-func (g goldPage) label(genre string) Label {
+func (g GoldPage) label(genre string) Label {
 	return Label{Title: g.Title, Genre: genre, Split: "train", Type: g.Type, Organizations: g.Organizations,
 		Countries: g.Countries, Regions: g.Regions, Topics: g.Topics, Years: g.Years}
 }
@@ -222,7 +223,7 @@ func LoadDemoGold(files []string) ([]*Doc, error) {
 		if err != nil {
 			return nil, err
 		}
-		var gold []goldPage
+		var gold []GoldPage
 		if err := json.Unmarshal(b, &gold); err != nil {
 			return nil, fmt.Errorf("parse %s: %w", n, err)
 		}
@@ -251,7 +252,7 @@ func LoadHoldout(dir string, keep func(name string) bool) ([]*Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	var gold []goldPage
+	var gold []GoldPage
 	if err := json.Unmarshal(b, &gold); err != nil {
 		return nil, fmt.Errorf("parse gold.json: %w", err)
 	}

@@ -71,7 +71,7 @@ func Diagnose(tg *tag.Tagger, docs []*Doc) Diagnosis {
 			if dg.Scores[f.name] == nil {
 				dg.Scores[f.name] = &Score{}
 			}
-			fp, fn := dg.Scores[f.name].compare(f.got, f.want)
+			fp, fn := dg.Scores[f.name].Compare(f.got, f.want)
 			for _, x := range fp {
 				page := d.Path
 				if e := ev[f.name+":"+x]; e != "" && f.name != "topic" {

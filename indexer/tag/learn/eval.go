@@ -27,8 +27,8 @@ func (s Score) PRF() (p, r, f float64) {
 
 func (s *Score) add(o Score) { s.TP += o.TP; s.FP += o.FP; s.FN += o.FN }
 
-// compare adds got against want and returns the false positives and negatives.
-func (s *Score) compare(got, want []string) (fp, fn []string) {
+// Compare adds got against want and returns the false positives and negatives.
+func (s *Score) Compare(got, want []string) (fp, fn []string) {
 	w, g := set(want), set(got)
 	for x := range g {
 		if w[x] {
@@ -114,7 +114,7 @@ func evaluatePage(tg *tag.Tagger, d *Doc) *Result {
 			years = append(years, fmt.Sprint(y))
 		}
 		if i < len(d.Section) && d.Section[i] >= 0 {
-			r.Passage.compare(t.Topics, d.Label.Sections[d.Section[i]].Topics)
+			r.Passage.Compare(t.Topics, d.Label.Sections[d.Section[i]].Topics)
 		}
 	}
 	if !d.Page.Published.IsZero() {
@@ -124,11 +124,11 @@ func evaluatePage(tg *tag.Tagger, d *Doc) *Result {
 	for _, y := range d.Label.Years {
 		want = append(want, fmt.Sprint(y))
 	}
-	fp, fn := r.Topic.compare(topics, d.Label.Topics)
-	r.Org.compare(orgs, d.Label.Organizations)
-	r.Found.compare(found, otherAcronyms(d.Label))
-	r.Country.compare(countries, d.Label.Countries)
-	r.Year.compare(years, want)
+	fp, fn := r.Topic.Compare(topics, d.Label.Topics)
+	r.Org.Compare(orgs, d.Label.Organizations)
+	r.Found.Compare(found, otherAcronyms(d.Label))
+	r.Country.Compare(countries, d.Label.Countries)
+	r.Year.Compare(years, want)
 	var miss []string
 	if len(fp)+len(fn) > 0 {
 		miss = append(miss, fmt.Sprintf("topics +%q -%q", fp, fn))
