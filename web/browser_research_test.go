@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -17,28 +16,10 @@ import (
 // re-index to the same hits; open "what changed" after a crawl that changed
 // a page; follow "similar passages"; open coverage.
 func TestBrowserResearch(t *testing.T) {
-	path := findChromium()
-	if path == "" {
-		t.Skip("chromium not installed: apt-get install chromium")
-	}
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
+	ctx := mustBrowser(t)
 	axe := loadAxe(t)
 	live, ids := MustLiveFolder(t, fixtureDocs(), editedDocs())
 	base := MustServe(t, MustServer(t, Config{Version: "browser-test"}, live, nil, nil))
-
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(1280, 1000),
-	)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	defer cancelTab()
 	step := func(name string, err error) {
 		t.Helper()
 		if err != nil {

@@ -54,7 +54,11 @@ func MustServe(tb testing.TB, srv *Server) string {
 // TestBrowser drives the HTML pages in headless chromium: type a search,
 // tick a facet (the optional script submits the form), page forward, follow
 // the export link, and keep a screenshot.
-func TestBrowser(t *testing.T) {
+// mustBrowser starts headless chromium for a test (skipped where it is not
+// installed, and in -short mode) and returns the context of its tab,
+// bounded to 90 s; the browser goes with the test.
+func mustBrowser(t *testing.T) context.Context {
+	t.Helper()
 	path := findChromium()
 	if path == "" {
 		t.Skip("chromium not installed: apt-get install chromium")
@@ -62,11 +66,7 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	axe := loadAxe(t)
-	base := MustServe(t, MustServer(t, Config{Version: "browser-test"}, nil, nil, nil))
-
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(path),
 		chromedp.Headless,
@@ -81,9 +81,15 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 1000),
 	)
-	defer cancelAlloc()
 	ctx, cancelTab := chromedp.NewContext(ctx)
-	defer cancelTab()
+	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancel() })
+	return ctx
+}
+
+func TestBrowser(t *testing.T) {
+	ctx := mustBrowser(t)
+	axe := loadAxe(t)
+	base := MustServe(t, MustServer(t, Config{Version: "browser-test"}, nil, nil, nil))
 
 	step := func(name string, err error) {
 		t.Helper()
