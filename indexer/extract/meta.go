@@ -236,6 +236,30 @@ func siteName(h head) string {
 	return ""
 }
 
+// siteBeside returns the part of a <title> beside the page's own title
+// ("Headline | Newspaper" gives "Newspaper"): the last part, or the first
+// when the title is last; "" when the <title> has no other part.
+func siteBeside(htmlTitle, pageTitle string) string {
+	parts := []string{collapse(htmlTitle)}
+	for _, sep := range titleSeparators {
+		var next []string
+		for _, p := range parts {
+			next = append(next, strings.Split(p, sep)...)
+		}
+		parts = next
+	}
+	if len(parts) < 2 {
+		return ""
+	}
+	if last := strings.TrimSpace(parts[len(parts)-1]); !sameText(last, pageTitle) {
+		return last
+	}
+	if first := strings.TrimSpace(parts[0]); !sameText(first, pageTitle) {
+		return first
+	}
+	return ""
+}
+
 // headingID returns the id a link can use to reach heading h: its own id, a
 // named anchor inside it, an empty anchor just before it, or the id of a
 // section it opens.
