@@ -76,6 +76,7 @@ func (t *Tagger) TagPage(p Page) []Tags {
 		}
 		probs[i] = z
 	}
+	dropListed(probs, t.listedOnly(tis))
 	decided := Decide(probs, t.model.threshold, t.model.passage)
 	for i := range out {
 		t.applyModel(&out[i], decided[i], tis[i])
@@ -88,6 +89,59 @@ func (t *Tagger) PageFeatures(p Page) [][]Feature {
 	_, feats, _ := t.tagPage(p, true, true)
 	return feats
 }
+
+// ListedOnly reports, per passage of p and topic, whether the passage names
+// the topic only in lists or not at all (see listedOnly): the trainer's
+// input, as PageFeatures is.
+func (t *Tagger) ListedOnly(p Page) [][]bool {
+	_, _, tis := t.tagPage(p, true, false)
+	return t.listedOnly(tis)
+}
+
+// listedOnly reports, per passage and topic, whether the passage names the
+// topic nowhere but as items of comma-separated lists ("homicides,
+// kidnapping, drug and arms trafficking, organized crime and money
+// laundering") or not at all, with at most one sentence where its cue words
+// meet and none in its headings or the page's title: a list item or a
+// passing value is no topic (testdata/corpus/SPEC.md, and the readers of
+// every blind set). Such a passage never takes the topic, however much the
+// rest of its page or its words suggest it.
+func (t *Tagger) listedOnly(tis []topicInput) [][]bool {
+	out := make([][]bool, len(tis))
+	for i, ti := range tis {
+		out[i] = make([]bool, len(t.topics))
+		named := make([]bool, len(t.topics)) // outside a list, or in a heading or the title
+		for si, s := range ti.srcs {
+			for _, h := range t.topicM.find(s.text, s.toks) {
+				if h.e.kind != kindTopic || overlaps(h, ti.spans[si]) {
+					continue
+				}
+				if s.heading || !isListItem(s.text, h.start, h.stop) {
+					named[h.e.id] = true
+				}
+			}
+		}
+		for k := range out[i] {
+			out[i][k] = !named[k] && (ti.cues == nil || !ti.cues.head[k] && ti.cues.counts[k] <= 1)
+		}
+	}
+	return out
+}
+
+// dropListed sets to 0 the probability of a topic a passage names only in lists.
+func dropListed(probs [][]float64, listed [][]bool) {
+	for i := range probs {
+		for k := range probs[i] {
+			if listed[i][k] {
+				probs[i][k] = 0
+			}
+		}
+	}
+}
+
+// DropListed is dropListed for the trainer, which computes the
+// probabilities of held-out passages itself.
+func DropListed(probs [][]float64, listed [][]bool) { dropListed(probs, listed) }
 
 // TopicNames returns the taxonomy's topics in the order of the tagger.
 func (t *Tagger) TopicNames() []string {

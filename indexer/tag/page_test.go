@@ -189,3 +189,29 @@ func TestDecide(t *testing.T) {
 		t.Errorf("Decide of no passages = %v, want none", got)
 	}
 }
+
+// TestListedOnly checks that a passage naming a topic only as an item of a
+// list of threats does not take it, and that one treating it in sentences
+// of its own does.
+func TestListedOnly(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	p := mustPage(t, "Honduras Summary",
+		[2]string{"Investigations", "Investigative priorities include homicides, kidnapping, vehicle theft, arms trafficking, extortion and money laundering. The unit's detectives work with prosecutors on each case."},
+		[2]string{"Financial Crimes", "INL helps the financial intelligence unit trace illicit proceeds through banks and money remitters. Prosecutors brought the first money laundering cases under the 2014 law, and banks filed twice as many suspicious transaction reports."})
+	listed := tg.ListedOnly(p)
+	ml := tg.topicIdx["money laundering"]
+	if !listed[0][ml] {
+		t.Errorf("passage 0 names money laundering only in a list: ListedOnly = false, want true")
+	}
+	if listed[1][ml] {
+		t.Errorf("passage 1 treats money laundering: ListedOnly = true, want false")
+	}
+	got := tg.TagPage(p)
+	if slices.Contains(got[0].Topics, "money laundering") {
+		t.Errorf("passage 0 topics = %q: a list item took the topic", got[0].Topics)
+	}
+	if !slices.Contains(got[1].Topics, "money laundering") {
+		t.Errorf("passage 1 topics = %q, want money laundering", got[1].Topics)
+	}
+}

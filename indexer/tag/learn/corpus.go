@@ -29,13 +29,16 @@ import (
 
 // Label is the label file of one corpus page (testdata/corpus/SPEC.md).
 type Label struct {
-	URL                string          `json:"url"`
-	Title              string          `json:"title"`
-	Genre              string          `json:"genre"`
-	Site               string          `json:"site"`
-	Publisher          string          `json:"publisher"`
-	Template           string          `json:"template"`
-	Split              string          `json:"split"`
+	URL       string `json:"url"`
+	Title     string `json:"title"`
+	Genre     string `json:"genre"`
+	Site      string `json:"site"`
+	Publisher string `json:"publisher"`
+	Template  string `json:"template"`
+	Split     string `json:"split"`
+	// Set names the writers' set of a page that came from a spent blind set
+	// ("blind2", "blind3"); "" for the first writers' pages.
+	Set                string          `json:"set,omitempty"`
 	Type               string          `json:"type"`
 	Organizations      []string        `json:"organizations"`
 	OtherOrganizations []OtherOrg      `json:"other_organizations"`
@@ -75,6 +78,7 @@ type Doc struct {
 	Aux bool
 
 	feats     [][]tag.Feature // passage features, computed once (features)
+	listed    [][]bool        // per passage and topic, named only in lists (listedOnly)
 	typeFeats []tag.Feature
 }
 

@@ -29,6 +29,13 @@ type Options struct {
 	Lexical bool
 	// TypeAux trains the type model on the auxiliary pages too (they carry types).
 	TypeAux bool
+	// FreshRepeat counts each page of a later writer (Label.Set: the spent
+	// blind sets, labelled by readers who never saw the tagger, the first
+	// writers' pages or each other's) that many more times in the topic
+	// model's training and threshold choice. Every later reader tagged fewer
+	// topics per page than the first writers did on the same genres; an
+	// outside tester is a later reader.
+	FreshRepeat int
 	// Beta weighs recall against precision in the threshold choice (F-beta):
 	// below 1 favours precision, which a page's union of passages needs.
 	Beta float64
@@ -48,7 +55,7 @@ type Options struct {
 }
 
 // DefaultOptions are the settings of the committed model.
-var DefaultOptions = Options{Epochs: 12, Rate: 0.3, L2: 1e-2, TopicL2: 0.1, MinDF: 5, Prune: 0.005, Digits: 4, Aux: true, Lexical: true, TypeAux: true, TypeL2: 1e-2, Beta: 0.9, Folds: 5, PassageThreshold: true}
+var DefaultOptions = Options{Epochs: 12, Rate: 0.3, L2: 1e-2, TopicL2: 0.1, MinDF: 5, Prune: 0.005, Digits: 4, Aux: true, Lexical: true, TypeAux: true, TypeL2: 1e-2, Beta: 0.95, Folds: 5, PassageThreshold: true}
 
 // example is one training example: its features (indexes and values) and
 // per class a label: 1, 0, or -1 (unknown).

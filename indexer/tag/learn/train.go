@@ -9,6 +9,15 @@ import (
 	"github.com/inlsearch/inlsearch/indexer/tag"
 )
 
+// listedOnly computes (once) which topics each passage names only in lists
+// (tag.Tagger.ListedOnly): those the tagger never gives the passage.
+func (d *Doc) listedOnly(tg *tag.Tagger) [][]bool {
+	if d.listed == nil {
+		d.listed = tg.ListedOnly(d.Page)
+	}
+	return d.listed
+}
+
 // features computes (once) the features of every passage and of the page type.
 func (d *Doc) features(tg *tag.Tagger) ([][]tag.Feature, []tag.Feature) {
 	if d.feats == nil {
@@ -121,6 +130,13 @@ func train(tg *tag.Tagger, docs []*Doc, o Options, refit bool) (*tag.Model, erro
 	if len(train) == 0 {
 		return nil, ErrNoData
 	}
+	trained := all
+	if !refit {
+		trained = train
+	}
+	if o.FreshRepeat > 0 {
+		train, all = withFresh(train, o.FreshRepeat), withFresh(all, o.FreshRepeat)
+	}
 	topics := tg.TopicNames()
 	m := &tag.Model{Topics: topics, Types: tag.DocumentTypes, Trained: map[string]int{}}
 	m.Threshold = make([]float64, len(topics))
@@ -145,7 +161,7 @@ func train(tg *tag.Tagger, docs []*Doc, o Options, refit bool) (*tag.Model, erro
 	m.Shared = sharedOf(fi, sh, o)
 	tfi, tw := fitTypes(tg, typeDocs, o)
 	m.TypeWeights = weightsOf(tfi, tw, o)
-	for _, d := range fitOn {
+	for _, d := range trained {
 		m.Trained["pages"]++
 		if d.Aux {
 			m.Trained["aux_pages"]++
@@ -157,6 +173,22 @@ func train(tg *tag.Tagger, docs []*Doc, o Options, refit bool) (*tag.Model, erro
 		}
 	}
 	return m, nil
+}
+
+// withFresh returns docs with each page of a later writer (Label.Set, the
+// spent blind sets) n more times: readers who came to the pages fresh, as an
+// outside tester does, weigh more than the first writers, who tagged more
+// topics per page than any of them (see FreshRepeat).
+func withFresh(docs []*Doc, n int) []*Doc {
+	out := append([]*Doc(nil), docs...)
+	for _, d := range docs {
+		if d.Label.Set != "" {
+			for range n {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
 }
 
 // setThresholds chooses m's thresholds on held-out predictions: the topic
@@ -252,6 +284,7 @@ func passageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64,
 		}
 		out[i] = p
 	}
+	tag.DropListed(out, d.listedOnly(tg))
 	return out
 }
 

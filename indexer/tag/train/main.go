@@ -37,6 +37,7 @@ func main() {
 	flag.BoolVar(&o.TypeAux, "type-aux", o.TypeAux, "with -cv: train the type model on the auxiliary pages too")
 	flag.Float64Var(&o.TypeL2, "type-l2", o.TypeL2, "with -cv: weight decay of the type model")
 	flag.Float64Var(&o.Beta, "beta", o.Beta, "with -cv: F-beta of the threshold choice")
+	flag.IntVar(&o.FreshRepeat, "fresh", o.FreshRepeat, "with -cv: times more each later writer's page counts (Label.Set)")
 	flag.BoolVar(&o.Lexical, "lexical", o.Lexical, "with -cv: word features in the topic model")
 	flag.IntVar(&o.TopicPages, "topic-pages", o.TopicPages, "with -cv: pages with a topic that give it its own threshold")
 	flag.BoolVar(&o.PassageThreshold, "passage-threshold", o.PassageThreshold, "with -cv or -dev: choose a passage threshold above the topic thresholds")
