@@ -39,11 +39,11 @@ func addDocsFunc(ctx context.Context, bi bleve.Index, docs []Document, seen time
 // addDocsInFlight is addDocsFunc with inFlight batches in flight.
 func addDocsInFlight(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep func(*Document, map[string]any) bool, inFlight int) error {
 	w := newWriter(bi, BatchSize, inFlight)
-	err := w.add(ctx, docs, seen, keep)
-	if derr := w.drain(); err == nil {
-		err = derr
+	if err := w.add(ctx, docs, seen, keep); err != nil {
+		w.stop()
+		return err
 	}
-	return err
+	return w.drain()
 }
 
 // writer writes documents into one bleve index in batches of size, up to
@@ -169,6 +169,14 @@ func (w *writer) drain() error {
 	w.wg.Wait()
 	clear(w.inFlight)
 	return w.failed()
+}
+
+// stop drops what is queued and waits for the batches in flight, for a
+// caller that gives up (an error, an aborted build).
+func (w *writer) stop() {
+	w.cur = nil
+	w.wg.Wait()
+	clear(w.inFlight)
 }
 
 func (w *writer) fail(err error) {

@@ -164,7 +164,7 @@ func (b *Build) Abort() {
 	if !b.closed {
 		b.closed = true
 		if b.w != nil {
-			_ = b.w.drain() // no batch may run into a closed index
+			b.w.stop() // no batch may run into a closed index
 		}
 		_ = b.Index.Close()
 	}
