@@ -46,9 +46,14 @@
 // the generation of the passages. Queries run one at a time after a warm-up;
 // latencies are nearest-rank percentiles.
 //
-// The inlsearch index is written as the one generation of a data folder, so
-// that the HTTP part can build `inlsearch serve` from the project and load it
-// with a Go client of 64 connections cycling through the mixed queries.
+// The inlsearch index is built as the crawl job builds a full generation of
+// a data folder (search.Store: BeginBuild, Build.Add, Commit with its
+// checks and publication), so that the HTTP part can build `inlsearch
+// serve` from the project and load it with a Go client of 64 connections
+// cycling through the mixed queries. Build.Add writes in the background
+// while its caller prepares the next passages, so the passages are written
+// to a file first (untimed, as the lucene engine's are) and the build is
+// timed from that file, reading included.
 //
 // The HTTP part first sends each query of the file once (the cold pass:
 // nothing can come from the server's cache of results), then loads the

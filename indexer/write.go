@@ -12,12 +12,10 @@ import (
 // its error stands for a failing disk (ENOSPC).
 var testWriteHook func() error
 
-// batchSize is the number of passages handed to the index at once: four of
-// its bleve batches (search.BatchSize), so that Add keeps two in flight
-// (one analysed on every core while the other's segment is built). At 256
-// a call held one batch and nothing overlapped: 4,000 bench passages built
-// at 221 and 524 passages/s against 420 and 850 at 2,000 (two runs each on
-// the shared 2-core machine).
+// batchSize is the number of passages handed to the index at once (four of
+// its bleve batches, search.BatchSize). Build.Add writes in the background
+// across calls, so the size no longer decides what overlaps; it bounds the
+// passages this loop holds while the previous ones are written.
 const batchSize = 4 * search.BatchSize
 
 // write fills the new generation's index with the passages of every live

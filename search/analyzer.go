@@ -91,8 +91,12 @@ func (t asciiTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	if !isASCII(input) {
 		return t.slow.Tokenize(input)
 	}
-	// About one token per 6 bytes of prose.
-	tokens := make([]analysis.Token, 0, len(input)/6+1)
+	// Counting the tokens first costs a pass over the input, less than
+	// growing the slice (and the garbage collector's work for it): the
+	// tokens of a text are the largest allocation of a build.
+	n := 0
+	asciiWords(input, func(int, int, bool) { n++ })
+	tokens := make([]analysis.Token, 0, n)
 	asciiWords(input, func(start, end int, numeric bool) {
 		typ := analysis.AlphaNumeric
 		if numeric {

@@ -161,6 +161,7 @@ func (b *Build) init(opts BuildOptions, base map[string]fingerprint) error {
 	b.prev = base
 	b.next = make(map[string]fingerprint, len(base))
 	b.written = map[string]bool{}
+	b.w = newWriter(b.Index.bi, buildBatch, addInFlight)
 	raw, _ := b.seenAt.MarshalText()
 	if err := b.Index.bi.SetInternal(keySeenAt, raw); err != nil {
 		return fmt.Errorf("store %s: %w", keySeenAt, err)
@@ -171,12 +172,16 @@ func (b *Build) init(opts BuildOptions, base map[string]fingerprint) error {
 // Add indexes docs into the new generation. A document whose id comes again
 // (in docs or a later Add) replaces the earlier one. In an incremental
 // build, a document the base holds as it is is kept, not written again.
-// Add is not safe for concurrent use.
+// Add may return before the last of docs are written: the build's batches
+// are written in the background, across calls, while the caller prepares
+// the next ones (docs may be reused once Add returns); an error of one of
+// them is returned by a later Add or by Commit. Add is not safe for
+// concurrent use.
 func (b *Build) Add(ctx context.Context, docs []Document) error {
 	if b.done {
 		return errors.New("add: build already finished")
 	}
-	return addDocsFunc(ctx, b.Index.bi, docs, b.seenAt, func(d *Document, m map[string]any) bool {
+	return b.w.add(ctx, docs, b.seenAt, func(d *Document, m map[string]any) bool {
 		fp := fingerprintOf(m)
 		b.next[d.ID] = fp
 		if old, ok := b.prev[d.ID]; ok && old == fp && !b.written[d.ID] {

@@ -3,6 +3,9 @@ package search
 import (
 	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -91,4 +94,75 @@ func BenchmarkSegmentBuild(b *testing.B) {
 	b.ReportMetric(analysis.Seconds()*1000/float64(n), "analysis-ms/passage")
 	b.ReportMetric(build.Seconds()*1000/float64(n), "segment-ms/passage")
 	b.ReportMetric(0, "ns/op")
+}
+
+// TestLocationBytes measures, when INLSEARCH_SIZE_FIGURES names a number of
+// proseDocs passages, what zap's format spends on the term vectors of the
+// analysed fields in one segment of them: every occurrence is written as
+// five varints (field, position, start, end, number of array positions),
+// and the text analyzer leaves start and end 0 (noOffsets) and no field is
+// an array, so three bytes of each are zeros; every posting carries its
+// norm as a float32's bits in a varint (5 bytes). It logs those bytes
+// beside the raw text and the segment, and checks that every passage's
+// occurrences were counted.
+func TestLocationBytes(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("INLSEARCH_SIZE_FIGURES"))
+	if n <= 0 {
+		t.Skip("set INLSEARCH_SIZE_FIGURES=passages to measure")
+	}
+	docs := proseDocs(n)
+	m := NewMapping()
+	res := make([]index.Document, 0, len(docs))
+	var locs, zeroLocs, postings, raw int
+	for i := range docs {
+		f, err := fields(&docs[i], time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := document.NewDocument(docs[i].ID)
+		if err := m.MapDocument(d, f); err != nil {
+			t.Fatal(err)
+		}
+		d.AddIDField()
+		d.VisitFields(func(f index.Field) {
+			f.Analyze()
+			for _, tf := range f.AnalyzedTokenFrequencies() {
+				if len(tf.Locations) == 0 {
+					continue
+				}
+				postings++
+				for _, l := range tf.Locations {
+					locs++
+					if l.Start == 0 && l.End == 0 && len(l.ArrayPositions) == 0 {
+						zeroLocs++
+					}
+				}
+			}
+		})
+		raw += len(docs[i].Title) + len(docs[i].Section) + len(docs[i].Text)
+		res = append(res, d)
+	}
+	seg, _, err := (&zap.ZapPlugin{}).New(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "segment.zap")
+	persister, ok := seg.(interface{ Persist(path string) error })
+	if !ok {
+		t.Fatalf("zap segment %T cannot be persisted", seg)
+	}
+	if err := persister.Persist(path); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if locs < n {
+		t.Errorf("%d occurrences counted in %d passages", locs, n)
+	}
+	t.Logf("%d passages, %.1f MB of text; one segment %.1f MB (%.2f ×); %d occurrences in %d postings of the analysed fields: "+
+		"%.1f MB of always-zero start, end and array count (%.2f × the text), norms about %.1f MB (%.2f ×)",
+		n, float64(raw)/1e6, float64(fi.Size())/1e6, float64(fi.Size())/float64(raw), locs, postings,
+		float64(3*zeroLocs)/1e6, float64(3*zeroLocs)/float64(raw), float64(5*postings)/1e6, float64(5*postings)/float64(raw))
 }

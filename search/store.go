@@ -135,6 +135,7 @@ type Build struct {
 	next    map[string]fingerprint
 	written map[string]bool
 	stats   BuildStats
+	w       *writer // writes what Add gives, in the background (add.go)
 }
 
 // Begin starts a new generation with a fresh, empty index.
@@ -162,6 +163,9 @@ func (b *Build) Abort() {
 	b.done = true
 	if !b.closed {
 		b.closed = true
+		if b.w != nil {
+			b.w.stop() // no batch may run into a closed index
+		}
 		_ = b.Index.Close()
 	}
 	_ = os.RemoveAll(b.store.genPath(b.ID))
@@ -189,6 +193,11 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 	}()
 	b.done = true
 	if b.Index != nil { // nil: a copy Import publishes, never opened for writing
+		if b.w != nil {
+			if err := b.w.drain(); err != nil {
+				return err
+			}
+		}
 		if err := b.finish(context.Background()); err != nil {
 			return err
 		}
