@@ -28,10 +28,10 @@ import (
 // values. A snapshot never changes, so neither does its facetIndex: a
 // read-only generation builds it once, when it is opened.
 type facetIndex struct {
-	all    *roaring.Bitmap
-	values map[string][]valueDocs                // facet → values, in term order
-	docs   map[string]map[string]*roaring.Bitmap // facet → value → passages
-	lower  map[string]map[string]string          // facet → lower-case value → value
+	*pageIndex                                       // every live passage and the pages
+	values     map[string][]valueDocs                // facet → values, in term order
+	docs       map[string]map[string]*roaring.Bitmap // facet → value → passages
+	lower      map[string]map[string]string          // facet → lower-case value → value
 	// browseKeys holds, for document number n, the 4 bytes at 4n that
 	// sort it in browse order: newest first, then by title, then by id.
 	browseKeys string
@@ -42,16 +42,8 @@ type facetIndex struct {
 	// regionCountries maps a region to its countries (Vocabulary.Regions);
 	// the passages of a region value include those of its countries.
 	regionCountries map[string][]string
-	// pageOf holds, for document number n, the number of its page (its
-	// page_url), noPage when it has none; pageStart and pageDocs list the
-	// document numbers of each page: page p's are
-	// pageDocs[pageStart[p]:pageStart[p+1]].
-	pageOf    []uint32
-	pageStart []uint32
-	pageDocs  []uint32
-	pageURL   []string // page p's URL, in term (byte) order: changes.go
-	pageOnce  sync.Once
-	pageCount map[string][]FacetValue // counts in pages over every passage
+	pageOnce        sync.Once
+	pageCount       map[string][]FacetValue // counts in pages over every passage
 
 	// textDF is the document frequency of the text terms Similar can
 	// weigh (termDocFreqs), read once dfDone is closed.
@@ -59,6 +51,26 @@ type facetIndex struct {
 	dfDone chan struct{}
 	textDF map[string]uint32
 	dfErr  error
+}
+
+// pageIndex holds, for one index snapshot, every live passage and the
+// pages they belong to. It is the part of the facet index that Changes
+// needs of an earlier generation, so it is cached on its own (pageCache):
+// comparing two generations does not build the earlier one's facet
+// bitmaps and sort orders.
+type pageIndex struct {
+	all *roaring.Bitmap
+	// pageOf holds, for document number n, the number of its page (its
+	// page_url), noPage when it has none; pageStart and pageDocs list the
+	// document numbers of each page: page p's are
+	// pageDocs[pageStart[p]:pageStart[p+1]], and document n is at
+	// pageDocs[pagePos[n]] (the order countPages visits a page's matches
+	// together in).
+	pageOf    []uint32
+	pageStart []uint32
+	pageDocs  []uint32
+	pagePos   []uint32
+	pageURL   []string // page p's URL, in term (byte) order: changes.go
 }
 
 // noPage is the page number of a passage without a page URL.
@@ -75,28 +87,16 @@ func docNum(id index.IndexInternalID) uint32 { return uint32(id.Value()) }
 
 // buildFacetIndex reads the postings of every facet value of r.
 func buildFacetIndex(r index.IndexReader) (*facetIndex, error) {
-	fx := &facetIndex{
-		all:    roaring.New(),
-		values: map[string][]valueDocs{},
-		docs:   map[string]map[string]*roaring.Bitmap{},
-		lower:  map[string]map[string]string{},
-	}
-	ids, err := r.DocIDReaderAll()
+	px, err := pageIndexOf(r)
 	if err != nil {
-		return nil, fmt.Errorf("facet index: %w", err)
+		return nil, err
 	}
-	for {
-		id, err := ids.Next()
-		if err != nil {
-			_ = ids.Close()
-			return nil, fmt.Errorf("facet index: %w", err)
-		}
-		if id == nil {
-			break
-		}
-		fx.all.Add(docNum(id))
+	fx := &facetIndex{
+		pageIndex: px,
+		values:    map[string][]valueDocs{},
+		docs:      map[string]map[string]*roaring.Bitmap{},
+		lower:     map[string]map[string]string{},
 	}
-	_ = ids.Close()
 	for _, f := range indexedFacets {
 		vals, err := facetPostings(r, f)
 		if err != nil {
@@ -123,9 +123,6 @@ func buildFacetIndex(r index.IndexReader) (*facetIndex, error) {
 				fx.lower[f][strings.ToLower(v.value)] = v.value
 			}
 		}
-	}
-	if err := fx.readPages(r); err != nil {
-		return nil, err
 	}
 	fx.buildForward()
 	return fx, nil
@@ -191,43 +188,68 @@ func (fx *facetIndex) expandRegions() {
 	slices.SortFunc(fx.values[FacetRegion], func(a, b valueDocs) int { return strings.Compare(a.value, b.value) })
 }
 
-// readPages numbers the pages (the terms of page_url) and lists the
-// passages of each.
-func (fx *facetIndex) readPages(r index.IndexReader) error {
-	n := 0
-	if !fx.all.IsEmpty() {
-		n = int(fx.all.Maximum()) + 1
+// buildPageIndex lists the live passages of r, numbers the pages (the
+// terms of page_url) and lists the passages of each.
+func buildPageIndex(r index.IndexReader) (*pageIndex, error) {
+	px := &pageIndex{all: roaring.New()}
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, fmt.Errorf("page index: %w", err)
 	}
-	fx.pageOf = make([]uint32, n)
-	for i := range fx.pageOf {
-		fx.pageOf[i] = noPage
+	for {
+		id, err := ids.Next()
+		if err != nil {
+			_ = ids.Close()
+			return nil, fmt.Errorf("page index: %w", err)
+		}
+		if id == nil {
+			break
+		}
+		px.all.Add(docNum(id))
+	}
+	_ = ids.Close()
+	n := 0
+	if !px.all.IsEmpty() {
+		n = int(px.all.Maximum()) + 1
+	}
+	px.pageOf = make([]uint32, n)
+	px.pagePos = make([]uint32, n)
+	for i := range px.pageOf {
+		px.pageOf[i] = noPage
 	}
 	pages, err := facetPostings(r, fieldPageURL)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fx.pageStart = make([]uint32, len(pages)+1)
-	fx.pageDocs = make([]uint32, 0, n)
+	px.pageStart = make([]uint32, len(pages)+1)
+	px.pageDocs = make([]uint32, 0, n)
+	px.pageURL = make([]string, 0, len(pages))
 	for p, v := range pages {
 		v.docs.Iterate(func(d uint32) bool {
-			if int(d) < n && fx.all.Contains(d) {
-				fx.pageOf[d] = uint32(p)
-				fx.pageDocs = append(fx.pageDocs, d)
+			if int(d) < n && px.all.Contains(d) {
+				px.pageOf[d] = uint32(p)
+				px.pagePos[d] = uint32(len(px.pageDocs))
+				px.pageDocs = append(px.pageDocs, d)
 			}
 			return true
 		})
-		fx.pageStart[p+1] = uint32(len(fx.pageDocs))
-		fx.pageURL = append(fx.pageURL, v.value)
+		px.pageStart[p+1] = uint32(len(px.pageDocs))
+		px.pageURL = append(px.pageURL, v.value)
 	}
-	return nil
+	return px, nil
 }
 
 // page is the page number of document n (noPage when it has none).
-func (fx *facetIndex) page(n uint32) uint32 {
-	if int(n) < len(fx.pageOf) {
-		return fx.pageOf[n]
+func (px *pageIndex) page(n uint32) uint32 {
+	if int(n) < len(px.pageOf) {
+		return px.pageOf[n]
 	}
 	return noPage
+}
+
+// passages are the document numbers of page p.
+func (px *pageIndex) passages(p uint32) []uint32 {
+	return px.pageDocs[px.pageStart[p]:px.pageStart[p+1]]
 }
 
 // Countries returns the countries of region in the vocabulary's hierarchy.
@@ -347,6 +369,15 @@ func (fx *facetIndex) browseKey(n uint32) string {
 	return undatedKey
 }
 
+// browseRank is browseKey as a number: the same order.
+func (fx *facetIndex) browseRank(n uint32) uint64 {
+	if i := 4 * int(n); i+4 <= len(fx.browseKeys) {
+		k := fx.browseKeys[i : i+4]
+		return uint64(k[0])<<24 | uint64(k[1])<<16 | uint64(k[2])<<8 | uint64(k[3])
+	}
+	return 1 << 32 // undatedKey
+}
+
 // undatedKey sorts after every date key.
 const undatedKey = "\xff\xff\xff\xff\xff"
 
@@ -429,8 +460,22 @@ func (fx *facetIndex) years(from, to int) *roaring.Bitmap {
 	return roaring.FastOr(sets...)
 }
 
-// facetCache holds the facetIndex of each scorch snapshot still in memory.
-var facetCache snapCache[*facetIndex]
+// facetCache holds the facetIndex of each scorch snapshot still in memory,
+// pageCache its pageIndex (built alone for Changes).
+var (
+	facetCache snapCache[*facetIndex]
+	pageCache  snapCache[*pageIndex]
+)
+
+// pageIndexOf returns the pageIndex of r, building it on first use (once
+// per snapshot).
+func pageIndexOf(r index.IndexReader) (*pageIndex, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return buildPageIndex(r)
+	}
+	return pageCache.get(snap, func() (*pageIndex, error) { return buildPageIndex(r) })
+}
 
 // facetIndexOf returns the facetIndex of r, building it on first use (once
 // per snapshot).

@@ -253,9 +253,12 @@ func (fx *facetIndex) browsePageCounts() map[string][]FacetValue {
 
 // countPages is countFacets in pages: a value counts a page once when any
 // of the page's matches in set that pass the selections (all of them, or
-// all but that value's facet's own) carries it. The passages of one page
-// are visited together, so that a value counted for the page is stamped
-// with it.
+// all but that value's facet's own) carries it. As Lucene's grouping
+// collectors count distinct group ordinals, the matches are first marked
+// in a bitset by their place in pageDocs (where each page's passages are
+// one run) and then visited in that order, so that the passages of a page
+// come together and a value counted for the page is stamped with it:
+// neither a page's other passages nor the match set are looked up.
 func countPages(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bitmap) map[string][]FacetValue {
 	if fx.fwd == nil {
 		return countPagesByBitmaps(fx, set, sel)
@@ -268,40 +271,44 @@ func countPages(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bit
 	counts := make([]int32, len(fw.facetOf))
 	stamp := make([]uint32, len(fw.facetOf)) // page + 1 a value was last counted for
 	visit := func(d, mark uint32) {
-		if int(d)+1 >= len(fw.start) {
-			return
-		}
 		only, ok := countsFor(sfs, d)
 		if !ok {
 			return
 		}
 		for _, v := range fw.vals[fw.start[d]:fw.start[d+1]] {
-			if (only >= 0 && int(fw.facetOf[v]) != only) || (mark != 0 && stamp[v] == mark) {
+			if only >= 0 && int(fw.facetOf[v]) != only {
 				continue
 			}
-			stamp[v] = mark
+			if mark != 0 {
+				if stamp[v] == mark {
+					continue
+				}
+				stamp[v] = mark
+			}
 			counts[v]++
 		}
 	}
-	done := make([]bool, len(fx.pageStart))
+	marked := make([]uint64, (len(fx.pageDocs)+63)/64)
 	buf := make([]uint32, 256)
 	it := set.ManyIterator()
 	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
 		for _, d := range buf[:k] {
-			p := fx.page(d)
-			if p == noPage {
+			if int(d)+1 >= len(fw.start) {
+				continue
+			}
+			if fx.page(d) == noPage {
 				visit(d, 0)
 				continue
 			}
-			if done[p] {
-				continue
-			}
-			done[p] = true
-			for _, pd := range fx.pageDocs[fx.pageStart[p]:fx.pageStart[p+1]] {
-				if pd == d || set.Contains(pd) {
-					visit(pd, p+1)
-				}
-			}
+			i := fx.pagePos[d]
+			marked[i/64] |= 1 << (i % 64)
+		}
+	}
+	for w, word := range marked {
+		for word != 0 {
+			d := fx.pageDocs[w*64+bits.TrailingZeros64(word)]
+			word &= word - 1
+			visit(d, fx.pageOf[d]+1)
 		}
 	}
 	return countLists(fx, counts)

@@ -2,12 +2,17 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // researchDocs are 4 pages: Guatemala (3 passages), Honduras (2), Mexico
@@ -273,4 +278,147 @@ func TestGroupByPage(t *testing.T) {
 
 func sameValue(a, b FacetValue) bool {
 	return a.Value == b.Value && a.Count == b.Count && a.Selected == b.Selected
+}
+
+// TestGroupedPagesMatchExport: on pages scattered over the document
+// numbers, with ties of score and date, every results page of a grouped
+// search lists the pages the grouped export (which groups the sorted
+// passages, group.go's groupExport) lists at the same places, with the
+// same best passage and number of other passages, and total_pages is the
+// export's total.
+func TestGroupedPagesMatchExport(t *testing.T) {
+	t.Parallel()
+	docs := benchDocs(700)
+	for i := range docs {
+		if i%9 != 0 {
+			docs[i].PageURL = fmt.Sprintf("https://x.gov/p/%d", (i*37)%160)
+		}
+		if i%3 == 0 {
+			docs[i].Published = time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC) // ties of date
+		}
+	}
+	ix := MustReadOnly(t, docs)
+	ctx := context.Background()
+	for _, q := range []Query{{Q: "police"}, {Q: "cocaine heroin"}, {}, {Q: "police", Sort: SortDate}, {Q: "courts", Filters: map[string][]string{FacetTopic: {"corruption"}}}} {
+		q.Group = GroupPage
+		type hit struct {
+			id   string
+			more int
+		}
+		var want []hit
+		total := 0
+		_, err := ix.Export(ctx, q, func(info ExportInfo) error { total = info.Total; return nil }, func(h Hit) error {
+			want = append(want, hit{h.ID, h.MorePassages})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []hit
+		for page := 1; ; page++ {
+			q.Page, q.PerPage = page, 7
+			res, err := ix.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.TotalPages != total {
+				t.Fatalf("%+v: total_pages %d, export total %d", q, res.TotalPages, total)
+			}
+			for _, h := range res.Hits {
+				got = append(got, hit{h.ID, h.MorePassages})
+			}
+			if len(res.Hits) < q.PerPage {
+				break
+			}
+		}
+		if len(want) < 20 || !slices.Equal(got, want) {
+			t.Errorf("%+v: grouped pages\n%v\nwant the export's\n%v", q, got, want)
+		}
+	}
+}
+
+// TestStoredSection: the section read from a segment's stored fields by
+// document number is the passage's, on an index of several segments with
+// deleted passages, and the same as read by id.
+func TestStoredSection(t *testing.T) {
+	t.Parallel()
+	docs := benchDocs(1300)
+	for i := range docs {
+		docs[i].Section = fmt.Sprintf("Part %d › \"quoted\" %d", i%13, i)
+	}
+	// Batches of BatchSize with merges off: several segments, each with
+	// deleted passages.
+	path := filepath.Join(t.TempDir(), "index")
+	bi, err := bleve.NewUsing(path, NewMapping(), scorch.Name, bleve.Config.DefaultKVStore,
+		map[string]any{"scorchMergePlanOptions": map[string]any{"MaxSegmentsPerTier": 1000, "FloorSegmentSize": 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(Vocabulary{})
+	if err := bi.SetInternal(keyVocabulary, raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.SetInternal(keySchema, []byte(schemaVersion)); err != nil {
+		t.Fatal(err)
+	}
+	if err := addDocsFunc(context.Background(), bi, docs, time.Time{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var next []Document
+	for i, d := range docs {
+		if i%7 == 0 {
+			if err := bi.Delete(d.ID); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		next = append(next, d)
+	}
+	if err := bi.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ro.Close() }()
+	adv, err := ro.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = r.Close() }()
+	st, byID := newStoredReader(r), &storedReader{r: r}
+	if len(st.segs) < 2 {
+		t.Fatalf("%d segments, want several", len(st.segs))
+	}
+	want := map[string]string{}
+	for _, d := range next {
+		want[d.ID] = d.Section
+	}
+	n := 0
+	for _, num := range ro.fx.all.ToArray() {
+		id, err := r.ExternalID(index.NewIndexInternalID(nil, uint64(num)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.section(uint64(num))
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := byID.section(uint64(num))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want[id] || other != want[id] {
+			t.Fatalf("section of %s (%d) = %q, by id %q, want %q", id, num, got, other, want[id])
+		}
+		n++
+	}
+	if n != len(next) {
+		t.Errorf("%d live passages, want %d", n, len(next))
+	}
 }
