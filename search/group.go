@@ -1,7 +1,6 @@
 package search
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -413,29 +412,80 @@ func (st *storedReader) section(n uint64) (string, error) {
 	return jsonSection(raw)
 }
 
-// jsonSection reads the section of a stored document, stopping at it (it
-// comes fifth).
+// jsonSection reads the section of a stored document: scanned for among
+// the leading keys (json.Marshal writes it fifth, after four strings), and
+// decoded whole when the document is not laid out so (a value that is not
+// a string before it, or no section).
 func jsonSection(raw []byte) (string, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return "", fmt.Errorf("decode stored document: not an object")
+	if sec, ok := scanSection(raw); ok {
+		return sec, nil
 	}
-	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			return "", fmt.Errorf("decode stored document: %w", err)
+	var d struct {
+		Section string `json:"section"`
+	}
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return "", fmt.Errorf("decode stored document: %w", err)
+	}
+	return d.Section, nil
+}
+
+// scanSection finds the section among the string values that open a
+// stored document's object.
+func scanSection(raw []byte) (string, bool) {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
+		return "", false
+	}
+	i++
+	for {
+		i = skipSpace(raw, i)
+		keyEnd, ok := stringEnd(raw, i)
+		if !ok {
+			return "", false
 		}
-		if k == "section" {
+		key := raw[i:keyEnd]
+		if i = skipSpace(raw, keyEnd); i >= len(raw) || raw[i] != ':' {
+			return "", false
+		}
+		i = skipSpace(raw, i+1)
+		valEnd, ok := stringEnd(raw, i)
+		if !ok {
+			return "", false
+		}
+		if string(key) == `"section"` {
 			var sec string
-			if err := dec.Decode(&sec); err != nil {
-				return "", fmt.Errorf("decode stored document: %w", err)
+			if err := json.Unmarshal(raw[i:valEnd], &sec); err != nil {
+				return "", false
 			}
-			return sec, nil
+			return sec, true
 		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return "", fmt.Errorf("decode stored document: %w", err)
+		if i = skipSpace(raw, valEnd); i >= len(raw) || raw[i] != ',' {
+			return "", false
+		}
+		i++
+	}
+}
+
+// stringEnd is the index after the JSON string starting at raw[i].
+func stringEnd(raw []byte, i int) (int, bool) {
+	if i >= len(raw) || raw[i] != '"' {
+		return 0, false
+	}
+	for j := i + 1; j < len(raw); j++ {
+		switch raw[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, true
 		}
 	}
-	return "", nil
+	return 0, false
+}
+
+// skipSpace is the index of the first byte from i that is not JSON space.
+func skipSpace(raw []byte, i int) int {
+	for i < len(raw) && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r') {
+		i++
+	}
+	return i
 }

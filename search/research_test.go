@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -13,6 +14,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // researchDocs are 4 pages: Guatemala (3 passages), Honduras (2), Mexico
@@ -421,4 +424,120 @@ func TestStoredSection(t *testing.T) {
 	if n != len(next) {
 		t.Errorf("%d live passages, want %d", n, len(next))
 	}
+}
+
+// TestJSONSection: the section of a stored document, scanned or decoded.
+func TestJSONSection(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ raw, want string }{
+		{`{"id":"a","url":"u","page_url":"p","title":"T \"x\" \\","section":"A › \"B\" \u00e9\\\\"}`, `A › "B" é\\`},
+		{` { "id" : "a" , "section" : "S" }`, "S"},
+		{`{"id":"a","years":[1,2],"section":"after a list"}`, "after a list"},
+		{`{"id":"a","title":"no section"}`, ""},
+		{`{"id":"a","secti\u006fn":"escaped key"}`, "escaped key"},
+	} {
+		got, err := jsonSection([]byte(c.raw))
+		if err != nil || got != c.want {
+			t.Errorf("jsonSection(%s) = %q, %v; want %q", c.raw, got, err, c.want)
+		}
+	}
+	if _, err := jsonSection([]byte(`{"id":`)); err == nil {
+		t.Error("jsonSection of a truncated document: no error")
+	}
+}
+
+// TestFacetValuesAgreeWithSearch: a facet value search, which gathers and
+// counts only what its facet needs, gives the counts the search's own
+// facets give (every facet counted over every match), for random words,
+// selections, year ranges, grouping and prefixes, the region facet's
+// countries included.
+func TestFacetValuesAgreeWithSearch(t *testing.T) {
+	t.Parallel()
+	docs := groupBenchDocs(1500)
+	regions := []string{"Americas", "Asia"}
+	for i := range docs {
+		if i%11 == 0 {
+			docs[i].Regions = []string{regions[i%2]}
+		}
+	}
+	voc := Vocabulary{Regions: map[string][]string{"Americas": {"Mexico", "Colombia", "Peru", "Haiti"}, "Asia": {"Afghanistan", "Pakistan", "Laos"}}}
+	path := filepath.Join(t.TempDir(), "index")
+	w, err := Create(path, voc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Add(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ix.Close() }()
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(11, 12))
+	pick := func(vs []string) string { return vs[r.IntN(len(vs))] }
+	values := map[string][]string{
+		FacetCountry:      {"Mexico", "Colombia", "Peru", "Afghanistan", "Pakistan", "Liberia", "Haiti", "Laos"},
+		FacetTopic:        {"counternarcotics", "money laundering", "corruption", "police training", "corrections"},
+		FacetOrganization: {"Interpol", "Europol", "World Bank", "Colombo Plan"},
+		FacetRegion:       regions,
+		FacetYear:         {"2006", "2010", "2015"},
+	}
+	facets := []string{FacetCountry, FacetTopic, FacetOrganization, FacetRegion, FacetYear}
+	for i := range 80 {
+		q := Query{Q: pick([]string{"police", "cocaine heroin", "", "walrus", "okapi", "zebra courts"}), FacetSize: 50, Filters: map[string][]string{}}
+		for range r.IntN(3) {
+			f := pick(facets)
+			q.Filters[f] = append(q.Filters[f], pick(values[f]))
+		}
+		if r.IntN(4) == 0 {
+			q.YearFrom, q.YearTo = 2008, 2014
+		}
+		if r.IntN(2) == 0 {
+			q.Group = GroupPage
+		}
+		facet := pick(facets[:4])
+		prefix := ""
+		if r.IntN(3) > 0 {
+			v := pick(values[facet])
+			prefix = v[:1+r.IntN(2)]
+		}
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fv := facetValues(t, ix, q, FacetValueQuery{Facet: facet, Prefix: prefix, Size: MaxFacetValues})
+		var want []FacetValue
+		for _, v := range res.Facets[facet] {
+			if v.Count > 0 && (prefix == "" || prefixMatch(v.Value, foldKey(prefix))) {
+				want = append(want, v)
+			}
+		}
+		want = sortedValues(want)
+		for _, v := range res.Facets[facet] {
+			if v.Count == 0 && prefixMatch(v.Value, foldKey(prefix)) {
+				want = append(want, v) // selected, without a match
+			}
+		}
+		if fv.TotalValues != len(want)-countZero(want) {
+			t.Errorf("case %d %+v %s %q: total_values %d, want %d", i, q, facet, prefix, fv.TotalValues, len(want)-countZero(want))
+		}
+		if diff := cmp.Diff(want, fv.Values, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("case %d %+v %s %q (-search +facet values):\n%s", i, q, facet, prefix, diff)
+		}
+	}
+}
+
+func countZero(vs []FacetValue) int {
+	n := 0
+	for _, v := range vs {
+		if v.Count == 0 {
+			n++
+		}
+	}
+	return n
 }
