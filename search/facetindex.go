@@ -63,14 +63,18 @@ type pageIndex struct {
 	// pageOf holds, for document number n, the number of its page (its
 	// page_url), noPage when it has none; pageStart and pageDocs list the
 	// document numbers of each page: page p's are
-	// pageDocs[pageStart[p]:pageStart[p+1]], and document n is at
-	// pageDocs[pagePos[n]] (the order countPages visits a page's matches
-	// together in).
+	// pageDocs[pageStart[p]:pageStart[p+1]].
 	pageOf    []uint32
 	pageStart []uint32
 	pageDocs  []uint32
-	pagePos   []uint32
 	pageURL   []string // page p's URL, in term (byte) order: changes.go
+	// order lists every live passage page after page (pageDocs is its
+	// head), then those without a page; document n is at order[pos[n]]
+	// (noPos when not live). The forward lists are laid out in this order
+	// and the facet counts visit matches in it (facets.go): in pages, a
+	// page's matching passages come together.
+	order []uint32
+	pos   []uint32
 }
 
 // noPage is the page number of a passage without a page URL.
@@ -213,31 +217,42 @@ func buildPageIndex(r index.IndexReader) (*pageIndex, error) {
 		n = int(px.all.Maximum()) + 1
 	}
 	px.pageOf = make([]uint32, n)
-	px.pagePos = make([]uint32, n)
+	px.pos = make([]uint32, n)
 	for i := range px.pageOf {
-		px.pageOf[i] = noPage
+		px.pageOf[i], px.pos[i] = noPage, noPos
 	}
 	pages, err := facetPostings(r, fieldPageURL)
 	if err != nil {
 		return nil, err
 	}
 	px.pageStart = make([]uint32, len(pages)+1)
-	px.pageDocs = make([]uint32, 0, n)
+	px.order = make([]uint32, 0, px.all.GetCardinality())
 	px.pageURL = make([]string, 0, len(pages))
 	for p, v := range pages {
 		v.docs.Iterate(func(d uint32) bool {
 			if int(d) < n && px.all.Contains(d) {
 				px.pageOf[d] = uint32(p)
-				px.pagePos[d] = uint32(len(px.pageDocs))
-				px.pageDocs = append(px.pageDocs, d)
+				px.pos[d] = uint32(len(px.order))
+				px.order = append(px.order, d)
 			}
 			return true
 		})
-		px.pageStart[p+1] = uint32(len(px.pageDocs))
+		px.pageStart[p+1] = uint32(len(px.order))
 		px.pageURL = append(px.pageURL, v.value)
 	}
+	px.pageDocs = px.order[:len(px.order):len(px.order)]
+	px.all.Iterate(func(d uint32) bool {
+		if px.pageOf[d] == noPage {
+			px.pos[d] = uint32(len(px.order))
+			px.order = append(px.order, d)
+		}
+		return true
+	})
 	return px, nil
 }
+
+// noPos is the place in order of a document number that is not live.
+const noPos = math.MaxUint32
 
 // page is the page number of document n (noPage when it has none).
 func (px *pageIndex) page(n uint32) uint32 {
@@ -369,13 +384,14 @@ func (fx *facetIndex) browseKey(n uint32) string {
 	return undatedKey
 }
 
-// browseRank is browseKey as a number: the same order.
-func (fx *facetIndex) browseRank(n uint32) uint64 {
+// browseRank is browseKey as a number: the same order among live
+// passages (any other document is last, as undatedKey sorts).
+func (fx *facetIndex) browseRank(n uint32) uint32 {
 	if i := 4 * int(n); i+4 <= len(fx.browseKeys) {
 		k := fx.browseKeys[i : i+4]
-		return uint64(k[0])<<24 | uint64(k[1])<<16 | uint64(k[2])<<8 | uint64(k[3])
+		return uint32(k[0])<<24 | uint32(k[1])<<16 | uint32(k[2])<<8 | uint32(k[3])
 	}
-	return 1 << 32 // undatedKey
+	return math.MaxUint32
 }
 
 // undatedKey sorts after every date key.

@@ -38,6 +38,7 @@ type grouper struct {
 	desc    []bool
 	window  int  // from + size of the search: the pages it returns
 	cheap   bool // every key is the score or the browse order: none is kept
+	kind    int  // orderBrowse or orderScoreBrowse: compared without the loop over keys
 
 	fx   *facetIndex
 	slot []int32 // page number → group number + 1; 0: none yet
@@ -53,6 +54,9 @@ type grouper struct {
 	// more maps the document number of each best passage in the window
 	// to its page's other matches and the ids of the next best ones.
 	more map[uint32]pageMore
+	// flat holds the groups instead, for a browse or relevance order
+	// (groupflat.go).
+	flat *flatGroups
 }
 
 // groupChunk is the number of groups allocated at a time.
@@ -90,10 +94,10 @@ func (g *grouper) newGroup() int {
 
 // ranked is what orders one match besides its sort keys.
 type ranked struct {
-	doc   uint64 // internal id
 	score float64
-	hit   uint64 // collection order
-	rank  uint64 // place in browse order (browseRank), when the grouper is cheap
+	doc   uint32 // document number
+	hit   uint32 // collection order (at most the number of passages)
+	rank  uint32 // place in browse order (browseRank), when the grouper is cheap
 }
 
 // pageHits is the best matches of one page, best first, and their number.
@@ -118,15 +122,45 @@ type pageMore struct {
 	sections []string // of the next best passages, best first
 }
 
+// The orders a grouper compares directly: a browse (browse order alone)
+// and relevance (score descending, ties in browse order).
+const (
+	orderOther = iota
+	orderBrowse
+	orderScoreBrowse
+)
+
 func newGrouper(order bsearch.SortOrder, window int) *grouper {
 	g := &grouper{order: order, scoring: order.CacheIsScore(), desc: order.CacheDescending(), window: window,
 		more: map[uint32]pageMore{}, cheap: true}
+	browse := make([]bool, len(order))
 	for x, so := range order {
-		if _, browse := so.(*browseOrder); !browse && !g.scoring[x] {
+		_, browse[x] = so.(*browseOrder)
+		if !browse[x] && !g.scoring[x] {
 			g.cheap = false
 		}
 	}
+	switch {
+	case len(order) == 1 && browse[0] && !g.desc[0]:
+		g.kind = orderBrowse
+	case len(order) == 2 && g.scoring[0] && g.desc[0] && browse[1] && !g.desc[1]:
+		g.kind = orderScoreBrowse
+	}
 	return g
+}
+
+// before reports whether a comes before b in a browse or relevance order
+// (kind set): compare's answer, without its loop over the keys.
+func (g *grouper) before(a, b *ranked) bool {
+	if g.kind == orderScoreBrowse {
+		if c := cmp.Compare(a.score, b.score); c != 0 {
+			return c > 0
+		}
+	}
+	if a.rank != b.rank {
+		return a.rank < b.rank
+	}
+	return a.hit < b.hit
 }
 
 // compare orders two matches (a with sort keys ak, b with bk) as bleve's
@@ -154,6 +188,10 @@ func (g *grouper) compare(a *ranked, ak []string, b *ranked, bk []string) int {
 
 // add takes one match; it returns it (the caller puts it back in the pool).
 func (g *grouper) add(d *bsearch.DocumentMatch) *bsearch.DocumentMatch {
+	if g.kind != orderOther {
+		g.addFlat(d)
+		return d
+	}
 	n := docNum(d.IndexInternalID)
 	var gi int
 	if p := g.fx.page(n); p != noPage {
@@ -171,7 +209,7 @@ func (g *grouper) add(d *bsearch.DocumentMatch) *bsearch.DocumentMatch {
 	}
 	ph := g.group(gi)
 	ph.n++
-	r := ranked{doc: d.IndexInternalID.Value(), score: d.Score, hit: d.HitNumber}
+	r := ranked{doc: n, score: d.Score, hit: uint32(d.HitNumber)}
 	if g.cheap {
 		r.rank = g.fx.browseRank(n)
 	}
@@ -223,18 +261,19 @@ func (g *grouper) better(a, b int32) int {
 	return g.compare(&pa.top[0], g.key(int(a), 0), &pb.top[0], g.key(int(b), 0))
 }
 
-// top is the numbers of the best min(window, n) groups, best first:
-// a bounded heap (its worst group at the root) over every group, then a
-// sort of the few kept, rather than a sort of every page matched. The
-// order is total (collection order breaks ties), so the window is the one
-// a full sort would give.
-func (g *grouper) top() []int32 {
-	w := min(g.window, g.n)
+// topOf is the numbers of the best min(window, n) of n candidates (0 to
+// n-1, ordered by better, negative: a first), best first: a bounded heap
+// (its worst at the root) over every candidate, then a sort of the few
+// kept, rather than a sort of every page matched. The order is total
+// (collection order breaks ties), so the window is the one a full sort
+// would give.
+func topOf(n, window int, better func(a, b int32) int) []int32 {
+	w := min(window, n)
 	if w <= 0 {
 		return nil
 	}
 	h := make([]int32, 0, w)
-	worse := func(i, j int) bool { return g.better(h[i], h[j]) > 0 }
+	worse := func(i, j int) bool { return better(h[i], h[j]) > 0 }
 	down := func(i int) {
 		for {
 			c := 2*i + 1
@@ -251,7 +290,7 @@ func (g *grouper) top() []int32 {
 			i = c
 		}
 	}
-	for gi := range int32(g.n) {
+	for gi := range int32(n) {
 		if len(h) < w {
 			h = append(h, gi)
 			for i := len(h) - 1; i > 0; {
@@ -264,12 +303,12 @@ func (g *grouper) top() []int32 {
 			}
 			continue
 		}
-		if g.better(gi, h[0]) < 0 {
+		if better(gi, h[0]) < 0 {
 			h[0] = gi
 			down(0)
 		}
 	}
-	slices.SortFunc(h, g.better)
+	slices.SortFunc(h, better)
 	return h
 }
 
@@ -277,24 +316,27 @@ func (g *grouper) top() []int32 {
 // in the window to next, as matches from the pool, remembering their
 // other passages.
 func (g *grouper) flush(sctx *bsearch.SearchContext, next bsearch.DocumentMatchHandler) error {
+	if g.flat != nil {
+		return g.flushFlat(sctx, next)
+	}
 	g.pageCount = g.n
 	defer g.release()
 	st := newStoredReader(sctx.IndexReader)
-	for _, gi := range g.top() {
+	for _, gi := range topOf(g.n, g.window, g.better) {
 		ph := g.group(int(gi))
 		pm := pageMore{n: int(ph.n) - 1}
 		for _, r := range ph.top[1:ph.k] {
-			sec, err := st.section(r.doc)
+			sec, err := st.section(uint64(r.doc))
 			if err != nil {
 				return err
 			}
 			pm.sections = append(pm.sections, sec)
 		}
 		best := ph.top[0]
-		g.more[uint32(best.doc)] = pm
+		g.more[best.doc] = pm
 		d := sctx.DocumentMatchPool.Get()
-		d.IndexInternalID = index.NewIndexInternalID(d.IndexInternalID, best.doc)
-		d.Score, d.HitNumber = best.score, best.hit
+		d.IndexInternalID = index.NewIndexInternalID(d.IndexInternalID, uint64(best.doc))
+		d.Score, d.HitNumber = best.score, uint64(best.hit)
 		if g.cheap {
 			d.Sort = d.Sort[:0]
 			for _, so := range g.order {
@@ -308,6 +350,19 @@ func (g *grouper) flush(sctx *bsearch.SearchContext, next bsearch.DocumentMatchH
 		}
 	}
 	return next(nil)
+}
+
+// pass hands the best match of a page of the window to next, as a match
+// from the pool, with its sort keys read again (the grouper is cheap).
+func (g *grouper) pass(sctx *bsearch.SearchContext, next bsearch.DocumentMatchHandler, best ranked) error {
+	d := sctx.DocumentMatchPool.Get()
+	d.IndexInternalID = index.NewIndexInternalID(d.IndexInternalID, uint64(best.doc))
+	d.Score, d.HitNumber = best.score, uint64(best.hit)
+	d.Sort = d.Sort[:0]
+	for _, so := range g.order {
+		d.Sort = append(d.Sort, so.Value(d))
+	}
+	return next(d)
 }
 
 // pages is the number of pages the matches belong to.

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// groupBenchDocs are n passages of benchDocs in pages of five, with words
+// groupBenchDocs are n passages of benchDocs in pages of eight (as the bench's corpus), with words
 // planted at known frequencies (walrus in 1/2, zebra 1/5, giraffe 1/20,
 // okapi 1/100), organizations, and the organization and country of a page
 // shared by its passages.
@@ -20,7 +20,7 @@ func groupBenchDocs(n int) []Document {
 		"Europol", "World Bank", "Inter-American Development Bank", "Colombo Plan", "Mekong Commission"}
 	for i := range docs {
 		d := &docs[i]
-		d.PageURL = fmt.Sprintf("https://www.example.gov/p/%d", i/5)
+		d.PageURL = fmt.Sprintf("https://www.example.gov/p/%d", i/8)
 		d.Organizations = []string{orgs[(i/5)%len(orgs)], orgs[(i/7)%len(orgs)]}
 		for w, every := range map[string]int{"walrus": 2, "zebra": 5, "giraffe": 20, "okapi": 100} {
 			if i%every == 0 {

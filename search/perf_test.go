@@ -61,7 +61,8 @@ func TestCountFacetsForward(t *testing.T) {
 }
 
 // TestCountPagesBitset: counting in pages through the page-ordered bitset
-// gives the counts of intersecting bitmaps and counting distinct pages, for
+// gives the counts of intersecting bitmaps and counting distinct pages (and
+// counting in passages those of intersecting bitmaps), for
 // any set of matches and selection, pages scattered over the document
 // numbers and passages without a page among them.
 func TestCountPagesBitset(t *testing.T) {
@@ -93,6 +94,10 @@ func TestCountPagesBitset(t *testing.T) {
 		want, got := countPagesByBitmaps(fx, set, sel), countPages(fx, set, sel)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("case %d, %d selections (-bitmaps +bitset):\n%s", i, len(sel), diff)
+		}
+		// In passages too, with the forward lists in page order.
+		if diff := cmp.Diff(countByBitmaps(fx, set, sel), countFacets(fx, set, sel)); diff != "" {
+			t.Fatalf("case %d, %d selections, in passages (-bitmaps +forward):\n%s", i, len(sel), diff)
 		}
 		if i == 0 && len(got[FacetCountry]) == 0 {
 			t.Fatal("no country counted")
