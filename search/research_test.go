@@ -340,17 +340,11 @@ func TestGroupedPagesMatchExport(t *testing.T) {
 	}
 }
 
-// TestStoredSection: the section read from a segment's stored fields by
-// document number is the passage's, on an index of several segments with
-// deleted passages, and the same as read by id.
-func TestStoredSection(t *testing.T) {
-	t.Parallel()
-	docs := benchDocs(1300)
-	for i := range docs {
-		docs[i].Section = fmt.Sprintf("Part %d › \"quoted\" %d", i%13, i)
-	}
-	// Batches of BatchSize with merges off: several segments, each with
-	// deleted passages.
+// mustSegmentedIndex builds an index of docs in batches of BatchSize with
+// merges off (several segments), deletes every deleteEvery-th passage, and
+// opens it read-only; it returns the passages left.
+func mustSegmentedIndex(t *testing.T, docs []Document, deleteEvery int) (*Index, []Document) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "index")
 	bi, err := bleve.NewUsing(path, NewMapping(), scorch.Name, bleve.Config.DefaultKVStore,
 		map[string]any{"scorchMergePlanOptions": map[string]any{"MaxSegmentsPerTier": 1000, "FloorSegmentSize": 1}})
@@ -369,7 +363,7 @@ func TestStoredSection(t *testing.T) {
 	}
 	var next []Document
 	for i, d := range docs {
-		if i%7 == 0 {
+		if i%deleteEvery == 0 {
 			if err := bi.Delete(d.ID); err != nil {
 				t.Fatal(err)
 			}
@@ -384,7 +378,20 @@ func TestStoredSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = ro.Close() }()
+	t.Cleanup(func() { _ = ro.Close() })
+	return ro, next
+}
+
+// TestStoredSection: the section read from a segment's stored fields by
+// document number is the passage's, on an index of several segments with
+// deleted passages, and the same as read by id.
+func TestStoredSection(t *testing.T) {
+	t.Parallel()
+	docs := benchDocs(1300)
+	for i := range docs {
+		docs[i].Section = fmt.Sprintf("Part %d › \"quoted\" %d", i%13, i)
+	}
+	ro, next := mustSegmentedIndex(t, docs, 7)
 	adv, err := ro.bi.Advanced()
 	if err != nil {
 		t.Fatal(err)
@@ -540,4 +547,50 @@ func countZero(vs []FacetValue) int {
 		}
 	}
 	return n
+}
+
+// TestSegmentPostings: the values of each facet field and of page_url with
+// their live passages, read segment by segment, are those read through the
+// snapshot's term reader, on an index of several segments with deleted
+// passages.
+func TestSegmentPostings(t *testing.T) {
+	t.Parallel()
+	docs := groupBenchDocs(1300)
+	for i := range docs {
+		if i%9 == 0 {
+			docs[i].PageURL = ""
+		}
+	}
+	ro, _ := mustSegmentedIndex(t, docs, 5)
+	adv, err := ro.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = r.Close() }()
+	snap := r.(*scorch.IndexSnapshot)
+	if len(snap.Segments()) < 2 {
+		t.Fatalf("%d segments, want several", len(snap.Segments()))
+	}
+	for _, f := range append([]string{fieldPageURL}, indexedFacets...) {
+		want, err := readerPostings(r, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := segmentPostings(snap, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) || (f == fieldPageURL || f == FacetCountry) && len(want) == 0 {
+			t.Fatalf("%s: %d values, want %d", f, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].value != want[i].value || !got[i].docs.Equals(want[i].docs) {
+				t.Fatalf("%s value %d: %s %v, want %s %v", f, i, got[i].value, got[i].docs.ToArray(), want[i].value, want[i].docs.ToArray())
+			}
+		}
+	}
 }
