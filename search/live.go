@@ -159,7 +159,11 @@ func (l *Live) open(id string, lazy bool) (*Index, Generation, error) {
 	if err != nil {
 		return nil, info, err
 	}
-	ix, err := open(l.store.IndexPath(id), lazy)
+	openIndex := Open
+	if lazy {
+		openIndex = openLazy
+	}
+	ix, err := openIndex(l.store.IndexPath(id))
 	if err != nil {
 		return nil, info, err
 	}
