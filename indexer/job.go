@@ -25,7 +25,11 @@ import (
 // change in a way the taxonomy's vocabulary does not show: every page is then
 // parsed again once, instead of reusing its stored passages.
 // 2: organizations found from a page's definitions, evidence per tag.
-const ParserVersion = "2"
+// 3: the publisher read from a page's details (a mirror's "Publisher" row) and
+// never from its own headline; INL described ("the State Department's narcotics
+// bureau"); other agencies' .gov hosts are not the Department's; a country inside a
+// longer place name (a bridge, a strait, a town, a postal address) is none.
+const ParserVersion = "3"
 
 // Job is one crawl: fetch the seeds' sites, extract and tag their passages,
 // build a new index generation in the data folder and publish it.

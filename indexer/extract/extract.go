@@ -94,6 +94,11 @@ func Extract(pageURL string, body []byte) (*Page, error) {
 		h1b = &blocks[h1]
 	}
 	page.Title = pageTitle(h, h1b)
+	if page.Site != "" && sameText(page.Site, page.Title) {
+		// the "site" read from the <title> was the page's own headline
+		// ("Tajikistan: US Embassy Hands Over … | The Times of Central Asia")
+		page.Site = siteBeside(h.title, page.Title)
+	}
 	page.Published = published(h, blocks, h1)
 	page.Passages = passages(blocks, page.Title, h1b)
 	return page, nil

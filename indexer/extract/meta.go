@@ -216,6 +216,20 @@ func siteName(h head) string {
 	if pre, rest, ok := strings.Cut(t, ": "); ok && rest != "" && looksLikeSite(pre, "") && !looksLikeSite(rest, "") {
 		return strings.TrimSpace(pre)
 	}
+	return outerTitlePart(t, func(p string) bool { return looksLikeSite(p, "") })
+}
+
+// siteBeside returns the part of a <title> beside the page's own title
+// ("Headline | Newspaper" gives "Newspaper"): the last part, or the first
+// when the title is last; "" when the <title> has no other part.
+func siteBeside(htmlTitle, pageTitle string) string {
+	return outerTitlePart(collapse(htmlTitle), func(p string) bool { return !sameText(p, pageTitle) })
+}
+
+// outerTitlePart splits a <title> at titleSeparators and returns its last
+// part when ok accepts it, else its first when ok accepts that; "" when the
+// title has one part or ok accepts neither.
+func outerTitlePart(t string, ok func(string) bool) string {
 	parts := []string{t}
 	for _, sep := range titleSeparators {
 		var next []string
@@ -227,10 +241,10 @@ func siteName(h head) string {
 	if len(parts) < 2 {
 		return ""
 	}
-	if last := strings.TrimSpace(parts[len(parts)-1]); looksLikeSite(last, "") {
+	if last := strings.TrimSpace(parts[len(parts)-1]); ok(last) {
 		return last
 	}
-	if first := strings.TrimSpace(parts[0]); looksLikeSite(first, "") {
+	if first := strings.TrimSpace(parts[0]); ok(first) {
 		return first
 	}
 	return ""

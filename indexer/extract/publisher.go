@@ -41,6 +41,9 @@ var mastheadSelectors = []string{
 
 // publisherName returns the publisher the page's chrome names, or "".
 func publisherName(doc *goquery.Document) string {
+	if c := metadataPublisher(doc); c != "" {
+		return c
+	}
 	for _, sel := range mastheadSelectors {
 		var found string
 		doc.Find(sel).EachWithBreak(func(_ int, s *goquery.Selection) bool {
@@ -77,6 +80,36 @@ func publisherName(doc *goquery.Document) string {
 		return m[1]
 	}
 	return ""
+}
+
+// metadataLabels name the publisher in a document's details: a repository
+// or a mirror (a library of reports, the Federal Register) lists whose
+// document it is ("Publisher | United States Department of State", "Agency:
+// Department of State"), and that, not the repository's masthead, is the
+// page's publisher.
+var metadataLabels = map[string]bool{"publisher": true, "published by": true, "author": true, "corporate author": true,
+	"agency": true, "issuing agency": true, "issued by": true, "agencies": true}
+
+// metadataPublisher returns the publisher a details table or definition
+// list names (th/td, dt/dd), or "".
+func metadataPublisher(doc *goquery.Document) string {
+	var found string
+	doc.Find("th, dt").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		label := strings.ToLower(strings.TrimRight(collapse(s.Text()), ": "))
+		if !metadataLabels[label] {
+			return true
+		}
+		next := s.Next()
+		if n := goquery.NodeName(next); n != "td" && n != "dd" {
+			return true
+		}
+		if c := trimPublisher(collapse(next.Text())); looksLikePublisher(c) {
+			found = c
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 // footerAgencyLine returns the agency a footer line opens with, before its

@@ -17,6 +17,10 @@ func TestSiteName(t *testing.T) {
 		{"meta site_name", `<html><head><meta name="site_name" content="U.S. Government Accountability Office"><title>GAO-09-709 Highlights</title></head><body><p>x</p></body></html>`, "U.S. Government Accountability Office"},
 		{"footer agency line", `<html><head><title>Extradited</title></head><body><main><p>Text of the release.</p></main><footer><p><a href="/a">Accessibility</a> | <a href="/f">FOIA</a></p><p>U.S. Department of Justice &middot; 950 Pennsylvania Avenue, NW &middot; Washington, DC</p></footer></body></html>`, "U.S. Department of Justice"},
 		{"footer menu is no agency line", `<html><head><title>Extradited</title></head><body><main><p>Text of the release.</p></main><footer><p><a href="/a">Office of Policy</a> | <a href="/f">FOIA</a></p></footer></body></html>`, ""},
+		{"a headline naming an embassy is no site", `<html><head><title>Tajikistan: US Embassy Hands Over a Border Post | The Times of Central Asia</title></head><body><h1>Tajikistan: US Embassy Hands Over a Border Post</h1><p>x</p></body></html>`, "The Times of Central Asia"},
+		{"a mirror's details name the publisher", `<html><head><title>Cayman Islands</title></head><body><header><div class="logo">Refworld</div></header><main><table><tr><th>Publisher</th><td>United States Department of State</td></tr><tr><th>Publication Date</th><td>7 March 2012</td></tr></table><p>x</p></main></body></html>`, "United States Department of State"},
+		{"a details list names the agency", `<html><head><title>Notice</title></head><body><main><dl><dt>Agency</dt><dd>Department of State</dd><dt>Action</dt><dd>Notice</dd></dl><p>x</p></main></body></html>`, "Department of State"},
+		{"a details row of no publisher", `<html><head><title>Report</title></head><body><main><table><tr><th>Author</th><td>staff</td></tr></table><p>x</p></main></body></html>`, ""},
 		{"no site part", `<html><head><title>Colombia</title></head><body><p>x</p></body></html>`, ""},
 		{"title parts that are no site", `<html><head><title>Boats - Riverine Patrols</title></head><body><p>x</p></body></html>`, ""},
 	}

@@ -178,6 +178,7 @@ func (t *Tagger) tagOrgs(nonState bool, pub map[int]bool, srcs []*source) orgRes
 		hitsBy[si] = append(hitsBy[si], t.coordinated(s, hitsBy[si])...)
 		if nonState {
 			hitsBy[si] = append(hitsBy[si], t.bareState(s, hitsBy[si])...)
+			hitsBy[si] = append(hitsBy[si], t.describedINL(s, hitsBy[si])...)
 		}
 	}
 	for si, s := range srcs {
@@ -331,6 +332,68 @@ func (t *Tagger) bareState(s *source, found []hit) []hit {
 	return out
 }
 
+// inlName is the canonical name of INL.
+const inlName = "Bureau of International Narcotics and Law Enforcement Affairs"
+
+// inlUnitWords end a description of INL after "narcotics".
+var inlUnitWords = map[string]bool{"bureau": true, "section": true, "office": true, "program": true, "programs": true}
+
+// describedINL finds INL described rather than named, as reporters and
+// witnesses write on other publishers' pages: "the State Department's
+// narcotics bureau", "the Department of State's International Narcotics and
+// Law Enforcement section", "the Department of State, through its narcotics
+// and law enforcement assistance program". A mention of the Department ends
+// at most three words before "narcotics", and a bureau, section, office or
+// program follows it within five words, in one clause.
+func (t *Tagger) describedINL(s *source, found []hit) []hit {
+	state, inl := t.orgIndex(stateName), t.orgIndex(inlName)
+	if state < 0 || inl < 0 {
+		return nil
+	}
+	stateEnd := map[int]bool{}
+	for _, h := range found {
+		if h.e.kind != kindOrg {
+			continue
+		}
+		if h.e.id == inl {
+			return nil // named already
+		}
+		if h.e.id == state {
+			stateEnd[h.end] = true
+		}
+	}
+	if len(stateEnd) == 0 {
+		return nil
+	}
+	e := &entry{kind: kindOrg, id: inl, form: formAlias, text: "narcotics bureau"}
+	var out []hit
+	for i, tk := range s.toks {
+		if tk.key != "narcotics" {
+			continue
+		}
+		near := false
+		for k := i; k >= max(1, i-3); k-- {
+			if s.toks[k].brk {
+				break
+			}
+			if stateEnd[k] {
+				near = true
+				break
+			}
+		}
+		if !near {
+			continue
+		}
+		for k := i + 1; k < len(s.toks) && k <= i+5 && !s.toks[k].brk; k++ {
+			if inlUnitWords[s.toks[k].key] {
+				out = append(out, hit{e: e, first: i, end: k + 1, start: tk.start, stop: s.toks[k].end, matched: s.text[tk.start:s.toks[k].end]})
+				return out
+			}
+		}
+	}
+	return out
+}
+
 // isLowerWord reports whether w is a word in lower case ("police", not "Police" or "&").
 func isLowerWord(w string) bool {
 	for _, r := range w {
@@ -412,10 +475,13 @@ func (t *Tagger) coordinated(s *source, found []hit) []hit {
 //     overseer's (an inspector general, Congress), for whom the Department is
 //     the subject; any other name ("United States Department of Justice",
 //     "American Bar Association", a newspaper) is another publisher's;
-//   - a page that names no site is the Department's on a .gov or .mil host
-//     or one without a name (the crawl's seed sites are its pages), and
-//     another publisher's on any other host (a newspaper's .com, an NGO's
-//     .org, the UN's .int).
+//   - a page that names no site is the Department's on a host of its
+//     family or one without a name (a loopback address: the crawl's seed
+//     sites are its pages), and another publisher's on any other host (the
+//     Justice Department's .gov, a newspaper's .com, an NGO's .org, the UN's
+//     .int); on a repository of every agency's documents (govinfo, the
+//     Federal Register) a congressional document is Congress's and any
+//     other the Department's.
 //
 // A page kept by a web archive is judged by its original address.
 func (t *Tagger) isNonStatePublisher(pageURL, site string) bool {
@@ -427,7 +493,16 @@ func (t *Tagger) isNonStatePublisher(pageURL, site string) bool {
 		return true
 	}
 	if site == "" {
-		return !t.isStateHost(pageURL) && !isGovHost(pageURL)
+		switch {
+		case t.isStateHost(pageURL) || isUnnamedHost(pageURL):
+			return false
+		case isRepositoryHost(pageURL):
+			// a library of every agency's documents: a congressional
+			// document is Congress's, anything else is taken as the
+			// Department's, as before
+			return isCongressDocument(pageURL)
+		}
+		return true
 	}
 	for _, h := range t.orgM.find(site, tokenize(site)) {
 		if h.e.kind == kindOrg && t.orgs[h.e.id].Publisher {
@@ -477,15 +552,36 @@ func (t *Tagger) isStateHost(pageURL string) bool {
 	return hostIn(hostOf(pageURL), stateHosts)
 }
 
-// isGovHost reports whether the page's host is a .gov or .mil name, an
-// address, or no name at all (a test's loopback): hosts the default counts
-// as the Department's.
-func isGovHost(pageURL string) bool {
+// isUnnamedHost reports whether the page's host is an address or no name
+// at all (a test's loopback, a crawl of a local mirror): the default counts
+// such pages as the Department's.
+func isUnnamedHost(pageURL string) bool {
 	h := hostOf(pageURL)
-	if h == "" || !strings.Contains(h, ".") || strings.Trim(h, "0123456789.:[]") == "" || h == "localhost" {
-		return true
+	return h == "" || !strings.Contains(h, ".") || strings.Trim(h, "0123456789.:[]") == "" || h == "localhost"
+}
+
+// repositoryHosts keep the documents of every agency (the Government
+// Publishing Office's govinfo, the Federal Register): their host says
+// nothing of the publisher.
+var repositoryHosts = []string{"govinfo.gov", "gpo.gov", "federalregister.gov", "regulations.gov"}
+
+func isRepositoryHost(pageURL string) bool {
+	return hostIn(hostOf(pageURL), repositoryHosts)
+}
+
+// congressCollections are the Government Publishing Office's collections of
+// Congress's documents, as they appear in a document's address
+// ("/CHRG-114hhrg20871/": a hearing; CRPT a committee report, CPRT a
+// committee print, CREC the Congressional Record, CDOC a congressional document).
+var congressCollections = []string{"CHRG-", "CRPT-", "CPRT-", "CREC-", "CDOC-", "CHRG/", "CRPT/", "CPRT/", "CREC/"}
+
+func isCongressDocument(pageURL string) bool {
+	for _, c := range congressCollections {
+		if strings.Contains(pageURL, "/"+c) || strings.Contains(pageURL, "="+c) {
+			return true
+		}
 	}
-	return strings.HasSuffix(h, ".gov") || strings.HasSuffix(h, ".mil")
+	return false
 }
 
 // statePostWords name a post or a site of the State Department in a site

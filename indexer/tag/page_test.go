@@ -93,8 +93,9 @@ func TestTagPageTopics(t *testing.T) {
 	}
 }
 
-// TestTagPageKeepsPassageTags checks that TagPage gives every passage at
-// least what Tag gives it, in order, with the page's context.
+// TestTagPageKeepsPassageTags checks that TagPage gives every passage the
+// organizations, places and years Tag gives it, in order, and keeps on the
+// page every topic a passage takes alone.
 func TestTagPageKeepsPassageTags(t *testing.T) {
 	t.Parallel()
 	tg := mustTagger(t)
@@ -117,9 +118,11 @@ func TestTagPageKeepsPassageTags(t *testing.T) {
 				t.Errorf("passage %d %s = %q, want %q", i, f.name, f.got, f.want)
 			}
 		}
+		// a topic the passage takes alone stays on the page; it may go to
+		// another passage, the page's most probable one (Decide)
 		for _, x := range want.Topics {
-			if !slices.Contains(got[i].Topics, x) {
-				t.Errorf("passage %d topics = %q, want %q in it", i, got[i].Topics, x)
+			if !slices.ContainsFunc(got, func(g Tags) bool { return slices.Contains(g.Topics, x) }) {
+				t.Errorf("passage %d alone has topic %q, the page has it on no passage", i, x)
 			}
 		}
 		if !slices.Equal(got[i].Years, want.Years) {

@@ -87,6 +87,21 @@ func (t *Tagger) publisherOrgs(pageURL, site string) map[int]bool {
 	return nil
 }
 
+// withParents adds to a publisher the organization it speaks for: a body
+// of the United Nations for the UN ("the United Nations" on UNODC's pages —
+// a map's disclaimer, "the United Nations system" — is the publisher too).
+func (t *Tagger) withParents(pub map[int]bool) map[int]bool {
+	for i := range pub {
+		if strings.HasPrefix(t.orgs[i].Name, "United Nations ") {
+			if un := t.orgIndex(unName); un >= 0 {
+				pub[un] = true
+			}
+			break
+		}
+	}
+	return pub
+}
+
 // siteOrg returns the organization a site name begins with; ok is false
 // when the name begins with none.
 func (t *Tagger) siteOrg(site string) (int, bool) {

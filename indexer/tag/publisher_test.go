@@ -13,7 +13,13 @@ func TestNonStatePublisher(t *testing.T) {
 		want            bool
 	}{
 		{"host", "https://www.justice.gov/criminal-opdat", "", true},
-		{"unknown host, no site", "https://example.gov/a.html", "", false},
+		{"another agency's host, no site", "https://example.gov/a.html", "", true},
+		{"loopback, no site (the crawl's own sites)", "http://127.0.0.1:8080/a.html", "", false},
+		{"State host, no site", "https://2009-2017.state.gov/j/inl/", "", false},
+		{"embassy host, no site", "https://mx.usembassy.gov/a/", "", false},
+		{"archived Justice host", "https://webarchive.library.unt.edu/eot2008/20081104000349/http://www.usdoj.gov/dea/a.html", "", true},
+		{"a hearing on govinfo", "https://www.govinfo.gov/content/pkg/CHRG-114hhrg20871/html/CHRG-114hhrg20871.htm", "", true},
+		{"a State report on govinfo", "https://www.govinfo.gov/app/details/GOVPUB-S1-PURL-gpo56742/peru", "", false},
 		{"site names the Justice Department", "https://example.gov/a.html", "United States Department of Justice", true},
 		{"site names GAO by acronym", "https://example.gov/a.html", "U.S. GAO", true},
 		{"site names the State Department", "https://example.gov/a.html", "United States Department of State", false},
@@ -47,7 +53,7 @@ func TestPublisherTaggedOnOtherSites(t *testing.T) {
 		site string
 		want bool
 	}{{"United States Department of Justice", true}, {"", false}, {"U.S. Department of State", false}} {
-		got := tg.Tag(Input{URL: "https://example.gov/p.html", Site: tt.site, Text: text}).Organizations
+		got := tg.Tag(Input{URL: "https://www.state.gov/p.html", Site: tt.site, Text: text}).Organizations
 		for _, o := range pub {
 			if slices.Contains(got, o) != tt.want {
 				t.Errorf("site %q: organizations %q, want %q tagged = %v", tt.site, got, o, tt.want)
@@ -155,5 +161,52 @@ func TestPublisherNotTagged(t *testing.T) {
 	got = tg.Tag(Input{URL: "https://www.dawn.com/news/1", Site: "Dawn", Text: text})
 	if !slices.Contains(got.Organizations, "U.S. Department of Justice") {
 		t.Errorf("Justice Department not tagged on another publisher's page: %q", got.Organizations)
+	}
+}
+
+func TestDescribedINL(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	const inl = "Bureau of International Narcotics and Law Enforcement Affairs"
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"The State Department's narcotics bureau supplied much of the fleet.", true},
+		{"Alongside the aircraft, the State Department's narcotics and law enforcement bureau is paying for the retraining.", true},
+		{"The Department of State, through its narcotics and law enforcement assistance program, has provided boats.", true},
+		{"Funds came from the State Department's International Narcotics and Law Enforcement section.", true},
+		// no bureau follows, or the Department is not the subject of the description
+		{"The State Department said narcotics seizures rose.", false},
+		{"The Department of State. Narcotics bureau officials in Lima declined to comment.", false},
+		{"The national narcotics bureau of Thailand seized the chemicals.", false},
+	}
+	for _, tt := range tests {
+		got := tg.Tag(Input{URL: "https://www.latimes.com/a", Site: "Los Angeles Times", Text: tt.text}).Organizations
+		if slices.Contains(got, inl) != tt.want {
+			t.Errorf("%q: organizations %q, want INL = %v", tt.text, got, tt.want)
+		}
+		// on the Department's own pages it is the publisher
+		got = tg.Tag(Input{URL: "https://www.state.gov/a", Text: tt.text}).Organizations
+		if slices.Contains(got, inl) {
+			t.Errorf("%q on state.gov: organizations %q, want no INL", tt.text, got)
+		}
+	}
+}
+
+func TestUNOnItsBodiesPages(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	text := "The designations used on this map do not imply endorsement by the United Nations. UNODC worked with the Organization of American States."
+	got := tg.Tag(Input{URL: "https://www.unodc.org/wdr2019/a.html", Text: text}).Organizations
+	if slices.Contains(got, "United Nations") || slices.Contains(got, "United Nations Office on Drugs and Crime") {
+		t.Errorf("UNODC's page: organizations %q, want neither the UN nor UNODC", got)
+	}
+	if !slices.Contains(got, "Organization of American States") {
+		t.Errorf("UNODC's page: organizations %q, want the OAS", got)
+	}
+	got = tg.Tag(Input{URL: "https://www.dawn.com/news/1", Site: "Dawn", Text: "The United Nations Security Council met. UNODC said seizures rose."}).Organizations
+	if !slices.Contains(got, "United Nations") {
+		t.Errorf("a newspaper's page: organizations %q, want the UN", got)
 	}
 }

@@ -83,6 +83,11 @@ func crossValidate(misses bool) error {
 		return err
 	}
 	fmt.Print(learn.Table(res))
+	all := res[""]
+	tp, tr, tf := all.Topic.PRF()
+	pp, pr, pf := all.Passage.PRF()
+	fmt.Printf("all pages: topic P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d); passage topic P %.3f R %.3f F1 %.3f\n",
+		tp, tr, tf, all.Topic.TP, all.Topic.FP, all.Topic.FN, pp, pr, pf)
 	m, err := learn.Train(rules, append(append([]*learn.Doc(nil), corpus...), aux...), opts)
 	if err != nil {
 		return err
