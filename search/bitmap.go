@@ -109,12 +109,21 @@ type filteredQuery struct {
 	inner     query.Query
 	filter    *docFilter
 	yearsOnly bool // the year range only, not the facet filters
+	// within, when set, gives the passages to keep instead, from the
+	// filter resolved on the snapshot searched (nil: every passage).
+	within func(*facetIndex, *resolvedFilter) *roaring.Bitmap
 }
 
 // Searcher implements query.Query.
 func (q *filteredQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	var bm *roaring.Bitmap
-	if !q.filter.empty() {
+	if q.within != nil {
+		fx, err := facetIndexOf(r)
+		if err != nil {
+			return nil, err
+		}
+		bm = q.within(fx, q.filter.on(fx))
+	} else if !q.filter.empty() {
 		fx, err := facetIndexOf(r)
 		if err != nil {
 			return nil, err

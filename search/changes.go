@@ -101,19 +101,24 @@ func (l *Live) sinceGeneration(since string) (Generation, error) {
 // keys are read).
 type side struct {
 	matches *roaring.Bitmap
-	set     *exportSet  // its reader; hits unused
-	fx      *facetIndex // its pages
+	set     *exportSet // its reader; hits unused
+	fx      *pageIndex // its pages
 }
 
+// side gathers the matches of p's words and filters on bi. It reads no
+// score, so it searches the words without the bonus phrase and the BM25
+// statistics, and it needs only the pages of the snapshot (pageIndexOf),
+// not its facet index: an earlier generation opened for Changes alone
+// (openLazy) builds neither.
 func (e *Engine) side(ctx context.Context, bi bleve.Index, p *Plan) (*side, error) {
-	_, scored, err := e.queries(ctx, bi, p)
+	text, _, err := e.queries(ctx, bi, p)
 	if err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(scored, 0, 0, false)
+	req := bleve.NewSearchRequestOptions(&filteredQuery{inner: text, filter: p.filter}, 0, 0, false)
 	req.Score = bleve.ScoreNone
-	src := &hitSet{}
-	set := newExportSet(req.Sort, src, exportLimit(e.lim))
+	set := newExportSet(req.Sort, nil, exportLimit(e.lim))
+	set.seen = e.seen
 	if _, err := bi.SearchInContext(set.context(ctx), req); err != nil {
 		set.release()
 		return nil, e.searchErr(ctx, err)
@@ -126,11 +131,12 @@ func (e *Engine) side(ctx context.Context, bi bleve.Index, p *Plan) (*side, erro
 		bm.Add(h.num)
 	}
 	set.hits, set.keys = nil, nil
-	if src.fx == nil {
+	px, err := pageIndexOf(set.reader)
+	if err != nil {
 		set.release()
-		return nil, fmt.Errorf("changes: no facet index")
+		return nil, fmt.Errorf("changes: %w", err)
 	}
-	return &side{matches: bm, set: set, fx: src.fx}, nil
+	return &side{matches: bm, set: set, fx: px}, nil
 }
 
 func (s *side) id(n uint32) (string, error) {
@@ -166,9 +172,7 @@ func (s *side) pageNum(u string) uint32 {
 }
 
 // passages are the document numbers of page p.
-func (s *side) passages(p uint32) []uint32 {
-	return s.fx.pageDocs[s.fx.pageStart[p]:s.fx.pageStart[p+1]]
-}
+func (s *side) passages(p uint32) []uint32 { return s.fx.passages(p) }
 
 // suspectPages are the pages of before (by number) that may have lost a
 // passage in after: gone, with fewer passages, or holding a passage of
@@ -220,14 +224,18 @@ func changedAfter(ctx context.Context, bi bleve.Index, t time.Time) (*roaring.Bi
 func changes(ctx context.Context, before, after *Index, q Query, sinceBuilt time.Time) (*Changes, error) {
 	q = ExportQuery(q)
 	q.Match, q.Sort, q.Generation = MatchAll, SortChangedAt, ""
-	pb, err := before.Compile(q)
+	// Plans not bound to a facet index (no result is cached): binding would
+	// read the earlier generation's, which Changes does not need.
+	pb, err := before.eng.Compile(q)
 	if err != nil {
 		return nil, err
 	}
-	pa, err := after.Compile(q)
+	pb.ix = before
+	pa, err := after.eng.Compile(q)
 	if err != nil {
 		return nil, err
 	}
+	pa.ix = after
 	sctx, cancel := after.eng.bounded(ctx)
 	defer cancel()
 	sb, err := before.eng.side(sctx, before.bi, pb)

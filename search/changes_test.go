@@ -3,8 +3,14 @@ package search
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
+	"weak"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestLiveChanges(t *testing.T) {
@@ -78,5 +84,143 @@ func TestLiveChanges(t *testing.T) {
 	// Against itself: nothing.
 	if ch, err := l.Changes(ctx, Query{}, b); err != nil || ch.New+ch.Changed+ch.Removed != 0 {
 		t.Errorf("Changes(since the served generation) = %+v, %v", ch, err)
+	}
+}
+
+// cachedFor reports whether c holds a value for the snapshot of bi.
+func cachedFor[T any](tb testing.TB, c *snapCache[T], bi bleve.Index) bool {
+	tb.Helper()
+	adv, err := bi.Advanced()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer func() { _ = r.Close() }()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.m[weak.Make(r.(*scorch.IndexSnapshot))]
+	return e != nil && e.built
+}
+
+// TestChangesOpensEarlierGenerationLightly: Changes opens the earlier
+// generation without its facet index and BM25 statistics (only its pages),
+// and a search of that generation afterwards builds them and answers as the
+// generation opened whole does: the same hits, scores and facets.
+func TestChangesOpensEarlierGenerationLightly(t *testing.T) {
+	ctx := context.Background()
+	st := MustStore(t)
+	now := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	st.Now = func() time.Time { return now }
+	first := genDocs("p", "aviation", 30)
+	for i := range first {
+		first[i].ChangedAt, first[i].FirstSeen = now.Add(-time.Hour), now.Add(-time.Hour)
+		if i%4 == 0 {
+			first[i].Text += " cocaine seizures at the border"
+		}
+	}
+	a := MustPublish(t, st, first, false)
+	now = now.Add(24 * time.Hour)
+	second := append([]Document(nil), first[:25]...)
+	second[3].Text = "Alpha program rewritten on cocaine seizures."
+	second[3].ChangedAt = now.Add(-time.Hour)
+	MustPublish(t, st, second, false)
+
+	q := Query{Q: "cocaine border", PerPage: 20}
+	type hit struct {
+		id    string
+		score float64
+	}
+	answer := func(res *Result) ([]hit, map[string][]FacetValue) {
+		var hs []hit
+		for _, h := range res.Hits {
+			hs = append(hs, hit{h.ID, h.Score})
+		}
+		return hs, res.Facets
+	}
+	whole, err := Open(st.IndexPath(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := whole.Search(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantHits, wantFacets := answer(res)
+	if err := whole.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	l, err := OpenLive(st.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ch, err := l.Changes(ctx, Query{}, a)
+	if err != nil || ch.Changed != 1 || ch.Removed != 5 {
+		t.Fatalf("Changes = %+v, %v; want 1 changed, 5 removed", ch, err)
+	}
+	h := l.holdOpen(a)
+	if h == nil {
+		t.Fatal("the earlier generation is not open after Changes")
+	}
+	defer h.refs.Done()
+	if h.ix.fx != nil || cachedFor(t, &facetCache, h.ix.bi) || cachedFor(t, &bm25Cache, h.ix.bi) {
+		t.Errorf("Changes read the earlier generation's facet index or BM25 statistics")
+	}
+	if !cachedFor(t, &pageCache, h.ix.bi) {
+		t.Errorf("Changes did not read the earlier generation's pages")
+	}
+	q.Generation = a
+	res, err = l.Search(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotHits, gotFacets := answer(res)
+	if !slices.Equal(gotHits, wantHits) || len(wantHits) == 0 {
+		t.Errorf("gen=%s after Changes: hits %v, want %v", a, gotHits, wantHits)
+	}
+	if diff := cmp.Diff(wantFacets, gotFacets); diff != "" {
+		t.Errorf("gen=%s after Changes: facets (-whole +lazy):\n%s", a, diff)
+	}
+	if h.ix.fx == nil || !cachedFor(t, &bm25Cache, h.ix.bi) {
+		t.Errorf("a search of the earlier generation did not read its facet index and BM25 statistics")
+	}
+}
+
+// TestReloadWarmsLazySnapshot: a generation first opened lazily beside the
+// served one (Changes of it, published but not yet served) has its facet
+// index and BM25 statistics read when Reload makes it the served one.
+func TestReloadWarmsLazySnapshot(t *testing.T) {
+	ctx := context.Background()
+	st := MustStore(t)
+	docs := genDocs("p", "aviation", 12)
+	a := MustPublish(t, st, docs, false)
+	l, err := OpenLive(st.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	b := MustPublish(t, st, genDocs("p", "aviation", 14), false)
+	if _, err := l.Changes(ctx, Query{Generation: b}, a); err != nil {
+		t.Fatal(err)
+	}
+	if h := l.holdOpen(b); h == nil || h.ix.fx != nil {
+		t.Fatalf("generation %s not open lazily after Changes", b)
+	} else {
+		h.refs.Done()
+	}
+	if swapped, err := l.Reload(); err != nil || !swapped {
+		t.Fatalf("Reload = %v, %v", swapped, err)
+	}
+	h, err := l.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.refs.Done()
+	if h.id != b || h.ix.fx == nil || !cachedFor(t, &bm25Cache, h.ix.bi) {
+		t.Errorf("served %s: facet index %v, BM25 statistics read %v; want %s with both", h.id, h.ix.fx != nil, cachedFor(t, &bm25Cache, h.ix.bi), b)
 	}
 }

@@ -179,9 +179,7 @@ func (e *Engine) search(ctx context.Context, bi bleve.Index, p *Plan) (*Result, 
 	}
 	if g := hits.group; g != nil {
 		res.Group, res.TotalPages = GroupPage, g.pages()
-		if err := g.groupHits(ctx, bi, res, results[""].Hits); err != nil {
-			return nil, e.searchErr(ctx, err)
-		}
+		g.groupHits(res, results[""].Hits)
 	}
 	if !q.NoFacets {
 		fx, set := hits.fx, hits.docs

@@ -213,11 +213,13 @@ func (s *exportSet) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchH
 	if !ok {
 		return nil, false, fmt.Errorf("export: index reader %T cannot be kept", sctx.IndexReader)
 	}
-	fx, err := facetIndexOf(sctx.IndexReader)
-	if err != nil {
-		return nil, false, err
+	if s.src != nil { // nil: no sort reads the facet index (changes.go)
+		fx, err := facetIndexOf(sctx.IndexReader)
+		if err != nil {
+			return nil, false, err
+		}
+		s.src.fx = fx // browseOrder reads it for every match
 	}
-	s.src.fx = fx // browseOrder reads it for every match
 	ref.AddRef()
 	s.reader, s.ref = sctx.IndexReader, ref
 	return func(d *bsearch.DocumentMatch) error {

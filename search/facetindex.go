@@ -28,10 +28,10 @@ import (
 // values. A snapshot never changes, so neither does its facetIndex: a
 // read-only generation builds it once, when it is opened.
 type facetIndex struct {
-	all    *roaring.Bitmap
-	values map[string][]valueDocs                // facet → values, in term order
-	docs   map[string]map[string]*roaring.Bitmap // facet → value → passages
-	lower  map[string]map[string]string          // facet → lower-case value → value
+	*pageIndex                                       // every live passage and the pages
+	values     map[string][]valueDocs                // facet → values, in term order
+	docs       map[string]map[string]*roaring.Bitmap // facet → value → passages
+	lower      map[string]map[string]string          // facet → lower-case value → value
 	// browseKeys holds, for document number n, the 4 bytes at 4n that
 	// sort it in browse order: newest first, then by title, then by id.
 	browseKeys string
@@ -42,16 +42,8 @@ type facetIndex struct {
 	// regionCountries maps a region to its countries (Vocabulary.Regions);
 	// the passages of a region value include those of its countries.
 	regionCountries map[string][]string
-	// pageOf holds, for document number n, the number of its page (its
-	// page_url), noPage when it has none; pageStart and pageDocs list the
-	// document numbers of each page: page p's are
-	// pageDocs[pageStart[p]:pageStart[p+1]].
-	pageOf    []uint32
-	pageStart []uint32
-	pageDocs  []uint32
-	pageURL   []string // page p's URL, in term (byte) order: changes.go
-	pageOnce  sync.Once
-	pageCount map[string][]FacetValue // counts in pages over every passage
+	pageOnce        sync.Once
+	pageCount       map[string][]FacetValue // counts in pages over every passage
 
 	// textDF is the document frequency of the text terms Similar can
 	// weigh (termDocFreqs), read once dfDone is closed.
@@ -75,28 +67,16 @@ func docNum(id index.IndexInternalID) uint32 { return uint32(id.Value()) }
 
 // buildFacetIndex reads the postings of every facet value of r.
 func buildFacetIndex(r index.IndexReader) (*facetIndex, error) {
-	fx := &facetIndex{
-		all:    roaring.New(),
-		values: map[string][]valueDocs{},
-		docs:   map[string]map[string]*roaring.Bitmap{},
-		lower:  map[string]map[string]string{},
-	}
-	ids, err := r.DocIDReaderAll()
+	px, err := pageIndexOf(r)
 	if err != nil {
-		return nil, fmt.Errorf("facet index: %w", err)
+		return nil, err
 	}
-	for {
-		id, err := ids.Next()
-		if err != nil {
-			_ = ids.Close()
-			return nil, fmt.Errorf("facet index: %w", err)
-		}
-		if id == nil {
-			break
-		}
-		fx.all.Add(docNum(id))
+	fx := &facetIndex{
+		pageIndex: px,
+		values:    map[string][]valueDocs{},
+		docs:      map[string]map[string]*roaring.Bitmap{},
+		lower:     map[string]map[string]string{},
 	}
-	_ = ids.Close()
 	for _, f := range indexedFacets {
 		vals, err := facetPostings(r, f)
 		if err != nil {
@@ -123,9 +103,6 @@ func buildFacetIndex(r index.IndexReader) (*facetIndex, error) {
 				fx.lower[f][strings.ToLower(v.value)] = v.value
 			}
 		}
-	}
-	if err := fx.readPages(r); err != nil {
-		return nil, err
 	}
 	fx.buildForward()
 	return fx, nil
@@ -189,45 +166,6 @@ func (fx *facetIndex) expandRegions() {
 		}
 	}
 	slices.SortFunc(fx.values[FacetRegion], func(a, b valueDocs) int { return strings.Compare(a.value, b.value) })
-}
-
-// readPages numbers the pages (the terms of page_url) and lists the
-// passages of each.
-func (fx *facetIndex) readPages(r index.IndexReader) error {
-	n := 0
-	if !fx.all.IsEmpty() {
-		n = int(fx.all.Maximum()) + 1
-	}
-	fx.pageOf = make([]uint32, n)
-	for i := range fx.pageOf {
-		fx.pageOf[i] = noPage
-	}
-	pages, err := facetPostings(r, fieldPageURL)
-	if err != nil {
-		return err
-	}
-	fx.pageStart = make([]uint32, len(pages)+1)
-	fx.pageDocs = make([]uint32, 0, n)
-	for p, v := range pages {
-		v.docs.Iterate(func(d uint32) bool {
-			if int(d) < n && fx.all.Contains(d) {
-				fx.pageOf[d] = uint32(p)
-				fx.pageDocs = append(fx.pageDocs, d)
-			}
-			return true
-		})
-		fx.pageStart[p+1] = uint32(len(fx.pageDocs))
-		fx.pageURL = append(fx.pageURL, v.value)
-	}
-	return nil
-}
-
-// page is the page number of document n (noPage when it has none).
-func (fx *facetIndex) page(n uint32) uint32 {
-	if int(n) < len(fx.pageOf) {
-		return fx.pageOf[n]
-	}
-	return noPage
 }
 
 // Countries returns the countries of region in the vocabulary's hierarchy.
@@ -347,11 +285,88 @@ func (fx *facetIndex) browseKey(n uint32) string {
 	return undatedKey
 }
 
+// browseRank is browseKey as a number: the same order among live
+// passages (any other document is last, as undatedKey sorts).
+func (fx *facetIndex) browseRank(n uint32) uint32 {
+	if i := 4 * int(n); i+4 <= len(fx.browseKeys) {
+		k := fx.browseKeys[i : i+4]
+		return uint32(k[0])<<24 | uint32(k[1])<<16 | uint32(k[2])<<8 | uint32(k[3])
+	}
+	return math.MaxUint32
+}
+
 // undatedKey sorts after every date key.
 const undatedKey = "\xff\xff\xff\xff\xff"
 
-// facetPostings lists the values of facet field f with their passages.
+// facetPostings lists the values of facet field f with their live
+// passages, in term order: segment by segment on a scorch snapshot
+// (segmentPostings), else through the reader's term dictionary.
 func facetPostings(r index.IndexReader, f string) ([]valueDocs, error) {
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		return segmentPostings(snap, f)
+	}
+	return readerPostings(r, f)
+}
+
+// segmentPostings is facetPostings read in each segment's own dictionary:
+// a term's postings are looked up only in the segments that hold it, where
+// the snapshot's term reader looks each term up in every segment (for the
+// tens of thousands of page URLs, most of the cost of opening an earlier
+// generation for Changes).
+func segmentPostings(snap *scorch.IndexSnapshot, f string) ([]valueDocs, error) {
+	byTerm := map[string]*roaring.Bitmap{}
+	var base uint64
+	for _, ss := range snap.Segments() {
+		seg := ss.Segment()
+		offset := base
+		base += seg.Count() // deleted included, as scorch numbers documents
+		dict, err := seg.Dictionary(f)
+		if err != nil {
+			return nil, fmt.Errorf("facet index %s: %w", f, err)
+		}
+		terms := dict.AutomatonIterator(nil, nil, nil)
+		for {
+			e, err := terms.Next()
+			if err != nil {
+				return nil, fmt.Errorf("facet index %s: %w", f, err)
+			}
+			if e == nil {
+				break
+			}
+			pl, err := dict.PostingsList([]byte(e.Term), ss.Deleted(), nil)
+			if err != nil {
+				return nil, fmt.Errorf("facet index %s: %w", f, err)
+			}
+			bm := byTerm[e.Term]
+			if bm == nil {
+				bm = roaring.New()
+				byTerm[e.Term] = bm
+			}
+			it := pl.Iterator(false, false, false, nil)
+			for {
+				p, err := it.Next()
+				if err != nil {
+					return nil, fmt.Errorf("facet index %s: %w", f, err)
+				}
+				if p == nil {
+					break
+				}
+				bm.Add(uint32(offset + p.Number()))
+			}
+		}
+	}
+	out := make([]valueDocs, 0, len(byTerm))
+	for _, t := range slices.Sorted(maps.Keys(byTerm)) {
+		if bm := byTerm[t]; !bm.IsEmpty() {
+			bm.RunOptimize()
+			out = append(out, valueDocs{value: t, docs: bm})
+		}
+	}
+	return out, nil
+}
+
+// readerPostings is facetPostings through any index reader.
+func readerPostings(r index.IndexReader, f string) ([]valueDocs, error) {
 	dict, err := r.FieldDict(f)
 	if err != nil {
 		return nil, fmt.Errorf("facet index %s: %w", f, err)
@@ -429,8 +444,12 @@ func (fx *facetIndex) years(from, to int) *roaring.Bitmap {
 	return roaring.FastOr(sets...)
 }
 
-// facetCache holds the facetIndex of each scorch snapshot still in memory.
-var facetCache snapCache[*facetIndex]
+// facetCache holds the facetIndex of each scorch snapshot still in memory,
+// pageCache its pageIndex (built alone for Changes).
+var (
+	facetCache snapCache[*facetIndex]
+	pageCache  snapCache[*pageIndex]
+)
 
 // facetIndexOf returns the facetIndex of r, building it on first use (once
 // per snapshot).

@@ -8,11 +8,13 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 )
 
-// forward lists, per document number, the facet values it holds (as value
+// forward lists, per live passage, the facet values it holds (as value
 // numbers: the values of fx.values, facet after facet, in Facets order),
-// so that counting visits the hits rather than every value's passages.
+// so that counting visits the hits rather than every value's passages. The
+// lists are in the pageIndex's order (page after page): the passage at
+// order[i] holds vals[start[i]:start[i+1]].
 type forward struct {
-	start   []uint32 // document n's values are vals[start[n]:start[n+1]]
+	start   []uint32
 	vals    []uint16
 	facetOf []uint8 // value number → index in Facets
 	first   []int   // index in Facets → its first value number
@@ -21,18 +23,21 @@ type forward struct {
 // buildForward fills fx.fwd from the value bitmaps; it leaves it nil when
 // there are too many values to number in 16 bits.
 func (fx *facetIndex) buildForward() {
-	n := 0
-	if !fx.all.IsEmpty() {
-		n = int(fx.all.Maximum()) + 1
-	}
+	n := len(fx.order)
 	fw := &forward{start: make([]uint32, n+1), first: make([]int, len(Facets))}
+	at := func(d uint32) (uint32, bool) {
+		if int(d) >= len(fx.pos) || fx.pos[d] == noPos {
+			return 0, false
+		}
+		return fx.pos[d], true
+	}
 	for fi, f := range Facets {
 		fw.first[fi] = len(fw.facetOf)
 		for _, v := range fx.values[f] {
 			fw.facetOf = append(fw.facetOf, uint8(fi))
 			v.docs.Iterate(func(d uint32) bool {
-				if int(d) < n {
-					fw.start[d+1]++
+				if i, ok := at(d); ok {
+					fw.start[i+1]++
 				}
 				return true
 			})
@@ -41,8 +46,8 @@ func (fx *facetIndex) buildForward() {
 	if len(fw.facetOf) > 1<<16 {
 		return
 	}
-	for d := range n {
-		fw.start[d+1] += fw.start[d]
+	for i := range n {
+		fw.start[i+1] += fw.start[i]
 	}
 	fw.vals = make([]uint16, fw.start[n])
 	next := append([]uint32(nil), fw.start[:n]...)
@@ -50,9 +55,9 @@ func (fx *facetIndex) buildForward() {
 	for _, f := range Facets {
 		for _, v := range fx.values[f] {
 			v.docs.Iterate(func(d uint32) bool {
-				if int(d) < n {
-					fw.vals[next[d]] = uint16(id)
-					next[d]++
+				if i, ok := at(d); ok {
+					fw.vals[next[i]] = uint16(id)
+					next[i]++
 				}
 				return true
 			})
@@ -60,6 +65,25 @@ func (fx *facetIndex) buildForward() {
 		}
 	}
 	fx.fwd = fw
+}
+
+// marked is the places in fx.order of the live passages of set, as a
+// bitset: visiting them in that order reads the forward lists straight
+// through, and brings each page's passages together.
+func (fx *facetIndex) marked(set *roaring.Bitmap) []uint64 {
+	bs := make([]uint64, (len(fx.order)+63)/64)
+	buf := make([]uint32, 256)
+	it := set.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, d := range buf[:k] {
+			if int(d) < len(fx.pos) {
+				if i := fx.pos[d]; i != noPos {
+					bs[i/64] |= 1 << (i % 64)
+				}
+			}
+		}
+	}
+	return bs
 }
 
 // browseCounts is the facet counts over every passage, counted once.
@@ -93,18 +117,15 @@ func countFacets(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bi
 		set = roaring.FastOr(parts...)
 	}
 	counts := make([]int32, len(fw.facetOf))
-	buf := make([]uint32, 256)
-	it := set.ManyIterator()
-	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
-		for _, d := range buf[:k] {
-			if int(d)+1 >= len(fw.start) {
-				continue
-			}
-			only, ok := countsFor(sfs, d)
+	for w, word := range fx.marked(set) {
+		for word != 0 {
+			i := w*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			only, ok := countsFor(sfs, fx.order[i])
 			if !ok {
 				continue
 			}
-			for _, v := range fw.vals[fw.start[d]:fw.start[d+1]] {
+			for _, v := range fw.vals[fw.start[i]:fw.start[i+1]] {
 				if only < 0 || int(fw.facetOf[v]) == only {
 					counts[v]++
 				}
@@ -253,9 +274,11 @@ func (fx *facetIndex) browsePageCounts() map[string][]FacetValue {
 
 // countPages is countFacets in pages: a value counts a page once when any
 // of the page's matches in set that pass the selections (all of them, or
-// all but that value's facet's own) carries it. The passages of one page
-// are visited together, so that a value counted for the page is stamped
-// with it.
+// all but that value's facet's own) carries it. As Lucene's grouping
+// collectors count distinct group ordinals, the matches are visited in the
+// pageIndex's order, where each page's passages are one run, so that a
+// value counted for the page is stamped with it: neither a page's other
+// passages nor the match set are looked up.
 func countPages(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bitmap) map[string][]FacetValue {
 	if fx.fwd == nil {
 		return countPagesByBitmaps(fx, set, sel)
@@ -267,40 +290,34 @@ func countPages(fx *facetIndex, set *roaring.Bitmap, sel map[string]*roaring.Bit
 	}
 	counts := make([]int32, len(fw.facetOf))
 	stamp := make([]uint32, len(fw.facetOf)) // page + 1 a value was last counted for
-	visit := func(d, mark uint32) {
-		if int(d)+1 >= len(fw.start) {
-			return
-		}
-		only, ok := countsFor(sfs, d)
-		if !ok {
-			return
-		}
-		for _, v := range fw.vals[fw.start[d]:fw.start[d+1]] {
-			if (only >= 0 && int(fw.facetOf[v]) != only) || (mark != 0 && stamp[v] == mark) {
+	paged := len(fx.pageDocs)
+	p := 0 // the page of place i: pageStart[p] <= i < pageStart[p+1]
+	for w, word := range fx.marked(set) {
+		for word != 0 {
+			i := w*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			only, ok := countsFor(sfs, fx.order[i])
+			if !ok {
 				continue
 			}
-			stamp[v] = mark
-			counts[v]++
-		}
-	}
-	done := make([]bool, len(fx.pageStart))
-	buf := make([]uint32, 256)
-	it := set.ManyIterator()
-	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
-		for _, d := range buf[:k] {
-			p := fx.page(d)
-			if p == noPage {
-				visit(d, 0)
-				continue
-			}
-			if done[p] {
-				continue
-			}
-			done[p] = true
-			for _, pd := range fx.pageDocs[fx.pageStart[p]:fx.pageStart[p+1]] {
-				if pd == d || set.Contains(pd) {
-					visit(pd, p+1)
+			mark := uint32(0) // a passage without a page is a page of its own
+			if i < paged {
+				for int(fx.pageStart[p+1]) <= i {
+					p++
 				}
+				mark = uint32(p) + 1
+			}
+			for _, v := range fw.vals[fw.start[i]:fw.start[i+1]] {
+				if only >= 0 && int(fw.facetOf[v]) != only {
+					continue
+				}
+				if mark != 0 {
+					if stamp[v] == mark {
+						continue
+					}
+					stamp[v] = mark
+				}
+				counts[v]++
 			}
 		}
 	}

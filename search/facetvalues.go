@@ -102,34 +102,21 @@ func (e *Engine) checkFacetValueQuery(fq *FacetValueQuery) error {
 // facet over the matches of p, as its search counts them (disjunctively,
 // in pages when grouped, relaxed when its search relaxes), filtered by
 // the prefix.
+//
+// Only what those counts need is gathered and counted: the values the
+// prefix names (and the countries, for the region facet's), intersected
+// one by one with the matches, and the matches only among the passages
+// that pass the other facets' selections and the year range (and, when
+// the facet has a selection of its own, among the passages of the values
+// named and of that selection, which is all the search's total reads).
+// Gathering every match and counting every facet, as the search does, made
+// the tail of a facet value search.
 func (e *Engine) facetValues(ctx context.Context, bi bleve.Index, p *Plan, fq FacetValueQuery) (*FacetValues, error) {
 	if err := e.checkFacetValueQuery(&fq); err != nil {
 		return nil, err
 	}
 	ctx, cancel := e.bounded(ctx)
 	defer cancel()
-	type counted struct {
-		counts   map[string][]FacetValue
-		selected map[string][]string
-		fx       *facetIndex
-	}
-	out, _, _, err := relax(p, func(p *Plan) (*counted, int, error) {
-		fx, set, total, err := e.matches(ctx, bi, p)
-		if err != nil {
-			return nil, 0, err
-		}
-		flt := p.filter.on(fx)
-		var counts map[string][]FacetValue
-		if p.group {
-			counts = countPages(fx, set, flt.sets)
-		} else {
-			counts = countFacets(fx, set, flt.sets)
-		}
-		return &counted{counts: counts, selected: flt.selected, fx: fx}, total, nil
-	}, nil)
-	if err != nil {
-		return nil, err
-	}
 	prefix := strings.TrimSpace(foldKey(fq.Prefix))
 	aliased := map[string]bool{} // values an alias starting with the prefix names
 	if prefix != "" {
@@ -139,14 +126,78 @@ func (e *Engine) facetValues(ctx context.Context, bi bleve.Index, p *Plan, fq Fa
 			}
 		}
 	}
+	named := func(fx *facetIndex) []valueDocs {
+		var out []valueDocs
+		for _, v := range fx.values[fq.Facet] {
+			if prefix == "" || aliased[v.value] || prefixMatch(v.value, prefix) {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	// Facets counted here, whose selections the gathered matches must not
+	// apply: the region facet lists its countries' counts too.
+	own := map[string]bool{fq.Facet: true}
+	if fq.Facet == FacetRegion {
+		own[FacetCountry] = true
+	}
+	within := func(fx *facetIndex, r *resolvedFilter) *roaring.Bitmap {
+		var sets []*roaring.Bitmap
+		if r.years != nil {
+			sets = append(sets, r.years)
+		}
+		for f, bm := range r.sets {
+			if !own[f] {
+				sets = append(sets, bm)
+			}
+		}
+		if sel, ok := r.sets[fq.Facet]; ok && len(own) == 1 && prefix != "" {
+			u := []*roaring.Bitmap{sel}
+			for _, v := range named(fx) {
+				u = append(u, v.docs)
+			}
+			sets = append(sets, roaring.FastOr(u...))
+		}
+		return intersect(sets)
+	}
+	type counted struct {
+		values    []FacetValue // fq.Facet's named values with a match
+		countries []FacetValue // for the region facet
+		selected  map[string][]string
+		fx        *facetIndex
+	}
+	out, _, _, err := relax(p, func(p *Plan) (*counted, int, error) {
+		fx, set, err := e.matchesWithin(ctx, bi, p, within)
+		if err != nil {
+			return nil, 0, err
+		}
+		flt := p.filter.on(fx)
+		total := int(set.GetCardinality())
+		if flt.docs != nil {
+			total = int(set.AndCardinality(flt.docs))
+		}
+		sel := map[string]*roaring.Bitmap{}
+		for f := range own {
+			if bm, ok := flt.sets[f]; ok {
+				sel[f] = bm
+			}
+		}
+		c := &counted{selected: flt.selected, fx: fx}
+		c.values = countOne(fx, passing(set, sel, fq.Facet), named(fx), p.group)
+		if fq.Facet == FacetRegion {
+			c.countries = countOne(fx, passing(set, sel, FacetCountry), fx.values[FacetCountry], p.group)
+		}
+		return c, total, nil
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
 	res := &FacetValues{Facet: fq.Facet, Values: []FacetValue{}}
 	var matched []FacetValue
 	selected := out.selected[fq.Facet]
-	for _, v := range out.counts[fq.Facet] {
-		if prefix == "" || aliased[v.Value] || prefixMatch(v.Value, prefix) {
-			v.Selected = slices.Contains(selected, v.Value)
-			matched = append(matched, v)
-		}
+	for _, v := range out.values {
+		v.Selected = slices.Contains(selected, v.Value)
+		matched = append(matched, v)
 	}
 	if fq.Facet == FacetPublishedYear || fq.Facet == FacetYear {
 		matched = byYear(matched)
@@ -167,47 +218,70 @@ func (e *Engine) facetValues(ctx context.Context, bi bleve.Index, p *Plan, fq Fa
 		}
 	}
 	if fq.Facet == FacetRegion {
-		regionCountries(out.fx, map[string][]FacetValue{FacetRegion: res.Values}, out.counts[FacetCountry], out.selected[FacetCountry])
+		regionCountries(out.fx, map[string][]FacetValue{FacetRegion: res.Values}, out.countries, out.selected[FacetCountry])
 	}
 	return res, nil
 }
 
-// matches finds the passages p's words match within its year range (the
-// set its facets are counted over), the facet index of the snapshot read,
-// and how many of them pass every filter (the search's total).
-func (e *Engine) matches(ctx context.Context, bi bleve.Index, p *Plan) (*facetIndex, *roaring.Bitmap, int, error) {
+// countOne counts values over the matches b (in pages when pages is set),
+// leaving out those with none, in the order given.
+func countOne(fx *facetIndex, b *roaring.Bitmap, values []valueDocs, pages bool) []FacetValue {
+	var out []FacetValue
+	var stamp []uint32 // page → value + 1 it was last counted for
+	if pages {
+		stamp = make([]uint32, len(fx.pageStart))
+	}
+	for i, v := range values {
+		var n int
+		if !pages {
+			n = int(b.AndCardinality(v.docs))
+		} else {
+			roaring.And(b, v.docs).Iterate(func(d uint32) bool {
+				if p := fx.page(d); p == noPage {
+					n++
+				} else if stamp[p] != uint32(i+1) {
+					stamp[p] = uint32(i + 1)
+					n++
+				}
+				return true
+			})
+		}
+		if n > 0 {
+			out = append(out, FacetValue{Value: v.value, Count: n})
+		}
+	}
+	return out
+}
+
+// matchesWithin finds the passages p's words match among those within
+// gives (every passage when it gives nil), and the facet index of the
+// snapshot read.
+func (e *Engine) matchesWithin(ctx context.Context, bi bleve.Index, p *Plan, within func(*facetIndex, *resolvedFilter) *roaring.Bitmap) (*facetIndex, *roaring.Bitmap, error) {
 	text, _, err := e.queries(ctx, bi, p)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, err
 	}
-	var fx *facetIndex
-	var set *roaring.Bitmap
 	if text == nil {
 		// Every passage of the snapshot: no search needed.
-		if fx, err = warmFacets(bi); err != nil {
-			return nil, nil, 0, e.searchErr(ctx, err)
+		fx, err := warmFacets(bi)
+		if err != nil {
+			return nil, nil, e.searchErr(ctx, err)
 		}
-		set = fx.all
-		if y := p.filter.on(fx).years; y != nil {
-			set = y
+		if bm := within(fx, p.filter.on(fx)); bm != nil {
+			return fx, bm, nil
 		}
-	} else {
-		hs := &hitSet{collect: true}
-		req := bleve.NewSearchRequestOptions(&filteredQuery{inner: text, filter: p.filter, yearsOnly: true}, 0, 0, false)
-		req.Score = bleve.ScoreNone
-		if _, err := bi.SearchInContext(hs.context(ctx), req); err != nil {
-			return nil, nil, 0, e.searchErr(ctx, err)
-		}
-		if hs.fx == nil {
-			return nil, nil, 0, fmt.Errorf("%w: no index to count from", ErrUnavailable)
-		}
-		fx, set = hs.fx, hs.docs
+		return fx, fx.all, nil
 	}
-	total := int(set.GetCardinality())
-	if d := p.filter.on(fx).docs; d != nil {
-		total = int(set.AndCardinality(d))
+	hs := &hitSet{collect: true}
+	req := bleve.NewSearchRequestOptions(&filteredQuery{inner: text, filter: p.filter, within: within}, 0, 0, false)
+	req.Score = bleve.ScoreNone
+	if _, err := bi.SearchInContext(hs.context(ctx), req); err != nil {
+		return nil, nil, e.searchErr(ctx, err)
 	}
-	return fx, set, total, nil
+	if hs.fx == nil {
+		return nil, nil, fmt.Errorf("%w: no index to count from", ErrUnavailable)
+	}
+	return hs.fx, hs.docs, nil
 }
 
 // FacetValues answers fq for the search of a plan this index compiled:

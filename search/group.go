@@ -2,14 +2,11 @@ package search
 
 import (
 	"cmp"
-	"context"
 	"slices"
 	"strings"
-	"time"
+	"sync"
 
-	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -36,16 +33,25 @@ type grouper struct {
 	desc    []bool
 	window  int  // from + size of the search: the pages it returns
 	cheap   bool // every key is the score or the browse order: none is kept
+	kind    int  // orderBrowse or orderScoreBrowse: compared without the loop over keys
 
 	fx   *facetIndex
 	slot []int32 // page number → group number + 1; 0: none yet
 	// groups holds group g at groups[g/groupChunk][g%groupChunk]: chunks,
-	// so that a new page never copies the groups before it.
+	// so that a new page never copies the groups before it. A group holds
+	// no pointer (the garbage collector neither scans nor tracks the
+	// chunks); keys[g] holds its sort keys when the grouper is not cheap.
 	groups [][]pageHits
+	keys   []*[1 + moreSections][]string
 	n      int // groups in use
+	// pageCount is n when flush released the groups.
+	pageCount int
 	// more maps the document number of each best passage in the window
 	// to its page's other matches and the ids of the next best ones.
 	more map[uint32]pageMore
+	// flat holds the groups instead, for a browse or relevance order
+	// (groupflat.go).
+	flat *flatGroups
 }
 
 // groupChunk is the number of groups allocated at a time.
@@ -54,10 +60,28 @@ const groupChunk = 256
 // group returns group i.
 func (g *grouper) group(i int) *pageHits { return &g.groups[i/groupChunk][i%groupChunk] }
 
+// groupChunks and groupSlots keep the chunks and page slots of ended
+// searches: a search matching most passages fills thousands of groups, and
+// allocating them anew each time made the garbage collector a tenth of a
+// grouped search.
+var (
+	groupChunks sync.Pool // *[groupChunk]pageHits
+	groupSlots  sync.Pool // *[]int32
+)
+
 // newGroup adds a group and returns its number.
 func (g *grouper) newGroup() int {
 	if g.n%groupChunk == 0 {
-		g.groups = append(g.groups, make([]pageHits, groupChunk))
+		c, _ := groupChunks.Get().(*[groupChunk]pageHits)
+		if c == nil {
+			c = new([groupChunk]pageHits)
+		} else {
+			*c = [groupChunk]pageHits{}
+		}
+		g.groups = append(g.groups, c[:])
+	}
+	if !g.cheap {
+		g.keys = append(g.keys, new([1 + moreSections][]string))
 	}
 	g.n++
 	return g.n - 1
@@ -65,42 +89,73 @@ func (g *grouper) newGroup() int {
 
 // ranked is what orders one match besides its sort keys.
 type ranked struct {
-	doc   uint64 // internal id
 	score float64
-	hit   uint64 // collection order
+	doc   uint32 // document number
+	hit   uint32 // collection order (at most the number of passages)
+	rank  uint32 // place in browse order (browseRank), when the grouper is cheap
 }
 
 // pageHits is the best matches of one page, best first, and their number.
 type pageHits struct {
-	top  [1 + moreSections]ranked
-	keys *[1 + moreSections][]string // their sort keys, unless the grouper is cheap
-	k    int                         // entries of top held
-	n    int
+	top [1 + moreSections]ranked
+	k   int32 // entries of top held
+	n   int32
 }
 
-// key is the sort keys of entry i (nil when the grouper is cheap).
-func (ph *pageHits) key(i int) []string {
-	if ph.keys == nil {
+// key is the sort keys of entry i of group gi (nil when the grouper is
+// cheap).
+func (g *grouper) key(gi, i int) []string {
+	if g.cheap {
 		return nil
 	}
-	return ph.keys[i]
+	return g.keys[gi][i]
 }
 
 // pageMore is what a grouped hit says of its page's other passages.
 type pageMore struct {
-	n   int
-	ids []string // the next best passages, best first
+	n        int
+	sections []string // of the next best passages, best first
 }
+
+// The orders a grouper compares directly: a browse (browse order alone)
+// and relevance (score descending, ties in browse order).
+const (
+	orderOther = iota
+	orderBrowse
+	orderScoreBrowse
+)
 
 func newGrouper(order bsearch.SortOrder, window int) *grouper {
 	g := &grouper{order: order, scoring: order.CacheIsScore(), desc: order.CacheDescending(), window: window,
 		more: map[uint32]pageMore{}, cheap: true}
+	browse := make([]bool, len(order))
 	for x, so := range order {
-		if _, browse := so.(*browseOrder); !browse && !g.scoring[x] {
+		_, browse[x] = so.(*browseOrder)
+		if !browse[x] && !g.scoring[x] {
 			g.cheap = false
 		}
 	}
+	switch {
+	case len(order) == 1 && browse[0] && !g.desc[0]:
+		g.kind = orderBrowse
+	case len(order) == 2 && g.scoring[0] && g.desc[0] && browse[1] && !g.desc[1]:
+		g.kind = orderScoreBrowse
+	}
 	return g
+}
+
+// before reports whether a comes before b in a browse or relevance order
+// (kind set): compare's answer, without its loop over the keys.
+func (g *grouper) before(a, b *ranked) bool {
+	if g.kind == orderScoreBrowse {
+		if c := cmp.Compare(a.score, b.score); c != 0 {
+			return c > 0
+		}
+	}
+	if a.rank != b.rank {
+		return a.rank < b.rank
+	}
+	return a.hit < b.hit
 }
 
 // compare orders two matches (a with sort keys ak, b with bk) as bleve's
@@ -112,7 +167,7 @@ func (g *grouper) compare(a *ranked, ak []string, b *ranked, bk []string) int {
 		case g.scoring[x]:
 			c = cmp.Compare(a.score, b.score)
 		case g.cheap:
-			c = strings.Compare(g.fx.browseKey(uint32(a.doc)), g.fx.browseKey(uint32(b.doc)))
+			c = cmp.Compare(a.rank, b.rank)
 		default:
 			c = strings.Compare(ak[x], bk[x])
 		}
@@ -128,27 +183,36 @@ func (g *grouper) compare(a *ranked, ak []string, b *ranked, bk []string) int {
 
 // add takes one match; it returns it (the caller puts it back in the pool).
 func (g *grouper) add(d *bsearch.DocumentMatch) *bsearch.DocumentMatch {
+	if g.kind != orderOther {
+		g.addFlat(d)
+		return d
+	}
 	n := docNum(d.IndexInternalID)
-	var ph *pageHits
+	var gi int
 	if p := g.fx.page(n); p != noPage {
 		if g.slot == nil {
-			g.slot = make([]int32, len(g.fx.pageStart))
+			g.slot = pageSlots(len(g.fx.pageStart))
 		}
 		if i := g.slot[p]; i > 0 {
-			ph = g.group(int(i - 1))
+			gi = int(i - 1)
 		} else {
-			i := g.newGroup()
-			g.slot[p] = int32(i + 1)
-			ph = g.group(i)
+			gi = g.newGroup()
+			g.slot[p] = int32(gi + 1)
 		}
 	} else {
-		ph = g.group(g.newGroup())
+		gi = g.newGroup()
 	}
+	ph := g.group(gi)
 	ph.n++
-	r := ranked{doc: d.IndexInternalID.Value(), score: d.Score, hit: d.HitNumber}
-	i := 0
-	for i < ph.k && g.compare(&ph.top[i], ph.key(i), &r, d.Sort) < 0 {
-		i++
+	r := ranked{doc: n, score: d.Score, hit: uint32(d.HitNumber)}
+	if g.cheap {
+		r.rank = g.fx.browseRank(n)
+	}
+	// From the worst kept: most of a page's matches after its first few
+	// are worse than all of them.
+	i := int(ph.k)
+	for i > 0 && g.compare(&ph.top[i-1], g.key(gi, i-1), &r, d.Sort) > 0 {
+		i--
 	}
 	if i > moreSections {
 		return d
@@ -156,55 +220,125 @@ func (g *grouper) add(d *bsearch.DocumentMatch) *bsearch.DocumentMatch {
 	copy(ph.top[i+1:], ph.top[i:])
 	ph.top[i] = r
 	if !g.cheap {
-		if ph.keys == nil {
-			ph.keys = new([1 + moreSections][]string)
-		}
-		copy(ph.keys[i+1:], ph.keys[i:])
-		ph.keys[i] = slices.Clone(d.Sort) // d goes back to the pool
+		keys := g.keys[gi]
+		copy(keys[i+1:], keys[i:])
+		keys[i] = slices.Clone(d.Sort) // d goes back to the pool
 	}
-	ph.k = min(ph.k+1, len(ph.top))
+	ph.k = min(ph.k+1, int32(len(ph.top)))
 	return d
+}
+
+// pageSlots returns n zeroed slots, from groupSlots when it holds enough.
+func pageSlots(n int) []int32 {
+	if sp, _ := groupSlots.Get().(*[]int32); sp != nil && cap(*sp) >= n {
+		s := (*sp)[:n]
+		clear(s)
+		return s
+	}
+	return make([]int32, n)
+}
+
+// release gives the grouper's groups and slots back for other searches;
+// the grouper keeps only what its hits say of their pages (more).
+func (g *grouper) release() {
+	for _, c := range g.groups {
+		groupChunks.Put((*[groupChunk]pageHits)(c))
+	}
+	if slot := g.slot; slot != nil {
+		groupSlots.Put(&slot)
+	}
+	g.groups, g.slot, g.keys, g.n = nil, nil, nil, 0
+}
+
+// better orders groups a and b by their best match (negative: a first).
+func (g *grouper) better(a, b int32) int {
+	pa, pb := g.group(int(a)), g.group(int(b))
+	return g.compare(&pa.top[0], g.key(int(a), 0), &pb.top[0], g.key(int(b), 0))
+}
+
+// topOf is the numbers of the best min(window, n) of n candidates (0 to
+// n-1, ordered by better, negative: a first), best first: a bounded heap
+// (its worst at the root) over every candidate, then a sort of the few
+// kept, rather than a sort of every page matched. The order is total
+// (collection order breaks ties), so the window is the one a full sort
+// would give.
+func topOf(n, window int, better func(a, b int32) int) []int32 {
+	w := min(window, n)
+	if w <= 0 {
+		return nil
+	}
+	h := make([]int32, 0, w)
+	worse := func(i, j int) bool { return better(h[i], h[j]) > 0 }
+	down := func(i int) {
+		for {
+			c := 2*i + 1
+			if c >= len(h) {
+				return
+			}
+			if c+1 < len(h) && worse(c+1, c) {
+				c++
+			}
+			if !worse(c, i) {
+				return
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+	}
+	for gi := range int32(n) {
+		if len(h) < w {
+			h = append(h, gi)
+			for i := len(h) - 1; i > 0; {
+				parent := (i - 1) / 2
+				if !worse(i, parent) {
+					break
+				}
+				h[i], h[parent] = h[parent], h[i]
+				i = parent
+			}
+			continue
+		}
+		if better(gi, h[0]) < 0 {
+			h[0] = gi
+			down(0)
+		}
+	}
+	slices.SortFunc(h, better)
+	return h
 }
 
 // flush ranks the pages by their best match and passes the best of those
 // in the window to next, as matches from the pool, remembering their
 // other passages.
 func (g *grouper) flush(sctx *bsearch.SearchContext, next bsearch.DocumentMatchHandler) error {
-	order := make([]int32, g.n)
-	for i := range order {
-		order[i] = int32(i)
+	if g.flat != nil {
+		return g.flushFlat(sctx, next)
 	}
-	slices.SortFunc(order, func(a, b int32) int {
-		pa, pb := g.group(int(a)), g.group(int(b))
-		return g.compare(&pa.top[0], pa.key(0), &pb.top[0], pb.key(0))
-	})
-	var buf []byte
-	for i, gi := range order {
-		if i >= g.window {
-			break
-		}
+	g.pageCount = g.n
+	defer g.release()
+	st := newStoredReader(sctx.IndexReader)
+	for _, gi := range topOf(g.n, g.window, g.better) {
 		ph := g.group(int(gi))
-		pm := pageMore{n: ph.n - 1}
+		pm := pageMore{n: int(ph.n) - 1}
 		for _, r := range ph.top[1:ph.k] {
-			buf = index.NewIndexInternalID(buf, r.doc)
-			id, err := sctx.IndexReader.ExternalID(buf)
+			sec, err := st.section(uint64(r.doc))
 			if err != nil {
 				return err
 			}
-			pm.ids = append(pm.ids, id)
+			pm.sections = append(pm.sections, sec)
 		}
 		best := ph.top[0]
-		g.more[uint32(best.doc)] = pm
+		g.more[best.doc] = pm
 		d := sctx.DocumentMatchPool.Get()
-		d.IndexInternalID = index.NewIndexInternalID(d.IndexInternalID, best.doc)
-		d.Score, d.HitNumber = best.score, best.hit
+		d.IndexInternalID = index.NewIndexInternalID(d.IndexInternalID, uint64(best.doc))
+		d.Score, d.HitNumber = best.score, uint64(best.hit)
 		if g.cheap {
 			d.Sort = d.Sort[:0]
 			for _, so := range g.order {
 				d.Sort = append(d.Sort, so.Value(d))
 			}
 		} else {
-			d.Sort = append(d.Sort[:0], ph.keys[0]...)
+			d.Sort = append(d.Sort[:0], g.keys[gi][0]...)
 		}
 		if err := next(d); err != nil {
 			return err
@@ -213,41 +347,30 @@ func (g *grouper) flush(sctx *bsearch.SearchContext, next bsearch.DocumentMatchH
 	return next(nil)
 }
 
+// pass hands the best match of a page of the window to next, as a match
+// from the pool, with its sort keys read again (the grouper is cheap).
+func (g *grouper) pass(sctx *bsearch.SearchContext, next bsearch.DocumentMatchHandler, best ranked) error {
+	d := sctx.DocumentMatchPool.Get()
+	d.IndexInternalID = index.NewIndexInternalID(d.IndexInternalID, uint64(best.doc))
+	d.Score, d.HitNumber = best.score, uint64(best.hit)
+	d.Sort = d.Sort[:0]
+	for _, so := range g.order {
+		d.Sort = append(d.Sort, so.Value(d))
+	}
+	return next(d)
+}
+
 // pages is the number of pages the matches belong to.
-func (g *grouper) pages() int { return g.n }
+func (g *grouper) pages() int { return g.pageCount }
 
 // groupHits sets the grouped fields of res's hits, bleve's hits of the
-// same search, reading the sections of the next best passages of their
-// pages in one search.
-func (g *grouper) groupHits(ctx context.Context, bi bleve.Index, res *Result, hits bsearch.DocumentMatchCollection) error {
-	var ids []string
-	for _, h := range hits {
-		ids = append(ids, g.more[docNum(h.IndexInternalID)].ids...)
-	}
-	sections := map[string]string{}
-	if len(ids) > 0 {
-		req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-		req.Fields = []string{fieldDoc}
-		sr, err := bi.SearchInContext(ctx, req)
-		if err != nil {
-			return err
-		}
-		for _, h := range sr.Hits {
-			d, err := decodeDocument(h.ID, h.Fields, time.Time{}) // only its section is read
-			if err != nil {
-				return err
-			}
-			sections[h.ID] = d.Section
-		}
-	}
+// same search.
+func (g *grouper) groupHits(res *Result, hits bsearch.DocumentMatchCollection) {
 	for i, h := range hits {
 		pm := g.more[docNum(h.IndexInternalID)]
 		res.Hits[i].Grouped, res.Hits[i].MorePassages = true, pm.n
-		for _, id := range pm.ids {
-			res.Hits[i].MoreSections = append(res.Hits[i].MoreSections, sections[id])
-		}
+		res.Hits[i].MoreSections = append(res.Hits[i].MoreSections, pm.sections...)
 	}
-	return nil
 }
 
 // groupExport keeps the first (best) hit of each page of sorted hits,
@@ -274,9 +397,5 @@ func groupExport(fx *facetIndex, hits []exportHit) []exportHit {
 
 // sectionOf reads the section of document number n of an export's snapshot.
 func (s *exportSet) sectionOf(n uint32) (string, error) {
-	d, err := s.load(n)
-	if err != nil {
-		return "", err
-	}
-	return d.Section, nil
+	return newStoredReader(s.reader).section(uint64(n))
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -37,8 +38,12 @@ type Index struct {
 	eng      *Engine
 	readOnly bool
 	seen     time.Time    // the crawl's time (keySeenAt), given to fields
-	fx       *facetIndex  // read-only indexes: the facet index of their one snapshot
 	cache    *resultCache // read-only indexes: recent results (cache.go)
+
+	// fx is, for a read-only index, the facet index of its one snapshot:
+	// read by Open, or on first need (fxOnce) for an index opened lazily.
+	fxOnce sync.Once
+	fx     *facetIndex
 }
 
 // Create makes a new index at path, which must not exist, and stores voc in it.
@@ -70,7 +75,16 @@ func Create(path string, voc Vocabulary) (*Index, error) {
 // A corrupt index is an error, never a crash: bbolt panics on some damaged
 // files (a torn root.bolt) and a truncated memory-mapped file faults; both
 // are turned into errors here.
-func Open(path string) (ix *Index, err error) {
+func Open(path string) (*Index, error) { return open(path, false) }
+
+// openLazy opens the index at path read-only as Open does, but reads
+// neither its facet index nor its BM25 statistics: each is built when a
+// search first needs it (once per snapshot, facetCache and bm25Cache).
+// Changes against an earlier generation needs neither: only the
+// snapshot's pages (pageIndexOf).
+func openLazy(path string) (*Index, error) { return open(path, true) }
+
+func open(path string, lazy bool) (ix *Index, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if v := recover(); v != nil {
@@ -95,6 +109,10 @@ func Open(path string) (ix *Index, err error) {
 		_ = bi.Close()
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
+	ix = &Index{bi: bi, eng: eng, readOnly: true, seen: eng.seen, cache: newResultCache(DefaultResultCacheBytes)}
+	if lazy {
+		return ix, nil
+	}
 	// A read-only index never changes: its facet bitmaps and sort orders
 	// are read now rather than by the first search.
 	fx, err := warmFacets(bi)
@@ -105,7 +123,40 @@ func Open(path string) (ix *Index, err error) {
 		_ = bi.Close()
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	return &Index{bi: bi, eng: eng, readOnly: true, seen: eng.seen, fx: fx, cache: newResultCache(DefaultResultCacheBytes)}, nil
+	ix.fxOnce.Do(func() { ix.fx = fx })
+	return ix, nil
+}
+
+// warm reads what a served generation needs before its first search (its
+// facet index and BM25 statistics) when the index was opened lazily; it
+// is cheap once they are read.
+func (ix *Index) warm() error {
+	if !ix.readOnly {
+		return nil
+	}
+	if _, err := warmFacets(ix.bi); err != nil {
+		return fmt.Errorf("warm index: %w", err)
+	}
+	ix.facets()
+	if err := warmBM25(ix.bi); err != nil {
+		return fmt.Errorf("warm index: %w", err)
+	}
+	return nil
+}
+
+// facets returns the facet index of a read-only index's snapshot, reading
+// it on first need when the index was opened lazily (nil when that fails:
+// the search that needs it then reports why). Writable indexes have none.
+func (ix *Index) facets() *facetIndex {
+	if !ix.readOnly {
+		return nil
+	}
+	ix.fxOnce.Do(func() {
+		if fx, err := warmFacets(ix.bi); err == nil {
+			ix.fx = fx
+		}
+	})
+	return ix.fx
 }
 
 // openWritable opens the index at path to add to it, replacing its
@@ -214,8 +265,8 @@ func (ix *Index) Compile(q Query) (*Plan, error) {
 		return nil, err
 	}
 	p.ix = ix
-	if ix.fx != nil {
-		p.bind(ix.fx)
+	if fx := ix.facets(); fx != nil {
+		p.bind(fx)
 	}
 	return p, nil
 }

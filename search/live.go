@@ -115,7 +115,7 @@ func (l *Live) Reload() (bool, error) {
 		return false, nil
 	}
 	degraded := ""
-	h, info, err := l.openHandle(cur)
+	h, info, err := l.openHandle(cur, false)
 	if err != nil {
 		openErr := err
 		if prev != "" && prev == served {
@@ -130,7 +130,7 @@ func (l *Live) Reload() (bool, error) {
 			l.setErr(openErr)
 			return false, fmt.Errorf("generation %s unreadable: %w", cur, openErr)
 		}
-		h, info, err = l.openHandle(prev)
+		h, info, err = l.openHandle(prev, false)
 		if err != nil {
 			l.setErr(openErr)
 			return false, fmt.Errorf("generation %s unreadable: %w; previous %s unreadable: %v", cur, openErr, prev, err)
@@ -151,12 +151,19 @@ func (l *Live) setErr(err error) {
 	l.mu.Unlock()
 }
 
-func (l *Live) open(id string) (*Index, Generation, error) {
+// open opens generation id read-only and checks it; lazy leaves its facet
+// index and BM25 statistics to the first search that needs them (openLazy):
+// a generation opened beside the served one, for a citation or Changes.
+func (l *Live) open(id string, lazy bool) (*Index, Generation, error) {
 	info, err := l.store.Info(id)
 	if err != nil {
 		return nil, info, err
 	}
-	ix, err := Open(l.store.IndexPath(id))
+	openIndex := Open
+	if lazy {
+		openIndex = openLazy
+	}
+	ix, err := openIndex(l.store.IndexPath(id))
 	if err != nil {
 		return nil, info, err
 	}

@@ -60,6 +60,51 @@ func TestCountFacetsForward(t *testing.T) {
 	}
 }
 
+// TestCountPagesBitset: counting in pages through the page-ordered bitset
+// gives the counts of intersecting bitmaps and counting distinct pages (and
+// counting in passages those of intersecting bitmaps), for
+// any set of matches and selection, pages scattered over the document
+// numbers and passages without a page among them.
+func TestCountPagesBitset(t *testing.T) {
+	t.Parallel()
+	docs := benchDocs(600)
+	for i := range docs {
+		if i%7 != 0 {
+			docs[i].PageURL = fmt.Sprintf("https://x.gov/p/%d", (i*37)%150)
+		}
+	}
+	fx := MustFacetIndex(t, docs)
+	if fx.fwd == nil {
+		t.Fatal("no forward lists")
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for i := range 50 {
+		set := roaring.New()
+		for _, d := range fx.all.ToArray() {
+			if r.IntN(1+i%5) == 0 {
+				set.Add(d)
+			}
+		}
+		sel := map[string]*roaring.Bitmap{}
+		for _, f := range []string{FacetCountry, FacetTopic, FacetYear} {
+			if vs := fx.values[f]; r.IntN(2) == 0 && len(vs) > 1 {
+				sel[f] = roaring.Or(vs[r.IntN(len(vs))].docs, vs[r.IntN(len(vs))].docs)
+			}
+		}
+		want, got := countPagesByBitmaps(fx, set, sel), countPages(fx, set, sel)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("case %d, %d selections (-bitmaps +bitset):\n%s", i, len(sel), diff)
+		}
+		// In passages too, with the forward lists in page order.
+		if diff := cmp.Diff(countByBitmaps(fx, set, sel), countFacets(fx, set, sel)); diff != "" {
+			t.Fatalf("case %d, %d selections, in passages (-bitmaps +forward):\n%s", i, len(sel), diff)
+		}
+		if i == 0 && len(got[FacetCountry]) == 0 {
+			t.Fatal("no country counted")
+		}
+	}
+}
+
 func BenchmarkCountFacets(b *testing.B) {
 	fx := MustFacetIndex(b, benchDocs(5000))
 	sel := map[string]*roaring.Bitmap{FacetCountry: fx.values[FacetCountry][0].docs, FacetTopic: fx.values[FacetTopic][1].docs}

@@ -2,12 +2,20 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // researchDocs are 4 pages: Guatemala (3 passages), Honduras (2), Mexico
@@ -273,4 +281,316 @@ func TestGroupByPage(t *testing.T) {
 
 func sameValue(a, b FacetValue) bool {
 	return a.Value == b.Value && a.Count == b.Count && a.Selected == b.Selected
+}
+
+// TestGroupedPagesMatchExport: on pages scattered over the document
+// numbers, with ties of score and date, every results page of a grouped
+// search lists the pages the grouped export (which groups the sorted
+// passages, group.go's groupExport) lists at the same places, with the
+// same best passage and number of other passages, and total_pages is the
+// export's total.
+func TestGroupedPagesMatchExport(t *testing.T) {
+	t.Parallel()
+	docs := benchDocs(700)
+	for i := range docs {
+		if i%9 != 0 {
+			docs[i].PageURL = fmt.Sprintf("https://x.gov/p/%d", (i*37)%160)
+		}
+		if i%3 == 0 {
+			docs[i].Published = time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC) // ties of date
+		}
+	}
+	ix := MustReadOnly(t, docs)
+	ctx := context.Background()
+	for _, q := range []Query{{Q: "police"}, {Q: "cocaine heroin"}, {}, {Q: "police", Sort: SortDate}, {Q: "courts", Filters: map[string][]string{FacetTopic: {"corruption"}}}} {
+		q.Group = GroupPage
+		type hit struct {
+			id   string
+			more int
+		}
+		var want []hit
+		total := 0
+		_, err := ix.Export(ctx, q, func(info ExportInfo) error { total = info.Total; return nil }, func(h Hit) error {
+			want = append(want, hit{h.ID, h.MorePassages})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []hit
+		for page := 1; ; page++ {
+			q.Page, q.PerPage = page, 7
+			res, err := ix.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.TotalPages != total {
+				t.Fatalf("%+v: total_pages %d, export total %d", q, res.TotalPages, total)
+			}
+			for _, h := range res.Hits {
+				got = append(got, hit{h.ID, h.MorePassages})
+			}
+			if len(res.Hits) < q.PerPage {
+				break
+			}
+		}
+		if len(want) < 20 || !slices.Equal(got, want) {
+			t.Errorf("%+v: grouped pages\n%v\nwant the export's\n%v", q, got, want)
+		}
+	}
+}
+
+// mustSegmentedIndex builds an index of docs in batches of BatchSize with
+// merges off (several segments), deletes every deleteEvery-th passage, and
+// opens it read-only; it returns the passages left.
+func mustSegmentedIndex(t *testing.T, docs []Document, deleteEvery int) (*Index, []Document) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "index")
+	bi, err := bleve.NewUsing(path, NewMapping(), scorch.Name, bleve.Config.DefaultKVStore,
+		map[string]any{"scorchMergePlanOptions": map[string]any{"MaxSegmentsPerTier": 1000, "FloorSegmentSize": 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(Vocabulary{})
+	if err := bi.SetInternal(keyVocabulary, raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.SetInternal(keySchema, []byte(schemaVersion)); err != nil {
+		t.Fatal(err)
+	}
+	if err := addDocsFunc(context.Background(), bi, docs, time.Time{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var next []Document
+	for i, d := range docs {
+		if i%deleteEvery == 0 {
+			if err := bi.Delete(d.ID); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		next = append(next, d)
+	}
+	if err := bi.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ro.Close() })
+	return ro, next
+}
+
+// TestStoredSection: the section read from a segment's stored fields by
+// document number is the passage's, on an index of several segments with
+// deleted passages, and the same as read by id.
+func TestStoredSection(t *testing.T) {
+	t.Parallel()
+	docs := benchDocs(1300)
+	for i := range docs {
+		docs[i].Section = fmt.Sprintf("Part %d › \"quoted\" %d", i%13, i)
+	}
+	ro, next := mustSegmentedIndex(t, docs, 7)
+	adv, err := ro.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = r.Close() }()
+	st, byID := newStoredReader(r), &storedReader{r: r}
+	if len(st.segs) < 2 {
+		t.Fatalf("%d segments, want several", len(st.segs))
+	}
+	want := map[string]string{}
+	for _, d := range next {
+		want[d.ID] = d.Section
+	}
+	n := 0
+	for _, num := range ro.fx.all.ToArray() {
+		id, err := r.ExternalID(index.NewIndexInternalID(nil, uint64(num)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.section(uint64(num))
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := byID.section(uint64(num))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want[id] || other != want[id] {
+			t.Fatalf("section of %s (%d) = %q, by id %q, want %q", id, num, got, other, want[id])
+		}
+		n++
+	}
+	if n != len(next) {
+		t.Errorf("%d live passages, want %d", n, len(next))
+	}
+}
+
+// TestJSONSection: the section of a stored document, scanned or decoded.
+func TestJSONSection(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ raw, want string }{
+		{`{"id":"a","url":"u","page_url":"p","title":"T \"x\" \\","section":"A › \"B\" \u00e9\\\\"}`, `A › "B" é\\`},
+		{` { "id" : "a" , "section" : "S" }`, "S"},
+		{`{"id":"a","years":[1,2],"section":"after a list"}`, "after a list"},
+		{`{"id":"a","title":"no section"}`, ""},
+		{`{"id":"a","secti\u006fn":"escaped key"}`, "escaped key"},
+	} {
+		got, err := jsonSection([]byte(c.raw))
+		if err != nil || got != c.want {
+			t.Errorf("jsonSection(%s) = %q, %v; want %q", c.raw, got, err, c.want)
+		}
+	}
+	if _, err := jsonSection([]byte(`{"id":`)); err == nil {
+		t.Error("jsonSection of a truncated document: no error")
+	}
+}
+
+// TestFacetValuesAgreeWithSearch: a facet value search, which gathers and
+// counts only what its facet needs, gives the counts the search's own
+// facets give (every facet counted over every match), for random words,
+// selections, year ranges, grouping and prefixes, the region facet's
+// countries included.
+func TestFacetValuesAgreeWithSearch(t *testing.T) {
+	t.Parallel()
+	docs := groupBenchDocs(1500)
+	regions := []string{"Americas", "Asia"}
+	for i := range docs {
+		if i%11 == 0 {
+			docs[i].Regions = []string{regions[i%2]}
+		}
+	}
+	voc := Vocabulary{Regions: map[string][]string{"Americas": {"Mexico", "Colombia", "Peru", "Haiti"}, "Asia": {"Afghanistan", "Pakistan", "Laos"}}}
+	path := filepath.Join(t.TempDir(), "index")
+	w, err := Create(path, voc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Add(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ix.Close() }()
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(11, 12))
+	pick := func(vs []string) string { return vs[r.IntN(len(vs))] }
+	values := map[string][]string{
+		FacetCountry:      {"Mexico", "Colombia", "Peru", "Afghanistan", "Pakistan", "Liberia", "Haiti", "Laos"},
+		FacetTopic:        {"counternarcotics", "money laundering", "corruption", "police training", "corrections"},
+		FacetOrganization: {"Interpol", "Europol", "World Bank", "Colombo Plan"},
+		FacetRegion:       regions,
+		FacetYear:         {"2006", "2010", "2015"},
+	}
+	facets := []string{FacetCountry, FacetTopic, FacetOrganization, FacetRegion, FacetYear}
+	for i := range 80 {
+		q := Query{Q: pick([]string{"police", "cocaine heroin", "", "walrus", "okapi", "zebra courts"}), FacetSize: 50, Filters: map[string][]string{}}
+		for range r.IntN(3) {
+			f := pick(facets)
+			q.Filters[f] = append(q.Filters[f], pick(values[f]))
+		}
+		if r.IntN(4) == 0 {
+			q.YearFrom, q.YearTo = 2008, 2014
+		}
+		if r.IntN(2) == 0 {
+			q.Group = GroupPage
+		}
+		facet := pick(facets[:4])
+		prefix := ""
+		if r.IntN(3) > 0 {
+			v := pick(values[facet])
+			prefix = v[:1+r.IntN(2)]
+		}
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fv := facetValues(t, ix, q, FacetValueQuery{Facet: facet, Prefix: prefix, Size: MaxFacetValues})
+		var want []FacetValue
+		for _, v := range res.Facets[facet] {
+			if v.Count > 0 && (prefix == "" || prefixMatch(v.Value, foldKey(prefix))) {
+				want = append(want, v)
+			}
+		}
+		want = sortedValues(want)
+		for _, v := range res.Facets[facet] {
+			if v.Count == 0 && prefixMatch(v.Value, foldKey(prefix)) {
+				want = append(want, v) // selected, without a match
+			}
+		}
+		if fv.TotalValues != len(want)-countZero(want) {
+			t.Errorf("case %d %+v %s %q: total_values %d, want %d", i, q, facet, prefix, fv.TotalValues, len(want)-countZero(want))
+		}
+		if diff := cmp.Diff(want, fv.Values, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("case %d %+v %s %q (-search +facet values):\n%s", i, q, facet, prefix, diff)
+		}
+	}
+}
+
+func countZero(vs []FacetValue) int {
+	n := 0
+	for _, v := range vs {
+		if v.Count == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// TestSegmentPostings: the values of each facet field and of page_url with
+// their live passages, read segment by segment, are those read through the
+// snapshot's term reader, on an index of several segments with deleted
+// passages.
+func TestSegmentPostings(t *testing.T) {
+	t.Parallel()
+	docs := groupBenchDocs(1300)
+	for i := range docs {
+		if i%9 == 0 {
+			docs[i].PageURL = ""
+		}
+	}
+	ro, _ := mustSegmentedIndex(t, docs, 5)
+	adv, err := ro.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = r.Close() }()
+	snap := r.(*scorch.IndexSnapshot)
+	if len(snap.Segments()) < 2 {
+		t.Fatalf("%d segments, want several", len(snap.Segments()))
+	}
+	for _, f := range append([]string{fieldPageURL}, indexedFacets...) {
+		want, err := readerPostings(r, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := segmentPostings(snap, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) || (f == fieldPageURL || f == FacetCountry) && len(want) == 0 {
+			t.Fatalf("%s: %d values, want %d", f, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].value != want[i].value || !got[i].docs.Equals(want[i].docs) {
+				t.Fatalf("%s value %d: %s %v, want %s %v", f, i, got[i].value, got[i].docs.ToArray(), want[i].value, want[i].docs.ToArray())
+			}
+		}
+	}
 }

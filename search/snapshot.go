@@ -77,10 +77,15 @@ func without(ids []string, id string) []string {
 }
 
 // openHandle opens generation id, or takes it from the open snapshots.
-// Call with reloadMu held.
-func (l *Live) openHandle(id string) (*handle, Generation, error) {
+// lazy opens it with openLazy (a snapshot beside the served one); else a
+// generation to serve has its facet index and BM25 statistics read now,
+// also when it was open lazily as a snapshot. Call with reloadMu held.
+func (l *Live) openHandle(id string, lazy bool) (*handle, Generation, error) {
 	if h := l.take(id); h != nil {
 		info, err := l.store.Info(id)
+		if err == nil && !lazy {
+			err = h.ix.warm()
+		}
 		if err == nil {
 			return h, info, nil
 		}
@@ -92,7 +97,7 @@ func (l *Live) openHandle(id string) (*handle, Generation, error) {
 	if ch != nil {
 		<-ch
 	}
-	ix, info, err := l.open(id)
+	ix, info, err := l.open(id, lazy)
 	if err != nil {
 		return nil, info, err
 	}
@@ -139,7 +144,7 @@ func (l *Live) acquireAt(id string) (*handle, error) {
 	if closed {
 		return nil, ErrUnavailable
 	}
-	h, _, err := l.openHandle(id)
+	h, _, err := l.openHandle(id, true)
 	if err != nil {
 		if !l.kept(id) {
 			return nil, errors.Join(ErrGenerationGone, err)
