@@ -57,6 +57,10 @@ type TaskResult struct {
 	RSS          int64   `json:"rss"`
 	// Classes holds the latency statistics of each query class.
 	Classes map[string]ClassStats `json:"classes,omitempty"`
+	// Cold holds, for an engine in a JVM, the latency statistics of its
+	// JIT warm-up queries: the first queries of each class after the open,
+	// before its compiler has warmed up.
+	Cold map[string]ClassStats `json:"cold,omitempty"`
 	// Answers are the answers of the measured queries, class by class.
 	Answers map[string][]Answer `json:"answers,omitempty"`
 	// Reindex are the figures of the reindex phase (inlsearch only).
@@ -133,10 +137,15 @@ func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
 		}
 		res.OpenSeconds = time.Since(t0).Seconds()
 		if _, jvm := eng.(outOfProcess); jvm && t.JITWarmup > 0 {
+			res.Cold = map[string]ClassStats{}
 			for _, class := range Classes {
+				var lat []float64
 				for _, q := range c.Queries(class, t.JITWarmup, jitWarmupSeed) {
+					t0 := time.Now()
 					_, _ = eng.Run(ctx, q)
+					lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
 				}
+				res.Cold[class] = percentiles(lat)
 			}
 		}
 		res.Classes, res.Answers = runQueries(ctx, eng, c, t.Queries, t.Warmup)

@@ -197,6 +197,7 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 			IndexBytes:    dirSize(dir),
 			PeakRSSBytes:  max(b.RSS, q.RSS),
 			Queries:       q.Classes,
+			QueriesCold:   q.Cold,
 		}
 		r.Engines[name] = e
 		more.BuildSeconds, more.BuildRSS, more.QueryRSS, more.OpenSeconds = b.BuildSeconds, b.RSS, q.RSS, q.OpenSeconds
@@ -223,6 +224,7 @@ func Run(ctx context.Context, o Options, logTo io.Writer) (*Report, *Extra, erro
 	if e, l := r.Engines["inlsearch"], r.Engines["lucene"]; e != nil && l != nil {
 		r.Ratios.BuildVsLucene = ratio(e.BuildDocsPerS, l.BuildDocsPerS)
 		r.Ratios.FacetedP99VsLucene = ratio(e.Queries["faceted"].P99, l.Queries["faceted"].P99)
+		r.Ratios.FacetedP99VsLuceneCold = ratio(e.Queries["faceted"].P99, l.QueriesCold["faceted"].P99)
 		r.Ratios.PhraseP50VsLucene = ratio(e.Queries["phrase"].P50, l.Queries["phrase"].P50)
 	}
 	if e := r.Engines["inlsearch"]; o.Research && e != nil {
