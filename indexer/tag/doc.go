@@ -31,7 +31,9 @@
 // testdata/corpus (thresholds by genre-grouped cross-validation) and writes
 // to data/model.json. A page's topic goes to its most probable passage, and
 // to its other passages only at the model's passage threshold (Decide): a
-// passage that names a topic of its page in passing does not take it. The
+// passage that names a topic of its page in passing does not take it, and a
+// passage that names a topic only as items of lists, with at most one
+// sentence of its cue words, never does (listedOnly). The
 // document type is a multinomial regression over URL, title and text cues, the first-match rules among them, and the
 // publisher's family (doctype.go). Every topic a passage gets carries its
 // evidence: the sentence or heading that contributed most (evidence.go).
