@@ -17,9 +17,14 @@ import (
 // consecutive positions; terms[i] lists the terms allowed at offset i (an
 // empty slot stands for any one term, as a stop word left it). It matches
 // and scores exactly as bleve's MultiPhraseQuery without fuzziness, for
-// fields that are not arrays, but checks positions straight from the term
-// locations of each candidate instead of building a map of them per
-// passage, which cost half of a phrase search.
+// fields that are not arrays, in two phases, as Lucene's phrase queries do:
+// a conjunction of the terms' searchers that reads no term locations (scorch
+// intersects their postings bitmaps) finds and scores the candidates, and
+// only then are the locations of each candidate's terms read, from readers
+// advanced to it, to check the positions. Reading locations in the
+// searchers themselves decoded, copied and merged them for every candidate,
+// and most candidates (60 % in the bench's phrase class, every one for the
+// whole-query bonus of its `and` class) do not hold the phrase.
 type phraseQuery2 struct {
 	terms [][]string
 	field string
@@ -28,14 +33,15 @@ type phraseQuery2 struct {
 
 // Searcher implements query.Query.
 func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	options.IncludeTermVectors = true
+	s := &phraseSearcher{ctx: ctx, r: r, field: q.field, locs: options.IncludeTermVectors}
+	// The candidates' searchers read no locations; check reads them.
+	options.IncludeTermVectors = false
 	var slots []bsearch.Searcher
 	closeAll := func() {
 		for _, s := range slots {
 			_ = s.Close()
 		}
 	}
-	s := &phraseSearcher{field: q.field}
 	for off, alts := range q.terms {
 		var ts []bsearch.Searcher
 		for _, t := range alts {
@@ -51,7 +57,7 @@ func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapp
 				return nil, fmt.Errorf("phrase term %q: %w", t, err)
 			}
 			ts = append(ts, x)
-			s.slots = append(s.slots, slotTerm{term: t, off: uint64(off)})
+			s.addSlot(t, uint64(off))
 		}
 		switch len(ts) {
 		case 0:
@@ -72,8 +78,10 @@ func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapp
 		return searcher.NewMatchNoneSearcher(r)
 	}
 	// Offsets count from the first word: a leading gap is no constraint.
-	for i := range s.slots {
-		s.slots[i].off -= s.offs[0]
+	for i := range s.terms {
+		for k := range s.terms[i].offs {
+			s.terms[i].offs[k] -= s.offs[0]
+		}
 	}
 	for i := len(s.offs) - 1; i >= 0; i-- {
 		s.offs[i] -= s.offs[0]
@@ -88,20 +96,28 @@ func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapp
 	return s, nil
 }
 
-// slotTerm is a term allowed at offset off of a phrase.
-type slotTerm struct {
+// phraseTerm is one distinct term of a phrase: the offsets it is allowed at
+// and, once a candidate needs it, the reader of its locations in the field
+// with the posting it stands on.
+type phraseTerm struct {
 	term string
-	off  uint64
+	offs []uint64
+	tfr  index.TermFieldReader
+	at   *index.TermFieldDoc // the reader's current posting; nil before the first or after the last
+	done bool                // the reader has no posting left
 }
 
-// phraseSearcher passes on the matches of the conjunction of a phrase's
-// terms whose positions form the phrase, keeping the locations of the
-// phrase's occurrences only.
+// phraseSearcher passes on the candidates of the conjunction of a phrase's
+// terms whose positions form the phrase; when the search asks for term
+// locations, with the locations of the phrase's occurrences only.
 type phraseSearcher struct {
-	must  bsearch.Searcher
+	ctx   context.Context
+	r     index.IndexReader
+	must  bsearch.Searcher // the candidates: every term in the field
 	field string
-	slots []slotTerm // every (term, offset) of the phrase
-	offs  []uint64   // the non-empty offsets, the first 0
+	locs  bool         // the search wants term locations
+	terms []phraseTerm // the phrase's distinct terms
+	offs  []uint64     // the non-empty offsets, the first 0
 	curr  *bsearch.DocumentMatch
 	init  bool
 
@@ -109,19 +125,66 @@ type phraseSearcher struct {
 	hits []uint64 // scratch: the starts of the occurrences
 }
 
-// check reports whether d holds the phrase, and keeps in d only the
-// locations of its occurrences.
-func (s *phraseSearcher) check(d *bsearch.DocumentMatch) bool {
+// addSlot records that term is allowed at offset off.
+func (s *phraseSearcher) addSlot(term string, off uint64) {
+	for i := range s.terms {
+		if s.terms[i].term == term {
+			s.terms[i].offs = append(s.terms[i].offs, off)
+			return
+		}
+	}
+	s.terms = append(s.terms, phraseTerm{term: term, offs: []uint64{off}})
+}
+
+// vectors returns the locations of term t in candidate id, nil when the
+// term is not there (a slot's other alternative is). Candidates come in
+// increasing order, so each reader only moves forward, and only reads the
+// locations of the postings it stops on.
+func (s *phraseSearcher) vectors(t *phraseTerm, id index.IndexInternalID) ([]*index.TermFieldVector, error) {
+	if t.tfr == nil && !t.done {
+		tfr, err := s.r.TermFieldReader(s.ctx, []byte(t.term), s.field, false, false, true)
+		if err != nil {
+			return nil, fmt.Errorf("phrase term %q: %w", t.term, err)
+		}
+		t.tfr = tfr
+	}
+	if t.done {
+		return nil, nil
+	}
+	if t.at == nil || t.at.ID.Compare(id) < 0 {
+		next, err := t.tfr.Advance(id, t.at)
+		if err != nil {
+			return nil, fmt.Errorf("phrase term %q: %w", t.term, err)
+		}
+		if next == nil {
+			t.done = true
+			return nil, nil
+		}
+		t.at = next
+	}
+	if !t.at.ID.Equals(id) {
+		return nil, nil
+	}
+	return t.at.Vectors, nil
+}
+
+// check reports whether d holds the phrase and, when the search wants
+// locations, adds to d those of the phrase's occurrences.
+func (s *phraseSearcher) check(d *bsearch.DocumentMatch) (bool, error) {
 	// Every (offset, position) where a term of that offset occurs, sorted;
 	// a start p holds the phrase when each offset o has (o, p+o).
 	s.at = s.at[:0]
-	for _, l := range d.FieldTermLocations {
-		if l.Field != s.field {
-			continue
+	for i := range s.terms {
+		t := &s.terms[i]
+		vs, err := s.vectors(t, d.IndexInternalID)
+		if err != nil {
+			return false, err
 		}
-		for _, st := range s.slots {
-			if st.term == l.Term && l.Location.Pos > st.off {
-				s.at = append(s.at, offPos{st.off, l.Location.Pos})
+		for _, v := range vs {
+			for _, o := range t.offs {
+				if v.Pos > o {
+					s.at = append(s.at, offPos{o, v.Pos})
+				}
 			}
 		}
 	}
@@ -136,16 +199,25 @@ func (s *phraseSearcher) check(d *bsearch.DocumentMatch) bool {
 		}
 	}
 	if len(s.hits) == 0 {
-		return false
+		return false, nil
 	}
-	kept := d.FieldTermLocations[:0]
-	for _, l := range d.FieldTermLocations {
-		if l.Field == s.field && s.inOccurrence(l) {
-			kept = append(kept, l)
+	if s.locs {
+		for i := range s.terms {
+			t := &s.terms[i]
+			if t.at == nil || !t.at.ID.Equals(d.IndexInternalID) {
+				continue
+			}
+			for _, v := range t.at.Vectors {
+				if s.inOccurrence(t, v.Pos) {
+					d.FieldTermLocations = append(d.FieldTermLocations, bsearch.FieldTermLocation{
+						Field: s.field, Term: t.term,
+						Location: bsearch.Location{Pos: v.Pos, Start: v.Start, End: v.End, ArrayPositions: slices.Clone(v.ArrayPositions)},
+					})
+				}
+			}
 		}
 	}
-	d.FieldTermLocations = kept
-	return true
+	return true, nil
 }
 
 // offPos is a phrase offset and a position in the field.
@@ -169,12 +241,12 @@ func (s *phraseSearcher) holds(p uint64) bool {
 	return true
 }
 
-// inOccurrence reports whether location l is one of the phrase's words in
-// one of the occurrences found.
-func (s *phraseSearcher) inOccurrence(l bsearch.FieldTermLocation) bool {
-	for _, st := range s.slots {
-		if st.term == l.Term && l.Location.Pos > st.off {
-			if _, ok := slices.BinarySearch(s.hits, l.Location.Pos-st.off); ok {
+// inOccurrence reports whether term t at position pos is one of the
+// phrase's words in one of the occurrences found.
+func (s *phraseSearcher) inOccurrence(t *phraseTerm, pos uint64) bool {
+	for _, o := range t.offs {
+		if pos > o {
+			if _, ok := slices.BinarySearch(s.hits, pos-o); ok {
 				return true
 			}
 		}
@@ -201,7 +273,10 @@ func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatc
 	}
 	for s.curr != nil {
 		d := s.curr
-		ok := s.check(d)
+		ok, err := s.check(d)
+		if err != nil {
+			return nil, err
+		}
 		if ok {
 			s.curr = nil
 		}
@@ -237,7 +312,17 @@ func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInter
 }
 
 // Close implements bsearch.Searcher.
-func (s *phraseSearcher) Close() error { return s.must.Close() }
+func (s *phraseSearcher) Close() error {
+	err := s.must.Close()
+	for _, t := range s.terms {
+		if t.tfr != nil {
+			if e := t.tfr.Close(); err == nil {
+				err = e
+			}
+		}
+	}
+	return err
+}
 
 // Weight implements bsearch.Searcher.
 func (s *phraseSearcher) Weight() float64 { return s.must.Weight() }
@@ -252,7 +337,7 @@ func (s *phraseSearcher) Count() uint64 { return s.must.Count() }
 func (s *phraseSearcher) Min() int { return 0 }
 
 // Size implements bsearch.Searcher.
-func (s *phraseSearcher) Size() int { return s.must.Size() + 64 }
+func (s *phraseSearcher) Size() int { return s.must.Size() + 64 + 64*len(s.terms) }
 
 // DocumentMatchPoolSize implements bsearch.Searcher.
 func (s *phraseSearcher) DocumentMatchPoolSize() int { return s.must.DocumentMatchPoolSize() + 1 }
