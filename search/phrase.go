@@ -34,15 +34,58 @@ type phraseQuery2 struct {
 // Searcher implements query.Query.
 func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	s := &phraseSearcher{ctx: ctx, r: r, field: q.field, locs: options.IncludeTermVectors}
-	// The candidates' searchers read no locations; check reads them.
+	// No searcher reads locations; check reads them for each candidate.
 	options.IncludeTermVectors = false
+	for off, alts := range q.terms {
+		for _, t := range alts {
+			if t != "" {
+				s.addSlot(t, uint64(off))
+			}
+		}
+	}
+	if len(s.offs) == 0 {
+		return searcher.NewMatchNoneSearcher(r)
+	}
+	// Offsets count from the first word: a leading gap is no constraint.
+	for i := range s.terms {
+		for k := range s.terms[i].offs {
+			s.terms[i].offs[k] -= s.offs[0]
+		}
+	}
+	for i := len(s.offs) - 1; i >= 0; i-- {
+		s.offs[i] -= s.offs[0]
+	}
+	// The candidates come from a conjunction that only intersects (scorch
+	// ANDs the terms' postings bitmaps and decodes neither frequencies nor
+	// norms); a scored search scores a candidate that holds the phrase by
+	// advancing the scoring conjunction to it.
+	unscored := options
+	unscored.Score = "none"
+	cand, err := q.conjunction(ctx, r, unscored)
+	if err != nil {
+		return nil, err
+	}
+	s.cand = cand
+	if options.Score != "none" {
+		if s.must, err = q.conjunction(ctx, r, options); err != nil {
+			_ = cand.Close()
+			return nil, err
+		}
+		s.must.SetQueryNorm(1 / math.Sqrt(s.must.Weight()))
+	}
+	return s, nil
+}
+
+// conjunction is the searcher of the passages whose field holds one of the
+// terms of every offset.
+func (q *phraseQuery2) conjunction(ctx context.Context, r index.IndexReader, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	var slots []bsearch.Searcher
 	closeAll := func() {
 		for _, s := range slots {
 			_ = s.Close()
 		}
 	}
-	for off, alts := range q.terms {
+	for _, alts := range q.terms {
 		var ts []bsearch.Searcher
 		for _, t := range alts {
 			if t == "" {
@@ -57,7 +100,6 @@ func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapp
 				return nil, fmt.Errorf("phrase term %q: %w", t, err)
 			}
 			ts = append(ts, x)
-			s.addSlot(t, uint64(off))
 		}
 		switch len(ts) {
 		case 0:
@@ -72,28 +114,13 @@ func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapp
 			}
 			slots = append(slots, d)
 		}
-		s.offs = append(s.offs, uint64(off))
 	}
-	if len(slots) == 0 {
-		return searcher.NewMatchNoneSearcher(r)
-	}
-	// Offsets count from the first word: a leading gap is no constraint.
-	for i := range s.terms {
-		for k := range s.terms[i].offs {
-			s.terms[i].offs[k] -= s.offs[0]
-		}
-	}
-	for i := len(s.offs) - 1; i >= 0; i-- {
-		s.offs[i] -= s.offs[0]
-	}
-	must, err := searcher.NewConjunctionSearcher(ctx, r, slots, options)
+	c, err := searcher.NewConjunctionSearcher(ctx, r, slots, options)
 	if err != nil {
 		closeAll()
 		return nil, fmt.Errorf("phrase: %w", err)
 	}
-	s.must = must
-	must.SetQueryNorm(1 / math.Sqrt(must.Weight()))
-	return s, nil
+	return c, nil
 }
 
 // phraseTerm is one distinct term of a phrase: the offsets it is allowed at
@@ -113,7 +140,8 @@ type phraseTerm struct {
 type phraseSearcher struct {
 	ctx   context.Context
 	r     index.IndexReader
-	must  bsearch.Searcher // the candidates: every term in the field
+	cand  bsearch.Searcher // the candidates: every offset's terms in the field, unscored
+	must  bsearch.Searcher // the same conjunction, scored; nil for an unscored search
 	field string
 	locs  bool         // the search wants term locations
 	terms []phraseTerm // the phrase's distinct terms
@@ -127,6 +155,9 @@ type phraseSearcher struct {
 
 // addSlot records that term is allowed at offset off.
 func (s *phraseSearcher) addSlot(term string, off uint64) {
+	if n := len(s.offs); n == 0 || s.offs[n-1] != off {
+		s.offs = append(s.offs, off)
+	}
 	for i := range s.terms {
 		if s.terms[i].term == term {
 			s.terms[i].offs = append(s.terms[i].offs, off)
@@ -259,7 +290,7 @@ func (s *phraseSearcher) advance(ctx *bsearch.SearchContext) error {
 		ctx.DocumentMatchPool.Put(s.curr)
 	}
 	var err error
-	s.curr, err = s.must.Next(ctx)
+	s.curr, err = s.cand.Next(ctx)
 	return err
 }
 
@@ -278,6 +309,9 @@ func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatc
 			return nil, err
 		}
 		if ok {
+			if d, err = s.scored(ctx, d); err != nil {
+				return nil, err
+			}
 			s.curr = nil
 		}
 		if err := s.advance(ctx); err != nil {
@@ -288,6 +322,24 @@ func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatc
 		}
 	}
 	return nil, nil
+}
+
+// scored is candidate d, which holds the phrase, as the scoring conjunction
+// finds it, with d's locations; d itself for an unscored search.
+func (s *phraseSearcher) scored(ctx *bsearch.SearchContext, d *bsearch.DocumentMatch) (*bsearch.DocumentMatch, error) {
+	if s.must == nil {
+		return d, nil
+	}
+	m, err := s.must.Advance(ctx, d.IndexInternalID)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil || !m.IndexInternalID.Equals(d.IndexInternalID) {
+		return nil, fmt.Errorf("phrase: candidate %x has no score", []byte(d.IndexInternalID))
+	}
+	m.FieldTermLocations = append(m.FieldTermLocations, d.FieldTermLocations...)
+	ctx.DocumentMatchPool.Put(d)
+	return m, nil
 }
 
 // Advance implements bsearch.Searcher.
@@ -304,7 +356,7 @@ func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInter
 	if s.curr.IndexInternalID.Compare(id) < 0 {
 		ctx.DocumentMatchPool.Put(s.curr)
 		var err error
-		if s.curr, err = s.must.Advance(ctx, id); err != nil {
+		if s.curr, err = s.cand.Advance(ctx, id); err != nil {
 			return nil, err
 		}
 	}
@@ -313,7 +365,12 @@ func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInter
 
 // Close implements bsearch.Searcher.
 func (s *phraseSearcher) Close() error {
-	err := s.must.Close()
+	err := s.cand.Close()
+	if s.must != nil {
+		if e := s.must.Close(); err == nil {
+			err = e
+		}
+	}
 	for _, t := range s.terms {
 		if t.tfr != nil {
 			if e := t.tfr.Close(); err == nil {
@@ -324,20 +381,31 @@ func (s *phraseSearcher) Close() error {
 	return err
 }
 
+// scoring is the searcher that scores: the scored conjunction, or the
+// candidates' for an unscored search.
+func (s *phraseSearcher) scoring() bsearch.Searcher {
+	if s.must != nil {
+		return s.must
+	}
+	return s.cand
+}
+
 // Weight implements bsearch.Searcher.
-func (s *phraseSearcher) Weight() float64 { return s.must.Weight() }
+func (s *phraseSearcher) Weight() float64 { return s.scoring().Weight() }
 
 // SetQueryNorm implements bsearch.Searcher.
-func (s *phraseSearcher) SetQueryNorm(n float64) { s.must.SetQueryNorm(n) }
+func (s *phraseSearcher) SetQueryNorm(n float64) { s.scoring().SetQueryNorm(n) }
 
 // Count implements bsearch.Searcher.
-func (s *phraseSearcher) Count() uint64 { return s.must.Count() }
+func (s *phraseSearcher) Count() uint64 { return s.scoring().Count() }
 
 // Min implements bsearch.Searcher.
 func (s *phraseSearcher) Min() int { return 0 }
 
 // Size implements bsearch.Searcher.
-func (s *phraseSearcher) Size() int { return s.must.Size() + 64 + 64*len(s.terms) }
+func (s *phraseSearcher) Size() int { return s.scoring().Size() + s.cand.Size() + 64 + 64*len(s.terms) }
 
 // DocumentMatchPoolSize implements bsearch.Searcher.
-func (s *phraseSearcher) DocumentMatchPoolSize() int { return s.must.DocumentMatchPoolSize() + 1 }
+func (s *phraseSearcher) DocumentMatchPoolSize() int {
+	return s.scoring().DocumentMatchPoolSize() + s.cand.DocumentMatchPoolSize() + 1
+}
