@@ -36,12 +36,16 @@ func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapp
 	s := &phraseSearcher{ctx: ctx, r: r, field: q.field, locs: options.IncludeTermVectors}
 	// No searcher reads locations; check reads them for each candidate.
 	options.IncludeTermVectors = false
+	s.single = true
 	for off, alts := range q.terms {
+		n := 0
 		for _, t := range alts {
 			if t != "" {
 				s.addSlot(t, uint64(off))
+				n++
 			}
 		}
+		s.single = s.single && n <= 1
 	}
 	if len(s.offs) == 0 {
 		return searcher.NewMatchNoneSearcher(r)
@@ -148,6 +152,9 @@ type phraseSearcher struct {
 	offs  []uint64     // the non-empty offsets, the first 0
 	curr  *bsearch.DocumentMatch
 	init  bool
+	// single: every offset allows one term; opened: the readers of the
+	// terms' locations are open.
+	single, opened bool
 
 	at   []offPos // scratch: where each offset's terms occur
 	hits []uint64 // scratch: the starts of the occurrences
@@ -172,13 +179,6 @@ func (s *phraseSearcher) addSlot(term string, off uint64) {
 // increasing order, so each reader only moves forward, and only reads the
 // locations of the postings it stops on.
 func (s *phraseSearcher) vectors(t *phraseTerm, id index.IndexInternalID) ([]*index.TermFieldVector, error) {
-	if t.tfr == nil && !t.done {
-		tfr, err := s.r.TermFieldReader(s.ctx, []byte(t.term), s.field, false, false, true)
-		if err != nil {
-			return nil, fmt.Errorf("phrase term %q: %w", t.term, err)
-		}
-		t.tfr = tfr
-	}
 	if t.done {
 		return nil, nil
 	}
@@ -199,11 +199,46 @@ func (s *phraseSearcher) vectors(t *phraseTerm, id index.IndexInternalID) ([]*in
 	return t.at.Vectors, nil
 }
 
+// open opens the readers of the terms' locations, at the first candidate.
+// When every offset has one term, the readers, like the conjunction's
+// searchers, only visit the passages that hold them all (scorch's
+// conjunction optimization: each reader's postings bitmap becomes their
+// intersection), so that reaching a candidate skips the others' postings
+// without decoding their frequencies.
+func (s *phraseSearcher) open() error {
+	s.opened = true
+	var octx index.OptimizableContext
+	for i := range s.terms {
+		t := &s.terms[i]
+		tfr, err := s.r.TermFieldReader(s.ctx, []byte(t.term), s.field, false, false, true)
+		if err != nil {
+			return fmt.Errorf("phrase term %q: %w", t.term, err)
+		}
+		t.tfr = tfr
+		if o, ok := tfr.(index.Optimizable); ok && s.single && len(s.terms) > 1 {
+			if octx, err = o.Optimize("conjunction", octx); err != nil {
+				return fmt.Errorf("phrase term %q: %w", t.term, err)
+			}
+		}
+	}
+	if octx != nil {
+		if _, err := octx.Finish(); err != nil {
+			return fmt.Errorf("phrase: %w", err)
+		}
+	}
+	return nil
+}
+
 // check reports whether d holds the phrase and, when the search wants
 // locations, adds to d those of the phrase's occurrences.
 func (s *phraseSearcher) check(d *bsearch.DocumentMatch) (bool, error) {
 	// Every (offset, position) where a term of that offset occurs, sorted;
 	// a start p holds the phrase when each offset o has (o, p+o).
+	if !s.opened {
+		if err := s.open(); err != nil {
+			return false, err
+		}
+	}
 	s.at = s.at[:0]
 	for i := range s.terms {
 		t := &s.terms[i]
