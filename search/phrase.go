@@ -65,13 +65,13 @@ func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapp
 	// advancing the scoring conjunction to it.
 	unscored := options
 	unscored.Score = "none"
-	cand, err := q.conjunction(ctx, r, unscored)
+	cand, err := q.conjunction(ctx, r, unscored, pageIDsOf(ctx))
 	if err != nil {
 		return nil, err
 	}
 	s.cand = cand
 	if options.Score != "none" {
-		if s.must, err = q.conjunction(ctx, r, options); err != nil {
+		if s.must, err = q.conjunction(ctx, r, options, nil); err != nil {
 			_ = cand.Close()
 			return nil, err
 		}
@@ -80,14 +80,39 @@ func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapp
 	return s, nil
 }
 
+// pageIDsKey marks, in the context of a search, the ids of the only passages
+// it can match (pageLocations: the hits of one page).
+type pageIDsKey struct{}
+
+// withPageIDs is ctx for a search whose query only matches passages among ids.
+func withPageIDs(ctx context.Context, ids []string) context.Context {
+	return context.WithValue(ctx, pageIDsKey{}, ids)
+}
+
+// pageIDsOf returns the ids withPageIDs put in ctx, nil for none.
+func pageIDsOf(ctx context.Context) []string {
+	ids, _ := ctx.Value(pageIDsKey{}).([]string)
+	return ids
+}
+
 // conjunction is the searcher of the passages whose field holds one of the
-// terms of every offset.
-func (q *phraseQuery2) conjunction(ctx context.Context, r index.IndexReader, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+// terms of every offset, among ids unless nil. The query around a phrase
+// keeps only those passages anyway; within the phrase they spare it the
+// check of every candidate between them (a phrase's Advance returns the
+// next passage that holds it, however far).
+func (q *phraseQuery2) conjunction(ctx context.Context, r index.IndexReader, options bsearch.SearcherOptions, ids []string) (bsearch.Searcher, error) {
 	var slots []bsearch.Searcher
 	closeAll := func() {
 		for _, s := range slots {
 			_ = s.Close()
 		}
+	}
+	if ids != nil {
+		x, err := searcher.NewDocIDSearcher(ctx, r, ids, 0, options)
+		if err != nil {
+			return nil, fmt.Errorf("phrase ids: %w", err)
+		}
+		slots = append(slots, x)
 	}
 	for _, alts := range q.terms {
 		var ts []bsearch.Searcher
