@@ -70,7 +70,13 @@ func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapp
 		return nil, err
 	}
 	s.cand = cand
-	if options.Score != "none" {
+	switch {
+	case s.ownScoring(ctx, options):
+		if err := s.newScorers(ctx, q.terms, q.boost, options); err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+	case options.Score != "none":
 		if s.must, err = q.conjunction(ctx, r, options, nil); err != nil {
 			_ = cand.Close()
 			return nil, err
@@ -156,11 +162,12 @@ func (q *phraseQuery2) conjunction(ctx context.Context, r index.IndexReader, opt
 // and, once a candidate needs it, the reader of its locations in the field
 // with the posting it stands on.
 type phraseTerm struct {
-	term string
-	offs []uint64
-	tfr  index.TermFieldReader
-	at   *index.TermFieldDoc // the reader's current posting; nil before the first or after the last
-	done bool                // the reader has no posting left
+	term  string
+	offs  []uint64
+	tfr   index.TermFieldReader
+	at    *index.TermFieldDoc // the reader's current posting; nil before the first or after the last
+	done  bool                // the reader has no posting left
+	count uint64              // the passages holding the term (the reader's Count)
 }
 
 // phraseSearcher passes on the candidates of the conjunction of a phrase's
@@ -180,6 +187,11 @@ type phraseSearcher struct {
 	// single: every offset allows one term; opened: the readers of the
 	// terms' locations are open.
 	single, opened bool
+	// scorers score a candidate from the readers (phrasescore.go), when
+	// ownScored; otherwise must does.
+	scorers   []slotScorer
+	ownScored bool
+	tfd       index.TermFieldDoc // scratch
 
 	at   []offPos // scratch: where each offset's terms occur
 	hits []uint64 // scratch: the starts of the occurrences
@@ -235,11 +247,12 @@ func (s *phraseSearcher) open() error {
 	var octx index.OptimizableContext
 	for i := range s.terms {
 		t := &s.terms[i]
-		tfr, err := s.r.TermFieldReader(s.ctx, []byte(t.term), s.field, false, false, true)
+		own := s.ownScored
+		tfr, err := s.r.TermFieldReader(s.ctx, []byte(t.term), s.field, own, own, true)
 		if err != nil {
 			return fmt.Errorf("phrase term %q: %w", t.term, err)
 		}
-		t.tfr = tfr
+		t.tfr, t.count = tfr, tfr.Count()
 		if o, ok := tfr.(index.Optimizable); ok && s.single && len(s.terms) > 1 {
 			if octx, err = o.Optimize("conjunction", octx); err != nil {
 				return fmt.Errorf("phrase term %q: %w", t.term, err)
@@ -387,6 +400,9 @@ func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatc
 // scored is candidate d, which holds the phrase, as the scoring conjunction
 // finds it, with d's locations; d itself for an unscored search.
 func (s *phraseSearcher) scored(ctx *bsearch.SearchContext, d *bsearch.DocumentMatch) (*bsearch.DocumentMatch, error) {
+	if s.ownScored {
+		return s.ownScore(ctx, d)
+	}
 	if s.must == nil {
 		return d, nil
 	}
@@ -451,13 +467,33 @@ func (s *phraseSearcher) scoring() bsearch.Searcher {
 }
 
 // Weight implements bsearch.Searcher.
-func (s *phraseSearcher) Weight() float64 { return s.scoring().Weight() }
+func (s *phraseSearcher) Weight() float64 {
+	if s.ownScored {
+		return s.scorersWeight()
+	}
+	return s.scoring().Weight()
+}
 
 // SetQueryNorm implements bsearch.Searcher.
-func (s *phraseSearcher) SetQueryNorm(n float64) { s.scoring().SetQueryNorm(n) }
+func (s *phraseSearcher) SetQueryNorm(n float64) {
+	if s.ownScored {
+		s.setScorersNorm(n)
+		return
+	}
+	s.scoring().SetQueryNorm(n)
+}
 
 // Count implements bsearch.Searcher.
-func (s *phraseSearcher) Count() uint64 { return s.scoring().Count() }
+func (s *phraseSearcher) Count() uint64 {
+	if s.ownScored {
+		var n uint64 // bleve's conjunction counts the sum of its searchers'
+		for _, x := range s.scorers {
+			n += x.count
+		}
+		return n
+	}
+	return s.scoring().Count()
+}
 
 // Min implements bsearch.Searcher.
 func (s *phraseSearcher) Min() int { return 0 }
