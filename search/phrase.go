@@ -18,13 +18,14 @@ import (
 // empty slot stands for any one term, as a stop word left it). It matches
 // and scores exactly as bleve's MultiPhraseQuery without fuzziness, for
 // fields that are not arrays, in two phases, as Lucene's phrase queries do:
-// a conjunction of the terms' searchers that reads no term locations (scorch
-// intersects their postings bitmaps) finds and scores the candidates, and
-// only then are the locations of each candidate's terms read, from readers
-// advanced to it, to check the positions. Reading locations in the
-// searchers themselves decoded, copied and merged them for every candidate,
-// and most candidates (60 % in the bench's phrase class, every one for the
-// whole-query bonus of its `and` class) do not hold the phrase.
+// an unscored conjunction of the terms' searchers that reads no term
+// locations (scorch intersects their postings bitmaps) finds the
+// candidates; only then are the locations of each candidate's terms read,
+// from readers advanced to it, to check the positions, and only a
+// candidate that holds the phrase is scored. Reading locations in the
+// searchers themselves decoded, copied, merged and scored them for every
+// candidate, and most candidates (60 % in the bench's phrase class, every
+// one for the whole-query bonus of its `and` class) do not hold the phrase.
 type phraseQuery2 struct {
 	terms [][]string
 	field string
@@ -61,8 +62,9 @@ func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapp
 	}
 	// The candidates come from a conjunction that only intersects (scorch
 	// ANDs the terms' postings bitmaps and decodes neither frequencies nor
-	// norms); a scored search scores a candidate that holds the phrase by
-	// advancing the scoring conjunction to it.
+	// norms). A scored search scores a candidate that holds the phrase from
+	// the readers of its locations (phrasescore.go) or, when it cannot, by
+	// advancing a scoring conjunction to it.
 	unscored := options
 	unscored.Score = "none"
 	cand, err := q.conjunction(ctx, r, unscored, pageIDsOf(ctx))
