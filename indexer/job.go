@@ -27,7 +27,8 @@ import (
 // 2: organizations found from a page's definitions, evidence per tag.
 // 3: the publisher read from a page's details (a mirror's "Publisher" row) and
 // never from its own headline; INL described ("the State Department's narcotics
-// bureau"); other agencies' .gov hosts are not the Department's.
+// bureau"); other agencies' .gov hosts are not the Department's; a country inside a
+// longer place name (a bridge, a strait, a town, a postal address) is none.
 const ParserVersion = "3"
 
 // Job is one crawl: fetch the seeds' sites, extract and tag their passages,

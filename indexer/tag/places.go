@@ -265,9 +265,67 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 		if h.e.kind == kindCountry && (h.e.form == formName || h.e.form == formAlias) && isDonor(text, h.start) {
 			continue
 		}
+		if h.e.kind == kindCountry && inLongerPlaceName(toks, h) {
+			continue
+		}
 		out = append(out, h)
 	}
 	return out
+}
+
+// structureWords after a country's name make it the name of a structure or
+// a natural feature ("the Second Niger Bridge", "the Niger Delta"), and
+// straitWords before it ("the Strait of Gibraltar") a body of water.
+var (
+	structureWords = map[string]bool{"Bridge": true, "River": true, "Delta": true, "Street": true, "Avenue": true,
+		"Road": true, "Highway": true, "Expressway": true, "Boulevard": true, "Dam": true}
+	straitWords = map[string]bool{"strait": true, "straits": true}
+)
+
+// inLongerPlaceName reports whether a country (by its name or one of its
+// cities) is part of a longer name that is no mention of it: a structure
+// or feature named after it, a strait, a town whose name ends with it
+// ("Mocímboa da Praia", not Cabo Verde's capital), or a postal address
+// ("Viale Vaticano 106, 00165 Rome, Italy": where an organization sits).
+func inLongerPlaceName(toks []token, h hit) bool {
+	if h.end < len(toks) && !toks[h.end].brk && !toks[h.end].comma && structureWords[toks[h.end].orig] {
+		return true
+	}
+	if h.first >= 2 && !toks[h.first].brk && toks[h.first-1].key == "of" && !toks[h.first-1].brk &&
+		straitWords[toks[h.first-2].key] && isCapitalized(toks[h.first-2].orig) {
+		return true
+	}
+	if h.e.form == formCity && h.first >= 2 && !toks[h.first].brk && !toks[h.first].comma &&
+		placeParticles[toks[h.first-1].orig] && isCapitalized(toks[h.first-2].orig) {
+		return true
+	}
+	for k := h.first - 1; k >= max(0, h.first-3); k-- {
+		if isPostalCode(toks[k].orig) {
+			return true
+		}
+		if toks[k].brk {
+			break
+		}
+	}
+	return false
+}
+
+// placeParticles join the words of a town's name in Portuguese, Spanish or
+// French ("Mocímboa da Praia", "Santa Cruz de la Sierra").
+var placeParticles = map[string]bool{"da": true, "do": true, "das": true, "dos": true, "de": true, "del": true, "la": true, "du": true}
+
+// isPostalCode reports whether a token is a postal code: five digits or
+// more, or four that cannot be a year.
+func isPostalCode(s string) bool {
+	if len(s) < 4 || len(s) > 6 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(s) > 4 || s[0] != '1' && s[0] != '2'
 }
 
 // donorCues open a list of funders: a country named in one is a donor, not
