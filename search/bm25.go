@@ -85,6 +85,11 @@ func computeBM25Stats(snap *scorch.IndexSnapshot) (*bsearch.BM25Stats, error) {
 		}
 		st.FieldCardinality[f] = c
 	}
+	// The unscored conjunction a phrase finds its candidates with in a
+	// scored search (phrase.go) is, once scorch has intersected its terms'
+	// bitmaps, a term searcher of the artificial field "*", which asks for
+	// its statistics although it scores nothing.
+	st.FieldCardinality[scorch.OptimizeTFRConjunctionUnadornedField] = 0
 	return st, nil
 }
 

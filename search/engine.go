@@ -224,7 +224,7 @@ func pageLocations(ctx context.Context, bi bleve.Index, text query.Query, hits b
 	}
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text}), len(ids), 0, false)
 	req.IncludeLocations = true
-	res, err := bi.SearchInContext(ctx, req)
+	res, err := bi.SearchInContext(withPageIDs(ctx, ids), req)
 	if err != nil {
 		return nil, err
 	}

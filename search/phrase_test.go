@@ -19,16 +19,41 @@ type phraseAnswer map[string]string
 
 func runPhrase(tb testing.TB, bi bleve.Index, q query.Query) phraseAnswer {
 	tb.Helper()
+	return runPhraseWith(tb, bi, q, phraseRun{locs: true})
+}
+
+// phraseRun is how runPhraseWith searches: with term locations or not,
+// bleve's score mode, and (ids) within those passages only, as
+// pageLocations searches a page's.
+type phraseRun struct {
+	locs  bool
+	score string
+	ids   []string
+}
+
+func runPhraseWith(tb testing.TB, bi bleve.Index, q query.Query, o phraseRun) phraseAnswer {
+	tb.Helper()
+	ctx := context.Background()
+	if o.ids != nil {
+		q = query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(o.ids), q})
+		ctx = withPageIDs(ctx, o.ids)
+	}
 	req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
-	req.IncludeLocations = true
-	res, err := bi.SearchInContext(context.Background(), req)
+	req.IncludeLocations = o.locs
+	req.Score = o.score
+	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	out := phraseAnswer{}
 	for _, h := range res.Hits {
 		var pos []string
+		// bleve's phrase searcher reports locations unasked; ours only
+		// when the search asks for them (the main search does not).
 		for term, ls := range h.Locations[fieldText] {
+			if !o.locs {
+				break
+			}
 			for _, l := range ls {
 				pos = append(pos, fmt.Sprintf("%s@%d:%d-%d", term, l.Pos, l.Start, l.End))
 			}
@@ -81,6 +106,23 @@ func TestPhraseMatchesBleve(t *testing.T) {
 				}
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("phrase %v (-bleve +ours):\n%s", terms, diff)
+				}
+				// Without locations (the main search), unscored (the
+				// matches of a filtered search) and within a page's
+				// passages (its snippets' locations: ours is told the ids).
+				ids := []string{"d007", "d100", "d101", "d150", "d299"}
+				for name, o := range map[string]phraseRun{"no locations": {}, "unscored": {score: "none"}, "page": {locs: true, ids: ids}} {
+					bo := o
+					bo.ids = nil
+					var bq query.Query = bq
+					if o.ids != nil {
+						bq = query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), bq})
+					}
+					want := runPhraseWith(t, ix.bi, bq, bo)
+					got := runPhraseWith(t, ix.bi, &phraseQuery2{terms: terms, field: fieldText, boost: 1.7}, o)
+					if diff := cmp.Diff(want, got); diff != "" {
+						t.Errorf("phrase %v, %s (-bleve +ours):\n%s", terms, name, diff)
+					}
 				}
 			})
 		}
