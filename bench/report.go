@@ -28,9 +28,9 @@ type EngineReport struct {
 	// QueriesCold are a JVM engine's first queries per class after its
 	// open, before its JIT warm-up (lucene only).
 	QueriesCold map[string]ClassStats `json:"queries_cold,omitempty"`
-	HTTP          *HTTPStats            `json:"http,omitempty"`     // inlsearch only
-	Reindex       *Reindex              `json:"reindex,omitempty"`  // inlsearch only
-	Research      *Research             `json:"research,omitempty"` // inlsearch only
+	HTTP        *HTTPStats            `json:"http,omitempty"`     // inlsearch only
+	Reindex     *Reindex              `json:"reindex,omitempty"`  // inlsearch only
+	Research    *Research             `json:"research,omitempty"` // inlsearch only
 }
 
 // HTTPStats are the figures of the load test of `inlsearch serve`.
