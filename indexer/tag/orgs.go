@@ -151,6 +151,19 @@ type source struct {
 	toks    []token
 	heading bool // title or heading
 	places  []hit
+	// topics are the topic signals of text, once topicHitsOf found them
+	// (the passage's rules, its page's, the list rule and the evidence all
+	// read them).
+	topics     []hit
+	topicsDone bool
+}
+
+// topicHitsOf returns the topic signals of s, found once.
+func (t *Tagger) topicHitsOf(s *source) []hit {
+	if !s.topicsDone {
+		s.topics, s.topicsDone = t.topicM.find(s.text, s.toks), true
+	}
+	return s.topics
 }
 
 // tagOrgs tags the organizations of srcs. The State family (publisher

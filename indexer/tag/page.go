@@ -76,7 +76,7 @@ func (t *Tagger) TagPage(p Page) []Tags {
 		}
 		probs[i] = z
 	}
-	dropListed(probs, t.listedOnly(tis))
+	DropListed(probs, t.listedOnly(tis))
 	decided := Decide(probs, t.model.threshold, t.model.passage)
 	for i := range out {
 		t.applyModel(&out[i], decided[i], tis[i])
@@ -84,18 +84,12 @@ func (t *Tagger) TagPage(p Page) []Tags {
 	return out
 }
 
-// PageFeatures returns the features of every passage of p (the trainer's input).
-func (t *Tagger) PageFeatures(p Page) [][]Feature {
-	_, feats, _ := t.tagPage(p, true, true)
-	return feats
-}
-
-// ListedOnly reports, per passage of p and topic, whether the passage names
-// the topic only in lists or not at all (see listedOnly): the trainer's
-// input, as PageFeatures is.
-func (t *Tagger) ListedOnly(p Page) [][]bool {
-	_, _, tis := t.tagPage(p, true, false)
-	return t.listedOnly(tis)
+// PageFeatures returns the trainer's input of every passage of p: its
+// features, and which topics it names only in lists (listedOnly), which
+// the tagger never gives it.
+func (t *Tagger) PageFeatures(p Page) ([][]Feature, [][]bool) {
+	_, feats, tis := t.tagPage(p, true, true)
+	return feats, t.listedOnly(tis)
 }
 
 // listedOnly reports, per passage and topic, whether the passage names the
@@ -112,7 +106,7 @@ func (t *Tagger) listedOnly(tis []topicInput) [][]bool {
 		out[i] = make([]bool, len(t.topics))
 		named := make([]bool, len(t.topics)) // outside a list, or in a heading or the title
 		for si, s := range ti.srcs {
-			for _, h := range t.topicM.find(s.text, s.toks) {
+			for _, h := range t.topicHitsOf(s) {
 				if h.e.kind != kindTopic || overlaps(h, ti.spans[si]) {
 					continue
 				}
@@ -128,8 +122,9 @@ func (t *Tagger) listedOnly(tis []topicInput) [][]bool {
 	return out
 }
 
-// dropListed sets to 0 the probability of a topic a passage names only in lists.
-func dropListed(probs [][]float64, listed [][]bool) {
+// DropListed sets to 0 the probability of a topic a passage names only in
+// lists (TagPage, and the trainer's held-out predictions).
+func DropListed(probs [][]float64, listed [][]bool) {
 	for i := range probs {
 		for k := range probs[i] {
 			if listed[i][k] {
@@ -138,10 +133,6 @@ func dropListed(probs [][]float64, listed [][]bool) {
 		}
 	}
 }
-
-// DropListed is dropListed for the trainer, which computes the
-// probabilities of held-out passages itself.
-func DropListed(probs [][]float64, listed [][]bool) { dropListed(probs, listed) }
 
 // TopicNames returns the taxonomy's topics in the order of the tagger.
 func (t *Tagger) TopicNames() []string {

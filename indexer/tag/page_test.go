@@ -199,13 +199,13 @@ func TestListedOnly(t *testing.T) {
 	p := mustPage(t, "Honduras Summary",
 		[2]string{"Investigations", "Investigative priorities include homicides, kidnapping, vehicle theft, arms trafficking, extortion and money laundering. The unit's detectives work with prosecutors on each case."},
 		[2]string{"Financial Crimes", "INL helps the financial intelligence unit trace illicit proceeds through banks and money remitters. Prosecutors brought the first money laundering cases under the 2014 law, and banks filed twice as many suspicious transaction reports."})
-	listed := tg.ListedOnly(p)
+	_, listed := tg.PageFeatures(p)
 	ml := tg.topicIdx["money laundering"]
 	if !listed[0][ml] {
-		t.Errorf("passage 0 names money laundering only in a list: ListedOnly = false, want true")
+		t.Errorf("passage 0 names money laundering only in a list: listed only = false, want true")
 	}
 	if listed[1][ml] {
-		t.Errorf("passage 1 treats money laundering: ListedOnly = true, want false")
+		t.Errorf("passage 1 treats money laundering: listed only = true, want false")
 	}
 	got := tg.TagPage(p)
 	if slices.Contains(got[0].Topics, "money laundering") {

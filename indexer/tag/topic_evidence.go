@@ -101,7 +101,7 @@ func (t *Tagger) topicEvidence(ti topicInput, k int, hits [][]hit) (string, []st
 func (t *Tagger) topicHits(ti topicInput) [][]hit {
 	out := make([][]hit, len(ti.srcs))
 	for si, s := range ti.srcs {
-		out[si] = t.topicM.find(s.text, s.toks)
+		out[si] = t.topicHitsOf(s)
 	}
 	return out
 }

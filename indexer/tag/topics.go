@@ -133,7 +133,7 @@ func (t *Tagger) topicScores(srcs []*source, orgSpans [][]hit, orgHints map[stri
 	}
 	body := map[[2]string]*occ{} // topic, signal → best factor and count
 	for si, s := range srcs {
-		hits := t.topicM.find(s.text, s.toks)
+		hits := t.topicHitsOf(s)
 		if !s.heading {
 			words += len(s.toks)
 		}

@@ -78,7 +78,7 @@ type Doc struct {
 	Aux bool
 
 	feats     [][]tag.Feature // passage features, computed once (features)
-	listed    [][]bool        // per passage and topic, named only in lists (listedOnly)
+	listed    [][]bool        // per passage and topic, named only in lists (features)
 	typeFeats []tag.Feature
 }
 

@@ -9,19 +9,12 @@ import (
 	"github.com/inlsearch/inlsearch/indexer/tag"
 )
 
-// listedOnly computes (once) which topics each passage names only in lists
-// (tag.Tagger.ListedOnly): those the tagger never gives the passage.
-func (d *Doc) listedOnly(tg *tag.Tagger) [][]bool {
-	if d.listed == nil {
-		d.listed = tg.ListedOnly(d.Page)
-	}
-	return d.listed
-}
-
-// features computes (once) the features of every passage and of the page type.
+// features computes (once) the features of every passage and of the page
+// type, and which topics each passage names only in lists
+// (tag.Tagger.PageFeatures): those the tagger never gives the passage.
 func (d *Doc) features(tg *tag.Tagger) ([][]tag.Feature, []tag.Feature) {
 	if d.feats == nil {
-		d.feats = tg.PageFeatures(d.Page)
+		d.feats, d.listed = tg.PageFeatures(d.Page)
 		d.typeFeats = tg.TypeFeatures(d.URL, d.Page.Title, d.Page.Site, d.Text)
 	}
 	return d.feats, d.typeFeats
@@ -284,7 +277,7 @@ func passageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64,
 		}
 		out[i] = p
 	}
-	tag.DropListed(out, d.listedOnly(tg))
+	tag.DropListed(out, d.listed)
 	return out
 }
 
