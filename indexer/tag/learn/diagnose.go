@@ -39,35 +39,22 @@ func Diagnose(tg *tag.Tagger, docs []*Doc) Diagnosis {
 		}
 	}
 	for _, d := range docs {
-		var topics, orgs, found, countries, years []string
+		tags := tg.TagPage(d.Page)
 		ev := map[string]string{}
-		for _, t := range tg.TagPage(d.Page) {
+		for _, t := range tags {
 			for k, v := range t.Evidence {
 				if ev[k] == "" {
 					ev[k] = v
 				}
 			}
-			topics = append(topics, t.Topics...)
-			orgs = append(orgs, taxonomyOrgs(t)...)
-			found = append(found, t.FoundOrganizations...)
-			countries = append(countries, t.Countries...)
-			for _, y := range t.Years {
-				years = append(years, fmt.Sprint(y))
-			}
 		}
-		if !d.Page.Published.IsZero() {
-			years = append(years, fmt.Sprint(d.Page.Published.Year()))
-		}
-		var wantYears []string
-		for _, y := range d.Label.Years {
-			wantYears = append(wantYears, fmt.Sprint(y))
-		}
+		got, want := gotValues(tags, d), wantValues(d.Label)
 		for _, f := range []struct {
 			name      string
 			got, want []string
-		}{{"topic", topics, d.Label.Topics}, {"organization", orgs, d.Label.Organizations},
-			{"country", countries, d.Label.Countries}, {"year", years, wantYears},
-			{"found organization", found, otherAcronyms(d.Label)}} {
+		}{{"topic", got.topics, want.topics}, {"organization", got.orgs, want.orgs},
+			{"country", got.countries, want.countries}, {"year", got.years, want.years},
+			{"found organization", got.found, want.found}} {
 			if dg.Scores[f.name] == nil {
 				dg.Scores[f.name] = &Score{}
 			}

@@ -104,31 +104,17 @@ func Evaluate(tg *tag.Tagger, docs []*Doc) map[string]*Result {
 func evaluatePage(tg *tag.Tagger, d *Doc) *Result {
 	r := &Result{Pages: 1}
 	tags := tg.TagPage(d.Page)
-	var topics, orgs, found, countries, years []string
 	for i, t := range tags {
-		topics = append(topics, t.Topics...)
-		orgs = append(orgs, taxonomyOrgs(t)...)
-		found = append(found, t.FoundOrganizations...)
-		countries = append(countries, t.Countries...)
-		for _, y := range t.Years {
-			years = append(years, fmt.Sprint(y))
-		}
 		if i < len(d.Section) && d.Section[i] >= 0 {
 			r.Passage.Compare(t.Topics, d.Label.Sections[d.Section[i]].Topics)
 		}
 	}
-	if !d.Page.Published.IsZero() {
-		years = append(years, fmt.Sprint(d.Page.Published.Year()))
-	}
-	var want []string
-	for _, y := range d.Label.Years {
-		want = append(want, fmt.Sprint(y))
-	}
-	fp, fn := r.Topic.Compare(topics, d.Label.Topics)
-	r.Org.Compare(orgs, d.Label.Organizations)
-	r.Found.Compare(found, otherAcronyms(d.Label))
-	r.Country.Compare(countries, d.Label.Countries)
-	r.Year.Compare(years, want)
+	got, want := gotValues(tags, d), wantValues(d.Label)
+	fp, fn := r.Topic.Compare(got.topics, want.topics)
+	r.Org.Compare(got.orgs, want.orgs)
+	r.Found.Compare(got.found, want.found)
+	r.Country.Compare(got.countries, want.countries)
+	r.Year.Compare(got.years, want.years)
 	var miss []string
 	if len(fp)+len(fn) > 0 {
 		miss = append(miss, fmt.Sprintf("topics +%q -%q", fp, fn))
@@ -143,6 +129,42 @@ func evaluatePage(tg *tag.Tagger, d *Doc) *Result {
 		r.Misses = append(r.Misses, d.Path+": "+strings.Join(miss, "; "))
 	}
 	return r
+}
+
+// pageValues are a page's values of each facet scored: its passages' tags
+// together (gotValues), or its labels (wantValues).
+type pageValues struct {
+	topics, orgs, found, countries, years []string
+}
+
+// gotValues returns the union of a page's passage tags, by facet: the
+// taxonomy organizations apart from those found beyond it, and the page's
+// published year among its years.
+func gotValues(tags []tag.Tags, d *Doc) pageValues {
+	var v pageValues
+	for _, t := range tags {
+		v.topics = append(v.topics, t.Topics...)
+		v.orgs = append(v.orgs, taxonomyOrgs(t)...)
+		v.found = append(v.found, t.FoundOrganizations...)
+		v.countries = append(v.countries, t.Countries...)
+		for _, y := range t.Years {
+			v.years = append(v.years, fmt.Sprint(y))
+		}
+	}
+	if !d.Page.Published.IsZero() {
+		v.years = append(v.years, fmt.Sprint(d.Page.Published.Year()))
+	}
+	return v
+}
+
+// wantValues returns a page's labels by facet: found organizations by the
+// acronyms of its other organizations.
+func wantValues(l Label) pageValues {
+	v := pageValues{topics: l.Topics, orgs: l.Organizations, found: otherAcronyms(l), countries: l.Countries}
+	for _, y := range l.Years {
+		v.years = append(v.years, fmt.Sprint(y))
+	}
+	return v
 }
 
 // taxonomyOrgs returns a passage's organizations without those it found
