@@ -6,9 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -182,17 +182,9 @@ func parseAPIDoc(b []byte) (*apiView, error) {
 		byTag[t.Name] = len(v.Tags)
 		v.Tags = append(v.Tags, apiTagView{Name: t.Name, Description: t.Description})
 	}
-	paths := make([]string, 0, len(d.Paths))
-	for p := range d.Paths {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
+	paths := slices.Sorted(maps.Keys(d.Paths))
 	for _, p := range paths {
-		methods := make([]string, 0, len(d.Paths[p]))
-		for m := range d.Paths[p] {
-			methods = append(methods, m)
-		}
-		slices.SortFunc(methods, func(a, b string) int { return methodRank(a) - methodRank(b) })
+		methods := slices.SortedFunc(maps.Keys(d.Paths[p]), func(a, b string) int { return methodRank(a) - methodRank(b) })
 		for _, m := range methods {
 			var op oaOperation
 			if err := json.Unmarshal(d.Paths[p][m], &op); err != nil {
@@ -213,11 +205,7 @@ func parseAPIDoc(b []byte) (*apiView, error) {
 			v.Tags[i].Ops = append(v.Tags[i].Ops, ov)
 		}
 	}
-	names := make([]string, 0, len(d.Components.Schemas))
-	for n := range d.Components.Schemas {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(d.Components.Schemas))
 	for _, n := range names {
 		s := d.Components.Schemas[n]
 		sv := apiSchemaView{Name: n, Description: s.Description, Type: typeOf(&s)}
@@ -258,11 +246,7 @@ func (d *oaDoc) operationView(method, path string, op oaOperation) (apiOpView, e
 		ov.Params = append(ov.Params, apiFieldView{Name: p.Name, In: p.In, Type: typeOf(p.Schema), Required: p.Required,
 			Constraints: constraintsOf(p.Schema), Description: p.Description})
 	}
-	codes := make([]string, 0, len(op.Responses))
-	for code := range op.Responses {
-		codes = append(codes, code)
-	}
-	sort.Strings(codes)
+	codes := slices.Sorted(maps.Keys(op.Responses))
 	for _, code := range codes {
 		r := op.Responses[code]
 		if r.Ref != "" {
@@ -273,19 +257,11 @@ func (d *oaDoc) operationView(method, path string, op oaOperation) (apiOpView, e
 			r = rr
 		}
 		rv := apiResponseView{Status: code, Description: r.Description}
-		types := make([]string, 0, len(r.Content))
-		for mt := range r.Content {
-			types = append(types, mt)
-		}
-		sort.Strings(types)
+		types := slices.Sorted(maps.Keys(r.Content))
 		for _, mt := range types {
 			rv.Bodies = append(rv.Bodies, apiBodyView{MediaType: mt, Type: typeOf(r.Content[mt].Schema)})
 		}
-		hs := make([]string, 0, len(r.Headers))
-		for h := range r.Headers {
-			hs = append(hs, h)
-		}
-		sort.Strings(hs)
+		hs := slices.Sorted(maps.Keys(r.Headers))
 		for _, name := range hs {
 			h := r.Headers[name]
 			if h.Ref != "" {
@@ -300,11 +276,7 @@ func (d *oaDoc) operationView(method, path string, op oaOperation) (apiOpView, e
 
 // fieldsOf lists the properties of an object schema, in name order.
 func fieldsOf(s *oaSchema) []apiFieldView {
-	names := make([]string, 0, len(s.Properties))
-	for n := range s.Properties {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(s.Properties))
 	var out []apiFieldView
 	for _, n := range names {
 		p := s.Properties[n]
