@@ -90,14 +90,7 @@ func TestLiveChanges(t *testing.T) {
 // cachedFor reports whether c holds a value for the snapshot of bi.
 func cachedFor[T any](tb testing.TB, c *snapCache[T], bi bleve.Index) bool {
 	tb.Helper()
-	adv, err := bi.Advanced()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	r := mustReader(tb, bi)
 	defer func() { _ = r.Close() }()
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -8,14 +8,15 @@ import (
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 )
 
-// MustFacetIndex returns the facetIndex of a read-only index of docs.
-func MustFacetIndex(tb testing.TB, docs []Document) *facetIndex {
+// mustReader returns a reader of bi's current snapshot; the caller closes it.
+func mustReader(tb testing.TB, bi bleve.Index) index.IndexReader {
 	tb.Helper()
-	ix := MustReadOnly(tb, docs)
-	adv, err := ix.bi.Advanced()
+	adv, err := bi.Advanced()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -23,6 +24,14 @@ func MustFacetIndex(tb testing.TB, docs []Document) *facetIndex {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return r
+}
+
+// MustFacetIndex returns the facetIndex of a read-only index of docs.
+func MustFacetIndex(tb testing.TB, docs []Document) *facetIndex {
+	tb.Helper()
+	ix := MustReadOnly(tb, docs)
+	r := mustReader(tb, ix.bi)
 	defer func() { _ = r.Close() }()
 	fx, err := facetIndexOf(r)
 	if err != nil {

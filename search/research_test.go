@@ -392,14 +392,7 @@ func TestStoredSection(t *testing.T) {
 		docs[i].Section = fmt.Sprintf("Part %d › \"quoted\" %d", i%13, i)
 	}
 	ro, next := mustSegmentedIndex(t, docs, 7)
-	adv, err := ro.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustReader(t, ro.bi)
 	defer func() { _ = r.Close() }()
 	st, byID := newStoredReader(r), &storedReader{r: r}
 	if len(st.segs) < 2 {
@@ -562,14 +555,7 @@ func TestSegmentPostings(t *testing.T) {
 		}
 	}
 	ro, _ := mustSegmentedIndex(t, docs, 5)
-	adv, err := ro.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustReader(t, ro.bi)
 	defer func() { _ = r.Close() }()
 	snap := r.(*scorch.IndexSnapshot)
 	if len(snap.Segments()) < 2 {
