@@ -97,9 +97,13 @@ func links(doc *goquery.Document, page *url.URL) []string {
 		}
 		u.Fragment, u.RawFragment = "", ""
 		u.Host = strings.ToLower(u.Host)
-		if s := u.String(); !seen[s] {
-			seen[s] = true
-			out = append(out, s)
+		link := u.String()
+		if _, err := url.Parse(link); err != nil {
+			return // a reference url.Parse takes whose resolved form it refuses ("//0::")
+		}
+		if !seen[link] {
+			seen[link] = true
+			out = append(out, link)
 		}
 	})
 	return out
