@@ -17,27 +17,29 @@ const module = "github.com/inlsearch/inlsearch"
 // standard library its code may use, as prefixes ("~/" is this module).
 // A folder missing here is a new package: give it a rule.
 var importRules = map[string][]string{
-	"search":              {"github.com/blevesearch/", "github.com/RoaringBitmap/roaring/", "~/internal/atomicfile"},
+	"search":              {"github.com/blevesearch/", "github.com/RoaringBitmap/roaring/", "~/internal/atomicfile", "~/internal/zap"},
 	"web":                 {"~/search", "github.com/gin-gonic/gin", "github.com/gorilla/feeds", "~/internal/jobstate"},
 	"indexer":             {"~/search", "~/indexer/", "~/internal/"},
 	"internal/atomicfile": {},
 	"internal/jobstate":   {},
-	"internal/apitest":    {"github.com/getkin/kin-openapi/"}, // imported by tests only
-	"indexer/crawl":       {"golang.org/x/net/", "golang.org/x/text/", "~/indexer/robots"},
-	"indexer/robots":      {},
-	"indexer/extract":     {"github.com/PuerkitoBio/goquery", "golang.org/x/net/"},
-	"indexer/record":      {"~/search", "go.etcd.io/bbolt"},
-	"indexer/pdf":         {"github.com/ledongthuc/pdf"},
-	"corpus/pdfgen":       {"codeberg.org/go-pdf/fpdf"},
-	"indexer/warc":        {"github.com/nlnwa/gowarc/"},
-	"indexer/tag":         {"~/search", "github.com/biter777/countries"},
-	"indexer/tag/learn":   {"~/indexer/tag", "~/indexer/extract", "~/corpus", "golang.org/x/net/"},
-	"indexer/tag/train":   {"~/indexer/tag"},
-	"corpus":              {"golang.org/x/text/"},
-	"eval":                {},
-	"cmd/inlsearch":       {"~/", "github.com/prometheus/client_golang/"},
-	"scripts/fixture":     {"~/search", "~/indexer/tag"},
-	"scripts/loadgen":     {},
+	// zapx v17 with compact locations (internal/zap/README.md): zapx's own imports.
+	"internal/zap":      {"github.com/blevesearch/", "github.com/RoaringBitmap/roaring/", "github.com/golang/snappy", "github.com/bits-and-blooms/bitset"},
+	"internal/apitest":  {"github.com/getkin/kin-openapi/"}, // imported by tests only
+	"indexer/crawl":     {"golang.org/x/net/", "golang.org/x/text/", "~/indexer/robots"},
+	"indexer/robots":    {},
+	"indexer/extract":   {"github.com/PuerkitoBio/goquery", "golang.org/x/net/"},
+	"indexer/record":    {"~/search", "go.etcd.io/bbolt"},
+	"indexer/pdf":       {"github.com/ledongthuc/pdf"},
+	"corpus/pdfgen":     {"codeberg.org/go-pdf/fpdf"},
+	"indexer/warc":      {"github.com/nlnwa/gowarc/"},
+	"indexer/tag":       {"~/search", "github.com/biter777/countries"},
+	"indexer/tag/learn": {"~/indexer/tag", "~/indexer/extract", "~/corpus", "golang.org/x/net/"},
+	"indexer/tag/train": {"~/indexer/tag"},
+	"corpus":            {"golang.org/x/text/"},
+	"eval":              {},
+	"cmd/inlsearch":     {"~/", "github.com/prometheus/client_golang/"},
+	"scripts/fixture":   {"~/search", "~/indexer/tag"},
+	"scripts/loadgen":   {},
 }
 
 // TestImportRules checks the imports of every non-test file of the module

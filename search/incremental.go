@@ -49,12 +49,12 @@ const analyzerVersion = "2" // 2: no offsets in term vectors
 const VersionIndex = "index"
 
 // IndexVersion names how this binary turns a Document into an index: the
-// schema, the analyzer and the mapping. A generation built with another
+// schema, the analyzer, the segment format and the mapping. A generation built with another
 // one cannot be the base of an incremental build.
 func IndexVersion() string {
 	raw, _ := json.Marshal(NewMapping())
 	h := sha256.Sum256(raw)
-	return schemaVersion + "-" + analyzerVersion + "-" + hex.EncodeToString(h[:4])
+	return schemaVersion + "-" + analyzerVersion + "-" + segmentFormat + "-" + hex.EncodeToString(h[:4])
 }
 
 // BuildOptions are the options of Store.BeginBuild.

@@ -26,6 +26,9 @@ var (
 	// keySeenAt holds the time of the crawl that built the index, as text
 	// (see fields); absent for an index built outside a crawl.
 	keySeenAt = []byte("inlsearch.seen_at")
+	// keySegments holds the format of the index's segments (segmentFormat);
+	// absent for zapx v17.
+	keySegments = []byte("inlsearch.segments")
 )
 
 // schemaVersion changes when the mapping changes incompatibly.
@@ -57,11 +60,13 @@ func Create(path string, voc Vocabulary) (*Index, error) {
 		return nil, fmt.Errorf("encode vocabulary: %w", err)
 	}
 	bi, err := bleve.NewUsing(path, NewMapping(), scorch.Name, bleve.Config.DefaultKVStore,
-		map[string]any{"bolt_timeout": boltTimeout})
+		segmentConfig(map[string]any{"bolt_timeout": boltTimeout}))
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
-	for k, v := range map[string][]byte{string(keyVocabulary): raw, string(keySchema): []byte(schemaVersion)} {
+	for k, v := range map[string][]byte{
+		string(keyVocabulary): raw, string(keySchema): []byte(schemaVersion), string(keySegments): []byte(segmentFormat),
+	} {
 		if err := bi.SetInternal([]byte(k), v); err != nil {
 			_ = bi.Close()
 			return nil, fmt.Errorf("store %s: %w", k, err)
@@ -168,7 +173,10 @@ func openWritable(path string, voc Vocabulary) (ix *Index, err error) {
 			ix, err = nil, fmt.Errorf("open index %s: %w: %v", path, ErrCorrupt, v)
 		}
 	}()
-	bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": boltTimeout})
+	// Only an incremental build opens an index to write to, and only a
+	// generation of this binary's IndexVersion, whose segments are in
+	// segmentFormat: new segments and merges are written in it too.
+	bi, err := bleve.OpenUsing(path, segmentConfig(map[string]any{"bolt_timeout": boltTimeout}))
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
@@ -178,6 +186,11 @@ func openWritable(path string, voc Vocabulary) (ix *Index, err error) {
 	}
 	if _, err := LoadVocabulary(bi); err != nil {
 		return fail(err)
+	}
+	if f, err := storedSegmentFormat(bi); err != nil {
+		return fail(err)
+	} else if f != segmentFormat {
+		return fail(fmt.Errorf("segment format %q, this binary writes %q", f, segmentFormat))
 	}
 	raw, err := json.Marshal(voc)
 	if err != nil {

@@ -12,7 +12,10 @@ import (
 
 	"github.com/blevesearch/bleve/v2/document"
 	index "github.com/blevesearch/bleve_index_api"
-	zap "github.com/blevesearch/zapx/v17"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	stock "github.com/blevesearch/zapx/v17"
+
+	"github.com/inlsearch/inlsearch/internal/zap"
 )
 
 // proseDocs returns n passages of about 5 KB of prose-like text: stop words
@@ -97,14 +100,14 @@ func BenchmarkSegmentBuild(b *testing.B) {
 }
 
 // TestLocationBytes measures, when INLSEARCH_SIZE_FIGURES names a number of
-// proseDocs passages, what zap's format spends on the term vectors of the
-// analysed fields in one segment of them: every occurrence is written as
-// five varints (field, position, start, end, number of array positions),
-// and the text analyzer leaves start and end 0 (noOffsets) and no field is
-// an array, so three bytes of each are zeros; every posting carries its
-// norm as a float32's bits in a varint (5 bytes). It logs those bytes
-// beside the raw text and the segment, and checks that every passage's
-// occurrences were counted.
+// proseDocs passages, what the term vectors of the analysed fields cost in
+// one segment of them, in zapx v17's format and in internal/zap's: zapx
+// writes every occurrence as five varints (field, position, start, end,
+// number of array positions), and the text analyzer leaves start and end 0
+// (noOffsets) and no field is an array, so three bytes of each are zeros;
+// internal/zap writes the gaps between positions. It logs both segments'
+// sizes beside the raw text, and checks that every passage's occurrences
+// were counted and that the compact format is the smaller.
 func TestLocationBytes(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("INLSEARCH_SIZE_FIGURES"))
 	if n <= 0 {
@@ -142,27 +145,46 @@ func TestLocationBytes(t *testing.T) {
 		raw += len(docs[i].Title) + len(docs[i].Section) + len(docs[i].Text)
 		res = append(res, d)
 	}
-	seg, _, err := (&zap.ZapPlugin{}).New(res)
-	if err != nil {
-		t.Fatal(err)
+	size := func(p interface {
+		New([]index.Document) (segment.Segment, uint64, error)
+	}, docs []index.Document) int64 {
+		seg, _, err := p.New(docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = seg.Close() }()
+		path := filepath.Join(t.TempDir(), "segment.zap")
+		if err := seg.(interface{ Persist(path string) error }).Persist(path); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
 	}
-	path := filepath.Join(t.TempDir(), "segment.zap")
-	persister, ok := seg.(interface{ Persist(path string) error })
-	if !ok {
-		t.Fatalf("zap segment %T cannot be persisted", seg)
+	compact := size(&zap.ZapPlugin{}, res)
+	// A segment consumes its documents' analysis: analyse them again.
+	again := make([]index.Document, 0, len(docs))
+	for i := range docs {
+		f, _ := fields(&docs[i], time.Time{})
+		d := document.NewDocument(docs[i].ID)
+		if err := m.MapDocument(d, f); err != nil {
+			t.Fatal(err)
+		}
+		d.AddIDField()
+		d.VisitFields(func(f index.Field) { f.Analyze() })
+		again = append(again, d)
 	}
-	if err := persister.Persist(path); err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zapx := size(&stock.ZapPlugin{}, again)
 	if locs < n {
 		t.Errorf("%d occurrences counted in %d passages", locs, n)
 	}
-	t.Logf("%d passages, %.1f MB of text; one segment %.1f MB (%.2f ×); %d occurrences in %d postings of the analysed fields: "+
-		"%.1f MB of always-zero start, end and array count (%.2f × the text), norms about %.1f MB (%.2f ×)",
-		n, float64(raw)/1e6, float64(fi.Size())/1e6, float64(fi.Size())/float64(raw), locs, postings,
-		float64(3*zeroLocs)/1e6, float64(3*zeroLocs)/float64(raw), float64(5*postings)/1e6, float64(5*postings)/float64(raw))
+	if compact >= zapx {
+		t.Errorf("internal/zap's segment %d bytes, zapx v17's %d", compact, zapx)
+	}
+	t.Logf("%d passages, %.1f MB of text, %d occurrences in %d postings of the analysed fields "+
+		"(%.1f MB of always-zero start, end and array count in zapx's format); one segment: zapx v17 %.1f MB (%.2f ×), internal/zap %.1f MB (%.2f ×)",
+		n, float64(raw)/1e6, locs, postings, float64(3*zeroLocs)/1e6,
+		float64(zapx)/1e6, float64(zapx)/float64(raw), float64(compact)/1e6, float64(compact)/float64(raw))
 }

@@ -27,9 +27,9 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-const Version uint32 = 17
+const Version uint32 = 1
 
-const Type string = "zap"
+const Type string = "inlzap"
 
 const fieldNotUninverted uint64 = math.MaxUint64
 

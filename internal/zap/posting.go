@@ -96,6 +96,7 @@ var NormBits1Hit = uint64(1)
 // PostingsList is an in-memory representation of a postings list
 type PostingsList struct {
 	sb             *SegmentBase
+	fieldID        uint16 // the dictionary's field: compact locations name it (locs.go)
 	postingsOffset uint64
 	freqOffset     uint64
 	locOffset      uint64
@@ -114,6 +115,11 @@ type PostingsList struct {
 
 // represents an immutable, empty postings list
 var emptyPostingsList = &PostingsList{}
+
+// field is the name of the postings list's field.
+func (p *PostingsList) field() string {
+	return p.sb.fieldsInv[p.fieldID]
+}
 
 func (p *PostingsList) Size() int {
 	sizeInBytes := reflectStaticSizePostingsList + SizeOfPtr
@@ -434,24 +440,24 @@ func (i *PostingsIterator) readFreqNormHasLocs() (uint64, uint64, bool, error) {
 	return freq, normBits, hasLocs, nil
 }
 
-func (i *PostingsIterator) skipFreqNormReadHasLocs() (bool, error) {
+func (i *PostingsIterator) skipFreqNormReadHasLocs() (uint64, bool, error) {
 	if i.normBits1Hit != 0 {
-		return false, nil
+		return 1, false, nil
 	}
 
 	freqHasLocs, err := i.freqNormReader.readUvarint()
 	if err != nil {
-		return false, fmt.Errorf("error reading freqHasLocs: %v", err)
+		return 0, false, fmt.Errorf("error reading freqHasLocs: %v", err)
 	}
 
 	freq, hasLocs := decodeFreqHasLocs(freqHasLocs)
 	if freq == 0 {
-		return hasLocs, nil
+		return freq, hasLocs, nil
 	}
 
 	i.freqNormReader.SkipUvarint() // Skip normBits.
 
-	return hasLocs, nil // See decodeFreqHasLocs() / hasLocs.
+	return freq, hasLocs, nil // See decodeFreqHasLocs() / hasLocs.
 }
 
 func encodeFreqHasLocs(freq uint64, hasLocs bool) uint64 {
@@ -574,28 +580,12 @@ func (i *PostingsIterator) nextAtOrAfter(atOrAfter uint64) (segment.Posting, err
 			rv.locs = i.nextSegmentLocs[:0]
 		}
 
-		numLocsBytes, err := i.locReader.readUvarint()
+		i.nextLocs, err = i.readLocs(rv.freq, i.nextLocs)
 		if err != nil {
-			return nil, fmt.Errorf("error reading location numLocsBytes: %v", err)
+			return nil, fmt.Errorf("error reading locations: %v", err)
 		}
-
-		j := 0
-		var nextLoc *Location
-		startBytesRemaining := i.locReader.Len() // # bytes remaining in the locReader
-		for startBytesRemaining-i.locReader.Len() < int(numLocsBytes) {
-			if len(i.nextLocs) > j {
-				nextLoc = &i.nextLocs[j]
-			} else {
-				nextLoc = &Location{}
-			}
-
-			err := i.readLocation(nextLoc)
-			if err != nil {
-				return nil, err
-			}
-
-			rv.locs = append(rv.locs, nextLoc)
-			j++
+		for k := range i.nextLocs {
+			rv.locs = append(rv.locs, &i.nextLocs[k])
 		}
 	}
 
@@ -715,14 +705,10 @@ func (i *PostingsIterator) nextBytes() (
 	if hasLocs {
 		startLoc := i.locReader.remainingLen()
 
-		numLocsBytes, err := i.locReader.readUvarint()
-		if err != nil {
+		if err := i.skipLocs(freq); err != nil {
 			return 0, 0, 0, nil, nil,
-				fmt.Errorf("error reading location nextBytes numLocs: %v", err)
+				fmt.Errorf("error reading location nextBytes: %v", err)
 		}
-
-		// skip over all the location bytes
-		i.locReader.SkipBytes(int(numLocsBytes))
 
 		endLoc := i.locReader.remainingLen()
 		bytesLoc = i.locReader.readBytes(startLoc, endLoc)
@@ -798,19 +784,15 @@ func (i *PostingsIterator) currChunkNext(nChunk uint32) error {
 	}
 
 	// read off freq/offsets even though we don't care about them
-	hasLocs, err := i.skipFreqNormReadHasLocs()
+	freq, hasLocs, err := i.skipFreqNormReadHasLocs()
 	if err != nil {
 		return err
 	}
 
 	if i.includeLocs && hasLocs {
-		numLocsBytes, err := i.locReader.readUvarint()
-		if err != nil {
-			return fmt.Errorf("error reading location numLocsBytes: %v", err)
+		if err := i.skipLocs(freq); err != nil {
+			return fmt.Errorf("error skipping locations: %v", err)
 		}
-
-		// skip over all the location bytes
-		i.locReader.SkipBytes(int(numLocsBytes))
 	}
 
 	return nil

@@ -83,7 +83,7 @@ func mergeAndPersistInvertedSection(segments []*SegmentBase, dropsIn []*roaring.
 	fieldsSame bool, newDocNumsIn [][]uint64, newSegDocCount uint64, chunkMode uint32, w *FileWriter,
 	closeCh chan struct{}) (map[int]int, error) {
 	var bufMaxVarintLen64 []byte = make([]byte, binary.MaxVarintLen64)
-	var bufLoc []uint64
+	var locEnc locEncoding
 
 	var postings *PostingsList
 	var postItr *PostingsIterator
@@ -269,9 +269,9 @@ func mergeAndPersistInvertedSection(segments []*SegmentBase, dropsIn []*roaring.
 					term, postItr, newDocNums[itrI], newRoaring,
 					tfEncoder, locEncoder)
 			} else {
-				lastDocNum, lastFreq, lastNorm, bufLoc, err = mergeTermFreqNormLocs(
-					fieldsMap, term, postItr, newDocNums[itrI], newRoaring,
-					tfEncoder, locEncoder, bufLoc)
+				lastDocNum, lastFreq, lastNorm, err = mergeTermFreqNormLocs(
+					fieldsMap, uint16(fieldID), term, postItr, newDocNums[itrI], newRoaring,
+					tfEncoder, locEncoder, &locEnc)
 			}
 			if err != nil {
 				return nil, err
@@ -471,6 +471,7 @@ func (io *invertedIndexOpaque) writeDicts(w *FileWriter) error {
 	// while processing each individual field-term section
 	tfEncoder := newChunkedIntCoder(1024, uint64(len(io.results)-1))
 	locEncoder := newChunkedIntCoder(1024, uint64(len(io.results)-1))
+	var locEnc locEncoding
 
 	var docTermMap [][]byte
 
@@ -536,29 +537,10 @@ func (io *invertedIndexOpaque) writeDicts(w *FileWriter) error {
 				}
 
 				if freqNorm.numLocs > 0 {
-					numBytesLocs := 0
-					for _, loc := range locs[locOffset : locOffset+freqNorm.numLocs] {
-						numBytesLocs += totalUvarintBytes(
-							uint64(loc.fieldID), loc.pos, loc.start, loc.end,
-							uint64(len(loc.arrayposs)), loc.arrayposs)
-					}
-
-					err = locEncoder.Add(docNum, uint64(numBytesLocs))
+					err = locEncoder.Add(docNum, locEnc.encode(uint16(fieldID), freqNorm.freq,
+						locs[locOffset:locOffset+freqNorm.numLocs])...)
 					if err != nil {
 						return err
-					}
-					for _, loc := range locs[locOffset : locOffset+freqNorm.numLocs] {
-						err = locEncoder.Add(docNum,
-							uint64(loc.fieldID), loc.pos, loc.start, loc.end,
-							uint64(len(loc.arrayposs)))
-						if err != nil {
-							return err
-						}
-
-						err = locEncoder.Add(docNum, loc.arrayposs...)
-						if err != nil {
-							return err
-						}
 					}
 					locOffset += freqNorm.numLocs
 				}

@@ -1,0 +1,148 @@
+// Copyright (c) 2026 the inlsearch authors. Licensed under the Apache
+// License, Version 2.0, as the rest of this package.
+
+package zap
+
+import segment "github.com/blevesearch/scorch_segment_api/v2"
+
+// This file is the one format change of this copy of zapx v17 (see
+// README.md): how one posting's locations are written in the loc chunks.
+//
+// zapx writes, for every posting with locations, the byte length of its
+// locations and then five varints per occurrence: field, position, start,
+// end and the number of array positions. For a text field indexed with
+// positions only (term vectors without byte offsets, not an array, not part
+// of a composite field) three of those are always zero and the field is the
+// posting's own, so most of the bytes carry nothing.
+//
+// Here a posting's locations are one of two forms, told apart by the low bit
+// of their first varint:
+//
+//   - compact (bit 0): the posting's field, no offsets, no array positions,
+//     one location per occurrence (as many as the posting's frequency), and
+//     positions in increasing order. The first varint is the first
+//     position << 1; then one varint per further occurrence, the gap to the
+//     previous position.
+//   - full (bit 1): anything else. The first varint is the byte length of
+//     the rest << 1 | 1; then zapx's own five varints (and the array
+//     positions) per location.
+//
+// Both forms are lossless: a reader gets back exactly the locations zapx
+// would have given. Which form a posting takes is decided per posting, so a
+// segment may hold both.
+
+// locEncoding turns a posting's locations into the integers of the loc
+// chunk, reusing its buffer.
+type locEncoding struct {
+	buf  []uint64
+	locs []interimLoc // the merge's locations, converted
+}
+
+// encode returns the integers for the locations of a posting of field
+// whose frequency is freq. The returned slice is valid until the next call.
+func (e *locEncoding) encode(field uint16, freq uint64, locs []interimLoc) []uint64 {
+	e.buf = e.buf[:0]
+	if compactable(field, freq, locs) {
+		prev := uint64(0)
+		for k, l := range locs {
+			if k == 0 {
+				e.buf = append(e.buf, l.pos<<1)
+			} else {
+				e.buf = append(e.buf, l.pos-prev)
+			}
+			prev = l.pos
+		}
+		return e.buf
+	}
+	n := 0
+	for _, l := range locs {
+		n += totalUvarintBytes(uint64(l.fieldID), l.pos, l.start, l.end, uint64(len(l.arrayposs)), l.arrayposs)
+	}
+	e.buf = append(e.buf, uint64(n)<<1|1)
+	for _, l := range locs {
+		e.buf = append(e.buf, uint64(l.fieldID), l.pos, l.start, l.end, uint64(len(l.arrayposs)))
+		e.buf = append(e.buf, l.arrayposs...)
+	}
+	return e.buf
+}
+
+// compactable reports whether locs can take the compact form.
+func compactable(field uint16, freq uint64, locs []interimLoc) bool {
+	if uint64(len(locs)) != freq || len(locs) == 0 {
+		return false
+	}
+	for k, l := range locs {
+		if l.fieldID != field || l.start != 0 || l.end != 0 || len(l.arrayposs) != 0 {
+			return false
+		}
+		if k > 0 && l.pos < locs[k-1].pos {
+			return false
+		}
+	}
+	return true
+}
+
+// encodeMerged is encode for the locations of a posting read from another
+// segment, whose fields are renumbered by fieldsMap (field name → new ID + 1).
+func (e *locEncoding) encodeMerged(field uint16, freq uint64, locs []segment.Location, fieldsMap map[string]uint16) []uint64 {
+	e.locs = e.locs[:0]
+	for _, l := range locs {
+		e.locs = append(e.locs, interimLoc{
+			fieldID: fieldsMap[l.Field()] - 1, pos: l.Pos(), start: l.Start(), end: l.End(), arrayposs: l.ArrayPositions(),
+		})
+	}
+	return e.encode(field, freq, e.locs)
+}
+
+// readLocs reads the locations of the current posting, whose frequency is
+// freq, into locs (grown as needed) and returns them.
+func (i *PostingsIterator) readLocs(freq uint64, locs []Location) ([]Location, error) {
+	head, err := i.locReader.readUvarint()
+	if err != nil {
+		return nil, err
+	}
+	locs = locs[:0]
+	if head&1 == 0 {
+		pos := head >> 1
+		field := i.postings.field()
+		for k := uint64(0); k < freq; k++ {
+			if k > 0 {
+				gap, err := i.locReader.readUvarint()
+				if err != nil {
+					return nil, err
+				}
+				pos += gap
+			}
+			locs = append(locs, Location{})
+			l := &locs[len(locs)-1]
+			l.field, l.pos = field, pos
+		}
+		return locs, nil
+	}
+	size := int(head >> 1)
+	start := i.locReader.Len()
+	for start-i.locReader.Len() < size {
+		locs = append(locs, Location{})
+		if err := i.readLocation(&locs[len(locs)-1]); err != nil {
+			return nil, err
+		}
+	}
+	return locs, nil
+}
+
+// skipLocs moves past the locations of the current posting, whose
+// frequency is freq.
+func (i *PostingsIterator) skipLocs(freq uint64) error {
+	head, err := i.locReader.readUvarint()
+	if err != nil {
+		return err
+	}
+	if head&1 == 1 {
+		i.locReader.SkipBytes(int(head >> 1))
+		return nil
+	}
+	for k := uint64(1); k < freq; k++ {
+		i.locReader.SkipUvarint()
+	}
+	return nil
+}
