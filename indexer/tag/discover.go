@@ -14,19 +14,27 @@ import (
 // organization of the page when
 //
 //   - the acronym spells the initials of the name's words (connectors such as
-//     "of" and "for" may be skipped): a foreign-language acronym after an
-//     English name ("National Anti-Drug Secretariat (SENAD)") is a host
-//     government's body, translated;
+//     "of" and "for" may be skipped), or abbreviates it more loosely
+//     (abbreviates: "Asia/Pacific Group on Money Laundering (APG)"), or the
+//     name is a body of several countries whose acronym comes from another
+//     language (isMultinational: "Inter-Governmental Action Group against
+//     Money Laundering in West Africa (GIABA)"); any other foreign-language
+//     acronym after an English name ("National Anti-Drug Secretariat
+//     (SENAD)") is a host government's body, translated;
 //   - the name's head noun is one of an organization (discoveryData.Heads:
-//     Team, Task Force, Office, Commission, Academy, Mission…), not an
-//     initiative, a treaty or a group;
+//     Team, Task Force, Office, Commission, Academy, Mission…; or just after
+//     the acronym: "(MSS) mission"), not an initiative, a treaty or a group;
 //   - nothing marks it as a host-government body (domain-facts §0): no country
-//     or demonym in the name or just before it ("Kenya Wildlife Service",
-//     "Nigeria's …"), none of discoveryData.HostWords ("National",
-//     "Ministry", "Attorney General"), and it is not one of the generic host
-//     bodies (discoveryData.HostNames: "Financial Intelligence Unit");
+//     or demonym in the name or owning it ("Kenya Wildlife Service",
+//     "Nigeria's …", "Police of Afghanistan", "(DOVVSU) of the Ghana Police
+//     Service") unless it says it serves several countries ("Jordan
+//     International Police Training Center"), none of
+//     discoveryData.HostWords ("National", "Ministry", "Attorney General"),
+//     and it is not one of the generic host bodies
+//     (discoveryData.HostNames: "Financial Intelligence Unit");
 //   - neither the name nor the acronym is in the taxonomy (organizations or
-//     not-organizations) or names a place.
+//     not-organizations) or names a place, and no taxonomy organization
+//     heads it ("UNODC Regional Office for …").
 //
 // A found organization is tagged with its acronym (the facet value) on every
 // passage of the page that names it — the definition, the full name again, or
@@ -127,6 +135,14 @@ func nameKey(n string) string {
 func (t *Tagger) definitions(texts []string) map[string]foundOrg {
 	out := map[string]foundOrg{}
 	refused := map[string]bool{}
+	// reused reports whether the page writes acr again beyond its definition
+	reused := func(acr string) bool {
+		n := 0
+		for _, s := range texts {
+			n += wordCount(s, acr)
+		}
+		return n >= 2
+	}
 	for _, text := range texts {
 		if !strings.Contains(text, "(") && !strings.Contains(text, ", or ") {
 			continue
@@ -139,7 +155,7 @@ func (t *Tagger) definitions(texts []string) map[string]foundOrg {
 			if _, ok := out[acr]; ok {
 				continue
 			}
-			f, ok := t.definition(text, m[0], acr)
+			f, ok := t.definition(text, m[0], acr, reused)
 			if !ok {
 				refused[acr] = true
 				continue
@@ -163,7 +179,7 @@ func (t *Tagger) definitions(texts []string) map[string]foundOrg {
 			if _, ok := out[acr]; ok || refused[acr] {
 				continue
 			}
-			if f, ok := t.definition(text, m[0], acr); ok {
+			if f, ok := t.definition(text, m[0], acr, nil); ok {
 				out[acr] = f
 			}
 		}
@@ -198,15 +214,11 @@ func (t *Tagger) reversedDefinition(acr, inner string) (foundOrg, bool) {
 }
 
 // definition reads the name before text[open] ("(") that acr abbreviates and
-// decides whether it is an organization of the page.
-func (t *Tagger) definition(text string, open int, acr string) (foundOrg, bool) {
+// decides whether it is an organization of the page. reused, when not nil,
+// reports whether the page writes the acronym again beyond its definition.
+func (t *Tagger) definition(text string, open int, acr string, reused func(string) bool) (foundOrg, bool) {
 	ss, se := sentenceBounds(text, open)
 	before := text[ss:open]
-	for _, w := range t.disc.hostCtx {
-		if containsWord(text[ss:se], w) {
-			return foundOrg{}, false
-		}
-	}
 	words := strings.Fields(before)
 	// walk back over the words of the name: capitalised words and connectors
 	k := len(words)
@@ -228,38 +240,163 @@ func (t *Tagger) definition(text string, open int, acr string) (foundOrg, bool) 
 	if len(name) < 2 {
 		return foundOrg{}, false
 	}
-	// the acronym spells the initials of the name's last words; the words
-	// before them are not part of it ("INL's Civilian Police Training Team")
-	start := -1
-	for s := 0; s+1 < len(name); s++ {
-		if t.disc.connectors[strings.ToLower(name[s])] {
-			continue
-		}
-		if initialsMatch(acr, name[s:], t.disc.connectors) {
-			start = s
-			break
-		}
+	// "the Multinational Security Support (MSS) mission": the head after
+	// the acronym, in lower case, is no letter of it
+	head := headAfter(text[open:se], t.disc)
+	orgName := func(n []string) bool {
+		return t.isOrgName(n) || head != nil && t.isOrgName(append(n[:len(n):len(n)], head...))
+	}
+	// the acronym abbreviates the name's last words; the words before them
+	// are not part of it ("INL's Civilian Police Training Team"): their
+	// initials first, then looser abbreviations, then an international
+	// body's acronym in another language
+	start := t.nameStart(name, func(n []string) bool { return initialsMatch(acr, n, t.disc.connectors) })
+	if start < 0 {
+		start = t.nameStart(name, func(n []string) bool { return abbreviates(acr, n, t.disc.connectors) })
 	}
 	if start < 0 {
-		// an international body known by its acronym in another language:
-		// "International Commission against Impunity in Guatemala (CICIG)"
-		if !isInternational(name) || !lettersIn(acr, strings.Join(name, "")) {
-			return foundOrg{}, false
-		}
-		start = 0
+		// "International Commission against Impunity in Guatemala (CICIG)",
+		// "Inter-Governmental Action Group against Money Laundering in West
+		// Africa (GIABA)": a multinational body's acronym in its own
+		// language keeps the name's letters, or at least the page uses it
+		// again, as one uses a body's name
+		start = t.nameStart(name, func(n []string) bool {
+			return t.isMultinational(n) && orgName(n) &&
+				(lettersMissing(acr, strings.Join(n, "")) <= 1 || reused != nil && reused(acr))
+		})
+	}
+	if start < 0 {
+		return foundOrg{}, false
 	}
 	var prev string // the word before the name, lower case, "'s" kept
 	if start > 0 {
 		prev = name[start-1]
 	} else if k > 0 {
 		prev = words[k-1]
+		// "the Caribbean Community (CARICOM) secretariat and its
+		// Implementation Agency …": the possessive is an organization's
+		if (prev == "its" || prev == "their") && t.possessorIsOrg(words[:k-1]) {
+			prev = ""
+		}
 	}
+	owner := name[:start]
 	name = name[start:]
 	full := strings.Join(name, " ")
-	if !t.isOrgName(name) || t.isHostBody(full, prev) || t.inTaxonomy(full, acr) {
+	// words of the sentence that mark a host body ("… as the financial
+	// intelligence unit"); a body of several countries is none
+	if !t.isMultinational(name) {
+		for _, w := range t.disc.hostCtx {
+			if containsWord(text[ss:se], w) {
+				return foundOrg{}, false
+			}
+		}
+	}
+	// the name as host bodies are listed: with its head after the acronym
+	// ("Transnational Anti-Gang (TAG) unit")
+	listed := full
+	if !t.isOrgName(name) && head != nil {
+		listed += " " + strings.Join(head, " ")
+	}
+	if !orgName(name) || t.isHostBody(listed, prev) || t.inTaxonomy(full, acr) || t.ownedBy(owner) ||
+		t.ownedByHost(text[open:se]) {
 		return foundOrg{}, false
 	}
 	return foundOrg{name: full, acronym: acr}, true
+}
+
+// possessorIsOrg reports whether the words before a possessive "its" end
+// with an organization, a few lower-case words allowed after it: an
+// acronym just defined ("Command-Iraq (MNSTC-I) and") or a taxonomy name
+// ("… Community (CARICOM) secretariat and"), not a place ("Nigeria and").
+func (t *Tagger) possessorIsOrg(words []string) bool {
+	i := len(words) - 1
+	for n := 0; i >= 0 && n < 3 && isLowerWord(words[i]); n++ {
+		i--
+	}
+	if i < 0 {
+		return false
+	}
+	w := strings.TrimRight(words[i], ",")
+	if acr, ok := strings.CutPrefix(w, "("); ok {
+		acr = strings.TrimSuffix(acr, ")")
+		if !strings.HasSuffix(w, ")") || upperCount(acr) < 2 || len(t.placeM.find(acr, tokenize(acr))) > 0 {
+			return false
+		}
+		return true
+	}
+	s := strings.Join(words[:i+1], " ")
+	toks := tokenize(s)
+	for _, h := range t.orgM.find(s, toks) {
+		if h.e.kind == kindOrg && h.end == len(toks) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownedByHost reports whether the words after the acronym's parenthesis,
+// which closes at the start of rest, name a host government's body as the
+// owner: "Domestic Violence and Victim Support Unit (DOVVSU) of the Ghana
+// Police Service".
+func (t *Tagger) ownedByHost(rest string) bool {
+	k := strings.IndexByte(rest, ')')
+	if k < 0 {
+		return false
+	}
+	f := strings.Fields(rest[k+1:])
+	if len(f) < 2 || f[0] != "of" {
+		return false
+	}
+	var owner []string
+	for _, w := range f[1:] {
+		w = strings.TrimRight(w, ",.;:")
+		if !isCapitalized(w) && !t.disc.connectors[strings.ToLower(w)] {
+			break
+		}
+		owner = append(owner, w)
+	}
+	for len(owner) > 0 && t.disc.connectors[strings.ToLower(owner[0])] {
+		owner = owner[1:]
+	}
+	return len(owner) > 0 && t.isHostBody(strings.Join(owner, " "), "")
+}
+
+// nameStart returns the first index s, not at a connector and leaving two
+// words at least, at which ok accepts name[s:] as the name, or -1.
+func (t *Tagger) nameStart(name []string, ok func([]string) bool) int {
+	for s := 0; s+1 < len(name); s++ {
+		if t.disc.connectors[strings.ToLower(name[s])] {
+			continue
+		}
+		if ok(name[s:]) {
+			return s
+		}
+	}
+	return -1
+}
+
+// headAfter returns the head written in lower case just after the
+// parenthesis that closes at the start of rest ("(MSS) mission" gives
+// "mission"), or nil.
+func headAfter(rest string, d discovery) []string {
+	k := strings.IndexByte(rest, ')')
+	if k < 0 {
+		return nil
+	}
+	f := strings.Fields(rest[k+1:])
+	if len(f) == 0 || !isLowerWord(f[0]) {
+		return nil
+	}
+	w := strings.TrimRight(f[0], ",.;:")
+	if d.heads[w] {
+		return []string{w}
+	}
+	if len(f) > 1 && w == f[0] {
+		if w2 := strings.TrimRight(f[1], ",.;:"); d.heads2[[2]string{w, w2}] {
+			return []string{w, w2}
+		}
+	}
+	return nil
 }
 
 // isOrgName reports whether name is headed like an organization's: its last
@@ -325,17 +462,21 @@ func isInternational(name []string) bool {
 	return false
 }
 
-// lettersIn reports whether every letter of acr occurs in s (case-insensitive):
-// an acronym from another language ("CICIG" for the International Commission
-// against Impunity in Guatemala) keeps the letters, not their order.
-func lettersIn(acr, s string) bool {
+// lettersMissing returns the number of letters of acr that s lacks
+// (case-insensitive): an acronym from another language ("CICIG" for the
+// International Commission against Impunity in Guatemala) keeps the
+// letters of the name's cognates, not their order, and may lack the
+// initial of a word the English name has not ("GIABA", Groupe …
+// Blanchiment d'Argent).
+func lettersMissing(acr, s string) int {
 	s = strings.ToLower(s)
+	n := 0
 	for _, r := range strings.ToLower(acr) {
 		if unicode.IsLetter(r) && !strings.ContainsRune(s, r) {
-			return false
+			n++
 		}
 	}
-	return true
+	return n
 }
 
 // isHostBody reports whether the name (with prev, the word before it) names
@@ -344,9 +485,13 @@ func (t *Tagger) isHostBody(full, prev string) bool {
 	if t.disc.hostNames[nameKey(full)] {
 		return true
 	}
-	// the United States is the donor, never the host ("U.S. Army Corps of Engineers")
-	if strings.HasPrefix(full, "U.S. ") || strings.HasPrefix(full, "United States ") {
-		return false
+	// the United States is the donor, never the host ("U.S. Army Corps of
+	// Engineers"); a body of the UN or the EU is theirs ("United Nations
+	// Mission in the Republic of South Sudan")
+	for _, p := range []string{"U.S. ", "United States ", "United Nations ", "UN ", "U.N. ", "European Union ", "EU "} {
+		if strings.HasPrefix(full, p) {
+			return false
+		}
 	}
 	for _, w := range strings.Fields(strings.ToLower(full)) {
 		if t.disc.hostWords[strings.Trim(w, ",.")] {
@@ -366,18 +511,66 @@ func (t *Tagger) isHostBody(full, prev string) bool {
 		text = prev + " " + full
 	}
 	toks := tokenize(text)
+	seat := declaresInternational(full)
 	for _, h := range t.placeHits(text, toks) {
 		if h.e.kind != kindCountry {
 			continue
 		}
-		if h.first > 0 && t.disc.connectors[toks[h.first-1].key] {
+		// "Jordan International Police Training Center", "Jakarta Centre
+		// for Law Enforcement Cooperation": a body that says it serves
+		// several countries is named after its seat, not owned by its
+		// government (unlike "Haitian …", "Nigeria's …")
+		if seat && (h.e.form == formName || h.e.form == formCity) && !strings.HasSuffix(lp, "'s") {
 			continue
+		}
+		// "… in Guatemala", "… for Lebanon": the body's field; "Police of
+		// Afghanistan", "Bureau of the Philippines": its owner, unless the
+		// body is an international one
+		if h.first > 0 && t.disc.connectors[toks[h.first-1].key] {
+			k := h.first - 1
+			if toks[k].key == "the" && k > 0 && !toks[k].brk {
+				k--
+			}
+			if toks[k].key != "of" || seat || isInternational(strings.Fields(full)) {
+				continue
+			}
+			return true
 		}
 		// "Transition Command-Iraq": the field after a hyphen
 		if h.first > 0 && text[toks[h.first-1].end:toks[h.first].start] == "-" {
 			continue
 		}
 		return true
+	}
+	return false
+}
+
+// crossBorderWords in a name say that the body serves several countries.
+var crossBorderWords = map[string]bool{"international": true, "multinational": true, "multi-national": true,
+	"intergovernmental": true, "inter-governmental": true, "cooperation": true, "co-operation": true}
+
+// declaresInternational reports whether the name holds one of crossBorderWords.
+func declaresInternational(full string) bool {
+	for _, w := range strings.Fields(strings.ToLower(full)) {
+		if crossBorderWords[strings.Trim(w, ",.;:")] {
+			return true
+		}
+	}
+	return false
+}
+
+// isMultinational reports whether the name is a body of several countries:
+// an international one (isInternational) or one that names a region ("…
+// in West Africa", "South American …").
+func (t *Tagger) isMultinational(name []string) bool {
+	if isInternational(name) {
+		return true
+	}
+	text := strings.Join(name, " ")
+	for _, h := range t.placeHits(text, tokenize(text)) {
+		if h.e.kind == kindRegion {
+			return true
+		}
 	}
 	return false
 }
@@ -402,6 +595,28 @@ func (t *Tagger) inTaxonomy(full, acr string) bool {
 			if h.first == 0 && h.end == len(toks) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// ownedBy reports whether words end with an organization of the taxonomy
+// that owns the body named after them, as in "UNODC Regional Office for
+// Southeast Asia (ROSEA)" (the UN and the EU head bodies of their own). A
+// possessive is a partner's description ("INL's Civilian Police Training
+// Team"), not a part of the name.
+func (t *Tagger) ownedBy(words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	if l := words[len(words)-1]; strings.HasSuffix(l, "'s") || strings.HasSuffix(l, "’s") {
+		return false
+	}
+	s := strings.Join(words, " ")
+	toks := tokenize(s)
+	for _, h := range t.orgM.find(s, toks) {
+		if h.end == len(toks) && (h.e.kind == kindNotOrg || !headsOwnBodies[t.orgs[h.e.id].Name]) {
+			return true
 		}
 	}
 	return false
@@ -460,6 +675,101 @@ func initialsMatch(acr string, words []string, connectors map[string]bool) bool 
 		return false
 	}
 	return match(0, 0)
+}
+
+// abbreviates reports whether acr abbreviates words more loosely than
+// initialsMatch allows, as many bodies' acronyms do: the words from the
+// first preposition after the head on (the body's field: "Asia/Pacific Group
+// on Money Laundering" → APG) may give no letter, and one word may give
+// more letters than its initial and its parts' initials, in order
+// ("Eurasian Group on …" → EAG, "Implementation Agency for Crime and
+// Security" → IMPACS). Every other word gives its initial at least, a
+// connector its initial or nothing; the acronym holds letters only.
+func abbreviates(acr string, words []string, connectors map[string]bool) bool {
+	a := []rune(strings.ToLower(strings.NewReplacer("&", "", "/", "", "-", "", ".", "").Replace(acr)))
+	for _, r := range a {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	type letter struct {
+		r       rune
+		initial bool // the first letter of a part ("Asia/Pacific": a, p)
+	}
+	type word struct {
+		letters  []letter
+		optional bool
+	}
+	var ws []word
+	field := false
+	for i, w := range words {
+		lw := strings.ToLower(strings.Trim(w, ",.;:"))
+		if lw == "&" {
+			continue
+		}
+		if i > 0 && connectors[lw] && lw != "and" {
+			field = true
+		}
+		var letters []letter
+		initial := true
+		for _, r := range lw {
+			switch {
+			case unicode.IsLetter(r):
+				letters = append(letters, letter{r, initial})
+				initial = false
+			case r == '-' || r == '/':
+				initial = true
+			}
+		}
+		if len(letters) == 0 || !unicode.IsLetter([]rune(lw)[0]) {
+			return false
+		}
+		ws = append(ws, word{letters: letters, optional: field || connectors[lw]})
+	}
+	type state struct {
+		i, j     int
+		internal bool
+	}
+	failed := map[state]bool{}
+	// match reports whether a[i:] abbreviates ws[j:]; internal is whether a
+	// word before j gave an inner letter
+	var match func(st state) bool
+	match = func(st state) bool {
+		i, j := st.i, st.j
+		if j == len(ws) {
+			return i == len(a)
+		}
+		if failed[st] {
+			return false
+		}
+		w := ws[j]
+		ok := w.optional && match(state{i, j + 1, st.internal})
+		if !ok && i < len(a) && a[i] == w.letters[0].r {
+			// the initial, then more of the word's letters in order
+			var more func(i, p int, internal bool) bool
+			more = func(i, p int, internal bool) bool {
+				if match(state{i, j + 1, internal}) {
+					return true
+				}
+				for q := p; i < len(a) && q < len(w.letters); q++ {
+					l := w.letters[q]
+					if l.r != a[i] || !l.initial && st.internal {
+						continue
+					}
+					if more(i+1, q+1, internal || !l.initial) {
+						return true
+					}
+				}
+				return false
+			}
+			ok = more(i+1, 1, st.internal)
+		}
+		if !ok {
+			failed[st] = true
+		}
+		return ok
+	}
+	return match(state{})
 }
 
 func upperCount(s string) int {
@@ -552,6 +862,19 @@ func wordIndex(s, w string) int {
 			return k
 		}
 		from = k + 1
+	}
+}
+
+// wordCount returns the number of times s holds w as a whole word.
+func wordCount(s, w string) int {
+	n := 0
+	for {
+		k := wordIndex(s, w)
+		if k < 0 {
+			return n
+		}
+		n++
+		s = s[k+len(w):]
 	}
 }
 

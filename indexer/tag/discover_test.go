@@ -41,6 +41,34 @@ func TestFoundOrganizations(t *testing.T) {
 		{"a task force with a designator", []string{"The case was brought by Joint Task Force Alpha (JTFA), created in 2021."}, []string{"JTFA"}, nil},
 		{"a regional body headed Group", []string{"Kenya is a member of the Eastern and Southern Africa Anti-Money Laundering Group (ESAAMLG)."},
 			[]string{"ESAAMLG"}, nil},
+		{"an acronym of the words up to the head", []string{"Thailand is a member of the Asia/Pacific Group on Money Laundering (APG)."},
+			[]string{"APG"}, nil},
+		{"a word gives two letters", []string{"Russia helped found the Eurasian Group on Combating Money Laundering and Financing of Terrorism (EAG)."},
+			[]string{"EAG"}, nil},
+		{"a regional body's French acronym", []string{"Nigeria belongs to the Inter-Governmental Action Group against Money Laundering in West Africa (GIABA)."},
+			[]string{"GIABA"}, nil},
+		{"a UN office's French acronym", []string{"INL works in coordination with the United Nations Integrated Office in Haiti (BINUH)."},
+			[]string{"BINUH"}, nil},
+		{"an international centre named after its seat", []string{"Recruits train at the Jordan International Police Training Center (JIPTC) near Amman."},
+			[]string{"JIPTC"}, nil},
+		{"a cooperation centre named after its city", []string{"Officers attend courses at the Jakarta Centre for Law Enforcement Cooperation (JCLEC), a regional facility."},
+			[]string{"JCLEC"}, nil},
+		{"the head after the acronym", []string{"The Council authorized the Multinational Security Support (MSS) mission in October."},
+			[]string{"MSS"}, nil},
+		{"a UN mission in a republic", []string{"Police officers serve with the United Nations Mission in the Republic of South Sudan (UNMISS)."},
+			[]string{"UNMISS"}, nil},
+		{"its after an organization", []string{"It worked with the Caribbean Community (CARICOM) secretariat and its Implementation Agency for Crime and Security (IMPACS)."},
+			[]string{"IMPACS"}, nil},
+		{"its after a defined acronym", []string{"It acted through the Multi-National Security Transition Command-Iraq (MNSTC-I) and its Civilian Police Assistance Training Team (CPATT)."},
+			[]string{"CPATT", "MNSTC-I"}, nil},
+		{"its after a country", []string{"Nigeria and its Economic and Financial Crimes Commission (EFCC) seized assets."}, nil, []string{"EFCC"}},
+		{"two words give inner letters", []string{"The Narcotics Control Board (NACOB) coordinates drug policy."}, nil, []string{"NACOB"}},
+		{"owned by a host body after the acronym", []string{"Officers of the Domestic Violence and Victim Support Unit (DOVVSU) of the Ghana Police Service completed the course."},
+			nil, []string{"DOVVSU"}},
+		{"a body of a country", []string{"The Counternarcotics Police of Afghanistan (CNPA) carries out drug investigations."}, nil, []string{"CNPA"}},
+		{"a host body named by its head after the acronym", []string{"The arrangement is a Transnational Anti-Gang (TAG) unit."}, nil, []string{"TAG"}},
+		{"a demonym owns an international-sounding body", []string{"The Mexican Agency for International Development Cooperation (AMEXCID) signed it."},
+			nil, []string{"AMEXCID"}},
 		{"a host body's foreign acronym stays out", []string{"The Special Investigations Directorate (DIES) arrested him."}, nil, []string{"DIES"}},
 		{"an armed group headed Group", []string{"The Libyan Islamic Fighting Group (LIFG) was listed."}, nil, []string{"LIFG"}},
 		{"a country owns it", []string{"Nigeria's Economic and Financial Crimes Commission (EFCC) seized assets."}, nil, []string{"EFCC"}},
@@ -125,6 +153,34 @@ func TestInitialsMatch(t *testing.T) {
 	for _, tt := range tests {
 		if got := initialsMatch(tt.acr, splitWords(tt.name), conn); got != tt.want {
 			t.Errorf("initialsMatch(%q, %q) = %v, want %v", tt.acr, tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestAbbreviates(t *testing.T) {
+	t.Parallel()
+	conn := map[string]bool{"of": true, "the": true, "for": true, "and": true, "on": true, "in": true}
+	tests := []struct {
+		acr  string
+		name string
+		want bool
+	}{
+		{"APG", "Asia/Pacific Group on Money Laundering", true},
+		{"EAG", "Eurasian Group on Combating Money Laundering and Financing of Terrorism", true},
+		{"IMPACS", "Implementation Agency for Crime and Security", true},
+		{"WAPCCO", "West African Police Chiefs Committee", true},
+		{"NACOB", "Narcotics Control Board", false},                // two words give inner letters
+		{"APGM", "Asia/Pacific Group", false},                      // a letter left over
+		{"AML", "Asia Group on Money Laundering", false},           // a word before the head gives nothing
+		{"SENAD", "National Anti-Drug Secretariat", false},         // not the name's initial
+		{"G20", "Group of Twenty", false},                          // letters only
+		{"PGML", "Asia/Pacific Group on Money Laundering", false},  // the first word gives its initial
+		{"APGL", "Asia/Pacific Group on Money Laundering", true},   // a field word may give its initial
+		{"APGOML", "Asia/Pacific Group on Money Laundering", true}, // a connector too
+	}
+	for _, tt := range tests {
+		if got := abbreviates(tt.acr, splitWords(tt.name), conn); got != tt.want {
+			t.Errorf("abbreviates(%q, %q) = %v, want %v", tt.acr, tt.name, got, tt.want)
 		}
 	}
 }
