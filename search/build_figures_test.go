@@ -39,7 +39,7 @@ func TestBuildFigures(t *testing.T) {
 	docs := proseDocs(n)
 	ctx := context.Background()
 	create := func(path string) bleve.Index {
-		bi, err := bleve.NewUsing(path, NewMapping(), scorch.Name, bleve.Config.DefaultKVStore, nil)
+		bi, err := bleve.NewUsing(path, NewMapping(), scorch.Name, bleve.Config.DefaultKVStore, segmentConfig(map[string]any{}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -77,7 +77,7 @@ func testDocs(t testing.TB, n int) []index.Document {
 			Offsets string   `json:"offsets"`
 			Tags    []string `json:"tags"`
 			List    []string `json:"list"`
-		}{sentence(5 + r.Intn(300)), sentence(1 + r.Intn(6)), sentence(r.Intn(20)),
+		}{sentence(5 + r.Intn(60)), sentence(1 + r.Intn(6)), sentence(r.Intn(20)),
 			[]string{"corruption", fmt.Sprint("t", i%7)}, []string{sentence(3), sentence(1 + r.Intn(4))}}
 		d := document.NewDocument(fmt.Sprintf("d%04d", i))
 		if err := im.MapDocument(d, src); err != nil {
@@ -147,12 +147,38 @@ func dump(t testing.TB, seg segment.Segment) string {
 				}
 				b.WriteByte('\n')
 			}
-			// Advance, which skips locations of passed postings.
-			pi = pl.Iterator(true, true, true, nil)
-			if p, err := pi.Advance(uint64(7)); err != nil {
-				t.Fatal(err)
-			} else if p != nil {
-				fmt.Fprintf(&b, "%s %q advance 7 → %d %v\n", field, e.Term, p.Number(), len(p.Locations()))
+			// Advance, which skips the postings it passes, over the whole
+			// list and over a part of it (scorch's conjunction
+			// optimization replaces the iterator's bitmap with an
+			// intersection), to targets in the same and in later chunks.
+			for _, part := range []bool{false, true} {
+				pi = pl.Iterator(true, true, true, nil)
+				if part {
+					bm := roaring.New()
+					for d := uint32(0); d < 2600; d += 3 {
+						bm.Add(d)
+					}
+					opt, ok := pi.(segment.OptimizablePostingsIterator)
+					if !ok || opt.ActualBitmap() == nil {
+						continue
+					}
+					bm.And(opt.ActualBitmap())
+					opt.ReplaceActual(bm)
+				}
+				for _, at := range []uint64{0, 2, 7, 8, 40, 41, 97, 150, 151, 300, 800, 866, 867, 868, 1200, 1733, 1734, 1800, 2400, 2599} {
+					p, err := pi.Advance(at)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if p == nil {
+						break
+					}
+					fmt.Fprintf(&b, "%s %q part %v advance %d → %d freq %d:", field, e.Term, part, at, p.Number(), p.Frequency())
+					for _, l := range p.Locations() {
+						fmt.Fprintf(&b, " %d", l.Pos())
+					}
+					b.WriteByte('\n')
+				}
 			}
 		}
 	}
@@ -165,7 +191,7 @@ func dump(t testing.TB, seg segment.Segment) string {
 func build(t *testing.T, p plugin, dir string) (mem, disk, merged string) {
 	t.Helper()
 	var segs []segment.Segment
-	for k, n := range []int{150, 90} {
+	for k, n := range []int{2600, 90} {
 		seg, _, err := p.New(testDocs(t, n))
 		if err != nil {
 			t.Fatal(err)
@@ -187,7 +213,7 @@ func build(t *testing.T, p plugin, dir string) (mem, disk, merged string) {
 		}
 		segs = append(segs, opened)
 	}
-	drops := []*roaring.Bitmap{roaring.BitmapOf(0, 3, 99, 149), nil}
+	drops := []*roaring.Bitmap{roaring.BitmapOf(0, 3, 99, 149, 1500, 2599), nil}
 	path := filepath.Join(dir, "merged.zap")
 	if _, _, err := p.Merge(segs, drops, path, nil, nil); err != nil {
 		t.Fatal(err)

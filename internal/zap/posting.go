@@ -640,6 +640,13 @@ func (i *PostingsIterator) nextDocNumAtOrAfter(atOrAfter uint64) (uint64, bool, 
 	// when allN becomes >= to here, then allN is in the same chunk as nChunk.
 	allNReachesNChunk := nChunk * uint32(i.postings.chunkSize)
 
+	// The postings of 'all' before n's chunk need no decoding (the chunk
+	// is loaded at its start): jump over them (a change of this copy).
+	if allN < allNReachesNChunk {
+		i.all.AdvanceIfNeeded(allNReachesNChunk)
+		allN = i.all.Next() // n, in 'all', is at or after the chunk's start
+	}
+
 	// n is the next actual hit (excluding some postings), and
 	// allN is the next hit in the full postings, and
 	// if they don't match, move 'all' forwards until they do
@@ -739,6 +746,18 @@ func (i *PostingsIterator) nextDocNumAtOrAfterClean(
 	sameChunkNexts := 0 // # of times we called Next() in the same chunk
 	n := i.Actual.Next()
 	nChunk := n / uint32(i.postings.chunkSize)
+
+	// The postings before atOrAfter's chunk, when it is a later one, need
+	// no decoding (that chunk is loaded at its start): jump over them (a
+	// change of this copy).
+	if target := uint32(atOrAfter / i.postings.chunkSize); target > nChunk {
+		i.Actual.AdvanceIfNeeded(target * uint32(i.postings.chunkSize))
+		if !i.Actual.HasNext() {
+			return 0, false, nil
+		}
+		n = i.Actual.Next()
+		nChunk = n / uint32(i.postings.chunkSize)
+	}
 
 	for uint64(n) < atOrAfter && i.Actual.HasNext() {
 		n = i.Actual.Next()
