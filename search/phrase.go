@@ -182,6 +182,10 @@ type phraseSearcher struct {
 
 	at   []offPos // scratch: where each offset's terms occur
 	hits []uint64 // scratch: the starts of the occurrences
+	// pos holds each term's positions in the candidate (its reader's),
+	// offTerm the term of each offset (startsSingle).
+	pos     [][]uint64
+	offTerm []int
 }
 
 // addSlot records that term is allowed at offset off.
@@ -285,13 +289,6 @@ func (s *phraseSearcher) Close() error {
 	if s.must != nil {
 		if e := s.must.Close(); err == nil {
 			err = e
-		}
-	}
-	for _, t := range s.terms {
-		if t.tfr != nil {
-			if e := t.tfr.Close(); err == nil {
-				err = e
-			}
 		}
 	}
 	return err

@@ -13,15 +13,14 @@ import (
 // candidate's terms and checking their positions.
 
 // phraseTerm is one distinct term of a phrase: the offsets it is allowed at
-// and, once a candidate needs it, the reader of its locations in the field
-// with the posting it stands on.
+// and, once a candidate needs it, the reader of its postings in the field,
+// standing on its current posting.
 type phraseTerm struct {
 	term  string
 	offs  []uint64
-	tfr   index.TermFieldReader
-	at    *index.TermFieldDoc // the reader's current posting; nil before the first or after the last
-	done  bool                // the reader has no posting left
-	count uint64              // the passages holding the term (the reader's Count)
+	src   *termPostings
+	done  bool   // the reader has no posting left
+	count uint64 // the passages holding the term
 }
 
 // phraseSearcher passes on the candidates of the conjunction of a phrase's
@@ -29,54 +28,53 @@ type phraseTerm struct {
 // term is not there (a slot's other alternative is). Candidates come in
 // increasing order, so each reader only moves forward, and only reads the
 // locations of the postings it stops on.
-func (s *phraseSearcher) vectors(t *phraseTerm, id index.IndexInternalID) ([]*index.TermFieldVector, error) {
+func (s *phraseSearcher) vectors(t *phraseTerm, id index.IndexInternalID) ([]uint64, error) {
 	if t.done {
 		return nil, nil
 	}
-	if t.at == nil || t.at.ID.Compare(id) < 0 {
-		next, err := t.tfr.Advance(id, t.at)
+	n := id.Value()
+	if !t.src.on || t.src.atN < n {
+		ok, err := t.src.advance(n)
 		if err != nil {
 			return nil, fmt.Errorf("phrase term %q: %w", t.term, err)
 		}
-		if next == nil {
+		if !ok {
 			t.done = true
 			return nil, nil
 		}
-		t.at = next
 	}
-	if !t.at.ID.Equals(id) {
+	if t.src.atN != n {
 		return nil, nil
 	}
-	return t.at.Vectors, nil
+	return t.src.pos, nil
 }
 
-// open opens the readers of the terms' locations, at the first candidate.
+// stands reports whether t's reader stands on document number n.
+func (t *phraseTerm) stands(n uint64) bool { return t.src != nil && t.src.on && t.src.atN == n }
+
+// open opens the readers of the terms' postings, at the first candidate.
 // When every offset has one term, the readers, like the conjunction's
-// searchers, only visit the passages that hold them all (scorch's
-// conjunction optimization: each reader's postings bitmap becomes their
-// intersection), so that reaching a candidate skips the others' postings
-// without decoding their frequencies.
+// searchers, only visit the passages that hold them all (intersectPostings), so
+// that reaching a candidate skips the others' postings without decoding
+// them.
 func (s *phraseSearcher) open() error {
 	s.opened = true
-	var octx index.OptimizableContext
+	sp, err := newSegSpan(s.r)
+	if err != nil {
+		return err
+	}
+	srcs := make([]*termPostings, 0, len(s.terms))
 	for i := range s.terms {
 		t := &s.terms[i]
-		own := s.ownScored
-		tfr, err := s.r.TermFieldReader(s.ctx, []byte(t.term), s.field, own, own, true)
+		src, err := openTermPostings(sp, t.term, s.field, s.ownScored)
 		if err != nil {
 			return fmt.Errorf("phrase term %q: %w", t.term, err)
 		}
-		t.tfr, t.count = tfr, tfr.Count()
-		if o, ok := tfr.(index.Optimizable); ok && s.single && len(s.terms) > 1 {
-			if octx, err = o.Optimize("conjunction", octx); err != nil {
-				return fmt.Errorf("phrase term %q: %w", t.term, err)
-			}
-		}
+		t.src, t.count = src, src.count
+		srcs = append(srcs, src)
 	}
-	if octx != nil {
-		if _, err := octx.Finish(); err != nil {
-			return fmt.Errorf("phrase: %w", err)
-		}
+	if s.single {
+		intersectPostings(srcs)
 	}
 	return nil
 }
@@ -84,24 +82,58 @@ func (s *phraseSearcher) open() error {
 // check reports whether d holds the phrase and, when the search wants
 // locations, adds to d those of the phrase's occurrences.
 func (s *phraseSearcher) check(d *bsearch.DocumentMatch) (bool, error) {
-	// Every (offset, position) where a term of that offset occurs, sorted;
-	// a start p holds the phrase when each offset o has (o, p+o).
 	if !s.opened {
 		if err := s.open(); err != nil {
 			return false, err
 		}
 	}
+	var err error
+	if s.single {
+		err = s.startsSingle(d.IndexInternalID)
+	} else {
+		err = s.starts(d.IndexInternalID)
+	}
+	if err != nil {
+		return false, err
+	}
+	if len(s.hits) == 0 {
+		return false, nil
+	}
+	if s.locs {
+		for i := range s.terms {
+			t := &s.terms[i]
+			if !t.stands(d.IndexInternalID.Value()) {
+				continue
+			}
+			// Positions only: the text fields keep no byte offsets
+			// (analyzer.go) and are not arrays.
+			for _, p := range t.src.pos {
+				if s.inOccurrence(t, p) {
+					d.FieldTermLocations = append(d.FieldTermLocations, bsearch.FieldTermLocation{
+						Field: s.field, Term: t.term, Location: bsearch.Location{Pos: p},
+					})
+				}
+			}
+		}
+	}
+	return true, nil
+}
+
+// starts sets s.hits to the positions where the phrase starts in
+// candidate id: every (offset, position) where a term of that offset
+// occurs, sorted; a start p holds the phrase when each offset o has (o, p+o).
+func (s *phraseSearcher) starts(id index.IndexInternalID) error {
 	s.at = s.at[:0]
 	for i := range s.terms {
 		t := &s.terms[i]
-		vs, err := s.vectors(t, d.IndexInternalID)
+		vs, err := s.vectors(t, id)
 		if err != nil {
-			return false, err
+			return err
 		}
 		for _, v := range vs {
 			for _, o := range t.offs {
-				if v.Pos > o {
-					s.at = append(s.at, offPos{o, v.Pos})
+				if v > o {
+					s.at = append(s.at, offPos{o, v})
 				}
 			}
 		}
@@ -116,26 +148,74 @@ func (s *phraseSearcher) check(d *bsearch.DocumentMatch) (bool, error) {
 			s.hits = append(s.hits, a.pos)
 		}
 	}
-	if len(s.hits) == 0 {
-		return false, nil
-	}
-	if s.locs {
-		for i := range s.terms {
-			t := &s.terms[i]
-			if t.at == nil || !t.at.ID.Equals(d.IndexInternalID) {
-				continue
-			}
-			for _, v := range t.at.Vectors {
-				if s.inOccurrence(t, v.Pos) {
-					d.FieldTermLocations = append(d.FieldTermLocations, bsearch.FieldTermLocation{
-						Field: s.field, Term: t.term,
-						Location: bsearch.Location{Pos: v.Pos, Start: v.Start, End: v.End, ArrayPositions: slices.Clone(v.ArrayPositions)},
-					})
-				}
-			}
+	return nil
+}
+
+// startsSingle is starts for a phrase whose every offset has one term:
+// the starts are the positions of the offset whose term occurs least, less
+// that offset, kept while each other offset o's term is at start + o.
+func (s *phraseSearcher) startsSingle(id index.IndexInternalID) error {
+	if len(s.pos) != len(s.terms) {
+		s.pos = make([][]uint64, len(s.terms))
+		s.offTerm = make([]int, len(s.offs))
+		for k, o := range s.offs {
+			s.offTerm[k] = slices.IndexFunc(s.terms, func(t phraseTerm) bool { return slices.Contains(t.offs, o) })
 		}
 	}
-	return true, nil
+	s.hits = s.hits[:0]
+	for i := range s.terms {
+		vs, err := s.vectors(&s.terms[i], id)
+		if err != nil || len(vs) == 0 {
+			return err
+		}
+		if !slices.IsSorted(vs) { // internal/zap's compact form is sorted
+			slices.Sort(vs)
+		}
+		s.pos[i] = vs
+	}
+	best := 0
+	for k := range s.offs {
+		if len(s.pos[s.offTerm[k]]) < len(s.pos[s.offTerm[best]]) {
+			best = k
+		}
+	}
+	ob := s.offs[best]
+	for _, p := range s.pos[s.offTerm[best]] {
+		if n := len(s.hits); p > ob && (n == 0 || s.hits[n-1] != p-ob) {
+			s.hits = append(s.hits, p-ob)
+		}
+	}
+	for k, o := range s.offs {
+		if k == best || len(s.hits) == 0 {
+			continue
+		}
+		s.hits = keepAt(s.hits, s.pos[s.offTerm[k]], o)
+	}
+	return nil
+}
+
+// keepAt keeps the starts p of hits (sorted) where ps (sorted) holds p+o,
+// in place: by a merge, or by binary search when hits is much the shorter.
+func keepAt(hits, ps []uint64, o uint64) []uint64 {
+	kept := hits[:0]
+	if len(hits)*8 < len(ps) {
+		for _, p := range hits {
+			if _, ok := slices.BinarySearch(ps, p+o); ok {
+				kept = append(kept, p)
+			}
+		}
+		return kept
+	}
+	j := 0
+	for _, p := range hits {
+		for j < len(ps) && ps[j] < p+o {
+			j++
+		}
+		if j < len(ps) && ps[j] == p+o {
+			kept = append(kept, p)
+		}
+	}
+	return kept
 }
 
 // offPos is a phrase offset and a position in the field.

@@ -134,11 +134,11 @@ func (s *phraseSearcher) ownScore(ctx *bsearch.SearchContext, d *bsearch.Documen
 	sum := 0.0
 	for _, x := range s.scorers {
 		t := &s.terms[x.term]
-		if t.at == nil || !t.at.ID.Equals(d.IndexInternalID) {
+		if !t.stands(d.IndexInternalID.Value()) {
 			return nil, fmt.Errorf("phrase: term %q is not on candidate %x", t.term, []byte(d.IndexInternalID))
 		}
-		// Frequency and norm only: the scorer would copy the locations.
-		s.tfd = index.TermFieldDoc{ID: t.at.ID, Freq: t.at.Freq, Norm: t.at.Norm}
+		// Frequency and norm only, as scorch's term field reader gives them.
+		s.tfd = index.TermFieldDoc{ID: d.IndexInternalID, Freq: t.src.freq, Norm: t.src.norm}
 		m := x.sc.Score(ctx, &s.tfd)
 		sum += m.Score
 		ctx.DocumentMatchPool.Put(m)

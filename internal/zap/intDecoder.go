@@ -132,6 +132,10 @@ func (d *chunkedIntDecoder) SkipUvarint() {
 	d.r.SkipUvarint()
 }
 
+func (d *chunkedIntDecoder) SkipUvarints(n int) {
+	d.r.SkipUvarints(n)
+}
+
 func (d *chunkedIntDecoder) SkipBytes(count int) {
 	d.r.SkipBytes(count)
 }

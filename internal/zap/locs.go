@@ -3,7 +3,12 @@
 
 package zap
 
-import segment "github.com/blevesearch/scorch_segment_api/v2"
+import (
+	"fmt"
+	"math"
+
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
 
 // This file is the one format change of this copy of zapx v17 (see
 // README.md): how one posting's locations are written in the loc chunks.
@@ -141,8 +146,60 @@ func (i *PostingsIterator) skipLocs(freq uint64) error {
 		i.locReader.SkipBytes(int(head >> 1))
 		return nil
 	}
-	for k := uint64(1); k < freq; k++ {
-		i.locReader.SkipUvarint()
+	if freq > 1 {
+		i.locReader.SkipUvarints(int(freq - 1))
 	}
 	return nil
+}
+
+// AdvancePositions moves to the posting at or after docNum (a document
+// number of the segment) and returns it as its document number, frequency,
+// norm (as Posting.Norm) and positions, appended to buf[:0]; ok is false
+// when no posting is left. It is Advance without the Location values and
+// their interfaces, for readers that need positions only (phrases); the
+// iterator must include locations.
+func (i *PostingsIterator) AdvancePositions(docNum uint64, buf []uint64) (n, freq uint64, norm float64, pos []uint64, ok bool, err error) {
+	n, ok, err = i.nextDocNumAtOrAfter(docNum)
+	if err != nil || !ok {
+		return 0, 0, 0, buf[:0], false, err
+	}
+	if !i.includeFreqNorm || !i.includeLocs {
+		return 0, 0, 0, buf[:0], false, fmt.Errorf("AdvancePositions needs an iterator with locations")
+	}
+	freq, normBits, hasLocs, err := i.readFreqNormHasLocs()
+	if err != nil {
+		return 0, 0, 0, buf[:0], false, err
+	}
+	norm = (&Posting{norm: math.Float32frombits(uint32(normBits))}).Norm()
+	pos = buf[:0]
+	if !hasLocs {
+		return n, freq, norm, pos, true, nil
+	}
+	head, err := i.locReader.readUvarint()
+	if err != nil {
+		return 0, 0, 0, pos, false, err
+	}
+	if head&1 == 0 {
+		p := head >> 1
+		pos = append(pos, p)
+		for k := uint64(1); k < freq; k++ {
+			gap, err := i.locReader.readUvarint()
+			if err != nil {
+				return 0, 0, 0, pos, false, err
+			}
+			p += gap
+			pos = append(pos, p)
+		}
+		return n, freq, norm, pos, true, nil
+	}
+	size := int(head >> 1)
+	start := i.locReader.Len()
+	var l Location
+	for start-i.locReader.Len() < size {
+		if err := i.readLocation(&l); err != nil {
+			return 0, 0, 0, pos, false, err
+		}
+		pos = append(pos, l.pos)
+	}
+	return n, freq, norm, pos, true, nil
 }

@@ -165,19 +165,39 @@ func dump(t testing.TB, seg segment.Segment) string {
 					bm.And(opt.ActualBitmap())
 					opt.ReplaceActual(bm)
 				}
+				// internal/zap's AdvancePositions must say what zapx's
+				// Advance says.
+				pp, positions := pi.(interface {
+					AdvancePositions(uint64, []uint64) (uint64, uint64, float64, []uint64, bool, error)
+				})
+				var buf []uint64
 				for _, at := range []uint64{0, 2, 7, 8, 40, 41, 97, 150, 151, 300, 800, 866, 867, 868, 1200, 1733, 1734, 1800, 2400, 2599} {
-					p, err := pi.Advance(at)
-					if err != nil {
-						t.Fatal(err)
+					var n, freq uint64
+					var norm float64
+					if positions {
+						var ok bool
+						var err error
+						n, freq, norm, buf, ok, err = pp.AdvancePositions(at, buf)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !ok {
+							break
+						}
+					} else {
+						p, err := pi.Advance(at)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if p == nil {
+							break
+						}
+						n, freq, norm, buf = p.Number(), p.Frequency(), p.Norm(), buf[:0]
+						for _, l := range p.Locations() {
+							buf = append(buf, l.Pos())
+						}
 					}
-					if p == nil {
-						break
-					}
-					fmt.Fprintf(&b, "%s %q part %v advance %d → %d freq %d:", field, e.Term, part, at, p.Number(), p.Frequency())
-					for _, l := range p.Locations() {
-						fmt.Fprintf(&b, " %d", l.Pos())
-					}
-					b.WriteByte('\n')
+					fmt.Fprintf(&b, "%s %q part %v advance %d → %d freq %d norm %v: %v\n", field, e.Term, part, at, n, freq, norm, buf)
 				}
 			}
 		}

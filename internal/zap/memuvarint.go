@@ -93,6 +93,19 @@ func (r *memUvarintReader) SkipUvarint() {
 }
 
 // SkipBytes skips a count number of bytes.
+// SkipUvarints skips n uvarints: n bytes below 0x80 (a change of this copy,
+// for compact locations).
+func (r *memUvarintReader) SkipUvarints(n int) {
+	C, S := r.C, r.S
+	for n > 0 && C < len(S) {
+		if S[C] < 0x80 {
+			n--
+		}
+		C++
+	}
+	r.C = C
+}
+
 func (r *memUvarintReader) SkipBytes(count int) {
 	r.C = r.C + count
 }
