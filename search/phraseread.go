@@ -8,6 +8,8 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"github.com/inlsearch/inlsearch/internal/zap"
 )
 
 // segSpan is the segments of a scorch snapshot with the document number
@@ -47,15 +49,28 @@ type termPostings struct {
 	on   bool
 	atN  uint64
 	freq uint64
-	norm float64
 	pos  []uint64
+	// the norm: zap.NormOf(normBits) when bits, else norm (zapx v17's
+	// segments)
+	bits     bool
+	normBits uint64
+	norm     float64
+}
+
+// normValue is the current posting's norm, computed only for the
+// postings that are scored.
+func (p *termPostings) normValue() float64 {
+	if p.bits {
+		return zap.NormOf(p.normBits)
+	}
+	return p.norm
 }
 
 // positionsIterator is internal/zap's iterator, which reads a posting's
 // positions without Location values; zapx v17's segments (an index
 // written before internal/zap) are read through Advance.
 type positionsIterator interface {
-	AdvancePositions(docNum uint64, buf []uint64) (n, freq uint64, norm float64, pos []uint64, ok bool, err error)
+	AdvancePositions(docNum uint64, buf []uint64) (n, freq, normBits uint64, pos []uint64, ok bool, err error)
 }
 
 func openTermPostings(sp *segSpan, term, field string, freqNorm bool) (*termPostings, error) {
@@ -124,13 +139,13 @@ func (p *termPostings) advance(n uint64) (bool, error) {
 			local = n - offs[i]
 		}
 		if pi, ok := it.(positionsIterator); ok {
-			d, freq, norm, pos, ok, err := pi.AdvancePositions(local, p.pos)
+			d, freq, bits, pos, ok, err := pi.AdvancePositions(local, p.pos)
 			p.pos = pos
 			if err != nil {
 				return false, err
 			}
 			if ok {
-				p.seg, p.on, p.atN, p.freq, p.norm = i, true, offs[i]+d, freq, norm
+				p.seg, p.on, p.atN, p.freq, p.bits, p.normBits = i, true, offs[i]+d, freq, true, bits
 				return true, nil
 			}
 			continue
@@ -140,7 +155,7 @@ func (p *termPostings) advance(n uint64) (bool, error) {
 			return false, err
 		}
 		if post != nil {
-			p.seg, p.on, p.atN, p.freq, p.norm = i, true, offs[i]+post.Number(), post.Frequency(), post.Norm()
+			p.seg, p.on, p.atN, p.freq, p.bits, p.norm = i, true, offs[i]+post.Number(), post.Frequency(), false, post.Norm()
 			p.pos = p.pos[:0]
 			for _, l := range post.Locations() {
 				p.pos = append(p.pos, l.Pos())

@@ -138,7 +138,7 @@ func (s *phraseSearcher) ownScore(ctx *bsearch.SearchContext, d *bsearch.Documen
 			return nil, fmt.Errorf("phrase: term %q is not on candidate %x", t.term, []byte(d.IndexInternalID))
 		}
 		// Frequency and norm only, as scorch's term field reader gives them.
-		s.tfd = index.TermFieldDoc{ID: d.IndexInternalID, Freq: t.src.freq, Norm: t.src.norm}
+		s.tfd = index.TermFieldDoc{ID: d.IndexInternalID, Freq: t.src.freq, Norm: t.src.normValue()}
 		m := x.sc.Score(ctx, &s.tfd)
 		sum += m.Score
 		ctx.DocumentMatchPool.Put(m)

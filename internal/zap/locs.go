@@ -154,11 +154,12 @@ func (i *PostingsIterator) skipLocs(freq uint64) error {
 
 // AdvancePositions moves to the posting at or after docNum (a document
 // number of the segment) and returns it as its document number, frequency,
-// norm (as Posting.Norm) and positions, appended to buf[:0]; ok is false
+// norm's bits (NormOf gives Posting.Norm) and positions, appended to
+// buf[:0]; ok is false
 // when no posting is left. It is Advance without the Location values and
 // their interfaces, for readers that need positions only (phrases); the
 // iterator must include locations.
-func (i *PostingsIterator) AdvancePositions(docNum uint64, buf []uint64) (n, freq uint64, norm float64, pos []uint64, ok bool, err error) {
+func (i *PostingsIterator) AdvancePositions(docNum uint64, buf []uint64) (n, freq, normBits uint64, pos []uint64, ok bool, err error) {
 	n, ok, err = i.nextDocNumAtOrAfter(docNum)
 	if err != nil || !ok {
 		return 0, 0, 0, buf[:0], false, err
@@ -170,10 +171,9 @@ func (i *PostingsIterator) AdvancePositions(docNum uint64, buf []uint64) (n, fre
 	if err != nil {
 		return 0, 0, 0, buf[:0], false, err
 	}
-	norm = (&Posting{norm: math.Float32frombits(uint32(normBits))}).Norm()
 	pos = buf[:0]
 	if !hasLocs {
-		return n, freq, norm, pos, true, nil
+		return n, freq, normBits, pos, true, nil
 	}
 	head, err := i.locReader.readUvarint()
 	if err != nil {
@@ -190,7 +190,7 @@ func (i *PostingsIterator) AdvancePositions(docNum uint64, buf []uint64) (n, fre
 			p += gap
 			pos = append(pos, p)
 		}
-		return n, freq, norm, pos, true, nil
+		return n, freq, normBits, pos, true, nil
 	}
 	size := int(head >> 1)
 	start := i.locReader.Len()
@@ -201,5 +201,11 @@ func (i *PostingsIterator) AdvancePositions(docNum uint64, buf []uint64) (n, fre
 		}
 		pos = append(pos, l.pos)
 	}
-	return n, freq, norm, pos, true, nil
+	return n, freq, normBits, pos, true, nil
+}
+
+// NormOf is the norm (Posting.Norm) of a posting whose norm's bits are
+// bits (AdvancePositions).
+func NormOf(bits uint64) float64 {
+	return (&Posting{norm: math.Float32frombits(uint32(bits))}).Norm()
 }

@@ -168,7 +168,7 @@ func dump(t testing.TB, seg segment.Segment) string {
 				// internal/zap's AdvancePositions must say what zapx's
 				// Advance says.
 				pp, positions := pi.(interface {
-					AdvancePositions(uint64, []uint64) (uint64, uint64, float64, []uint64, bool, error)
+					AdvancePositions(uint64, []uint64) (uint64, uint64, uint64, []uint64, bool, error)
 				})
 				var buf []uint64
 				for _, at := range []uint64{0, 2, 7, 8, 40, 41, 97, 150, 151, 300, 800, 866, 867, 868, 1200, 1733, 1734, 1800, 2400, 2599} {
@@ -177,7 +177,9 @@ func dump(t testing.TB, seg segment.Segment) string {
 					if positions {
 						var ok bool
 						var err error
-						n, freq, norm, buf, ok, err = pp.AdvancePositions(at, buf)
+						var bits uint64
+						n, freq, bits, buf, ok, err = pp.AdvancePositions(at, buf)
+						norm = zap.NormOf(bits)
 						if err != nil {
 							t.Fatal(err)
 						}
