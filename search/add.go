@@ -2,7 +2,9 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -25,19 +27,24 @@ const addInFlight = 2
 // so the batch stays at BatchSize.
 const buildBatch = BatchSize
 
+// keepFunc decides whether a document is written, given its fields and
+// their fingerprint.
+type keepFunc func(d *Document, m map[string]any, fp fingerprint) bool
+
 // addDocsFunc indexes docs in batches of BatchSize, addInFlight at a time.
 // When an id occurs more than once only its last document is indexed, as
 // if the batches had run one after another. seen is the time of the crawl
 // that saw the passages (see fields); when keep is not nil, a document is
-// indexed only when keep, given it and its fields, says so. It returns
+// indexed only when keep, given it, its fields and their fingerprint, says
+// so. It returns
 // when every batch has been written, or at the first error (the batches
 // before it may have been written).
-func addDocsFunc(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep func(*Document, map[string]any) bool) error {
+func addDocsFunc(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep keepFunc) error {
 	return addDocsInFlight(ctx, bi, docs, seen, keep, addInFlight)
 }
 
 // addDocsInFlight is addDocsFunc with inFlight batches in flight.
-func addDocsInFlight(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep func(*Document, map[string]any) bool, inFlight int) error {
+func addDocsInFlight(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep keepFunc, inFlight int) error {
 	w := newWriter(bi, BatchSize, inFlight)
 	if err := w.add(ctx, docs, seen, keep); err != nil {
 		w.stop()
@@ -84,13 +91,17 @@ func newWriter(bi batcher, size, inFlight int) *writer {
 
 // add queues docs for writing, as addDocsFunc describes; it returns
 // before the last batches are written (drain waits for them).
-func (w *writer) add(ctx context.Context, docs []Document, seen time.Time, keep func(*Document, map[string]any) bool) error {
+func (w *writer) add(ctx context.Context, docs []Document, seen time.Time, keep keepFunc) error {
 	last := make(map[string]int, len(docs))
 	for i := range docs {
 		if docs[i].ID == "" {
 			return fmt.Errorf("add: document %d (%s) has no id", i, docs[i].URL)
 		}
 		last[docs[i].ID] = i
+	}
+	ms, fps, err := prepare(ctx, docs, last, seen, keep != nil)
+	if err != nil {
+		return err
 	}
 	for i := range docs {
 		if i%w.size == 0 {
@@ -105,18 +116,53 @@ func (w *writer) add(ctx context.Context, docs []Document, seen time.Time, keep 
 		if last[d.ID] != i {
 			continue
 		}
-		m, err := fields(d, seen)
-		if err != nil {
-			return fmt.Errorf("add %s: %w", d.ID, err)
-		}
-		if keep != nil && !keep(d, m) {
+		if keep != nil && !keep(d, ms[i], fps[i]) {
 			continue
 		}
-		if err := w.put(d.ID, m); err != nil {
+		if err := w.put(d.ID, ms[i]); err != nil {
 			return err
 		}
 	}
 	return w.failed()
+}
+
+// prepare makes the fields of the documents of docs that last keeps (the
+// last of each id) and, when hash, their fingerprints, on every core: an
+// incremental build that writes little spends most of its time here.
+func prepare(ctx context.Context, docs []Document, last map[string]int, seen time.Time, hash bool) ([]map[string]any, []fingerprint, error) {
+	ms := make([]map[string]any, len(docs))
+	var fps []fingerprint
+	if hash {
+		fps = make([]fingerprint, len(docs))
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(docs)/64))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Go(func() {
+			for i := k; i < len(docs); i += workers {
+				if i%256 == k && ctx.Err() != nil {
+					errs[k] = ctx.Err()
+					return
+				}
+				d := &docs[i]
+				if last[d.ID] != i {
+					continue
+				}
+				m, err := fields(d, seen)
+				if err != nil {
+					errs[k] = fmt.Errorf("add %s: %w", d.ID, err)
+					return
+				}
+				ms[i] = m
+				if hash {
+					fps[i] = fingerprintOf(m)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return ms, fps, errors.Join(errs...)
 }
 
 // put queues one document. A document whose id is still in flight (an

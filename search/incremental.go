@@ -181,8 +181,7 @@ func (b *Build) Add(ctx context.Context, docs []Document) error {
 	if b.done {
 		return errors.New("add: build already finished")
 	}
-	return b.w.add(ctx, docs, b.seenAt, func(d *Document, m map[string]any) bool {
-		fp := fingerprintOf(m)
+	return b.w.add(ctx, docs, b.seenAt, func(d *Document, _ map[string]any, fp fingerprint) bool {
 		b.next[d.ID] = fp
 		if old, ok := b.prev[d.ID]; ok && old == fp && !b.written[d.ID] {
 			return false
