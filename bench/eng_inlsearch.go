@@ -71,20 +71,8 @@ func (e *inlEngine) Build(ctx context.Context, c *Corpus, dir string) (time.Dura
 	if err != nil {
 		return 0, err
 	}
-	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20))
-	for {
-		var docs []search.Document
-		err := dec.Decode(&docs)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err == nil {
-			err = b.Add(ctx, docs)
-		}
-		if err != nil {
-			b.Abort()
-			return 0, fmt.Errorf("build: %w", err)
-		}
+	if err := addFromFile(ctx, b, f); err != nil {
+		return 0, fmt.Errorf("build: %w", err)
 	}
 	t1 := time.Now()
 	g := search.Generation{Passages: c.N, Pages: (c.N + 7) / 8, Stats: map[string]int{"bench": 1}}
@@ -96,16 +84,46 @@ func (e *inlEngine) Build(ctx context.Context, c *Corpus, dir string) (time.Dura
 	return time.Since(t0), nil
 }
 
+// addFromFile adds to b the batches of passages gob-encoded in f, as the
+// crawl job adds those it reads from its crawl record; on an error the
+// build is aborted.
+func addFromFile(ctx context.Context, b *search.Build, f io.Reader) error {
+	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	for {
+		var docs []search.Document
+		err := dec.Decode(&docs)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err == nil {
+			err = b.Add(ctx, docs)
+		}
+		if err != nil {
+			b.Abort()
+			return err
+		}
+	}
+}
+
 // writePassages generates the corpus into path, buildBatch passages per
 // gob value.
 func writePassages(ctx context.Context, c *Corpus, path string) error {
+	return writeBatches(path, func(emit func([]search.Document) error) error {
+		_, err := eachBatch(ctx, c, emit)
+		return err
+	})
+}
+
+// writeBatches writes to path, one gob value each, the batches of passages
+// gen emits (addFromFile reads them back).
+func writeBatches(path string, gen func(emit func([]search.Document) error) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("passages file: %w", err)
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	enc := gob.NewEncoder(w)
-	if _, err := eachBatch(ctx, c, func(docs []search.Document) error { return enc.Encode(docs) }); err != nil {
+	if err := gen(func(docs []search.Document) error { return enc.Encode(docs) }); err != nil {
 		_ = f.Close()
 		return fmt.Errorf("passages file: %w", err)
 	}

@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/gob"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -37,34 +33,25 @@ const incrBatch = 4 * search.BatchSize
 // batches of incrBatch: every passage seen at crawl, and, when changed, the
 // passages of 1 % of the pages revised at changedAt.
 func writeCrawl(c *Corpus, path string, crawl time.Time, changed bool, changedAt time.Time) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("passages file: %w", err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	enc := gob.NewEncoder(w)
-	batch := make([]search.Document, 0, incrBatch)
-	for start := 0; start < c.N; start += incrBatch {
-		batch = batch[:0]
-		for i := start; i < min(start+incrBatch, c.N); i++ {
-			d := c.Passage(i)
-			d.LastSeen = crawl
-			if changed && incrChanged(i) {
-				d.Text += " This passage was revised since the last crawl."
-				d.ChangedAt = changedAt
+	return writeBatches(path, func(emit func([]search.Document) error) error {
+		batch := make([]search.Document, 0, incrBatch)
+		for start := 0; start < c.N; start += incrBatch {
+			batch = batch[:0]
+			for i := start; i < min(start+incrBatch, c.N); i++ {
+				d := c.Passage(i)
+				d.LastSeen = crawl
+				if changed && incrChanged(i) {
+					d.Text += " This passage was revised since the last crawl."
+					d.ChangedAt = changedAt
+				}
+				batch = append(batch, d)
 			}
-			batch = append(batch, d)
+			if err := emit(batch); err != nil {
+				return err
+			}
 		}
-		if err := enc.Encode(batch); err != nil {
-			_ = f.Close()
-			return fmt.Errorf("passages file: %w", err)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("passages file: %w", err)
-	}
-	return f.Close()
+		return nil
+	})
 }
 
 // incrChanged reports whether passage i is on one of the 1 % of pages
@@ -136,20 +123,8 @@ func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, *Chan
 		if first == "" {
 			first = b.ID
 		}
-		dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20))
-		for {
-			var batch []search.Document
-			err := dec.Decode(&batch)
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err == nil {
-				err = b.Add(ctx, batch)
-			}
-			if err != nil {
-				b.Abort()
-				return 0, search.BuildStats{}, err
-			}
+		if err := addFromFile(ctx, b, f); err != nil {
+			return 0, search.BuildStats{}, err
 		}
 		g := search.Generation{Passages: c.N, Pages: (c.N + 7) / 8, Stats: map[string]int{"bench": 1}}
 		if err := b.Commit(g, false); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	stock "github.com/blevesearch/zapx/v17"
@@ -57,6 +58,28 @@ func proseDocs(n int) []Document {
 	return docs
 }
 
+// analysed maps and analyses docs with m as scorch does for a batch (the
+// term frequencies of every field, with positions), ready for a segment
+// plugin's New, which consumes them.
+func analysed(tb testing.TB, m *mapping.IndexMappingImpl, docs []Document) []index.Document {
+	tb.Helper()
+	res := make([]index.Document, 0, len(docs))
+	for i := range docs {
+		f, err := fields(&docs[i], time.Time{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		d := document.NewDocument(docs[i].ID)
+		if err := m.MapDocument(d, f); err != nil {
+			tb.Fatal(err)
+		}
+		d.AddIDField()
+		d.VisitFields(func(f index.Field) { f.Analyze() })
+		res = append(res, d)
+	}
+	return res
+}
+
 // BenchmarkSegmentBuild measures, on one core, the two costs of indexing a
 // batch that no tuning of the pipeline removes: analysing the passages with
 // the real mapping (tokens, stems, term frequencies with positions) and
@@ -70,20 +93,7 @@ func BenchmarkSegmentBuild(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		t0 := time.Now()
-		res := make([]index.Document, 0, len(docs))
-		for i := range docs {
-			f, err := fields(&docs[i], time.Time{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			d := document.NewDocument(docs[i].ID)
-			if err := m.MapDocument(d, f); err != nil {
-				b.Fatal(err)
-			}
-			d.AddIDField()
-			d.VisitFields(func(f index.Field) { f.Analyze() })
-			res = append(res, d)
-		}
+		res := analysed(b, m, docs)
 		t1 := time.Now()
 		seg, _, err := (&zap.ZapPlugin{}).New(res)
 		if err != nil {
@@ -165,18 +175,7 @@ func TestLocationBytes(t *testing.T) {
 	}
 	compact := size(&zap.ZapPlugin{}, res)
 	// A segment consumes its documents' analysis: analyse them again.
-	again := make([]index.Document, 0, len(docs))
-	for i := range docs {
-		f, _ := fields(&docs[i], time.Time{})
-		d := document.NewDocument(docs[i].ID)
-		if err := m.MapDocument(d, f); err != nil {
-			t.Fatal(err)
-		}
-		d.AddIDField()
-		d.VisitFields(func(f index.Field) { f.Analyze() })
-		again = append(again, d)
-	}
-	zapx := size(&stock.ZapPlugin{}, again)
+	zapx := size(&stock.ZapPlugin{}, analysed(t, m, docs))
 	if locs < n {
 		t.Errorf("%d occurrences counted in %d passages", locs, n)
 	}
