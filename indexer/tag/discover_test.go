@@ -281,3 +281,26 @@ func TestNameVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestModelledOn: an organization named as the model of another body
+// ("FATF-style", "DEA-like") is not tagged; named as itself it is.
+func TestModelledOn(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	tests := []struct {
+		text, want string
+		tagged     bool
+	}{
+		{"Its FATF-style regional body reviewed the country's laws.", "Financial Action Task Force", false},
+		{"The police set up a DEA-like vetted unit for the port.", "Drug Enforcement Administration", false},
+		{"The FATF reviewed the country's laws in 2019.", "Financial Action Task Force", true},
+		{"DEA agents trained the vetted unit.", "Drug Enforcement Administration", true},
+		{"The FATF - style aside - reviewed the laws.", "Financial Action Task Force", true},
+	}
+	for _, tt := range tests {
+		got := slices.Contains(tg.Tag(Input{URL: "https://www.justice.gov/x", Text: tt.text}).Organizations, tt.want)
+		if got != tt.tagged {
+			t.Errorf("Tag(%q) has %q = %v, want %v", tt.text, tt.want, got, tt.tagged)
+		}
+	}
+}

@@ -222,6 +222,9 @@ func (t *Tagger) tagOrgs(nonState bool, pub map[int]bool, srcs []*source) orgRes
 			if o.Name == unName && isStrayUN(h, s.toks) {
 				continue
 			}
+			if modelledOn(h, s) {
+				continue
+			}
 			if h.e.form == formAcronym {
 				if o.Ambiguous && !named[h.e.id] && !ctx[h.e.id] {
 					continue
@@ -421,6 +424,22 @@ func isLowerWord(w string) bool {
 // taxonomy lacks ("UN Women", "United Nations Children's Fund", "UN Office
 // of Counter-Terrorism") — a capitalised word follows — or a source cited in
 // passing ("UN estimates").
+// modelledOn reports whether hit h names the organization only as the model
+// of another body: "FATF-style regional bodies", "a DEA-like unit".
+func modelledOn(h hit, s *source) bool {
+	if h.end >= len(s.toks) || h.end == 0 {
+		return false
+	}
+	switch next := s.toks[h.end]; next.key {
+	case "style", "like", "type", "modelled", "modeled":
+		switch s.text[s.toks[h.end-1].end:next.start] {
+		case "-", "\u2010", "\u2011", "\u2013":
+			return true
+		}
+	}
+	return false
+}
+
 func isStrayUN(h hit, toks []token) bool {
 	switch h.e.text {
 	case "United Nations", "UN", "U.N.":
