@@ -13,10 +13,30 @@ import (
 )
 
 // segSpan is the segments of a scorch snapshot with the document number
-// each starts at, as scorch numbers its documents.
+// each starts at, as scorch numbers its documents, and the dictionaries of
+// one field in them, opened once for all the terms of a phrase.
 type segSpan struct {
 	segs    []*scorch.SegmentSnapshot
 	offsets []uint64
+	field   string
+	dicts   []segment.TermDictionary
+}
+
+// dictionaries returns the segments' dictionaries of field.
+func (sp *segSpan) dictionaries(field string) ([]segment.TermDictionary, error) {
+	if sp.dicts != nil && sp.field == field {
+		return sp.dicts, nil
+	}
+	dicts := make([]segment.TermDictionary, len(sp.segs))
+	for i, ss := range sp.segs {
+		d, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return nil, err
+		}
+		dicts[i] = d
+	}
+	sp.field, sp.dicts = field, dicts
+	return dicts, nil
 }
 
 func newSegSpan(r index.IndexReader) (*segSpan, error) {
@@ -75,12 +95,12 @@ type positionsIterator interface {
 
 func openTermPostings(sp *segSpan, term, field string, freqNorm bool) (*termPostings, error) {
 	p := &termPostings{span: sp, its: make([]segment.PostingsIterator, len(sp.segs))}
+	dicts, err := sp.dictionaries(field)
+	if err != nil {
+		return nil, err
+	}
 	for i, ss := range sp.segs {
-		dict, err := ss.Segment().Dictionary(field)
-		if err != nil {
-			return nil, err
-		}
-		pl, err := dict.PostingsList([]byte(term), ss.Deleted(), nil)
+		pl, err := dicts[i].PostingsList([]byte(term), ss.Deleted(), nil)
 		if err != nil {
 			return nil, err
 		}
@@ -99,21 +119,24 @@ func intersectPostings(ps []*termPostings) {
 	if len(ps) < 2 {
 		return
 	}
+	opts := make([]segment.OptimizablePostingsIterator, 0, len(ps))
 	for i := range ps[0].its {
 		var bm *roaring.Bitmap
-		opts := make([]segment.OptimizablePostingsIterator, 0, len(ps))
+		opts = opts[:0]
 		for _, p := range ps {
 			o, ok := p.its[i].(segment.OptimizablePostingsIterator)
 			if !ok || o.ActualBitmap() == nil {
 				bm = nil
 				break
 			}
-			if bm == nil {
-				bm = o.ActualBitmap().Clone()
-			} else {
+			opts = append(opts, o)
+			switch len(opts) {
+			case 1:
+			case 2:
+				bm = roaring.And(opts[0].ActualBitmap(), o.ActualBitmap())
+			default:
 				bm.And(o.ActualBitmap())
 			}
-			opts = append(opts, o)
 		}
 		if bm == nil || len(opts) != len(ps) {
 			continue
