@@ -203,25 +203,15 @@ func splitWords(s string) []string {
 
 func TestStrayUnitedNations(t *testing.T) {
 	t.Parallel()
-	tg := mustTagger(t)
-	tests := []struct {
-		text string
-		want bool // United Nations tagged
-	}{
-		{"UN Women trained female officers in Kabul.", false},
-		{"The United Nations Children's Fund ran shelters.", false},
-		{"Production rose by a third, according to UN estimates.", false},
-		{"The UN Office of Counter-Terrorism (UNOCT) hosted it.", false},
-		{"The UN General Assembly adopted the declaration.", true},
-		{"INL works with the United Nations on police reform.", true},
-		{"The UN and the EU funded the program.", true},
-	}
-	for _, tt := range tests {
-		got := slices.Contains(tg.Tag(Input{URL: "https://www.justice.gov/x", Text: tt.text}).Organizations, unName)
-		if got != tt.want {
-			t.Errorf("Tag(%q) has United Nations = %v, want %v", tt.text, got, tt.want)
-		}
-	}
+	checkTagged(t, []orgCase{
+		{"UN Women trained female officers in Kabul.", unName, false},
+		{"The United Nations Children's Fund ran shelters.", unName, false},
+		{"Production rose by a third, according to UN estimates.", unName, false},
+		{"The UN Office of Counter-Terrorism (UNOCT) hosted it.", unName, false},
+		{"The UN General Assembly adopted the declaration.", unName, true},
+		{"INL works with the United Nations on police reform.", unName, true},
+		{"The UN and the EU funded the program.", unName, true},
+	})
 }
 
 func TestPublisherFromPage(t *testing.T) {
@@ -262,19 +252,28 @@ func TestArchivedURL(t *testing.T) {
 
 func TestNameVariants(t *testing.T) {
 	t.Parallel()
-	tg := mustTagger(t)
-	tests := []struct {
-		text, want string
-		tagged     bool
-	}{
+	checkTagged(t, []orgCase{
 		{"The U.N. Assistance Mission in Afghanistan monitored it.", "United Nations Assistance Mission in Afghanistan", true},
 		{"The UN Assistance Mission in Afghanistan monitored it.", "United Nations Assistance Mission in Afghanistan", true},
 		{"The United Nations Office of West Africa convened it.", "United Nations Office for West Africa", true},
 		{"The U.N. Office for Drugs and Crime trained them.", "United Nations Office on Drugs and Crime", true},
 		{"Deputies of the Marshals Service tracked fugitives.", "U.S. Marshals Service", true},
 		{"The Haitian Coast Guard patrolled the bay.", "U.S. Coast Guard", false},
-	}
-	for _, tt := range tests {
+	})
+}
+
+// orgCase is a text and whether the tagger tags organization want in it.
+type orgCase struct {
+	text, want string
+	tagged     bool
+}
+
+// checkTagged tags each case's text as a passage of a justice.gov page
+// (a publisher other than the State Department) and checks its want.
+func checkTagged(t *testing.T, cases []orgCase) {
+	t.Helper()
+	tg := mustTagger(t)
+	for _, tt := range cases {
 		got := slices.Contains(tg.Tag(Input{URL: "https://www.justice.gov/x", Text: tt.text}).Organizations, tt.want)
 		if got != tt.tagged {
 			t.Errorf("Tag(%q) has %q = %v, want %v", tt.text, tt.want, got, tt.tagged)
@@ -286,21 +285,11 @@ func TestNameVariants(t *testing.T) {
 // ("FATF-style", "DEA-like") is not tagged; named as itself it is.
 func TestModelledOn(t *testing.T) {
 	t.Parallel()
-	tg := mustTagger(t)
-	tests := []struct {
-		text, want string
-		tagged     bool
-	}{
+	checkTagged(t, []orgCase{
 		{"Its FATF-style regional body reviewed the country's laws.", "Financial Action Task Force", false},
 		{"The police set up a DEA-like vetted unit for the port.", "Drug Enforcement Administration", false},
 		{"The FATF reviewed the country's laws in 2019.", "Financial Action Task Force", true},
 		{"DEA agents trained the vetted unit.", "Drug Enforcement Administration", true},
 		{"The FATF - style aside - reviewed the laws.", "Financial Action Task Force", true},
-	}
-	for _, tt := range tests {
-		got := slices.Contains(tg.Tag(Input{URL: "https://www.justice.gov/x", Text: tt.text}).Organizations, tt.want)
-		if got != tt.tagged {
-			t.Errorf("Tag(%q) has %q = %v, want %v", tt.text, tt.want, got, tt.tagged)
-		}
-	}
+	})
 }
