@@ -106,24 +106,40 @@ func (i *PostingsIterator) readLocs(freq uint64, locs []Location) ([]Location, e
 	if err != nil {
 		return nil, err
 	}
-	locs = locs[:0]
-	if head&1 == 0 {
-		pos := head >> 1
-		field := i.postings.field()
-		for k := uint64(0); k < freq; k++ {
-			if k > 0 {
-				gap, err := i.locReader.readUvarint()
-				if err != nil {
-					return nil, err
-				}
-				pos += gap
-			}
-			locs = append(locs, Location{})
-			l := &locs[len(locs)-1]
-			l.field, l.pos = field, pos
-		}
-		return locs, nil
+	if head&1 == 1 {
+		return i.fullLocations(head, locs[:0])
 	}
+	i.posScratch, err = i.compactPositions(head, freq, i.posScratch[:0])
+	if err != nil {
+		return nil, err
+	}
+	locs = locs[:0]
+	field := i.postings.field()
+	for _, p := range i.posScratch {
+		locs = append(locs, Location{field: field, pos: p})
+	}
+	return locs, nil
+}
+
+// compactPositions appends to pos the positions of a posting of frequency
+// freq in the compact form, whose first varint was head.
+func (i *PostingsIterator) compactPositions(head, freq uint64, pos []uint64) ([]uint64, error) {
+	p := head >> 1
+	pos = append(pos, p)
+	for k := uint64(1); k < freq; k++ {
+		gap, err := i.locReader.readUvarint()
+		if err != nil {
+			return pos, err
+		}
+		p += gap
+		pos = append(pos, p)
+	}
+	return pos, nil
+}
+
+// fullLocations appends to locs the locations of a posting in zapx's own
+// form, whose first varint was head.
+func (i *PostingsIterator) fullLocations(head uint64, locs []Location) ([]Location, error) {
 	size := int(head >> 1)
 	start := i.locReader.Len()
 	for start-i.locReader.Len() < size {
@@ -155,8 +171,7 @@ func (i *PostingsIterator) skipLocs(freq uint64) error {
 // AdvancePositions moves to the posting at or after docNum (a document
 // number of the segment) and returns it as its document number, frequency,
 // norm's bits (NormOf gives Posting.Norm) and positions, appended to
-// buf[:0]; ok is false
-// when no posting is left. It is Advance without the Location values and
+// buf[:0]; ok is false when no posting is left. It is Advance without the Location values and
 // their interfaces, for readers that need positions only (phrases); the
 // iterator must include locations.
 func (i *PostingsIterator) AdvancePositions(docNum uint64, buf []uint64) (n, freq, normBits uint64, pos []uint64, ok bool, err error) {
@@ -180,25 +195,15 @@ func (i *PostingsIterator) AdvancePositions(docNum uint64, buf []uint64) (n, fre
 		return 0, 0, 0, pos, false, err
 	}
 	if head&1 == 0 {
-		p := head >> 1
-		pos = append(pos, p)
-		for k := uint64(1); k < freq; k++ {
-			gap, err := i.locReader.readUvarint()
-			if err != nil {
-				return 0, 0, 0, pos, false, err
-			}
-			p += gap
-			pos = append(pos, p)
+		if pos, err = i.compactPositions(head, freq, pos); err != nil {
+			return 0, 0, 0, pos, false, err
 		}
 		return n, freq, normBits, pos, true, nil
 	}
-	size := int(head >> 1)
-	start := i.locReader.Len()
-	var l Location
-	for start-i.locReader.Len() < size {
-		if err := i.readLocation(&l); err != nil {
-			return 0, 0, 0, pos, false, err
-		}
+	if i.nextLocs, err = i.fullLocations(head, i.nextLocs[:0]); err != nil {
+		return 0, 0, 0, pos, false, err
+	}
+	for _, l := range i.nextLocs {
 		pos = append(pos, l.pos)
 	}
 	return n, freq, normBits, pos, true, nil

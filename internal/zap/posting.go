@@ -178,6 +178,7 @@ func (p *PostingsList) iterator(includeFreq, includeNorm, includeLocs bool,
 
 		nextLocs := rv.nextLocs[:0]
 		nextSegmentLocs := rv.nextSegmentLocs[:0]
+		posScratch := rv.posScratch[:0]
 
 		buf := rv.buf
 
@@ -188,6 +189,7 @@ func (p *PostingsList) iterator(includeFreq, includeNorm, includeLocs bool,
 
 		rv.nextLocs = nextLocs
 		rv.nextSegmentLocs = nextSegmentLocs
+		rv.posScratch = posScratch
 
 		rv.buf = buf
 	}
@@ -345,6 +347,7 @@ type PostingsIterator struct {
 	next            Posting            // reused across Next() calls
 	nextLocs        []Location         // reused across Next() calls
 	nextSegmentLocs []segment.Location // reused across Next() calls
+	posScratch      []uint64           // compact positions, reused across Next() calls (locs.go)
 
 	docNum1Hit   uint64
 	normBits1Hit uint64
