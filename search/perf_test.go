@@ -40,6 +40,24 @@ func MustFacetIndex(tb testing.TB, docs []Document) *facetIndex {
 	return fx
 }
 
+// randomCount draws a set of matches (each passage of fx with chance
+// 1/every) and selections of two values in some of three facets.
+func randomCount(r *rand.Rand, fx *facetIndex, every int) (*roaring.Bitmap, map[string]*roaring.Bitmap) {
+	set := roaring.New()
+	for _, d := range fx.all.ToArray() {
+		if r.IntN(every) == 0 {
+			set.Add(d)
+		}
+	}
+	sel := map[string]*roaring.Bitmap{}
+	for _, f := range []string{FacetCountry, FacetTopic, FacetYear} {
+		if vs := fx.values[f]; r.IntN(2) == 0 && len(vs) > 1 {
+			sel[f] = roaring.Or(vs[r.IntN(len(vs))].docs, vs[r.IntN(len(vs))].docs)
+		}
+	}
+	return set, sel
+}
+
 // TestCountFacetsForward: counting through the forward lists gives the
 // counts of intersecting bitmaps, for any set of matches and selection.
 func TestCountFacetsForward(t *testing.T) {
@@ -50,18 +68,7 @@ func TestCountFacetsForward(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(5, 6))
 	for i := range 50 {
-		set := roaring.New()
-		for _, d := range fx.all.ToArray() {
-			if r.IntN(4) == 0 {
-				set.Add(d)
-			}
-		}
-		sel := map[string]*roaring.Bitmap{}
-		for _, f := range []string{FacetCountry, FacetTopic, FacetYear} {
-			if vs := fx.values[f]; r.IntN(2) == 0 && len(vs) > 1 {
-				sel[f] = roaring.Or(vs[r.IntN(len(vs))].docs, vs[r.IntN(len(vs))].docs)
-			}
-		}
+		set, sel := randomCount(r, fx, 4)
 		want, got := countByBitmaps(fx, set, sel), countFacets(fx, set, sel)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("case %d, %d selections (-bitmaps +forward):\n%s", i, len(sel), diff)
@@ -88,18 +95,7 @@ func TestCountPagesBitset(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(7, 8))
 	for i := range 50 {
-		set := roaring.New()
-		for _, d := range fx.all.ToArray() {
-			if r.IntN(1+i%5) == 0 {
-				set.Add(d)
-			}
-		}
-		sel := map[string]*roaring.Bitmap{}
-		for _, f := range []string{FacetCountry, FacetTopic, FacetYear} {
-			if vs := fx.values[f]; r.IntN(2) == 0 && len(vs) > 1 {
-				sel[f] = roaring.Or(vs[r.IntN(len(vs))].docs, vs[r.IntN(len(vs))].docs)
-			}
-		}
+		set, sel := randomCount(r, fx, 1+i%5)
 		want, got := countPagesByBitmaps(fx, set, sel), countPages(fx, set, sel)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("case %d, %d selections (-bitmaps +bitset):\n%s", i, len(sel), diff)
