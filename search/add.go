@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 )
 
 // addInFlight is the number of bleve batches a writer keeps in flight. A
@@ -77,6 +78,7 @@ type writer struct {
 type batcher interface {
 	NewBatch() *bleve.Batch
 	Batch(b *bleve.Batch) error
+	Mapping() mapping.IndexMapping
 }
 
 // mapped is a document as fields makes it.
@@ -196,8 +198,13 @@ func (w *writer) send() {
 			return
 		}
 		b := w.bi.NewBatch()
+		im := w.bi.Mapping()
 		for _, d := range docs {
-			if err := b.Index(d.id, d.m); err != nil {
+			doc, err := compactDocument(im, d.id, d.m)
+			if err == nil {
+				err = b.IndexAdvanced(doc)
+			}
+			if err != nil {
 				w.fail(fmt.Errorf("add %s: %w", d.id, err))
 				return
 			}

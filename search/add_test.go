@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 )
 
 // TestBuildAddLaterVersionWins checks that a passage given again by a
@@ -92,6 +93,8 @@ func (f *failingIndex) Batch(b *bleve.Batch) error {
 }
 
 func (f *failingIndex) NewBatch() *bleve.Batch { return f.idx.NewBatch() }
+
+func (f *failingIndex) Mapping() mapping.IndexMapping { return f.idx.Mapping() }
 
 // TestBuildBatchErrorReachesCommit checks that the error of a batch written
 // in the background is returned by a later Add or by Commit, and that the

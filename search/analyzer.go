@@ -222,23 +222,30 @@ func (stemCache) Filter(input analysis.TokenStream) analysis.TokenStream {
 		if tok.KeyWord {
 			continue
 		}
-		sh := &stems[maphash.Bytes(stemSeed, tok.Term)%stemShards]
-		sh.RLock()
-		s, ok := sh.m[string(tok.Term)]
-		sh.RUnlock()
-		if !ok {
-			s = analysis.BuildTermFromRunes(porterstemmer.StemWithoutLowerCasing(bytes.Runes(tok.Term)))
-			s = s[:len(s):len(s)] // shared: an append must copy
-			sh.Lock()
-			if sh.m == nil {
-				sh.m = make(map[string][]byte, stemPerShard)
-			}
-			if len(sh.m) < stemPerShard {
-				sh.m[string(tok.Term)] = s
-			}
-			sh.Unlock()
-		}
-		tok.Term = s
+		tok.Term = stemOf(tok.Term)
 	}
 	return input
+}
+
+// stemOf returns the Porter stem of term, remembered; the stem is shared
+// (an append to it copies).
+func stemOf(term []byte) []byte {
+	sh := &stems[maphash.Bytes(stemSeed, term)%stemShards]
+	sh.RLock()
+	s, ok := sh.m[string(term)]
+	sh.RUnlock()
+	if ok {
+		return s
+	}
+	s = analysis.BuildTermFromRunes(porterstemmer.StemWithoutLowerCasing(bytes.Runes(term)))
+	s = s[:len(s):len(s)] // shared: an append must copy
+	sh.Lock()
+	if sh.m == nil {
+		sh.m = make(map[string][]byte, stemPerShard)
+	}
+	if len(sh.m) < stemPerShard {
+		sh.m[string(term)] = s
+	}
+	sh.Unlock()
+	return s
 }

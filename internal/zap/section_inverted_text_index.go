@@ -17,6 +17,7 @@ package zap
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"sort"
 	"sync/atomic"
@@ -457,6 +458,9 @@ func (io *invertedIndexOpaque) writeDicts(w *FileWriter) error {
 	if len(io.results) == 0 {
 		return nil
 	}
+	if io.compactNext != len(io.compactPIDs) {
+		return fmt.Errorf("zap: %d compact terms processed, %d counted", io.compactNext, len(io.compactPIDs))
+	}
 
 	dictOffsets := make([]uint64, len(io.FieldsInv))
 	var err error
@@ -730,14 +734,36 @@ func (io *invertedIndexOpaque) process(field index.Field, fieldID uint16, docNum
 				}
 			}
 		}
+		for fid, cf := range io.reusableCompact {
+			if cf != nil {
+				io.processCompact(cf, uint16(fid), docNum, io.reusableCompactAt[fid])
+			}
+		}
 		for i := 0; i < len(io.FieldsInv); i++ { // clear these for reuse
 			io.reusableFieldLens[i] = 0
 			io.reusableFieldTFs[i] = nil
+			io.reusableCompact[i] = nil
 		}
 		return
 	}
 
 	io.reusableFieldLens[fieldID] += field.AnalyzedLength()
+	if cf, ok := compactOf(field); ok {
+		// realloc looked up the postings of its terms, in this order.
+		at := io.compactNext
+		terms, _, _ := cf.CompactTerms()
+		io.compactNext += len(terms)
+		if io.reusableFieldTFs[fieldID] == nil && io.reusableCompact[fieldID] == nil {
+			io.reusableCompact[fieldID] = cf
+			io.reusableCompactAt[fieldID] = at
+			return
+		}
+	}
+	if prev := io.reusableCompact[fieldID]; prev != nil {
+		// A second value of the field: its values merge as maps.
+		io.reusableCompact[fieldID] = nil
+		io.reusableFieldTFs[fieldID] = prev.AnalyzedTokenFrequencies()
+	}
 	existingFreqs := io.reusableFieldTFs[fieldID]
 	if existingFreqs != nil {
 		existingFreqs.MergeAll(field.Name(), field.AnalyzedTokenFrequencies())
@@ -788,6 +814,7 @@ func (i *invertedIndexOpaque) realloc() {
 
 	// initialize dicts and dict keys from fieldsMap
 	i.initDictsAndKeysFromFields()
+	i.compactPIDs, i.compactNext = i.compactPIDs[:0], 0
 
 	visitField := func(field index.Field, docNum int) {
 		fieldID := uint16(i.getOrDefineField(field.Name()))
@@ -795,8 +822,7 @@ func (i *invertedIndexOpaque) realloc() {
 		dict := i.Dicts[fieldID]
 		dictKeys := i.DictKeys[fieldID]
 
-		tfs := field.AnalyzedTokenFrequencies()
-		for term, tf := range tfs {
+		pidOf := func(term string) uint64 {
 			pidPlus1, exists := dict[term]
 			if !exists {
 				pidNext++
@@ -808,16 +834,34 @@ func (i *invertedIndexOpaque) realloc() {
 				i.numTermsPerPostingsList = append(i.numTermsPerPostingsList, 0)
 				i.numLocsPerPostingsList = append(i.numLocsPerPostingsList, 0)
 			}
-
-			pid := pidPlus1 - 1
-
-			i.numTermsPerPostingsList[pid] += 1
-			i.numLocsPerPostingsList[pid] += len(tf.Locations)
-
-			totLocs += len(tf.Locations)
+			return pidPlus1 - 1
 		}
+		if cf, ok := compactOf(field); ok {
+			terms, offsets, _ := cf.CompactTerms()
+			withLocs := field.Options().IncludeTermVectors()
+			for k, term := range terms {
+				pid := pidOf(term)
+				i.compactPIDs = append(i.compactPIDs, pid)
+				i.numTermsPerPostingsList[pid] += 1
+				if withLocs {
+					n := int(offsets[k+1] - offsets[k])
+					i.numLocsPerPostingsList[pid] += n
+					totLocs += n
+				}
+			}
+			totTFs += len(terms)
+		} else {
+			tfs := field.AnalyzedTokenFrequencies()
+			for term, tf := range tfs {
+				pid := pidOf(term)
+				i.numTermsPerPostingsList[pid] += 1
+				i.numLocsPerPostingsList[pid] += len(tf.Locations)
 
-		totTFs += len(tfs)
+				totLocs += len(tf.Locations)
+			}
+
+			totTFs += len(tfs)
+		}
 
 		i.DictKeys[fieldID] = dictKeys
 		if field.Options().IncludeDocValues() {
@@ -920,6 +964,42 @@ func (i *invertedIndexOpaque) realloc() {
 	} else {
 		i.reusableFieldLens = make([]int, len(i.FieldsInv))
 	}
+
+	if cap(i.reusableCompact) >= len(i.FieldsInv) {
+		i.reusableCompact = i.reusableCompact[:len(i.FieldsInv)]
+		i.reusableCompactAt = i.reusableCompactAt[:len(i.FieldsInv)]
+	} else {
+		i.reusableCompact = make([]CompactField, len(i.FieldsInv))
+		i.reusableCompactAt = make([]int, len(i.FieldsInv))
+	}
+}
+
+// processCompact adds the terms of one CompactField of document docNum to
+// the postings, as process does for a field's token frequencies; realloc
+// put the postings of its terms in compactPIDs from at.
+func (io *invertedIndexOpaque) processCompact(cf CompactField, fid uint16, docNum uint32, at int) {
+	norm := math.Float32frombits(uint32(io.reusableFieldLens[fid]))
+	opts := cf.Options()
+	withLocs, withFreq := opts.IncludeTermVectors(), !opts.SkipFreqNorm()
+	terms, offsets, positions := cf.CompactTerms()
+	pids := io.compactPIDs[at : at+len(terms)]
+	for k, pid := range pids {
+		io.Postings[pid].Add(docNum)
+		n := int(offsets[k+1] - offsets[k])
+		fn := interimFreqNorm{norm: norm}
+		if withFreq {
+			fn.freq = uint64(n)
+		}
+		if withLocs {
+			fn.numLocs = n
+			locs := io.Locs[pid]
+			for _, p := range positions[offsets[k]:offsets[k+1]] {
+				locs = append(locs, interimLoc{fieldID: fid, pos: uint64(p)})
+			}
+			io.Locs[pid] = locs
+		}
+		io.FreqNorms[pid] = append(io.FreqNorms[pid], fn)
+	}
 }
 
 func (i *invertedTextIndexSection) getInvertedIndexOpaque(opaque map[int]resetable) *invertedIndexOpaque {
@@ -1020,6 +1100,14 @@ type invertedIndexOpaque struct {
 	// reusable stuff for processing fields etc.
 	reusableFieldLens []int
 	reusableFieldTFs  []index.TokenFrequencies
+	reusableCompact   []CompactField
+	reusableCompactAt []int // where a reusableCompact's postings are in compactPIDs
+
+	// compactPIDs holds the postings (pid) of the terms of every
+	// CompactField of the segment, in the order realloc visits them;
+	// process reads them in the same order, from compactNext.
+	compactPIDs []uint64
+	compactNext int
 
 	tmp0 []byte
 
@@ -1072,6 +1160,9 @@ func (io *invertedIndexOpaque) Reset() (err error) {
 
 	io.reusableFieldLens = io.reusableFieldLens[:0]
 	io.reusableFieldTFs = io.reusableFieldTFs[:0]
+	io.reusableCompact = io.reusableCompact[:0]
+	io.reusableCompactAt = io.reusableCompactAt[:0]
+	io.compactPIDs, io.compactNext = io.compactPIDs[:0], 0
 
 	io.tmp0 = io.tmp0[:0]
 	io.extraDocValues = nil
