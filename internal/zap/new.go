@@ -183,6 +183,7 @@ type interimStoredField struct {
 type interimFreqNorm struct {
 	freq    uint64
 	norm    float32
+	doc     uint32 // the posting's document: a term's are in increasing order
 	numLocs int
 }
 

@@ -501,18 +501,20 @@ func (io *invertedIndexOpaque) writeDicts(w *FileWriter) error {
 		for _, term := range terms { // terms are already sorted
 			pid := dict[term] - 1
 
-			postingsBS := io.Postings[pid]
-
+			// A term's postings are its freqNorms' documents, in
+			// increasing order (process adds them document by document).
 			freqNorms := io.FreqNorms[pid]
-			freqNormOffset := 0
+			docs := io.docsBuf[:0]
+			for _, fn := range freqNorms {
+				docs = append(docs, fn.doc)
+			}
+			io.docsBuf = docs
+			postingsBS := io.Postings[pid]
+			postingsBS.AddMany(docs)
+			cardinality := uint64(len(docs))
 
 			locs := io.Locs[pid]
 			locOffset := 0
-
-			var cardinality uint64
-			if postingsBS != nil {
-				cardinality = postingsBS.GetCardinality()
-			}
 			chunkSize, err := getChunkSize(io.chunkMode, cardinality, uint64(len(io.results)))
 			if err != nil {
 				return err
@@ -520,11 +522,8 @@ func (io *invertedIndexOpaque) writeDicts(w *FileWriter) error {
 			tfEncoder.SetChunkSize(chunkSize, uint64(len(io.results)-1))
 			locEncoder.SetChunkSize(chunkSize, uint64(len(io.results)-1))
 
-			postingsItr := postingsBS.Iterator()
-			for postingsItr.HasNext() {
-				docNum := uint64(postingsItr.Next())
-
-				freqNorm := freqNorms[freqNormOffset]
+			for _, freqNorm := range freqNorms {
+				docNum := uint64(freqNorm.doc)
 
 				// check if freq/norm is enabled
 				if freqNorm.freq > 0 {
@@ -549,11 +548,11 @@ func (io *invertedIndexOpaque) writeDicts(w *FileWriter) error {
 					locOffset += freqNorm.numLocs
 				}
 
-				freqNormOffset++
-
-				docTermMap[docNum] = append(
-					append(docTermMap[docNum], term...),
-					index.DocValueTermSeparator)
+				if io.IncludeDocValues[fieldID] {
+					docTermMap[docNum] = append(
+						append(docTermMap[docNum], term...),
+						index.DocValueTermSeparator)
+				}
 			}
 
 			tfEncoder.Close()
@@ -699,13 +698,11 @@ func (io *invertedIndexOpaque) process(field index.Field, fieldID uint16, docNum
 
 			for term, tf := range tfs {
 				pid := dict[term] - 1
-				bs := io.Postings[pid]
-				bs.Add(uint32(docNum))
-
 				io.FreqNorms[pid] = append(io.FreqNorms[pid],
 					interimFreqNorm{
 						freq:    uint64(tf.Frequency()),
 						norm:    norm,
+						doc:     docNum,
 						numLocs: len(tf.Locations),
 					})
 
@@ -984,9 +981,8 @@ func (io *invertedIndexOpaque) processCompact(cf CompactField, fid uint16, docNu
 	terms, offsets, positions := cf.CompactTerms()
 	pids := io.compactPIDs[at : at+len(terms)]
 	for k, pid := range pids {
-		io.Postings[pid].Add(docNum)
 		n := int(offsets[k+1] - offsets[k])
-		fn := interimFreqNorm{norm: norm}
+		fn := interimFreqNorm{norm: norm, doc: docNum}
 		if withFreq {
 			fn.freq = uint64(n)
 		}
@@ -1108,6 +1104,8 @@ type invertedIndexOpaque struct {
 	// process reads them in the same order, from compactNext.
 	compactPIDs []uint64
 	compactNext int
+
+	docsBuf []uint32 // a term's postings, in writeDicts
 
 	tmp0 []byte
 
