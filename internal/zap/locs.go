@@ -6,6 +6,7 @@ package zap
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -174,13 +175,22 @@ func (i *PostingsIterator) skipLocs(freq uint64) error {
 // buf[:0]; ok is false when no posting is left. It is Advance without the Location values and
 // their interfaces, for readers that need positions only (phrases); the
 // iterator must include locations.
+//
+// It finds its postings in an array of the term's documents rather than by
+// walking the postings bitmap (a binary search, and the count of postings
+// to skip in the chunk by subtraction), so an iterator it has moved must
+// not be moved by Next or Advance.
 func (i *PostingsIterator) AdvancePositions(docNum uint64, buf []uint64) (n, freq, normBits uint64, pos []uint64, ok bool, err error) {
-	n, ok, err = i.nextDocNumAtOrAfter(docNum)
-	if err != nil || !ok {
-		return 0, 0, 0, buf[:0], false, err
-	}
 	if !i.includeFreqNorm || !i.includeLocs {
 		return 0, 0, 0, buf[:0], false, fmt.Errorf("AdvancePositions needs an iterator with locations")
+	}
+	if i.normBits1Hit != 0 || i.postings == nil || i.postings.postings == nil {
+		n, ok, err = i.nextDocNumAtOrAfter(docNum)
+	} else {
+		n, ok, err = i.advanceArray(docNum)
+	}
+	if err != nil || !ok {
+		return 0, 0, 0, buf[:0], false, err
 	}
 	freq, normBits, hasLocs, err := i.readFreqNormHasLocs()
 	if err != nil {
@@ -213,4 +223,95 @@ func (i *PostingsIterator) AdvancePositions(docNum uint64, buf []uint64) (n, fre
 // bits (AdvancePositions).
 func NormOf(bits uint64) float64 {
 	return (&Posting{norm: math.Float32frombits(uint32(bits))}).Norm()
+}
+
+// advanceArray moves to the posting at or after docNum, AdvancePositions'
+// nextDocNumAtOrAfter: the decoders are left on that posting.
+func (i *PostingsIterator) advanceArray(docNum uint64) (uint64, bool, error) {
+	if i.postings.chunkSize == 0 {
+		return 0, false, ErrChunkSizeZero
+	}
+	if i.docs == nil {
+		n := int(i.postings.postings.GetCardinality())
+		docs := i.docsSpare[:0]
+		if cap(docs) < n {
+			docs = make([]uint32, n)
+		}
+		docs = docs[:n]
+		i.docs = *i.postings.postings.ToExistingArray(&docs)
+		i.docsSpare = nil
+		i.decAt = -1
+	}
+	docs := i.docs
+	var j int
+	if i.ActualBM == i.postings.postings {
+		j = lowerBound(docs, i.docsNext, docNum)
+		if j == len(docs) {
+			i.docsNext = j
+			return 0, false, nil
+		}
+	} else {
+		// Some postings are left out (deleted documents, or a
+		// conjunction's intersection): the next one kept, in docs.
+		i.Actual.AdvanceIfNeeded(uint32(min(docNum, math.MaxUint32)))
+		if !i.Actual.HasNext() {
+			i.docsNext = len(docs)
+			return 0, false, nil
+		}
+		j = lowerBound(docs, i.docsNext, uint64(i.Actual.Next()))
+		if j == len(docs) {
+			return 0, false, fmt.Errorf("posting %d is not in the term's postings", docNum)
+		}
+	}
+	n := docs[j]
+	chunk := n / uint32(i.postings.chunkSize)
+	if i.decAt < 0 || i.currChunk != chunk || i.freqNormReader.isNil() || i.decAt > j {
+		if err := i.loadChunk(int(chunk)); err != nil {
+			return 0, false, fmt.Errorf("error loading chunk: %v", err)
+		}
+		// Every posting passed is in an earlier chunk, or in this one
+		// when its decoders were lost.
+		from := i.docsNext
+		if i.decAt >= 0 && i.currChunk == chunk {
+			from = 0
+		}
+		i.decAt = lowerBound(docs, from, uint64(chunk)*i.postings.chunkSize)
+	}
+	for ; i.decAt < j; i.decAt++ {
+		freq, hasLocs, err := i.skipFreqNormReadHasLocs()
+		if err != nil {
+			return 0, false, err
+		}
+		if hasLocs {
+			if err := i.skipLocs(freq); err != nil {
+				return 0, false, fmt.Errorf("error skipping locations: %v", err)
+			}
+		}
+	}
+	// The caller reads posting j.
+	i.decAt, i.docsNext = j+1, j+1
+	return uint64(n), true, nil
+}
+
+// lowerBound is the index of the first of docs[from:] at or after n,
+// len(docs) if none: a galloping search, since the next posting a phrase
+// wants is most often a few postings on.
+func lowerBound(docs []uint32, from int, n uint64) int {
+	if n > math.MaxUint32 {
+		return len(docs)
+	}
+	x := uint32(n)
+	lo, step := from, 1
+	for {
+		hi := lo + step
+		if hi >= len(docs) {
+			k, _ := slices.BinarySearch(docs[lo:], x)
+			return lo + k
+		}
+		if docs[hi] >= x {
+			k, _ := slices.BinarySearch(docs[lo:hi], x)
+			return lo + k
+		}
+		lo, step = hi+1, step*2
+	}
 }

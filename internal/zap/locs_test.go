@@ -151,9 +151,21 @@ func dump(t testing.TB, seg segment.Segment) string {
 			// list and over a part of it (scorch's conjunction
 			// optimization replaces the iterator's bitmap with an
 			// intersection), to targets in the same and in later chunks.
-			for _, part := range []bool{false, true} {
+			for _, part := range []string{"whole", "intersected", "deleted"} {
 				pi = pl.Iterator(true, true, true, nil)
-				if part {
+				if part == "deleted" {
+					// Deleted documents (the postings list's except).
+					del := roaring.New()
+					for d := uint32(1); d < 2600; d += 4 {
+						del.Add(d)
+					}
+					pld, err := dict.PostingsList([]byte(e.Term), del, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					pi = pld.Iterator(true, true, true, nil)
+				}
+				if part == "intersected" {
 					bm := roaring.New()
 					for d := uint32(0); d < 2600; d += 3 {
 						bm.Add(d)
@@ -199,7 +211,7 @@ func dump(t testing.TB, seg segment.Segment) string {
 							buf = append(buf, l.Pos())
 						}
 					}
-					fmt.Fprintf(&b, "%s %q part %v advance %d → %d freq %d norm %v: %v\n", field, e.Term, part, at, n, freq, norm, buf)
+					fmt.Fprintf(&b, "%s %q %s advance %d → %d freq %d norm %v: %v\n", field, e.Term, part, at, n, freq, norm, buf)
 				}
 			}
 		}

@@ -179,6 +179,7 @@ func (p *PostingsList) iterator(includeFreq, includeNorm, includeLocs bool,
 		nextLocs := rv.nextLocs[:0]
 		nextSegmentLocs := rv.nextSegmentLocs[:0]
 		posScratch := rv.posScratch[:0]
+		docs := rv.docs[:0]
 
 		buf := rv.buf
 
@@ -190,6 +191,7 @@ func (p *PostingsList) iterator(includeFreq, includeNorm, includeLocs bool,
 		rv.nextLocs = nextLocs
 		rv.nextSegmentLocs = nextSegmentLocs
 		rv.posScratch = posScratch
+		rv.docsSpare = docs
 
 		rv.buf = buf
 	}
@@ -351,6 +353,15 @@ type PostingsIterator struct {
 
 	docNum1Hit   uint64
 	normBits1Hit uint64
+
+	// AdvancePositions' state (locs.go): the term's postings as an array
+	// (nil until it first runs), the index of the first posting it has not
+	// passed, and the index of the posting the loaded chunk's decoders
+	// stand on.
+	docs      []uint32
+	docsNext  int
+	decAt     int
+	docsSpare []uint32 // memory for docs, from an earlier use of the iterator
 
 	buf []byte
 

@@ -1,0 +1,32 @@
+package zap
+
+import (
+	"math/rand"
+	"sort"
+	"testing"
+)
+
+// TestLowerBound checks the galloping search against sort.Search.
+func TestLowerBound(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for range 2000 {
+		docs := make([]uint32, r.Intn(300))
+		v := uint32(0)
+		for k := range docs {
+			v += 1 + uint32(r.Intn(20))
+			docs[k] = v
+		}
+		from := 0
+		if len(docs) > 0 {
+			from = r.Intn(len(docs) + 1)
+		}
+		n := uint64(r.Intn(int(v) + 40))
+		want := from + sort.Search(len(docs)-from, func(k int) bool { return uint64(docs[from+k]) >= n })
+		if got := lowerBound(docs, from, n); got != want {
+			t.Fatalf("lowerBound(%v, %d, %d) = %d, want %d", docs, from, n, got, want)
+		}
+	}
+	if got := lowerBound([]uint32{1, 2}, 0, 1<<40); got != 2 {
+		t.Errorf("lowerBound past uint32 = %d, want 2", got)
+	}
+}
