@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/RoaringBitmap/roaring/v2"
+
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/searcher"
@@ -63,22 +65,32 @@ func (q *phraseQuery2) Searcher(ctx context.Context, r index.IndexReader, _ mapp
 	// norms). A scored search scores a candidate that holds the phrase from
 	// the readers of its locations (phrasescore.go) or, when it cannot, by
 	// advancing a scoring conjunction to it.
+	// A phrase that scores itself has opened its terms' readers and
+	// intersected their postings: those intersections are its candidates
+	// when they are known for every segment and no page restricts them.
 	unscored := options
 	unscored.Score = "none"
-	cand, err := q.conjunction(ctx, r, unscored, pageIDsOf(ctx))
-	if err != nil {
-		return nil, err
-	}
-	s.cand = cand
-	switch {
-	case s.ownScoring(ctx, options):
+	ids := pageIDsOf(ctx)
+	own := s.ownScoring(ctx, options)
+	if own {
 		if err := s.newScorers(ctx, q.terms, q.boost, options); err != nil {
-			_ = s.Close()
 			return nil, err
 		}
-	case options.Score != "none":
+		if ids == nil && s.candsKnown {
+			s.cand = &bitmapCands{offsets: s.candOffsets, bms: s.candBMs}
+		}
+	}
+	if s.cand == nil {
+		cand, err := q.conjunction(ctx, r, unscored, ids)
+		if err != nil {
+			return nil, err
+		}
+		s.cand = cand
+	}
+	if !own && options.Score != "none" {
+		var err error
 		if s.must, err = q.conjunction(ctx, r, options, nil); err != nil {
-			_ = cand.Close()
+			_ = s.cand.Close()
 			return nil, err
 		}
 		s.must.SetQueryNorm(1 / math.Sqrt(s.must.Weight()))
@@ -186,6 +198,12 @@ type phraseSearcher struct {
 	// offTerm the term of each offset (startsSingle).
 	pos     [][]uint64
 	offTerm []int
+	// candBMs holds, per segment, the passages that hold every term, when
+	// candsKnown (open, for a single phrase); candOffsets the segments'
+	// first document numbers.
+	candBMs     []*roaring.Bitmap
+	candsKnown  bool
+	candOffsets []uint64
 }
 
 // addSlot records that term is allowed at offset off.

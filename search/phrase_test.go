@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -72,15 +76,22 @@ func TestPhraseMatchesBleve(t *testing.T) {
 	words := strings.Fields("police court judge prison border drug police court the of and training")
 	r := rand.New(rand.NewPCG(3, 4))
 	var docs []Document
-	for i := range 300 {
+	for i := range 1300 { // several segments
 		n := 3 + r.IntN(25)
 		ws := make([]string, n)
 		for j := range ws {
 			ws[j] = words[r.IntN(len(words))]
 		}
-		docs = append(docs, Document{ID: fmt.Sprintf("d%03d", i), Title: "t", Text: strings.Join(ws, " ")})
+		title := "alpha"
+		if i%3 == 0 {
+			title = "beta"
+		}
+		docs = append(docs, Document{ID: fmt.Sprintf("d%03d", i), Title: title, Text: strings.Join(ws, " ")})
 	}
 	ix := MustIndex(t, Vocabulary{}, docs)
+	if n := segmentCount(ix.bi); n < 2 {
+		t.Fatalf("the index has %d segment, want several", n)
+	}
 	a, err := textAnalyzer()
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +122,18 @@ func TestPhraseMatchesBleve(t *testing.T) {
 				// matches of a filtered search) and within a page's
 				// passages (its snippets' locations: ours is told the ids).
 				ids := []string{"d007", "d100", "d101", "d150", "d299"}
+				// Inside a conjunction, which advances the phrase to
+				// the passages of one title.
+				inTitle := query.NewTermQuery("alpha")
+				inTitle.SetField(fieldTitle)
+				want = runPhrase(t, ix.bi, query.NewConjunctionQuery([]query.Query{inTitle, bq}))
+				got = runPhrase(t, ix.bi, query.NewConjunctionQuery([]query.Query{inTitle, &phraseQuery2{terms: terms, field: fieldText, boost: 1.7}}))
+				if len(want) == 0 && ph != "court court court" {
+					t.Fatalf("bleve finds nothing for %q in a conjunction", ph)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("phrase %v in a conjunction (-bleve +ours):\n%s", terms, diff)
+				}
 				for name, o := range map[string]phraseRun{"no locations": {}, "unscored": {score: "none"}, "page": {locs: true, ids: ids}} {
 					bo := o
 					bo.ids = nil
@@ -125,6 +148,40 @@ func TestPhraseMatchesBleve(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestBitmapCandsAdvance checks that the candidates read from bitmaps go
+// to the first candidate at or after a target, across segments.
+func TestBitmapCandsAdvance(t *testing.T) {
+	segs := [][]uint32{{1, 5, 9}, nil, {0, 2, 7}}
+	offsets := []uint64{0, 10, 20}
+	var all []uint64
+	c := &bitmapCands{offsets: offsets}
+	for i, s := range segs {
+		if s == nil {
+			c.bms = append(c.bms, nil)
+			continue
+		}
+		c.bms = append(c.bms, roaring.BitmapOf(s...))
+		for _, d := range s {
+			all = append(all, offsets[i]+uint64(d))
+		}
+	}
+	ctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(10, 0)}
+	for _, target := range []uint64{0, 3, 5, 6, 12, 20, 21, 22, 27, 28, 40} {
+		c.seg, c.it = 0, nil
+		d, err := c.Advance(ctx, index.NewIndexInternalID(nil, target))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.IndexFunc(all, func(n uint64) bool { return n >= target })
+		switch {
+		case want < 0 && d != nil:
+			t.Errorf("Advance(%d) = %d, want none", target, d.IndexInternalID.Value())
+		case want >= 0 && (d == nil || d.IndexInternalID.Value() != all[want]):
+			t.Errorf("Advance(%d) = %v, want %d", target, d, all[want])
 		}
 	}
 }

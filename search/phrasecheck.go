@@ -74,7 +74,8 @@ func (s *phraseSearcher) open() error {
 		srcs = append(srcs, src)
 	}
 	if s.single {
-		intersectPostings(srcs)
+		s.candBMs, s.candsKnown = intersectPostings(srcs)
+		s.candOffsets = sp.offsets
 	}
 	return nil
 }

@@ -2,10 +2,12 @@ package search
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
@@ -114,16 +116,26 @@ func openTermPostings(sp *segSpan, term, field string, freqNorm bool) (*termPost
 
 // intersectPostings makes each segment's iterators of ps stop only on the
 // passages that hold every term (scorch's conjunction optimization), so
-// that advancing to a candidate skips the others without decoding them.
-func intersectPostings(ps []*termPostings) {
-	if len(ps) < 2 {
-		return
+// that advancing to a candidate skips the others without decoding them. It
+// returns those passages, per segment (nil where a term is absent), and
+// whether it knows them for every segment (an iterator without a bitmap,
+// such as a term in one passage of a segment, leaves a segment unknown).
+func intersectPostings(ps []*termPostings) ([]*roaring.Bitmap, bool) {
+	if len(ps) == 0 {
+		return nil, false
 	}
+	all := make([]*roaring.Bitmap, len(ps[0].its))
+	known := true
 	opts := make([]segment.OptimizablePostingsIterator, 0, len(ps))
 	for i := range ps[0].its {
 		var bm *roaring.Bitmap
 		opts = opts[:0]
+		absent := false
 		for _, p := range ps {
+			if p.its[i] == nil {
+				absent = true
+				break
+			}
 			o, ok := p.its[i].(segment.OptimizablePostingsIterator)
 			if !ok || o.ActualBitmap() == nil {
 				bm = nil
@@ -132,20 +144,106 @@ func intersectPostings(ps []*termPostings) {
 			opts = append(opts, o)
 			switch len(opts) {
 			case 1:
+				bm = o.ActualBitmap()
 			case 2:
 				bm = roaring.And(opts[0].ActualBitmap(), o.ActualBitmap())
 			default:
 				bm.And(o.ActualBitmap())
 			}
 		}
-		if bm == nil || len(opts) != len(ps) {
+		if absent {
 			continue
 		}
-		for _, o := range opts {
-			o.ReplaceActual(bm)
+		if bm == nil || len(opts) != len(ps) {
+			known = false
+			continue
+		}
+		all[i] = bm
+		if len(opts) > 1 {
+			for _, o := range opts {
+				o.ReplaceActual(bm)
+			}
 		}
 	}
+	return all, known
 }
+
+// bitmapCands is the candidates of a phrase whose every offset has one
+// term, read from the intersections of the terms' postings bitmaps
+// (intersectPostings) in place of a conjunction of the terms' searchers,
+// which walked the same postings again, document match by document match.
+// Unscored.
+type bitmapCands struct {
+	offsets []uint64
+	bms     []*roaring.Bitmap // per segment; nil for none
+	seg     int
+	it      roaring.IntPeekable
+}
+
+// Next implements bsearch.Searcher.
+func (c *bitmapCands) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	for c.seg < len(c.bms) {
+		if c.it == nil {
+			if c.bms[c.seg] == nil {
+				c.seg++
+				continue
+			}
+			c.it = c.bms[c.seg].Iterator()
+		}
+		if c.it.HasNext() {
+			d := ctx.DocumentMatchPool.Get()
+			d.IndexInternalID = index.NewIndexInternalID(d.IndexInternalID, c.offsets[c.seg]+uint64(c.it.Next()))
+			return d, nil
+		}
+		c.seg, c.it = c.seg+1, nil
+	}
+	return nil, nil
+}
+
+// Advance implements bsearch.Searcher.
+func (c *bitmapCands) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	n := id.Value()
+	seg := sort.Search(len(c.offsets), func(i int) bool { return c.offsets[i] > n }) - 1
+	if seg > c.seg {
+		c.seg, c.it = seg, nil
+	}
+	if seg == c.seg && seg >= 0 && c.seg < len(c.bms) && c.bms[c.seg] != nil {
+		if c.it == nil {
+			c.it = c.bms[c.seg].Iterator()
+		}
+		c.it.AdvanceIfNeeded(uint32(min(n-c.offsets[seg], math.MaxUint32)))
+	}
+	return c.Next(ctx)
+}
+
+// Close implements bsearch.Searcher.
+func (c *bitmapCands) Close() error { return nil }
+
+// Weight implements bsearch.Searcher: the candidates are not scored.
+func (c *bitmapCands) Weight() float64 { return 0 }
+
+// SetQueryNorm implements bsearch.Searcher.
+func (c *bitmapCands) SetQueryNorm(float64) {}
+
+// Count implements bsearch.Searcher.
+func (c *bitmapCands) Count() uint64 {
+	var n uint64
+	for _, bm := range c.bms {
+		if bm != nil {
+			n += bm.GetCardinality()
+		}
+	}
+	return n
+}
+
+// Min implements bsearch.Searcher.
+func (c *bitmapCands) Min() int { return 0 }
+
+// Size implements bsearch.Searcher.
+func (c *bitmapCands) Size() int { return 64 + 16*len(c.bms) }
+
+// DocumentMatchPoolSize implements bsearch.Searcher.
+func (c *bitmapCands) DocumentMatchPoolSize() int { return 1 }
 
 // advance moves to the first posting at or after document number n; it
 // reports false at the end.
