@@ -127,15 +127,10 @@ func (i *PostingsIterator) readLocs(freq uint64, locs []Location) ([]Location, e
 func (i *PostingsIterator) compactPositions(head, freq uint64, pos []uint64) ([]uint64, error) {
 	p := head >> 1
 	pos = append(pos, p)
-	for k := uint64(1); k < freq; k++ {
-		gap, err := i.locReader.readUvarint()
-		if err != nil {
-			return pos, err
-		}
-		p += gap
-		pos = append(pos, p)
+	if freq <= 1 {
+		return pos, nil
 	}
-	return pos, nil
+	return i.locReader.r.AppendGaps(pos, p, int(freq-1))
 }
 
 // fullLocations appends to locs the locations of a posting in zapx's own

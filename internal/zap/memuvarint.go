@@ -114,3 +114,36 @@ func (r *memUvarintReader) Reset(s []byte) {
 	r.C = 0
 	r.S = s
 }
+
+// AppendGaps decodes n uvarints as gaps after p and appends each running
+// sum to pos (a posting's compact positions, locs.go): ReadUvarint's work
+// in one loop, for the phrase's hot path.
+func (r *memUvarintReader) AppendGaps(pos []uint64, p uint64, n int) ([]uint64, error) {
+	C, S := r.C, r.S
+	for ; n > 0; n-- {
+		if C >= len(S) {
+			// As ReadUvarint: nothing left reads as 0.
+			pos = append(pos, p)
+			continue
+		}
+		var x uint64
+		if b := S[C]; b < 0x80 {
+			x = uint64(b)
+			C++
+		} else if C+1 < len(S) && S[C+1] < 0x80 {
+			x = uint64(b&0x7f) | uint64(S[C+1])<<7
+			C += 2
+		} else {
+			r.C = C
+			v, err := r.ReadUvarint()
+			if err != nil {
+				return pos, err
+			}
+			x, C = v, r.C
+		}
+		p += x
+		pos = append(pos, p)
+	}
+	r.C = C
+	return pos, nil
+}
