@@ -303,6 +303,11 @@ func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInter
 
 // Close implements bsearch.Searcher.
 func (s *phraseSearcher) Close() error {
+	for i := range s.terms {
+		if s.terms[i].src != nil {
+			s.terms[i].src.release()
+		}
+	}
 	err := s.cand.Close()
 	if s.must != nil {
 		if e := s.must.Close(); err == nil {

@@ -245,6 +245,16 @@ func (c *bitmapCands) Size() int { return 64 + 16*len(c.bms) }
 // DocumentMatchPoolSize implements bsearch.Searcher.
 func (c *bitmapCands) DocumentMatchPoolSize() int { return 1 }
 
+// release gives the readers' memory back for reuse (zap's ReleaseDocs);
+// p is not used after.
+func (p *termPostings) release() {
+	for _, it := range p.its {
+		if r, ok := it.(interface{ ReleaseDocs() }); ok {
+			r.ReleaseDocs()
+		}
+	}
+}
+
 // advance moves to the first posting at or after document number n; it
 // reports false at the end.
 func (p *termPostings) advance(n uint64) (bool, error) {

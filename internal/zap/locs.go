@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -229,12 +230,15 @@ func (i *PostingsIterator) advanceArray(docNum uint64) (uint64, bool, error) {
 	if i.docs == nil {
 		n := int(i.postings.postings.GetCardinality())
 		docs := i.docsSpare[:0]
+		i.docsSpare = nil
 		if cap(docs) < n {
-			docs = make([]uint32, n)
+			i.docsBuf = docsPool.Get().(*[]uint32)
+			if docs = (*i.docsBuf)[:0]; cap(docs) < n {
+				docs = make([]uint32, n)
+			}
 		}
 		docs = docs[:n]
 		i.docs = *i.postings.postings.ToExistingArray(&docs)
-		i.docsSpare = nil
 		i.decAt = -1
 	}
 	docs := i.docs
@@ -309,4 +313,18 @@ func lowerBound(docs []uint32, from int, n uint64) int {
 		}
 		lo, step = hi+1, step*2
 	}
+}
+
+// docsPool keeps the arrays of AdvancePositions (a phrase's terms' postings,
+// tens of kilobytes each, every search) for later iterators.
+var docsPool = sync.Pool{New: func() any { return new([]uint32) }}
+
+// ReleaseDocs gives the array AdvancePositions made back for reuse; the
+// iterator must not be used after.
+func (i *PostingsIterator) ReleaseDocs() {
+	if i.docsBuf != nil {
+		*i.docsBuf = i.docs[:0]
+		docsPool.Put(i.docsBuf)
+	}
+	i.docs, i.docsBuf, i.docsNext = nil, nil, 0
 }

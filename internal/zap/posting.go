@@ -362,6 +362,7 @@ type PostingsIterator struct {
 	docsNext  int
 	decAt     int
 	docsSpare []uint32 // memory for docs, from an earlier use of the iterator
+	docsBuf   *[]uint32 // docs' memory when it came from docsPool
 
 	buf []byte
 
