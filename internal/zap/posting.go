@@ -361,7 +361,7 @@ type PostingsIterator struct {
 	docs      []uint32
 	docsNext  int
 	decAt     int
-	docsSpare []uint32 // memory for docs, from an earlier use of the iterator
+	docsSpare []uint32  // memory for docs, from an earlier use of the iterator
 	docsBuf   *[]uint32 // docs' memory when it came from docsPool
 
 	buf []byte
