@@ -58,8 +58,9 @@ func proseDocs(n int) []Document {
 	return docs
 }
 
-// analysed maps and analyses docs with m as scorch does for a batch (the
-// term frequencies of every field, with positions), ready for a segment
+// analysed maps docs with m as the writer does (compactDocument) and
+// analyses them as scorch does for a batch (every field's terms, with
+// positions), ready for a segment
 // plugin's New, which consumes them.
 func analysed(tb testing.TB, m *mapping.IndexMappingImpl, docs []Document) []index.Document {
 	tb.Helper()
@@ -69,8 +70,8 @@ func analysed(tb testing.TB, m *mapping.IndexMappingImpl, docs []Document) []ind
 		if err != nil {
 			tb.Fatal(err)
 		}
-		d := document.NewDocument(docs[i].ID)
-		if err := m.MapDocument(d, f); err != nil {
+		d, err := compactDocument(m, docs[i].ID, f) // as the writer does
+		if err != nil {
 			tb.Fatal(err)
 		}
 		d.AddIDField()
