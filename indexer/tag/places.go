@@ -241,6 +241,8 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 	raw := t.placeM.find(text, toks)
 	out := raw[:0]
 	lastSeat := -1 // end of the last city named as an institution's seat
+	pager := strings.ContainsAny(text, "‹›")
+	extentEnd := -1 // first token of the far end of an extent ("… to Angola")
 	for _, h := range raw {
 		if h.e.kind == kindNotPlace {
 			continue
@@ -275,13 +277,25 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 		if h.e.kind == kindCountry && h.e.form == formName && afterSeat(toks, h) {
 			continue
 		}
+		if h.e.kind == kindCountry && h.first == extentEnd {
+			continue // the far end of "from Senegal to Angola"
+		}
+		if h.e.kind == kindCountry && extentStart(toks, h.first) {
+			if h.end+1 < len(toks) && toks[h.end].key == "to" && !toks[h.end].brk {
+				extentEnd = h.end + 1
+				if toks[extentEnd].key == "the" {
+					extentEnd++
+				}
+			}
+			continue
+		}
 		if h.e.kind == kindCountry && h.e.form == formCity {
 			if isSeat(text, toks, h, lastSeat) {
 				lastSeat = h.stop
 				continue
 			}
 		}
-		if inPager(text, h.start) {
+		if pager && inPager(text, h.start) {
 			continue
 		}
 		out = append(out, h)
@@ -521,4 +535,20 @@ func inPager(text string, start int) bool {
 	}
 	line := strings.TrimSpace(text[from:to])
 	return strings.HasPrefix(line, "‹") || strings.HasSuffix(line, "›")
+}
+
+// extentNouns before "from X to Y" make X and Y the ends of a stretch of
+// places ("coastal states from Senegal to Angola", "neighbors from Somalia
+// to South Sudan", "the region from Mongolia to the Pacific islands"), not
+// places the page is about; a route ("cocaine from Colombia to Mexico") is
+// no extent, nor are examples of a programme's places ("in countries from
+// Panama to Kazakhstan").
+var extentNouns = map[string]bool{"states": true, "neighbors": true,
+	"neighbours": true, "region": true, "regions": true, "coast": true, "coastline": true, "stretching": true,
+	"stretches": true, "extends": true, "extending": true, "spanning": true}
+
+// extentStart reports whether the place at toks[i] opens an extent:
+// "<extent noun> from" comes just before it.
+func extentStart(toks []token, i int) bool {
+	return i >= 2 && toks[i-1].key == "from" && !toks[i].brk && !toks[i-1].brk && extentNouns[toks[i-2].key]
 }
