@@ -291,5 +291,8 @@ func TestModelledOn(t *testing.T) {
 		{"The FATF reviewed the country's laws in 2019.", "Financial Action Task Force", true},
 		{"DEA agents trained the vetted unit.", "Drug Enforcement Administration", true},
 		{"The FATF - style aside - reviewed the laws.", "Financial Action Task Force", true},
+		{"It belongs to GIABA, the regional body modeled on the Financial Action Task Force.", "Financial Action Task Force", false},
+		{"A unit patterned after the FBI was set up.", "Federal Bureau of Investigation", false},
+		{"Auditors relied on the FBI.", "Federal Bureau of Investigation", true},
 	})
 }

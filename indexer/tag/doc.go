@@ -9,16 +9,20 @@
 // "U.S."/"United States", an optional "the", "&"/"and", hyphens and commas.
 // Place names need a capital; a city where programmes stand stands for its
 // country ("ILEA Bangkok"), except before an instrument word ("Budapest
-// Convention"), and a country in a list of funders ("with funding from
-// Canada and Japan") is a donor, not a place the page is about. The longest phrase wins ("Guinea-Bissau" over
+// Convention") or as an institution's seat ("the Academy in Budapest"), and
+// a country in a list of funders ("with funding from Canada and Japan"), a
+// seat city's ("Vienna, Austria"), the ends of an extent ("coastal states
+// from Senegal to Angola") and a nationality of a person or community ("a
+// Liberian national") are no places the page is about. The longest phrase wins ("Guinea-Bissau" over
 // "Guinea", "New Mexico" — not a country — over "Mexico").
 //
 // Conventions (../../shared/domain-facts.md §0): the publisher (INL, the
 // Department of State and its bureaus) is tagged only on pages of other
 // publishers, known by their host or by the site name the page declares
 // (Input.Site: "United States Department of Justice", a newspaper; a site
-// name of the State family or of an embassy is the Department's, and so is
-// a page that declares none); the United States is
+// name of the State family or of an embassy is the Department's, and so are
+// a page that declares none and a page on a State host whose site name names
+// no other publisher); the United States is
 // never a country; host-government bodies tag their country, not an
 // organization; initiatives and treaties are not
 // organizations. Regions come from their names and from tagged countries.

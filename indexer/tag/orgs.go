@@ -189,6 +189,7 @@ func (t *Tagger) tagOrgs(nonState bool, pub map[int]bool, srcs []*source) orgRes
 	seen := map[int]bool{}
 	for si, s := range srcs {
 		hitsBy[si] = append(hitsBy[si], t.coordinated(s, hitsBy[si])...)
+		hitsBy[si] = append(hitsBy[si], t.departments(s)...)
 		if nonState {
 			hitsBy[si] = append(hitsBy[si], t.bareState(s, hitsBy[si])...)
 			hitsBy[si] = append(hitsBy[si], t.describedINL(s, hitsBy[si])...)
@@ -418,15 +419,18 @@ func isLowerWord(w string) bool {
 	return false
 }
 
-// isStrayUN reports whether a hit of the bare United Nations ("UN", "U.N.",
-// "United Nations", not a longer alias such as "UN Security Council") is
-// no mention of the UN as an actor: the head of another body's name that the
-// taxonomy lacks ("UN Women", "United Nations Children's Fund", "UN Office
-// of Counter-Terrorism") — a capitalised word follows — or a source cited in
-// passing ("UN estimates").
 // modelledOn reports whether hit h names the organization only as the model
-// of another body: "FATF-style regional bodies", "a DEA-like unit".
+// of another body: "FATF-style regional bodies", "a DEA-like unit", "the
+// regional body modeled on the Financial Action Task Force".
 func modelledOn(h hit, s *source) bool {
+	if k := h.first - 1; k >= 1 && !s.toks[h.first].brk {
+		if s.toks[k].key == "the" && k >= 2 && !s.toks[k].brk {
+			k--
+		}
+		if (s.toks[k].key == "on" || s.toks[k].key == "after") && !s.toks[k].brk && modelVerbs[s.toks[k-1].key] {
+			return true
+		}
+	}
 	if h.end >= len(s.toks) || h.end == 0 {
 		return false
 	}
@@ -440,6 +444,12 @@ func modelledOn(h hit, s *source) bool {
 	return false
 }
 
+// isStrayUN reports whether a hit of the bare United Nations ("UN", "U.N.",
+// "United Nations", not a longer alias such as "UN Security Council") is
+// no mention of the UN as an actor: the head of another body's name that the
+// taxonomy lacks ("UN Women", "United Nations Children's Fund", "UN Office
+// of Counter-Terrorism") — a capitalised word follows — or a source cited in
+// passing ("UN estimates").
 func isStrayUN(h hit, toks []token) bool {
 	switch h.e.text {
 	case "United Nations", "UN", "U.N.":
@@ -460,6 +470,10 @@ func isStrayUN(h hit, toks []token) bool {
 	}
 	return isCapitalized(next.orig) && !unKeptAfter[next.key] && !functionWords[next.key] && next.orig != "&"
 }
+
+// modelVerbs before "on" or "after" make the organization that follows the
+// model of the body described ("modeled on", "patterned after").
+var modelVerbs = map[string]bool{"modeled": true, "modelled": true, "patterned": true, "styled": true, "fashioned": true}
 
 // maxCoordWords is the number of words a coordinated name may have between
 // "U.S." and "and" ("U.S. Navy and Coast Guard", "U.S. Army Corps of Engineers and …").
@@ -506,7 +520,10 @@ func (t *Tagger) coordinated(s *source, found []hit) []hit {
 //     mission) or the Department's host is the Department's — unless it is an
 //     overseer's (an inspector general, Congress), for whom the Department is
 //     the subject; any other name ("United States Department of Justice",
-//     "American Bar Association", a newspaper) is another publisher's;
+//     "American Bar Association", a newspaper) is another publisher's,
+//     except on a host of the Department's family, where a name that names
+//     no organization and no known publisher is a section's, not the site's
+//     ("News" on a U.S. mission's statement);
 //   - a page that names no site is the Department's on a host of its
 //     family or one without a name (a loopback address: the crawl's seed
 //     sites are its pages), and another publisher's on any other host (the
@@ -536,8 +553,20 @@ func (t *Tagger) isNonStatePublisher(pageURL, site string) bool {
 		}
 		return true
 	}
+	named := false // the site name names an organization of the taxonomy
 	for _, h := range t.orgM.find(site, tokenize(site)) {
-		if h.e.kind == kindOrg && t.orgs[h.e.id].Publisher {
+		if h.e.kind != kindOrg {
+			continue
+		}
+		if t.orgs[h.e.id].Publisher {
+			return false
+		}
+		named = true
+	}
+	if !named && t.isStateHost(pageURL) {
+		if _, ok := t.siteOrg(site); !ok {
+			// a State host whose page names no other publisher: a section's
+			// name taken for the site's ("News", "America.gov - Fact Sheet")
 			return false
 		}
 	}
@@ -618,7 +647,7 @@ func isCongressDocument(pageURL string) bool {
 
 // statePostWords name a post or a site of the State Department in a site
 // name ("U.S. Embassy in Tanzania", "U.S. Mission to the OSCE", "state.gov").
-var statePostWords = []string{"embassy", "consulate", "u.s. mission", "us mission", "united states mission", "state.gov", "usembassy"}
+var statePostWords = []string{"embassy", "consulate", "u.s. mission", "us mission", "united states mission", "state.gov", "usembassy", "america.gov"}
 
 func isStatePost(site string) bool {
 	s := strings.ToLower(site)

@@ -240,6 +240,9 @@ var honorifics = map[string]bool{
 func (t *Tagger) placeHits(text string, toks []token) []hit {
 	raw := t.placeM.find(text, toks)
 	out := raw[:0]
+	lastSeat := -1 // end of the last city named as an institution's seat
+	pager := strings.ContainsAny(text, "‹›")
+	extentEnd := -1 // first token of the far end of an extent ("… to Angola")
 	for _, h := range raw {
 		if h.e.kind == kindNotPlace {
 			continue
@@ -268,6 +271,33 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 		if h.e.kind == kindCountry && inLongerPlaceName(toks, h) {
 			continue
 		}
+		if h.e.kind == kindCountry && h.e.form == formDemonym && t.notNationOf(text, toks, h) {
+			continue
+		}
+		if h.e.kind == kindCountry && h.e.form == formName && afterSeat(toks, h) {
+			continue
+		}
+		if h.e.kind == kindCountry && h.first == extentEnd {
+			continue // the far end of "from Senegal to Angola"
+		}
+		if h.e.kind == kindCountry && extentStart(toks, h.first) {
+			if h.end+1 < len(toks) && toks[h.end].key == "to" && !toks[h.end].brk {
+				extentEnd = h.end + 1
+				if toks[extentEnd].key == "the" {
+					extentEnd++
+				}
+			}
+			continue
+		}
+		if h.e.kind == kindCountry && h.e.form == formCity {
+			if isSeat(text, toks, h, lastSeat) {
+				lastSeat = h.stop
+				continue
+			}
+		}
+		if pager && inPager(text, h.start) {
+			continue
+		}
 		out = append(out, h)
 	}
 	return out
@@ -278,7 +308,7 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 // straitWords before it ("the Strait of Gibraltar") a body of water.
 var (
 	structureWords = map[string]bool{"Bridge": true, "River": true, "Delta": true, "Street": true, "Avenue": true,
-		"Road": true, "Highway": true, "Expressway": true, "Boulevard": true, "Dam": true}
+		"Road": true, "Highway": true, "Expressway": true, "Boulevard": true, "Dam": true, "Strait": true}
 	straitWords = map[string]bool{"strait": true, "straits": true}
 )
 
@@ -411,4 +441,114 @@ func (t *Tagger) isFeature(toks []token, e int) bool {
 	}
 	return next(e) && next(e+1) && next(e+2) && (toks[e].key == "and" || toks[e].key == "or") &&
 		isCapitalized(toks[e+1].orig) && t.featureNouns[toks[e+2].key]
+}
+
+// seatNouns before "in <city>" make the city the seat of an institution
+// ("the International Law Enforcement Academy in Budapest", "the Regional
+// Information and Coordination Center in Almaty"): the place names the
+// institution, not a place the page is about, like the seats of the
+// international bodies the city list leaves out.
+var seatNouns = map[string]bool{"Academy": true, "Academies": true, "Center": true, "Centre": true,
+	"Centers": true, "Centres": true, "College": true, "Institute": true, "Headquarters": true}
+
+// isSeat reports whether a city hit names an institution's seat: "<Seat
+// noun> in <city>", or a city that continues a list opened by such a seat
+// (lastSeat, the end of the previous one): "Academies in Budapest, Bangkok
+// (1999), Gaborone and San Salvador".
+func isSeat(text string, toks []token, h hit, lastSeat int) bool {
+	if h.first >= 2 && toks[h.first-1].key == "in" && !toks[h.first].brk && !toks[h.first-1].brk &&
+		seatNouns[toks[h.first-2].orig] {
+		return true
+	}
+	if lastSeat < 0 || lastSeat > h.start {
+		return false
+	}
+	between := text[lastSeat:h.start]
+	if len(between) > 20 {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(between, func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' }) {
+		if w != "and" && !(len(w) == 4 && w[0] >= '1' && w[0] <= '2') {
+			return false
+		}
+	}
+	return true
+}
+
+// seatCities are the seats of international bodies, where their meetings
+// are held: "Vienna, Austria" in a statement's dateline, "LYON, France" on
+// INTERPOL's releases name the venue, not a country of the programme.
+var seatCities = map[string]bool{"vienna": true, "geneva": true, "brussels": true, "lyon": true,
+	"strasbourg": true, "the hague": true, "hague": true, "new york": true}
+
+// afterSeat reports whether a country's name follows a seat city and a
+// comma ("Vienna, Austria").
+func afterSeat(toks []token, h hit) bool {
+	if h.first == 0 || !toks[h.first].comma {
+		return false
+	}
+	k := h.first - 1
+	if seatCities[toks[k].key] {
+		return true
+	}
+	return k > 0 && !toks[k].brk && !toks[k].comma && seatCities[toks[k-1].key+" "+toks[k].key]
+}
+
+// notNationWords after a nationality adjective make it a person's or a
+// group's origin, not the country as a place or actor ("a Liberian
+// national", "the Lebanese community", "its Albanian majority").
+var notNationWords = map[string]bool{"national": true, "community": true, "communities": true, "diaspora": true,
+	"majority": true, "minority": true, "minorities": true, "descent": true, "origin": true, "expatriates": true}
+
+// notNationOf reports whether a demonym hit names an origin rather than a
+// country: a notNationWords noun follows it (or follows "and <Demonym>"),
+// or it leads a compound ("the Kenyan-led mission").
+func (t *Tagger) notNationOf(text string, toks []token, h hit) bool {
+	if h.end >= len(toks) || toks[h.end].brk || toks[h.end].comma {
+		return false
+	}
+	next := toks[h.end]
+	if next.key == "led" && h.stop < len(text) && text[h.stop] == '-' {
+		return true
+	}
+	if notNationWords[next.key] && isLowerWord(next.orig) {
+		return true
+	}
+	// "Rwandan and Burundian communities": the noun after the coordinated demonym
+	if next.key == "and" && h.end+2 < len(toks) && !toks[h.end+1].brk && !toks[h.end+2].brk &&
+		isCapitalized(toks[h.end+1].orig) {
+		return notNationWords[toks[h.end+2].key] && isLowerWord(toks[h.end+2].orig)
+	}
+	return false
+}
+
+// inPager reports whether the place at text[start:] is on a pager line of
+// site chrome ("‹ Kazakhstan · Kyrgyz Republic ›"): links to the
+// neighbouring pages, not a mention.
+func inPager(text string, start int) bool {
+	from := strings.LastIndexByte(text[:start], '\n') + 1
+	to := strings.IndexByte(text[start:], '\n')
+	if to < 0 {
+		to = len(text)
+	} else {
+		to += start
+	}
+	line := strings.TrimSpace(text[from:to])
+	return strings.HasPrefix(line, "‹") || strings.HasSuffix(line, "›")
+}
+
+// extentNouns before "from X to Y" make X and Y the ends of a stretch of
+// places ("coastal states from Senegal to Angola", "neighbors from Somalia
+// to South Sudan", "the region from Mongolia to the Pacific islands"), not
+// places the page is about; a route ("cocaine from Colombia to Mexico") is
+// no extent, nor are examples of a programme's places ("in countries from
+// Panama to Kazakhstan").
+var extentNouns = map[string]bool{"states": true, "neighbors": true,
+	"neighbours": true, "region": true, "regions": true, "coast": true, "coastline": true, "stretching": true,
+	"stretches": true, "extends": true, "extending": true, "spanning": true}
+
+// extentStart reports whether the place at toks[i] opens an extent:
+// "<extent noun> from" comes just before it.
+func extentStart(toks []token, i int) bool {
+	return i >= 2 && toks[i-1].key == "from" && !toks[i].brk && !toks[i-1].brk && extentNouns[toks[i-2].key]
 }

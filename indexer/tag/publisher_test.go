@@ -27,6 +27,9 @@ func TestNonStatePublisher(t *testing.T) {
 		{"consulate site", "https://example.gov/a.html", "U.S. Consulate General Monterrey", false},
 		{"mission site", "https://example.gov/a.html", "U.S. Mission to the OSCE", false},
 		{"site names INL", "https://example.gov/a.html", "Bureau of International Narcotics and Law Enforcement Affairs", false},
+		{"a section's name on a State host", "https://vienna.usmission.gov/statement/", "News", false},
+		{"America.gov", "http://www.america.gov/st/texttrans-english/2009/a.html", "America.gov - Fact Sheet", false},
+		{"another publisher named on a State host", "https://2009-2017.state.gov/a.html", "United States Department of Justice", true},
 		// Any other declared publisher: INL and State are partners there.
 		// (The laboratory's "INL" is not the bureau: the ambiguous acronym
 		// needs its context, see orgs_test.go.)
