@@ -192,11 +192,16 @@ func (b *Build) Add(ctx context.Context, docs []Document) error {
 }
 
 // finish deletes from an incremental build's index the documents of the
-// base it no longer has, and runs the merge policy once to completion so
-// that the number of segments stays bounded across generations.
+// base it no longer has, and runs the merge policy once to completion, for
+// a full build too: the number of segments stays bounded across
+// generations, and a generation is published merged, so that the next
+// incremental build does not inherit the merges the background merger had
+// not finished (at 1,000,000 passages a full build ended with 391 segments,
+// and the next re-index, 1 % of pages changed, spent most of its time
+// merging them).
 func (b *Build) finish(ctx context.Context) error {
 	if b.prev == nil {
-		return nil
+		return mergeSegments(ctx, b.Index.bi)
 	}
 	var gone []string
 	for id := range b.prev {
