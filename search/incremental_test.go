@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var (
@@ -364,5 +366,73 @@ func TestBeginBuildDamagedBase(t *testing.T) {
 				t.Errorf("%d generations on disk, want the base alone", n)
 			}
 		})
+	}
+}
+
+// TestManifestReusesBaseChecksums: a generation's manifest takes the
+// checksum of a file that is its base's own (a hard link) from the base's
+// manifest, and hashes every other file, one of the base's path and size
+// included; an incremental generation's manifest is its files hashed anew.
+func TestManifestReusesBaseChecksums(t *testing.T) {
+	base, dir := t.TempDir(), t.TempDir()
+	for _, d := range []string{base, dir} {
+		if err := os.MkdirAll(filepath.Join(d, "index", "store"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seg, bolt := filepath.Join("index", "store", "000001.zap"), filepath.Join("index", "root.bolt")
+	if err := os.WriteFile(filepath.Join(base, seg), []byte("segment"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(filepath.Join(base, seg), filepath.Join(dir, seg)); err != nil {
+		t.Skipf("no hard links here: %v", err)
+	}
+	for d, content := range map[string]string{base: "bolt-a", dir: "bolt-b"} { // same size
+		if err := os.WriteFile(filepath.Join(d, bolt), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The base's manifest, with checksums that show where a sum came from.
+	m := Manifest{Generation: "base", Files: []ManifestFile{
+		{Path: filepath.ToSlash(bolt), Size: 6, SHA256: "from-base"},
+		{Path: filepath.ToSlash(seg), Size: 7, SHA256: "from-base"},
+	}}
+	raw, _ := json.Marshal(m)
+	if err := os.WriteFile(filepath.Join(base, manifestFile), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := writeManifestFrom(dir, "new", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := map[string]string{}
+	for _, f := range got.Files {
+		sums[f.Path] = f.SHA256
+	}
+	if sums[filepath.ToSlash(seg)] != "from-base" {
+		t.Errorf("the hard-linked segment's checksum %q, want the base's", sums[filepath.ToSlash(seg)])
+	}
+	if s := sums[filepath.ToSlash(bolt)]; s == "from-base" || len(s) != 64 {
+		t.Errorf("the new root.bolt's checksum %q, want it hashed", s)
+	}
+
+	// A real incremental generation: the manifest written at its commit
+	// is its files hashed anew.
+	crawl1 := time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC)
+	crawl2 := crawl1.Add(24 * time.Hour)
+	before, after := synthCorpus(1500, crawl1, crawl2)
+	st := MustStore(t)
+	gen, _ := MustBuild(t, st, "", before, crawl1)
+	id, _ := MustBuild(t, st, gen, after, crawl2)
+	written, err := readManifest(st.genPath(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := writeManifest(st.genPath(id), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, written); diff != "" {
+		t.Errorf("manifest (-hashed anew +written at commit):\n%s", diff)
 	}
 }

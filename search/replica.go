@@ -148,6 +148,19 @@ func readManifest(dir string) (Manifest, error) {
 
 // writeManifest hashes the files under dir/index and writes dir/MANIFEST.
 func writeManifest(dir, id string) (Manifest, error) {
+	return writeManifestFrom(dir, id, "")
+}
+
+// writeManifestFrom is writeManifest for a generation built from the one in
+// baseDir (an incremental build, "" for none): a file that is the base's own
+// file (a hard link: segment files are never changed in place) takes its
+// checksum from the base's manifest instead of being read again; at
+// 100,000 passages that was half a second of every re-index.
+func writeManifestFrom(dir, id, baseDir string) (Manifest, error) {
+	var base Manifest
+	if baseDir != "" {
+		base, _ = readManifest(baseDir) // none: every file is hashed
+	}
 	m := Manifest{Generation: id}
 	root := filepath.Join(dir, "index")
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -157,6 +170,10 @@ func writeManifest(dir, id string) (Manifest, error) {
 		rel, err := filepath.Rel(dir, path)
 		if err != nil {
 			return err
+		}
+		if mf, ok := base.File(filepath.ToSlash(rel)); ok && sameFile(path, filepath.Join(baseDir, rel), mf.Size) {
+			m.Files = append(m.Files, mf)
+			return nil
 		}
 		sum, size, err := hashFile(path)
 		if err != nil {
@@ -174,6 +191,17 @@ func writeManifest(dir, id string) (Manifest, error) {
 		return Manifest{}, err
 	}
 	return m, nil
+}
+
+// sameFile reports whether the files at a and b are one file (hard links)
+// of size bytes.
+func sameFile(a, b string, size int64) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && fa.Size() == size && os.SameFile(fa, fb)
 }
 
 // HashFile returns the hex SHA-256 and the size of the file at path.

@@ -252,7 +252,11 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 	// The manifest (files, sizes, checksums) that replicas copy by; an
 	// import brings the builder's, which its files were checked against.
 	if _, err := readManifest(b.store.genPath(b.ID)); err != nil {
-		if _, err := writeManifest(b.store.genPath(b.ID), b.ID); err != nil {
+		baseDir := ""
+		if b.base != "" {
+			baseDir = b.store.genPath(b.base)
+		}
+		if _, err := writeManifestFrom(b.store.genPath(b.ID), b.ID, baseDir); err != nil {
 			return err
 		}
 	}
