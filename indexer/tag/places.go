@@ -526,13 +526,7 @@ func (t *Tagger) notNationOf(text string, toks []token, h hit) bool {
 // site chrome ("‹ Kazakhstan · Kyrgyz Republic ›"): links to the
 // neighbouring pages, not a mention.
 func inPager(text string, start int) bool {
-	from := strings.LastIndexByte(text[:start], '\n') + 1
-	to := strings.IndexByte(text[start:], '\n')
-	if to < 0 {
-		to = len(text)
-	} else {
-		to += start
-	}
+	from, to := lineAround(text, start, start)
 	line := strings.TrimSpace(text[from:to])
 	return strings.HasPrefix(line, "‹") || strings.HasSuffix(line, "›")
 }

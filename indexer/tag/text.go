@@ -213,3 +213,15 @@ func isSentenceEnd(s string, k int) bool {
 	}
 	return true
 }
+
+// lineAround returns the bounds of the line of text that holds
+// [start, stop): from the byte after the newline before start to the
+// newline after stop (or the text's end).
+func lineAround(text string, start, stop int) (from, to int) {
+	from = strings.LastIndexByte(text[:start], '\n') + 1
+	to = strings.IndexByte(text[stop:], '\n')
+	if to < 0 {
+		return from, len(text)
+	}
+	return from, to + stop
+}

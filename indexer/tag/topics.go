@@ -243,13 +243,7 @@ func (t *Tagger) passing(scores []topicScore, threshold float64) (names []string
 // words of a line ending with a period or colon before the line goes on
 // ("Counternarcotics. INL provided …", "Police reform: …").
 func isRunInHead(text string, start, stop int) bool {
-	ls := strings.LastIndexByte(text[:start], '\n') + 1
-	le := strings.IndexByte(text[stop:], '\n')
-	if le < 0 {
-		le = len(text)
-	} else {
-		le += stop
-	}
+	ls, le := lineAround(text, start, stop)
 	line := text[ls:le]
 	k := strings.IndexAny(line, ".:")
 	for k >= 0 && k+1 < len(line) && line[k+1] != ' ' { // "U.S." inside the head
