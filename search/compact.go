@@ -140,6 +140,7 @@ type analysisScratch struct {
 	terms  []string // the field's distinct terms, in order of first occurrence
 	termOf []int32  // the index in terms of each token kept, in order
 	posOf  []uint32 // the position of each token kept
+	next   []uint32 // finish's cursor per term
 }
 
 // termSlot is a numbered term: the term and, when field is the current
@@ -273,8 +274,8 @@ func (s *analysisScratch) finish() (terms []string, offsets, positions []uint32)
 	for k := range terms {
 		offsets[k+1] += offsets[k]
 	}
-	next := make([]uint32, len(terms))
-	copy(next, offsets)
+	next := append(s.next[:0], offsets[:len(terms)]...)
+	s.next = next
 	for i, k := range s.termOf {
 		positions[next[k]] = s.posOf[i]
 		next[k]++
