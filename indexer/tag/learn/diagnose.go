@@ -48,7 +48,7 @@ func Diagnose(tg *tag.Tagger, docs []*Doc) Diagnosis {
 				}
 			}
 		}
-		got, want := gotValues(tags, d), wantValues(d.Label)
+		got, want := gotValues(tags, d), wantValues(d)
 		for _, f := range []struct {
 			name      string
 			got, want []string
