@@ -100,8 +100,11 @@ func runChild(ctx context.Context, in io.Reader, out io.Writer) error {
 		buildBatch = t.AddBatch
 	}
 	var res TaskResult
-	stop := startProfile(t)
-	defer stop()
+	// The reindex phase profiles each of its steps apart (measureReindex).
+	if t.Phase != "reindex" {
+		stop := startProfile(t.Engine, t.Phase)
+		defer stop()
+	}
 	switch t.Phase {
 	case "build":
 		took, err := eng.Build(ctx, c, t.Dir)
@@ -275,14 +278,14 @@ func reusedBuild(o Options, dir string) (*TaskResult, bool) {
 // of its task to PREFIX-ENGINE-PHASE.pprof.
 const profileEnv = "INLBENCH_CPUPROFILE"
 
-// startProfile starts the CPU profile profileEnv asks for; the returned
-// function stops it.
-func startProfile(t Task) func() {
+// startProfile starts the CPU profile profileEnv asks for, in
+// <prefix>-<engine>-<phase>.pprof; the returned function stops it.
+func startProfile(engine, phase string) func() {
 	prefix := os.Getenv(profileEnv)
 	if prefix == "" {
 		return func() {}
 	}
-	f, err := os.Create(fmt.Sprintf("%s-%s-%s.pprof", prefix, t.Engine, t.Phase))
+	f, err := os.Create(fmt.Sprintf("%s-%s-%s.pprof", prefix, engine, phase))
 	if err != nil {
 		return func() {}
 	}

@@ -64,7 +64,8 @@
 // the indexes, -reuse to query them again without rebuilding (build figures
 // then come from DIR/ENGINE/build.json), -add-batch N to hand N passages to
 // an engine at a time, and INLBENCH_CPUPROFILE=PREFIX in the environment
-// for a CPU profile of each child (PREFIX-ENGINE-PHASE.pprof).
+// for a CPU profile of each child (PREFIX-ENGINE-PHASE.pprof; the reindex
+// phase writes one per step, PREFIX-inlsearch-reindex-{full,changed1,unchanged}.pprof).
 //
 // This module is separate from the project's (see go.mod) so that the SQLite
 // driver never enters the service's dependencies.

@@ -98,7 +98,7 @@ func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, *Chan
 	passages := tmp.Name()
 	_ = tmp.Close()
 	defer func() { _ = os.Remove(passages) }()
-	step := func(changed bool) (float64, search.BuildStats, error) {
+	step := func(name string, changed bool) (float64, search.BuildStats, error) {
 		crawl = crawl.Add(24 * time.Hour)
 		if changed && changedAt.IsZero() {
 			changedAt = time.Now().UTC()
@@ -115,6 +115,8 @@ func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, *Chan
 			return 0, search.BuildStats{}, fmt.Errorf("passages file: %w", err)
 		}
 		defer f.Close()
+		stop := startProfile("inlsearch", "reindex-"+name)
+		defer stop()
 		t0 := time.Now()
 		b, err := store.BeginBuild(search.BuildOptions{Vocabulary: tg.Vocabulary(), Base: base, SeenAt: crawl})
 		if err != nil {
@@ -133,14 +135,14 @@ func measureReindex(ctx context.Context, c *Corpus, dir string) (*Reindex, *Chan
 		return round3(time.Since(t0).Seconds()), b.Stats(), nil
 	}
 	var r Reindex
-	if r.Full, r.Builds[0], err = step(false); err != nil {
+	if r.Full, r.Builds[0], err = step("full", false); err != nil {
 		return nil, nil, fmt.Errorf("full: %w", err)
 	}
-	if r.Changed1, r.Builds[1], err = step(true); err != nil {
+	if r.Changed1, r.Builds[1], err = step("changed1", true); err != nil {
 		return nil, nil, fmt.Errorf("1 %% changed: %w", err)
 	}
 	// The same passages as the crawl before, seen again: nothing changed.
-	if r.Unchanged, r.Builds[2], err = step(true); err != nil {
+	if r.Unchanged, r.Builds[2], err = step("unchanged", true); err != nil {
 		return nil, nil, fmt.Errorf("unchanged: %w", err)
 	}
 	want := 0

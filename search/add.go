@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -28,16 +29,16 @@ const addInFlight = 2
 // so the batch stays at BatchSize.
 const buildBatch = BatchSize
 
-// keepFunc decides whether a document is written, given its fields and
-// their fingerprint.
-type keepFunc func(d *Document, m map[string]any, fp fingerprint) bool
+// keepFunc decides whether a document is written, given the fingerprint of
+// its fields.
+type keepFunc func(d *Document, fp fingerprint) bool
 
 // addDocsFunc indexes docs in batches of BatchSize, addInFlight at a time.
 // When an id occurs more than once only its last document is indexed, as
 // if the batches had run one after another. seen is the time of the crawl
 // that saw the passages (see fields); when keep is not nil, a document is
 // indexed only when keep, given it, its fields and their fingerprint, says
-// so. It returns
+// so. Its fields are made only then. It returns
 // when every batch has been written, or at the first error (the batches
 // before it may have been written).
 func addDocsFunc(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep keepFunc) error {
@@ -55,20 +56,22 @@ func addDocsInFlight(ctx context.Context, bi bleve.Index, docs []Document, seen 
 }
 
 // writer writes documents into one bleve index in batches of size, up to
-// inFlight batches at once, each in its own goroutine: the mapping of a
-// batch's documents, scorch's analysis and the building of its segment
-// run there, so that several batches use several cores. A batch is
-// handed to a goroutine as soon as it is full, so the writing of one call
-// of add goes on while the caller prepares the next (a Build keeps one
-// writer from BeginBuild to Commit). Errors are sticky: the first one is
-// returned by every later add and by drain.
+// inFlight batches at once, each in its own goroutine: the fields of a
+// batch's documents, their mapping, scorch's analysis and the building of
+// its segment run there, so that several batches use several cores. A
+// batch is handed to a goroutine as soon as it is full, so the writing of
+// one call of add goes on while the caller prepares the next (a Build
+// keeps one writer from BeginBuild to Commit, and hands it its documents
+// with addAsync). Errors are sticky: the first one is returned by every
+// later add and by drain.
 type writer struct {
 	bi       batcher
 	size     int
 	slots    chan struct{}
 	wg       sync.WaitGroup
-	cur      []mapped
+	cur      []queued
 	inFlight map[string]bool // ids queued since the last drain
+	pending  chan error      // the result of the addAsync in progress
 
 	mu  sync.Mutex
 	err error
@@ -81,10 +84,11 @@ type batcher interface {
 	Mapping() mapping.IndexMapping
 }
 
-// mapped is a document as fields makes it.
-type mapped struct {
-	id string
-	m  map[string]any
+// queued is a document to write and its encoding: its fields are made by
+// the goroutine that writes its batch.
+type queued struct {
+	d   *Document
+	enc encodedDoc
 }
 
 func newWriter(bi batcher, size, inFlight int) *writer {
@@ -101,7 +105,7 @@ func (w *writer) add(ctx context.Context, docs []Document, seen time.Time, keep 
 		}
 		last[docs[i].ID] = i
 	}
-	ms, fps, err := prepare(ctx, docs, last, seen, keep != nil)
+	encs, fps, err := prepare(ctx, docs, last, seen, keep != nil)
 	if err != nil {
 		return err
 	}
@@ -118,21 +122,21 @@ func (w *writer) add(ctx context.Context, docs []Document, seen time.Time, keep 
 		if last[d.ID] != i {
 			continue
 		}
-		if keep != nil && !keep(d, ms[i], fps[i]) {
+		if keep != nil && !keep(d, fps[i]) {
 			continue
 		}
-		if err := w.put(d.ID, ms[i]); err != nil {
+		if err := w.put(d, encs[i]); err != nil {
 			return err
 		}
 	}
 	return w.failed()
 }
 
-// prepare makes the fields of the documents of docs that last keeps (the
-// last of each id) and, when hash, their fingerprints, on every core: an
-// incremental build that writes little spends most of its time here.
-func prepare(ctx context.Context, docs []Document, last map[string]int, seen time.Time, hash bool) ([]map[string]any, []fingerprint, error) {
-	ms := make([]map[string]any, len(docs))
+// prepare encodes the documents of docs that last keeps (the last of each
+// id) and, when hash, fingerprints them, on every core: an incremental
+// build that writes little spends most of its time here.
+func prepare(ctx context.Context, docs []Document, last map[string]int, seen time.Time, hash bool) ([]encodedDoc, []fingerprint, error) {
+	encs := make([]encodedDoc, len(docs))
 	var fps []fingerprint
 	if hash {
 		fps = make([]fingerprint, len(docs))
@@ -151,33 +155,33 @@ func prepare(ctx context.Context, docs []Document, last map[string]int, seen tim
 				if last[d.ID] != i {
 					continue
 				}
-				m, err := fields(d, seen)
+				enc, err := encodeDoc(d, seen)
 				if err != nil {
 					errs[k] = fmt.Errorf("add %s: %w", d.ID, err)
 					return
 				}
-				ms[i] = m
+				encs[i] = enc
 				if hash {
-					fps[i] = fingerprintOf(m)
+					fps[i] = fingerprintOf(d, enc)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	return ms, fps, errors.Join(errs...)
+	return encs, fps, errors.Join(errs...)
 }
 
 // put queues one document. A document whose id is still in flight (an
 // earlier call of add wrote it) waits for every batch in flight first, so
 // that the later one is introduced last and replaces it.
-func (w *writer) put(id string, m map[string]any) error {
-	if w.inFlight[id] {
-		if err := w.drain(); err != nil {
+func (w *writer) put(d *Document, enc encodedDoc) error {
+	if w.inFlight[d.ID] {
+		if err := w.flush(); err != nil {
 			return err
 		}
 	}
-	w.inFlight[id] = true
-	w.cur = append(w.cur, mapped{id, m})
+	w.inFlight[d.ID] = true
+	w.cur = append(w.cur, queued{d, enc})
 	if len(w.cur) >= w.size {
 		w.send()
 	}
@@ -190,7 +194,7 @@ func (w *writer) send() {
 		return
 	}
 	docs := w.cur
-	w.cur = make([]mapped, 0, w.size)
+	w.cur = make([]queued, 0, w.size)
 	w.slots <- struct{}{}
 	w.wg.Go(func() {
 		defer func() { <-w.slots }()
@@ -199,13 +203,13 @@ func (w *writer) send() {
 		}
 		b := w.bi.NewBatch()
 		im := w.bi.Mapping()
-		for _, d := range docs {
-			doc, err := compactDocument(im, d.id, d.m)
+		for _, q := range docs {
+			doc, err := compactDocument(im, q.d.ID, fieldsOf(q.d, q.enc))
 			if err == nil {
 				err = b.IndexAdvanced(doc)
 			}
 			if err != nil {
-				w.fail(fmt.Errorf("add %s: %w", d.id, err))
+				w.fail(fmt.Errorf("add %s: %w", q.d.ID, err))
 				return
 			}
 		}
@@ -215,18 +219,61 @@ func (w *writer) send() {
 	})
 }
 
-// drain writes what is queued, waits for every batch in flight and
-// returns the first error of any of them.
+// addAsync is add of a copy of docs in a goroutine of its own, so that the
+// caller reads or makes its next documents while these are encoded and
+// fingerprinted (an incremental build that writes nothing spends its time
+// there). One call runs at a time: addAsync first waits for the one
+// before, and returns its error. docs may be reused once it returns (the
+// copy is shallow: the caller must not change what the documents' slices
+// hold). drain and stop wait for it too.
+func (w *writer) addAsync(ctx context.Context, docs []Document, seen time.Time, keep keepFunc) error {
+	if err := w.wait(); err != nil {
+		return err
+	}
+	for i := range docs {
+		if docs[i].ID == "" { // said now, not by the next call
+			return fmt.Errorf("add: document %d (%s) has no id", i, docs[i].URL)
+		}
+	}
+	own := slices.Clone(docs)
+	done := make(chan error, 1)
+	w.pending = done
+	go func() { done <- w.add(ctx, own, seen, keep) }()
+	return nil
+}
+
+// wait waits for the addAsync in progress, if any, and returns the first
+// error of the writer.
+func (w *writer) wait() error {
+	if w.pending != nil {
+		if err := <-w.pending; err != nil {
+			w.fail(err)
+		}
+		w.pending = nil
+	}
+	return w.failed()
+}
+
+// drain waits for the addAsync in progress, writes what is queued, waits
+// for every batch in flight and returns the first error of any of them.
 func (w *writer) drain() error {
+	_ = w.wait()
+	return w.flush()
+}
+
+// flush writes what is queued and waits for every batch in flight.
+func (w *writer) flush() error {
 	w.send()
 	w.wg.Wait()
 	clear(w.inFlight)
 	return w.failed()
 }
 
-// stop drops what is queued and waits for the batches in flight, for a
-// caller that gives up (an error, an aborted build).
+// stop drops what is queued and waits for the addAsync in progress and
+// the batches in flight, for a caller that gives up (an error, an aborted
+// build).
 func (w *writer) stop() {
+	_ = w.wait()
 	w.cur = nil
 	w.wg.Wait()
 	clear(w.inFlight)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -156,5 +157,123 @@ func TestWriterDrainWaits(t *testing.T) {
 	}
 	if n, err := ix.Count(); err != nil || n != uint64(len(docs)) {
 		t.Errorf("Count() after drain = %d, %v; want %d", n, err, len(docs))
+	}
+}
+
+// TestBuildAddCopiesDocs checks that Build.Add, which encodes and writes
+// its documents after it returns, works on a copy: the caller reuses the
+// slice for the next passages at once, as the crawl job does, and every
+// passage is indexed as it was given.
+func TestBuildAddCopiesDocs(t *testing.T) {
+	st := MustStore(t)
+	b, err := st.BeginBuild(BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	batch := make([]Document, 0, 64)
+	const n = 1000
+	for i := range n {
+		batch = append(batch, Document{ID: fmt.Sprintf("p%04d", i), Title: "passage", Text: fmt.Sprintf("number%d text", i)})
+		if len(batch) == cap(batch) || i == n-1 {
+			if err := b.Add(ctx, batch); err != nil {
+				t.Fatal(err)
+			}
+			for j := range batch { // what a reused slice holds next
+				batch[j] = Document{ID: "overwritten", Text: "overwritten"}
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := b.Commit(Generation{Passages: n}, false); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(st.IndexPath(b.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, i := range []int{0, 63, 64, 500, n - 1} {
+		d, err := ix.Get(ctx, fmt.Sprintf("p%04d", i))
+		if err != nil || d == nil || d.Text != fmt.Sprintf("number%d text", i) {
+			t.Errorf("passage %d: %+v, %v", i, d, err)
+		}
+	}
+	if _, err := ix.Get(ctx, "overwritten"); err == nil {
+		t.Error("a document written into the slice after Add returned was indexed")
+	}
+}
+
+// TestBuildAddNoID checks that a passage without an id is refused by the
+// call of Add that gives it, although Add works in the background.
+func TestBuildAddNoID(t *testing.T) {
+	st := MustStore(t)
+	b, err := st.BeginBuild(BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Abort()
+	if err := b.Add(context.Background(), []Document{{ID: "a"}, {URL: "https://example.gov/x"}}); err == nil {
+		t.Fatal("Add of a passage without an id: no error")
+	}
+}
+
+// TestFingerprintCoversDocument checks that every field of a Document that
+// the index holds changes its fingerprint, so that an incremental build
+// never keeps a passage whose index form changed: each exported field is
+// set in turn on an empty document (reflection, so a new field is covered
+// without an edit here). LastSeen equal to the crawl's time is the one
+// exception: it is not stored (see fields).
+func TestFingerprintCoversDocument(t *testing.T) {
+	seen := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	fp := func(d Document) fingerprint {
+		enc, err := encodeDoc(&d, seen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fingerprintOf(&d, enc)
+	}
+	zero := fp(Document{})
+	rt := reflect.TypeFor[Document]()
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		var d Document
+		v := reflect.ValueOf(&d).Elem().Field(i)
+		switch v.Kind() {
+		case reflect.String:
+			v.SetString("x")
+		case reflect.Bool:
+			v.SetBool(true)
+		case reflect.Slice:
+			v.Set(reflect.MakeSlice(f.Type, 1, 1))
+			if e := v.Index(0); e.Kind() == reflect.String {
+				e.SetString("x")
+			} else {
+				e.Set(reflect.ValueOf(1).Convert(e.Type()))
+			}
+		case reflect.Map:
+			m := reflect.MakeMap(f.Type)
+			val := reflect.New(f.Type.Elem()).Elem()
+			if val.Kind() == reflect.String {
+				val.SetString("x")
+			} else {
+				val.Set(reflect.ValueOf([]string{"x"}))
+			}
+			m.SetMapIndex(reflect.ValueOf("topic"), val)
+			v.Set(m)
+		case reflect.Struct:
+			v.Set(reflect.ValueOf(time.Date(2025, 5, 6, 0, 0, 0, 0, time.UTC)))
+		default:
+			t.Fatalf("field %s: kind %s not covered by this test", f.Name, v.Kind())
+		}
+		if fp(d) == zero {
+			t.Errorf("field %s set: fingerprint unchanged", f.Name)
+		}
+	}
+	if fp(Document{LastSeen: seen}) != zero {
+		t.Error("LastSeen equal to the crawl's time changed the fingerprint")
+	}
+	if fp(Document{Text: "a\xffb"}) == fp(Document{Text: "a\uFFFDb"}) {
+		t.Error("a text with invalid UTF-8 and its repaired form share a fingerprint (the repaired one would be kept)")
 	}
 }

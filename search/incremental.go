@@ -19,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	"github.com/cespare/xxhash/v2"
 )
 
 // An incremental generation starts from a copy of the previous one's
@@ -37,8 +38,11 @@ import (
 // those the previous generation had and the new one does not.
 
 const (
-	passagesFile  = "PASSAGES"
-	passagesMagic = "inlsearch-passages-1\n"
+	passagesFile = "PASSAGES"
+	// 2: fingerprints by xxhash of the encoded fields (fingerprintOf); a
+	// generation with a passages file of version 1 is no base, and the
+	// next build after the upgrade is a full one.
+	passagesMagic = "inlsearch-passages-2\n"
 )
 
 // analyzerVersion changes when the text analyzer (analyzer.go) changes the
@@ -86,8 +90,11 @@ func (b *Build) Incremental() bool { return b.base != "" }
 func (b *Build) Base() string { return b.base }
 
 // Stats returns what the build did: Added and Kept so far, Deleted and
-// Segments once committed.
+// Segments once committed. Like Add, it is not safe for concurrent use.
 func (b *Build) Stats() BuildStats {
+	if !b.done && b.w != nil {
+		_ = b.w.wait() // Add's documents are counted by its goroutine
+	}
 	st := b.stats
 	st.Added, st.Kept = len(b.written), len(b.next)-len(b.written)
 	return st
@@ -172,16 +179,16 @@ func (b *Build) init(opts BuildOptions, base map[string]fingerprint) error {
 // Add indexes docs into the new generation. A document whose id comes again
 // (in docs or a later Add) replaces the earlier one. In an incremental
 // build, a document the base holds as it is is kept, not written again.
-// Add may return before the last of docs are written: the build's batches
-// are written in the background, across calls, while the caller prepares
-// the next ones (docs may be reused once Add returns); an error of one of
-// them is returned by a later Add or by Commit. Add is not safe for
-// concurrent use.
+// Add returns before docs are written, even before they are compared with
+// the base: that and the build's batches go on in the background, across
+// calls, while the caller prepares the next ones (docs may be reused once
+// Add returns, but not what their slices hold); an error of one of them is
+// returned by a later Add or by Commit. Add is not safe for concurrent use.
 func (b *Build) Add(ctx context.Context, docs []Document) error {
 	if b.done {
 		return errors.New("add: build already finished")
 	}
-	return b.w.add(ctx, docs, b.seenAt, func(d *Document, _ map[string]any, fp fingerprint) bool {
+	return b.w.addAsync(ctx, docs, b.seenAt, func(d *Document, fp fingerprint) bool {
 		b.next[d.ID] = fp
 		if old, ok := b.prev[d.ID]; ok && old == fp && !b.written[d.ID] {
 			return false
@@ -269,20 +276,25 @@ func segmentCount(bi bleve.Index) int {
 // fingerprint identifies what the index holds of one document.
 type fingerprint [8]byte
 
-// fingerprintOf hashes the fields of a document as fields makes them: the
-// stored document (every field but the text and the evidence), the text
-// and the evidence; the indexed fields are made from the same Document.
-func fingerprintOf(m map[string]any) fingerprint {
-	h := sha256.New()
-	for _, k := range []string{fieldDoc, fieldText, fieldEvidence} {
-		s, _ := m[k].(string)
+// fingerprintOf hashes what the index holds of d, encoded as enc: its
+// stored fields (the document but its text and evidence, the evidence)
+// and its text, from which the indexed fields are made. xxhash, not a
+// cryptographic hash: the fingerprint tells a build which passages it
+// may keep, nobody relies on it against an adversary, and sha-256 was a
+// tenth of the CPU of a re-index that wrote nothing. A text that differs
+// only in invalid UTF-8 (which the index stores replaced) counts as
+// changed: it is written again, never wrongly kept.
+func fingerprintOf(d *Document, enc encodedDoc) fingerprint {
+	var h xxhash.Digest
+	h.Reset()
+	for _, s := range [...]string{enc.doc, d.Text, enc.evidence} {
 		var n [8]byte
 		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
-		h.Write(n[:])
-		_, _ = io.WriteString(h, s)
+		_, _ = h.Write(n[:])
+		_, _ = h.WriteString(s)
 	}
 	var fp fingerprint
-	copy(fp[:], h.Sum(nil))
+	binary.LittleEndian.PutUint64(fp[:], h.Sum64())
 	return fp
 }
 
