@@ -33,7 +33,10 @@
 // of a logistic regression per topic (features.go, model.go) whose weights and
 // thresholds the trainer (./learn, ./train) fits on the labelled corpus of
 // testdata/corpus (thresholds by genre-grouped cross-validation) and writes
-// to data/model.json. A page's topic goes to its most probable passage, and
+// to data/model.json. A page has a topic when the page model (pagemodel.go:
+// the most probable passage's probability weighed with the page's own rule
+// score, cue sentences and shape) reaches the topic's threshold; the topic
+// goes to its most probable passage, and
 // to its other passages only at the model's passage threshold (Decide): a
 // passage that names a topic of its page in passing does not take it, and a
 // passage that names a topic only as items of lists, with at most one

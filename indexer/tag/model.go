@@ -25,8 +25,12 @@ type Model struct {
 	Threshold []float64 `json:"threshold"`
 	// PassageThreshold is the probability that a passage other than the
 	// page's most probable one needs for a topic of the page (0: Threshold).
-	PassageThreshold float64              `json:"passage_threshold,omitempty"`
-	Weights          map[string][]float64 `json:"weights"`
+	PassageThreshold float64 `json:"passage_threshold,omitempty"`
+	// PageWeights are the page model's weights (pagemodel.go), in the order
+	// of PageInputNames; empty: a page's topic rests on its most probable
+	// passage's probability.
+	PageWeights []float64            `json:"page_weights,omitempty"`
+	Weights     map[string][]float64 `json:"weights"`
 	// Shared weighs the topic features once for every topic (their Name
 	// without the topic), on top of their per-topic weight in Weights.
 	Shared      map[string]float64   `json:"shared"`
@@ -48,7 +52,8 @@ type compiledModel struct {
 	topic     map[string][]float64 // feature → weight per tagger topic
 	shared    map[string]float64
 	threshold []float64
-	passage   float64 // Model.PassageThreshold
+	passage   float64   // Model.PassageThreshold
+	page      []float64 // Model.PageWeights, nil when empty
 	doctype   map[string][]classWeight
 	types     []string
 	// lexical is set when the topic model weighs words (w:, b:, h:, T:, o:).
@@ -63,7 +68,13 @@ func (t *Tagger) compile(m *Model) (*compiledModel, error) {
 	if m.PassageThreshold < 0 || m.PassageThreshold > 1 {
 		return nil, fmt.Errorf("model: passage threshold %v out of [0, 1]", m.PassageThreshold)
 	}
+	if len(m.PageWeights) != 0 && len(m.PageWeights) != len(PageInputNames) {
+		return nil, fmt.Errorf("model: %d page weights for %d inputs", len(m.PageWeights), len(PageInputNames))
+	}
 	cm := &compiledModel{threshold: make([]float64, len(t.topics)), passage: m.PassageThreshold, types: m.Types}
+	if len(m.PageWeights) != 0 {
+		cm.page = m.PageWeights
+	}
 	for i := range cm.threshold {
 		cm.threshold[i] = math.Inf(1) // a topic the model does not know is never tagged by it
 	}
@@ -293,6 +304,11 @@ func MarshalModel(m *Model) ([]byte, error) {
 	}
 	if m.PassageThreshold != 0 {
 		if err := field("passage_threshold", m.PassageThreshold, false); err != nil {
+			return nil, err
+		}
+	}
+	if len(m.PageWeights) != 0 {
+		if err := field("page_weights", m.PageWeights, false); err != nil {
 			return nil, err
 		}
 	}

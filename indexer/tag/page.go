@@ -77,7 +77,11 @@ func (t *Tagger) TagPage(p Page) []Tags {
 		probs[i] = z
 	}
 	DropListed(probs, t.listedOnly(tis))
-	decided := Decide(probs, t.model.threshold, t.model.passage)
+	var page []float64
+	if t.model.page != nil {
+		page = PageScores(probs, feats, len(t.topics), t.model.page)
+	}
+	decided := DecidePage(probs, page, t.model.threshold, t.model.passage)
 	for i := range out {
 		t.applyModel(&out[i], decided[i], tis[i])
 	}
@@ -188,11 +192,37 @@ func (t *Tagger) tagPage(p Page, features, lexical bool) ([]Tags, [][]Feature, [
 // in a list of threats, a background sentence) does not take it. passage at
 // 0 (or at most th[k]) gives k to every passage that reaches th[k].
 func Decide(probs [][]float64, th []float64, passage float64) [][]bool {
+	return DecidePage(probs, nil, th, passage)
+}
+
+// DecidePage is Decide with the page model's probabilities (PageScores):
+// the page has topic k when page[k] reaches th[k], its most probable passage
+// takes it, and so does every other passage that reaches passage. A nil
+// page is Decide.
+func DecidePage(probs [][]float64, page, th []float64, passage float64) [][]bool {
 	out := make([][]bool, len(probs))
 	for i := range out {
 		out[i] = make([]bool, len(th))
 	}
 	for k := range th {
+		if page != nil {
+			if page[k] < th[k] {
+				continue
+			}
+			best := -1
+			for i, p := range probs {
+				if best < 0 || p[k] > probs[best][k] {
+					best = i
+				}
+				if p[k] >= passage && passage > 0 {
+					out[i][k] = true
+				}
+			}
+			if best >= 0 {
+				out[best][k] = true
+			}
+			continue
+		}
 		best := -1
 		for i, p := range probs {
 			if p[k] < th[k] {

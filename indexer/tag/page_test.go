@@ -190,6 +190,35 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// TestDecidePage checks that with the page model's probabilities the page
+// takes a topic when its page probability reaches the threshold, whatever
+// its passages' own, and gives it to the most probable passage and to those
+// that reach the passage threshold.
+func TestDecidePage(t *testing.T) {
+	t.Parallel()
+	probs := [][]float64{
+		{0.30, 0.9},
+		{0.45, 0.2},
+	}
+	th := []float64{0.5, 0.5}
+	got := DecidePage(probs, []float64{0.6, 0.4}, th, 0.4)
+	want := [][]bool{{false, false}, {true, false}}
+	for i := range got {
+		if !slices.Equal(got[i], want[i]) {
+			t.Errorf("DecidePage passage %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	for _, p := range []float64{0.1, 0.5, 0.9} {
+		x, best := PageInputs([][]float64{{p}, {0.01}}, [][]Feature{nil, nil}, 0)
+		if best != 0 || len(x) != len(PageInputNames) {
+			t.Errorf("PageInputs(%v) = %v, %d, want %d inputs from passage 0", p, x, best, len(PageInputNames))
+		}
+	}
+	if x, best := PageInputs([][]float64{{0.01}}, [][]Feature{nil}, 0); x != nil || best != -1 {
+		t.Errorf("PageInputs below the candidate floor = %v, %d, want nil, -1", x, best)
+	}
+}
+
 // TestListedOnly checks that a passage naming a topic only as an item of a
 // list of threats does not take it, and that one treating it in sentences
 // of its own does.

@@ -180,10 +180,10 @@ func TestChoosePassageThreshold(t *testing.T) {
 		return h
 	}
 	th := []float64{0.2}
-	if pt := choosePassageThreshold(held(false), th); pt <= 0.3 || pt > 0.8 {
+	if pt := choosePassageThreshold(held(false), th, nil); pt <= 0.3 || pt > 0.8 {
 		t.Errorf("passage threshold = %v where passing mentions are not labelled, want in (0.3, 0.8]", pt)
 	}
-	if pt := choosePassageThreshold(held(true), th); pt != 0 {
+	if pt := choosePassageThreshold(held(true), th, nil); pt != 0 {
 		t.Errorf("passage threshold = %v where every passage holds the topic, want 0 (off)", pt)
 	}
 }

@@ -52,10 +52,14 @@ type Options struct {
 	// thresholds (see choosePassageThreshold); without it a passage takes
 	// every topic whose probability reaches the topic threshold.
 	PassageThreshold bool
+	// PageModel fits the page model (tag.PageInputs) on the held-out
+	// predictions the thresholds are chosen on, and the thresholds apply
+	// to its probabilities.
+	PageModel bool
 }
 
 // DefaultOptions are the settings of the committed model.
-var DefaultOptions = Options{Epochs: 12, Rate: 0.3, L2: 1e-2, TopicL2: 0.1, MinDF: 5, Prune: 0.005, Digits: 4, Aux: true, Lexical: true, TypeAux: true, TypeL2: 1e-2, Beta: 1.0, Folds: 5, PassageThreshold: true}
+var DefaultOptions = Options{Epochs: 12, Rate: 0.3, L2: 1e-2, TopicL2: 0.1, MinDF: 5, Prune: 0.005, Digits: 4, Aux: true, Lexical: true, TypeAux: true, TypeL2: 1e-2, Beta: 0.9, Folds: 5, PassageThreshold: true, PageModel: true}
 
 // example is one training example: its features (indexes and values) and
 // per class a label: 1, 0, or -1 (unknown).

@@ -188,10 +188,13 @@ func withFresh(docs []*Doc, n int) []*Doc {
 // thresholds on the pages, then with o.PassageThreshold the passage
 // threshold on the labelled passages.
 func setThresholds(m *tag.Model, h heldOut, o Options) {
-	probs, gold := h.pageLevel()
+	if o.PageModel {
+		m.PageWeights = fitPage(h)
+	}
+	probs, gold := h.pageLevel(m.PageWeights)
 	m.Threshold = chooseThresholds(probs, gold, len(m.Topics), o.Beta, o.minTopicPages())
 	if o.PassageThreshold {
-		m.PassageThreshold = choosePassageThreshold(h, m.Threshold)
+		m.PassageThreshold = choosePassageThreshold(h, m.Threshold, m.PageWeights)
 	}
 }
 
@@ -367,6 +370,8 @@ type heldOut struct {
 type pagePred struct {
 	gold []bool
 	pass []passagePred
+	// feats are the passages' features (the page model's inputs)
+	feats [][]tag.Feature
 }
 
 // passagePred is one passage's prediction: per topic its probability and,
@@ -378,21 +383,25 @@ type passagePred struct {
 
 func (h *heldOut) add(o heldOut) { h.pages = append(h.pages, o.pages...) }
 
-// pageLevel returns per page and topic the highest probability of any
-// passage, and the gold.
-func (h *heldOut) pageLevel() ([][]float64, [][]bool) {
+// pageLevel returns per page and topic the page model's probability under
+// the weights w (nil: the highest probability of any passage), and the gold.
+func (h *heldOut) pageLevel(w []float64) ([][]float64, [][]bool) {
 	probs := make([][]float64, len(h.pages))
 	gold := make([][]bool, len(h.pages))
 	for i, pg := range h.pages {
 		gold[i] = pg.gold
-		probs[i] = make([]float64, len(pg.gold))
-		for _, ps := range pg.pass {
-			for k, p := range ps.probs {
-				probs[i][k] = math.Max(probs[i][k], p)
-			}
-		}
+		probs[i] = tag.PageScores(pg.probs(), pg.feats, len(pg.gold), w)
 	}
 	return probs, gold
+}
+
+// probs returns the probabilities of the page's passages.
+func (pg *pagePred) probs() [][]float64 {
+	out := make([][]float64, len(pg.pass))
+	for i, ps := range pg.pass {
+		out[i] = ps.probs
+	}
+	return out
 }
 
 // pageProbs returns the held-out predictions of docs under the weights fi, w, sh.
@@ -401,7 +410,8 @@ func pageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, do
 	var h heldOut
 	for _, d := range docs {
 		on := set(d.Label.Topics)
-		pg := pagePred{gold: make([]bool, n)}
+		feats, _ := d.features(tg)
+		pg := pagePred{gold: make([]bool, n), feats: feats}
 		for k, name := range topics {
 			pg.gold[k] = on[name]
 		}
@@ -421,13 +431,14 @@ func pageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, do
 	return h
 }
 
-// decide applies tag.Decide to a held-out page.
-func (pg *pagePred) decide(th []float64, passage float64) [][]bool {
-	probs := make([][]float64, len(pg.pass))
-	for i, ps := range pg.pass {
-		probs[i] = ps.probs
+// decide applies tag.DecidePage to a held-out page (w: the page model's weights).
+func (pg *pagePred) decide(th []float64, passage float64, w []float64) [][]bool {
+	probs := pg.probs()
+	var page []float64
+	if w != nil {
+		page = tag.PageScores(probs, pg.feats, len(th), w)
 	}
-	return tag.Decide(probs, th, passage)
+	return tag.DecidePage(probs, page, th, passage)
 }
 
 // fbeta is the F-beta of tp, fp, fn.
@@ -444,11 +455,11 @@ func fbeta(tp, fp, fn int, beta float64) float64 {
 // for a topic of the page, that maximises the micro F1 of the held-out
 // passages matched to a labelled section. Page topics do not depend on it.
 // 0 (off) when no value beats it.
-func choosePassageThreshold(h heldOut, th []float64) float64 {
+func choosePassageThreshold(h heldOut, th []float64, w []float64) float64 {
 	score := func(pt float64) float64 {
 		var tp, fp, fn int
 		for _, pg := range h.pages {
-			for i, row := range pg.decide(th, pt) {
+			for i, row := range pg.decide(th, pt, w) {
 				gold := pg.pass[i].gold
 				if gold == nil {
 					continue
@@ -529,4 +540,62 @@ func Describe(m *tag.Model) string {
 	}
 	return fmt.Sprintf("%d pages (%d auxiliary), %d labelled passages; %d topic weights over %d features, %d type weights",
 		m.Trained["pages"], m.Trained["aux_pages"], m.Trained["labelled_passages"], n, len(m.Weights), t)
+}
+
+// fitPage fits the page model (tag.PageInputs) on held-out predictions: one
+// example per page and topic whose most probable passage is a candidate,
+// labelled by the page's gold; a logistic regression with a weight per input
+// shared by all topics, by full-batch gradient descent with AdaGrad steps
+// and a light decay.
+func fitPage(h heldOut) []float64 {
+	var xs [][]float64
+	var ys []float64
+	for _, pg := range h.pages {
+		probs := pg.probs()
+		for k := range pg.gold {
+			x, _ := tag.PageInputs(probs, pg.feats, k)
+			if x == nil {
+				continue
+			}
+			xs = append(xs, x)
+			y := 0.0
+			if pg.gold[k] {
+				y = 1
+			}
+			ys = append(ys, y)
+		}
+	}
+	n := len(tag.PageInputNames)
+	w := make([]float64, n)
+	if len(xs) == 0 {
+		return nil
+	}
+	w[1] = 1 // start from the most probable passage's own logit
+	g2 := make([]float64, n)
+	grad := make([]float64, n)
+	const steps, rate, l2 = 400, 0.5, 1e-3
+	for range steps {
+		for j := range grad {
+			grad[j] = 0
+		}
+		for i, x := range xs {
+			z := 0.0
+			for j, v := range x {
+				z += w[j] * v
+			}
+			d := tag.Sigmoid(z) - ys[i]
+			for j, v := range x {
+				grad[j] += d * v
+			}
+		}
+		for j := range w {
+			g := grad[j]/float64(len(xs)) + l2*w[j]
+			g2[j] += g * g
+			w[j] -= rate * g / (math.Sqrt(g2[j]) + 1e-8)
+		}
+	}
+	for j := range w {
+		w[j] = tag.RoundSig(w[j], 4)
+	}
+	return w
 }
