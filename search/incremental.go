@@ -343,6 +343,10 @@ func readPassages(path string) (map[string]fingerprint, error) {
 	r := bufio.NewReader(f)
 	magic := make([]byte, len(passagesMagic))
 	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != passagesMagic {
+		if old, ok := strings.CutPrefix(string(magic), "inlsearch-passages-"); ok && err == nil {
+			return nil, fmt.Errorf("passages file %s: version %s, this binary's %s (the next build is a full one)",
+				path, strings.TrimSpace(old), strings.TrimSpace(strings.TrimPrefix(passagesMagic, "inlsearch-passages-")))
+		}
 		return nil, fmt.Errorf("passages file %s: bad header", path)
 	}
 	out := map[string]fingerprint{}

@@ -486,3 +486,24 @@ func TestUnchangedBuildLinksPassages(t *testing.T) {
 		t.Fatalf("passages file of the changed build: %d ids, %v; want %d", len(got), err, len(after))
 	}
 }
+
+// TestPassagesFileOfOlderVersion: a generation whose passages file an
+// older binary wrote is no base, and the error says why.
+func TestPassagesFileOfOlderVersion(t *testing.T) {
+	crawl := time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC)
+	docs, _ := synthCorpus(50, crawl, crawl.Add(time.Hour))
+	st := MustStore(t)
+	gen, _ := MustBuild(t, st, "", docs, crawl)
+	path := filepath.Join(st.genPath(gen), passagesFile)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append([]byte("inlsearch-passages-1\n"), raw[len(passagesMagic):]...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.BeginBuild(BuildOptions{Base: gen, SeenAt: crawl})
+	if !errors.Is(err, ErrNoBase) || !strings.Contains(err.Error(), "version 1, this binary's 2") {
+		t.Errorf("BeginBuild from a generation with a version 1 passages file: %v", err)
+	}
+}
