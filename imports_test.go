@@ -17,7 +17,7 @@ const module = "github.com/inlsearch/inlsearch"
 // standard library its code may use, as prefixes ("~/" is this module).
 // A folder missing here is a new package: give it a rule.
 var importRules = map[string][]string{
-	"search":              {"github.com/blevesearch/", "github.com/RoaringBitmap/roaring/", "~/internal/atomicfile", "~/internal/zap"},
+	"search":              {"github.com/blevesearch/", "github.com/RoaringBitmap/roaring/", "github.com/cespare/xxhash/", "~/internal/atomicfile", "~/internal/zap"},
 	"web":                 {"~/search", "github.com/gin-gonic/gin", "github.com/gorilla/feeds", "~/internal/jobstate"},
 	"indexer":             {"~/search", "~/indexer/", "~/internal/"},
 	"internal/atomicfile": {},

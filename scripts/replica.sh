@@ -8,8 +8,9 @@
 #   connections search the replica; the replica pulls the new generation and
 #   swaps to it with 0 failed searches, then answers what the builder answers
 #   (passage count and hash of the sorted passage ids);
-#   a pull with nothing new changes nothing; the replica keeps the current
-#   and previous generations, each complete;
+#   a pull with nothing new changes nothing; the replica keeps the three
+#   generations it pulled (the keep policy's default is 10), each complete,
+#   and no partial copy;
 #   a second replica fed by rsync with the README's three commands (skipped
 #   with a message when rsync is not installed) serves the same passages;
 #   a pull from a stopped builder exits 1, the replica unchanged.
@@ -106,8 +107,10 @@ snap=$(cd "$R" && find . -path ./crawl.lock -prune -o -print | sort | md5sum)
 out=$("$bin" pull --from "$builder_BASE" --data "$R" 2>&1); code=$?
 after=$(cd "$R" && find . -path ./crawl.lock -prune -o -print | sort | md5sum)
 check "a pull with nothing new (exit $code): $out; no file added or removed" test "$code" = 0 -a "$snap" = "$after" -a -n "$(echo "$out" | grep 'nothing new')"
-check "the replica keeps $(complete_count "$R") complete generations (current and previous), no partial copy" \
-  test "$(complete_count "$R")" = 2 -a "$(ls "$R/generations" | wc -l)" = 2 -a -z "$(ls "$R/pull" 2>/dev/null)"
+# Every generation pulled is kept (the keep policy keeps 10 by default,
+# search.DefaultKeepGenerations), each complete, and no staged download.
+check "the replica keeps $(complete_count "$R") complete generations of $(ls "$R/generations" | wc -l) (the 3 it pulled), no partial copy" \
+  test "$(complete_count "$R")" = 3 -a "$(ls "$R/generations" | wc -l)" = 3 -a -z "$(ls "$R/pull" 2>/dev/null)"
 
 section "rsync replica (the README's commands)"
 if command -v rsync >/dev/null; then

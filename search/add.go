@@ -37,10 +37,10 @@ type keepFunc func(d *Document, fp fingerprint) bool
 // When an id occurs more than once only its last document is indexed, as
 // if the batches had run one after another. seen is the time of the crawl
 // that saw the passages (see fields); when keep is not nil, a document is
-// indexed only when keep, given it, its fields and their fingerprint, says
-// so. Its fields are made only then. It returns
-// when every batch has been written, or at the first error (the batches
-// before it may have been written).
+// indexed only when keep, given it and the fingerprint of its fields, says
+// so (its fields are made only then). It returns when every batch has been
+// written, or at the first error (the batches before it may have been
+// written).
 func addDocsFunc(ctx context.Context, bi bleve.Index, docs []Document, seen time.Time, keep keepFunc) error {
 	return addDocsInFlight(ctx, bi, docs, seen, keep, addInFlight)
 }

@@ -1,7 +1,8 @@
 // Package search is the domain core of inlsearch: the Document type, the bleve
 // mapping, index generations, queries, facets and snippets. It imports bleve
-// (and its roaring bitmaps), the standard library, internal/atomicfile and
-// internal/zap (its segment format) only, never another inlsearch package,
+// (and its roaring bitmaps), xxhash (passage fingerprints), the standard
+// library, internal/atomicfile and internal/zap (its segment format) only,
+// never another inlsearch package,
 // and never logs (imports_test.go checks it).
 //
 // # Plans

@@ -298,6 +298,21 @@ func fingerprintOf(d *Document, enc encodedDoc) fingerprint {
 	return fp
 }
 
+// writePassages writes the new generation's passages file. A build that
+// kept every passage of its base and added none links the base's file
+// (at 1,000,000 passages, the sort and write of 29 MB): it lists the same
+// ids with the same fingerprints, and no passages file is ever written in
+// place (writeAtomic renames a new one over it).
+func (b *Build) writePassages() error {
+	path := filepath.Join(b.store.genPath(b.ID), passagesFile)
+	if b.base != "" && len(b.written) == 0 && len(b.next) == len(b.prev) {
+		if err := os.Link(filepath.Join(b.store.genPath(b.base), passagesFile), path); err == nil {
+			return nil
+		}
+	}
+	return writePassages(path, b.next)
+}
+
 // writePassages writes the ids and fingerprints of a generation's documents.
 func writePassages(path string, docs map[string]fingerprint) error {
 	ids := make([]string, 0, len(docs))
@@ -328,6 +343,10 @@ func readPassages(path string) (map[string]fingerprint, error) {
 	r := bufio.NewReader(f)
 	magic := make([]byte, len(passagesMagic))
 	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != passagesMagic {
+		if old, ok := strings.CutPrefix(string(magic), "inlsearch-passages-"); ok && err == nil {
+			return nil, fmt.Errorf("passages file %s: version %s, this binary's %s (the next build is a full one)",
+				path, strings.TrimSpace(old), strings.TrimSpace(strings.TrimPrefix(passagesMagic, "inlsearch-passages-")))
+		}
 		return nil, fmt.Errorf("passages file %s: bad header", path)
 	}
 	out := map[string]fingerprint{}

@@ -436,3 +436,74 @@ func TestManifestReusesBaseChecksums(t *testing.T) {
 		t.Errorf("manifest (-hashed anew +written at commit):\n%s", diff)
 	}
 }
+
+// TestUnchangedBuildLinksPassages: a build that keeps every passage of
+// its base links the base's passages file; the next build starts from it
+// after the base is removed; a build that changed a passage writes its
+// own file.
+func TestUnchangedBuildLinksPassages(t *testing.T) {
+	crawl1 := time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC)
+	crawl2 := crawl1.Add(24 * time.Hour)
+	before, after := synthCorpus(900, crawl1, crawl2)
+	st := MustStore(t)
+	gen1, _ := MustBuild(t, st, "", before, crawl1)
+	same := slices.Clone(before) // seen again by the next crawl: nothing changed
+	for i := range same {
+		same[i].LastSeen = crawl2
+	}
+	gen2, stats := MustBuild(t, st, gen1, same, crawl2)
+	if stats.Added != 0 || stats.Deleted != 0 {
+		t.Fatalf("unchanged build: %+v", stats)
+	}
+	p1, p2 := filepath.Join(st.genPath(gen1), passagesFile), filepath.Join(st.genPath(gen2), passagesFile)
+	linked := func(a, b string) bool {
+		fa, err := os.Stat(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fb, err := os.Stat(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return os.SameFile(fa, fb)
+	}
+	if !linked(p1, p2) {
+		t.Error("the unchanged build wrote its own passages file, want the base's linked")
+	}
+	if err := os.RemoveAll(st.genPath(gen1)); err != nil {
+		t.Fatal(err)
+	}
+	gen3, stats := MustBuild(t, st, gen2, after, crawl2)
+	if stats.Added == 0 || stats.Kept == 0 {
+		t.Fatalf("changed build: %+v", stats)
+	}
+	p3 := filepath.Join(st.genPath(gen3), passagesFile)
+	if linked(p2, p3) {
+		t.Error("the changed build linked its base's passages file")
+	}
+	got, err := readPassages(p3)
+	if err != nil || len(got) != len(after) {
+		t.Fatalf("passages file of the changed build: %d ids, %v; want %d", len(got), err, len(after))
+	}
+}
+
+// TestPassagesFileOfOlderVersion: a generation whose passages file an
+// older binary wrote is no base, and the error says why.
+func TestPassagesFileOfOlderVersion(t *testing.T) {
+	crawl := time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC)
+	docs, _ := synthCorpus(50, crawl, crawl.Add(time.Hour))
+	st := MustStore(t)
+	gen, _ := MustBuild(t, st, "", docs, crawl)
+	path := filepath.Join(st.genPath(gen), passagesFile)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append([]byte("inlsearch-passages-1\n"), raw[len(passagesMagic):]...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.BeginBuild(BuildOptions{Base: gen, SeenAt: crawl})
+	if !errors.Is(err, ErrNoBase) || !strings.Contains(err.Error(), "version 1, this binary's 2") {
+		t.Errorf("BeginBuild from a generation with a version 1 passages file: %v", err)
+	}
+}

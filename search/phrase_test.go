@@ -70,7 +70,8 @@ func runPhraseWith(tb testing.TB, bi bleve.Index, q query.Query, o phraseRun) ph
 
 // TestPhraseMatchesBleve: phraseQuery2 finds, scores and locates exactly
 // what bleve's MultiPhraseQuery does, for phrases with repeated words,
-// stop-word gaps and alternatives at one offset.
+// stop-word gaps and alternatives at one offset, on an index of several
+// segments with deleted passages.
 func TestPhraseMatchesBleve(t *testing.T) {
 	t.Parallel()
 	words := strings.Fields("police court judge prison border drug police court the of and training")
@@ -88,7 +89,7 @@ func TestPhraseMatchesBleve(t *testing.T) {
 		}
 		docs = append(docs, Document{ID: fmt.Sprintf("d%03d", i), Title: title, Text: strings.Join(ws, " ")})
 	}
-	ix := MustIndex(t, Vocabulary{}, docs)
+	ix, _ := mustSegmentedIndex(t, docs, 97) // and deleted passages in them
 	if n := segmentCount(ix.bi); n < 2 {
 		t.Fatalf("the index has %d segment, want several", n)
 	}

@@ -53,10 +53,8 @@ func (s *phraseSearcher) vectors(t *phraseTerm, id index.IndexInternalID) ([]uin
 func (t *phraseTerm) stands(n uint64) bool { return t.src != nil && t.src.on && t.src.atN == n }
 
 // open opens the readers of the terms' postings, at the first candidate.
-// When every offset has one term, the readers, like the conjunction's
-// searchers, only visit the passages that hold them all (intersectPostings), so
-// that reaching a candidate skips the others' postings without decoding
-// them.
+// When every offset has one term, the intersections of their postings
+// (intersectPostings) are the candidates of a phrase that scores itself.
 func (s *phraseSearcher) open() error {
 	s.opened = true
 	sp, err := newSegSpan(s.r)

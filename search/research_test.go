@@ -340,14 +340,16 @@ func TestGroupedPagesMatchExport(t *testing.T) {
 	}
 }
 
-// mustSegmentedIndex builds an index of docs in batches of BatchSize with
-// merges off (several segments), deletes every deleteEvery-th passage, and
-// opens it read-only; it returns the passages left.
+// mustSegmentedIndex builds an index of docs in three parts with merges
+// off, closing it after each (scorch's persister merges the segments it
+// has not yet written, whatever the merge plan: one part, one segment or
+// more), deletes every deleteEvery-th passage, and opens it read-only; it
+// returns the passages left.
 func mustSegmentedIndex(t *testing.T, docs []Document, deleteEvery int) (*Index, []Document) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "index")
-	bi, err := bleve.NewUsing(path, NewMapping(), scorch.Name, bleve.Config.DefaultKVStore,
-		map[string]any{"scorchMergePlanOptions": map[string]any{"MaxSegmentsPerTier": 1000, "FloorSegmentSize": 1}})
+	cfg := map[string]any{"scorchMergePlanOptions": map[string]any{"MaxSegmentsPerTier": 1000, "FloorSegmentSize": 1}}
+	bi, err := bleve.NewUsing(path, NewMapping(), scorch.Name, bleve.Config.DefaultKVStore, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,8 +360,18 @@ func mustSegmentedIndex(t *testing.T, docs []Document, deleteEvery int) (*Index,
 	if err := bi.SetInternal(keySchema, []byte(schemaVersion)); err != nil {
 		t.Fatal(err)
 	}
-	if err := addDocsFunc(context.Background(), bi, docs, time.Time{}, nil); err != nil {
-		t.Fatal(err)
+	const parts = 3
+	for k := range parts {
+		part := docs[k*len(docs)/parts : (k+1)*len(docs)/parts]
+		if err := addDocsFunc(context.Background(), bi, part, time.Time{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := bi.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if bi, err = bleve.OpenUsing(path, cfg); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var next []Document
 	for i, d := range docs {

@@ -249,7 +249,7 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 	// written only when it lists every passage (documents added through
 	// Build.Add); it is one of the files replicas copy.
 	if b.next != nil && len(b.next) == g.Passages {
-		if err := writePassages(filepath.Join(b.store.genPath(b.ID), passagesFile), b.next); err != nil {
+		if err := b.writePassages(); err != nil {
 			return err
 		}
 	}
