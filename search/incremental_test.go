@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -505,5 +507,76 @@ func TestPassagesFileOfOlderVersion(t *testing.T) {
 	_, err = st.BeginBuild(BuildOptions{Base: gen, SeenAt: crawl})
 	if !errors.Is(err, ErrNoBase) || !strings.Contains(err.Error(), "version 1, this binary's 2") {
 		t.Errorf("BeginBuild from a generation with a version 1 passages file: %v", err)
+	}
+}
+
+// TestCommitDropsUnusedSegments: a published generation's index folder
+// holds only the segment files its snapshot uses, and the manifest lists
+// no other; dropUnusedSegments removes a file no snapshot uses (planted
+// here: scorch's own background cleanup may or may not come first).
+func TestCommitDropsUnusedSegments(t *testing.T) {
+	crawl := time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC)
+	docs, _ := synthCorpus(3000, crawl, crawl.Add(time.Hour))
+	st := MustStore(t)
+	gen, _ := MustBuild(t, st, "", docs, crawl)
+	store := filepath.Join(st.IndexPath(gen), "store")
+	used := func() map[string]bool {
+		ix, err := openLazy(st.IndexPath(gen))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		r := mustReader(t, ix.bi)
+		defer func() { _ = r.Close() }()
+		want := map[string]bool{}
+		for _, ss := range r.(*scorch.IndexSnapshot).Segments() {
+			want[filepath.Base(ss.Segment().(segment.PersistedSegment).Path())] = true
+		}
+		return want
+	}
+	files := func() []string {
+		fs, err := filepath.Glob(filepath.Join(store, "*.zap"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fs
+	}
+	want := used()
+	for _, f := range files() {
+		if !want[filepath.Base(f)] {
+			t.Errorf("%s: no segment of the snapshot", filepath.Base(f))
+		}
+	}
+	m, err := readManifest(st.genPath(gen))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range m.Files {
+		if strings.HasSuffix(f.Path, ".zap") && !want[filepath.Base(f.Path)] {
+			t.Errorf("the manifest lists %s", f.Path)
+		}
+	}
+
+	planted := filepath.Join(store, "00000000ffff.zap")
+	if err := os.WriteFile(planted, []byte("a segment no snapshot uses"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := openLazy(st.IndexPath(gen))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = dropUnusedSegments(ix)
+	_ = ix.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(planted); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the unused segment file is still there (%v)", err)
+	}
+	if got := files(); len(got) != len(want) {
+		t.Errorf("%d segment files left for %d segments", len(got), len(want))
+	}
+	if n, err := MustOpenGeneration(t, st, gen).Count(); err != nil || int(n) != len(docs) {
+		t.Errorf("after the drop: %d passages, %v", n, err)
 	}
 }

@@ -231,6 +231,9 @@ func (b *Build) Commit(g Generation, force bool) (err error) {
 			err = &CheckError{Reason: verr.Error()}
 		}
 	}
+	if err == nil {
+		err = dropUnusedSegments(ix)
+	}
 	closeQuietly(ix)
 	if err != nil {
 		return err
