@@ -374,8 +374,10 @@ func readPassages(path string) (map[string]fingerprint, error) {
 // snapshot does not use. scorch keeps the files of the snapshot before
 // the last (for a rollback this service never asks for) and removes
 // obsolete ones in the background, so a build closed right after its
-// merges left some behind (at 1,000,000 passages 1.1 GB of 7.9), which
-// every later generation linked and every replica copied.
+// merges left some behind (8 of 16 files, 5 % of the bytes, in one
+// 100,000-passage build; a 1,000,000-passage index measured 7.9 GB against
+// 6.7 in an earlier run), which every later generation linked and every
+// replica copied.
 func dropUnusedSegments(ix *Index) error {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
