@@ -205,39 +205,32 @@ func DecidePage(probs [][]float64, page, th []float64, passage float64) [][]bool
 		out[i] = make([]bool, len(th))
 	}
 	for k := range th {
-		if page != nil {
-			if page[k] < th[k] {
-				continue
-			}
-			best := -1
-			for i, p := range probs {
-				if best < 0 || p[k] > probs[best][k] {
-					best = i
-				}
-				if p[k] >= passage && passage > 0 {
-					out[i][k] = true
-				}
-			}
-			if best >= 0 {
-				out[best][k] = true
-			}
-			continue
-		}
-		best := -1
+		best := -1 // the most probable passage, the first of equals
 		for i, p := range probs {
-			if p[k] < th[k] {
-				continue
-			}
 			if best < 0 || p[k] > probs[best][k] {
 				best = i
 			}
-			if p[k] >= passage {
+		}
+		if best < 0 {
+			continue
+		}
+		// What the threshold applies to, and what the other passages need.
+		gate, floor := probs[best][k], max(th[k], passage)
+		if page != nil {
+			gate, floor = page[k], passage
+			if passage <= 0 {
+				floor = math.Inf(1)
+			}
+		}
+		if gate < th[k] {
+			continue
+		}
+		for i, p := range probs {
+			if p[k] >= floor {
 				out[i][k] = true
 			}
 		}
-		if best >= 0 {
-			out[best][k] = true
-		}
+		out[best][k] = true
 	}
 	return out
 }
