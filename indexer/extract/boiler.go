@@ -35,8 +35,9 @@ var boilerPhrases = []string{
 	"subscribe to our newsletter", "subscribe to newsletter", "subscribe to updates", "follow us on",
 }
 
-// containsWords reports whether phrase occurs in s between word boundaries.
-func containsWords(s, phrase string) bool {
+// ContainsWords reports whether phrase occurs in s, case as written,
+// between word boundaries (no letter or digit just before or after it).
+func ContainsWords(s, phrase string) bool {
 	for from := 0; ; {
 		i := strings.Index(s[from:], phrase)
 		if i < 0 {
@@ -78,7 +79,7 @@ func boilerplate(text string) bool {
 	if n < 400 {
 		l := strings.ToLower(text)
 		for _, p := range boilerPhrases {
-			if containsWords(l, p) {
+			if ContainsWords(l, p) {
 				return true
 			}
 		}

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/inlsearch/inlsearch/indexer/extract"
 	"github.com/inlsearch/inlsearch/indexer/tag"
 )
 
@@ -195,33 +194,12 @@ func taxonomyOrgs(t tag.Tags) []string {
 func writtenAcronyms(l Label, text string) []string {
 	var out []string
 	for _, o := range l.OtherOrganizations {
-		if o.Acronym != "" && hasWord(text, o.Acronym) {
+		if o.Acronym != "" && extract.ContainsWords(text, o.Acronym) {
 			out = append(out, o.Acronym)
 		}
 	}
 	return out
 }
-
-// hasWord reports whether s holds w, case as written, with no letter or
-// digit just before or after it.
-func hasWord(s, w string) bool {
-	for from := 0; ; {
-		k := strings.Index(s[from:], w)
-		if k < 0 {
-			return false
-		}
-		k += from
-		end := k + len(w)
-		before, _ := utf8.DecodeLastRuneInString(s[:k])
-		after, _ := utf8.DecodeRuneInString(s[end:])
-		if (k == 0 || !isWordRune(before)) && (end == len(s) || !isWordRune(after)) {
-			return true
-		}
-		from = k + 1
-	}
-}
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // Genres returns the genre keys of a result map, sorted, without "".
 func Genres(res map[string]*Result) []string {
