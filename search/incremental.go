@@ -259,19 +259,30 @@ func mergeSegments(ctx context.Context, bi bleve.Index) error {
 
 // segmentCount is the number of segments of the index's current snapshot.
 func segmentCount(bi bleve.Index) int {
+	n := 0
+	_ = withSnapshot(bi, func(snap *scorch.IndexSnapshot) error {
+		n = len(snap.Segments())
+		return nil
+	})
+	return n
+}
+
+// withSnapshot calls fn with bi's current snapshot, when bi is scorch's,
+// and closes it after.
+func withSnapshot(bi bleve.Index, fn func(*scorch.IndexSnapshot) error) error {
 	adv, err := bi.Advanced()
 	if err != nil {
-		return 0
+		return err
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return 0
+		return err
 	}
 	defer func() { _ = r.Close() }()
 	if snap, ok := r.(*scorch.IndexSnapshot); ok {
-		return len(snap.Segments())
+		return fn(snap)
 	}
-	return 0
+	return nil
 }
 
 // fingerprint identifies what the index holds of one document.
@@ -379,35 +390,22 @@ func readPassages(path string) (map[string]fingerprint, error) {
 // 6.7 in an earlier run), which every later generation linked and every
 // replica copied.
 func dropUnusedSegments(ix *Index) error {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return err
-	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return nil
-	}
-	r, err := sc.Reader()
-	if err != nil {
-		return err
-	}
-	defer func() { _ = r.Close() }()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil
-	}
 	used := map[string]bool{}
 	dir := ""
-	for _, ss := range snap.Segments() {
-		ps, ok := ss.Segment().(segment.PersistedSegment)
-		if !ok {
-			return nil // a segment only in memory: the files are not known
+	err := withSnapshot(ix.bi, func(snap *scorch.IndexSnapshot) error {
+		for _, ss := range snap.Segments() {
+			ps, ok := ss.Segment().(segment.PersistedSegment)
+			if !ok {
+				dir = "" // a segment only in memory: the files are not known
+				return nil
+			}
+			used[filepath.Base(ps.Path())] = true
+			dir = filepath.Dir(ps.Path())
 		}
-		used[filepath.Base(ps.Path())] = true
-		dir = filepath.Dir(ps.Path())
-	}
-	if dir == "" {
 		return nil
+	})
+	if err != nil || dir == "" {
+		return err
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {

@@ -129,39 +129,35 @@ func intersectPostings(ps []*termPostings) ([]*roaring.Bitmap, bool) {
 	}
 	all := make([]*roaring.Bitmap, len(ps[0].its))
 	known := true
-	opts := make([]segment.OptimizablePostingsIterator, 0, len(ps))
 	for i := range ps[0].its {
 		var bm *roaring.Bitmap
-		opts = opts[:0]
-		absent := false
-		for _, p := range ps {
+		absent, unknown := false, false
+		for j, p := range ps {
 			if p.its[i] == nil {
 				absent = true
 				break
 			}
 			o, ok := p.its[i].(segment.OptimizablePostingsIterator)
 			if !ok || o.ActualBitmap() == nil {
-				bm = nil
+				unknown = true
 				break
 			}
-			opts = append(opts, o)
-			switch len(opts) {
+			switch j {
+			case 0:
+				bm = o.ActualBitmap() // the iterator's own: never changed
 			case 1:
-				bm = o.ActualBitmap()
-			case 2:
-				bm = roaring.And(opts[0].ActualBitmap(), o.ActualBitmap())
+				bm = roaring.And(bm, o.ActualBitmap())
 			default:
 				bm.And(o.ActualBitmap())
 			}
 		}
-		if absent {
-			continue
-		}
-		if bm == nil || len(opts) != len(ps) {
+		switch {
+		case absent:
+		case unknown:
 			known = false
-			continue
+		default:
+			all[i] = bm
 		}
-		all[i] = bm
 	}
 	return all, known
 }
