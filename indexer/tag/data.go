@@ -18,7 +18,6 @@ type orgData struct {
 	Ambiguous bool               `json:"ambiguous"`
 	Context   []string           `json:"context"`
 	Publisher bool               `json:"publisher"`
-	Generic   bool               `json:"generic"`
 	Hints     map[string]float64 `json:"hints"`
 	// Implies are the organizations a mention of this one names too where
 	// they may be tagged (an embassy's Narcotics Affairs Section is INL's).

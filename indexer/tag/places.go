@@ -271,7 +271,7 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 		if h.e.kind == kindCountry && inLongerPlaceName(toks, h) {
 			continue
 		}
-		if h.e.kind == kindCountry && h.e.form == formDemonym && t.notNationOf(text, toks, h) {
+		if h.e.kind == kindCountry && h.e.form == formDemonym && notNationOf(text, toks, h) {
 			continue
 		}
 		if h.e.kind == kindCountry && h.e.form == formName && afterSeat(toks, h) {
@@ -503,7 +503,7 @@ var notNationWords = map[string]bool{"national": true, "community": true, "commu
 // notNationOf reports whether a demonym hit names an origin rather than a
 // country: a notNationWords noun follows it (or follows "and <Demonym>"),
 // or it leads a compound ("the Kenyan-led mission").
-func (t *Tagger) notNationOf(text string, toks []token, h hit) bool {
+func notNationOf(text string, toks []token, h hit) bool {
 	if h.end >= len(toks) || toks[h.end].brk || toks[h.end].comma {
 		return false
 	}
