@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/inlsearch/inlsearch/indexer/extract"
 	"github.com/inlsearch/inlsearch/indexer/tag"
 	"github.com/inlsearch/inlsearch/indexer/tag/learn"
 )
@@ -26,7 +27,9 @@ type corpusLabel struct {
 
 // TestCorpusDevOrganizations measures organizations on the dev split of the
 // labelled corpus: taxonomy organizations against "organizations", found
-// organizations against the acronyms of "other_organizations". It never
+// organizations against the acronyms of "other_organizations" that the
+// page writes (as train -report scores them: the tagger's value is the
+// acronym as written, and labels list bodies a page names without one). It never
 // reads a page whose label says "test" (the blind split): the split is
 // checked before anything else of the label is used. CORPUS_DEV=1 runs it;
 // -v prints each page's organization misses.
@@ -65,22 +68,22 @@ func TestCorpusDevOrganizations(t *testing.T) {
 			t.Fatal(err)
 		}
 		pages++
-		got, _ := tagHTML(t, tg, l.URL, body, "text/html")
+		got, _, text := tagHTMLText(t, tg, l.URL, body, "text/html")
 		fp, fn := orgs.Compare(got.Organizations, l.Organizations)
 		var acr []string
 		for _, o := range l.OtherOrganizations {
-			if o.Acronym != "" {
+			if o.Acronym != "" && extract.ContainsWords(text, o.Acronym) {
 				acr = append(acr, o.Acronym)
 			}
 		}
 		ffp, ffn := found.Compare(got.FoundOrganizations, acr)
 		if testing.Verbose() && len(fp)+len(fn)+len(ffp)+len(ffn) > 0 {
-			t.Logf("%s: organization +%q -%q; found +%q (other, not found: %q)", n, fp, fn, ffp, ffn)
+			t.Logf("%s: organization +%q -%q; found +%q (written, not found: %q)", n, fp, fn, ffp, ffn)
 		}
 	}
 	p, r, f1 := orgs.PRF()
 	t.Logf("%s: %d pages; organization P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d)", split, pages, p, r, f1, orgs.TP, orgs.FP, orgs.FN)
 	p, r, f1 = found.PRF()
-	t.Logf("%s: found organizations P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d; fn counts every acronym of other_organizations)",
+	t.Logf("%s: found organizations P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d; against the acronyms of other_organizations the page writes)",
 		split, p, r, f1, found.TP, found.FP, found.FN)
 }

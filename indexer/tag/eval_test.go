@@ -56,6 +56,14 @@ func tagPage(tb testing.TB, tg *tag.Tagger, path string) (tag.Tags, string) {
 // and its type.
 func tagHTML(tb testing.TB, tg *tag.Tagger, pageURL string, body []byte, ctype string) (tag.Tags, string) {
 	tb.Helper()
+	tags, typ, _ := tagHTMLText(tb, tg, pageURL, body, ctype)
+	return tags, typ
+}
+
+// tagHTMLText is tagHTML that also returns the text the tagger read: the
+// page's title, and each passage's innermost heading and text.
+func tagHTMLText(tb testing.TB, tg *tag.Tagger, pageURL string, body []byte, ctype string) (tag.Tags, string, string) {
+	tb.Helper()
 	r, err := charset.NewReader(bytes.NewReader(body), ctype)
 	if err != nil {
 		tb.Fatalf("charset %s: %v", pageURL, err)
@@ -104,7 +112,7 @@ func tagHTML(tb testing.TB, tg *tag.Tagger, pageURL string, body []byte, ctype s
 		out.Years = append(out.Years, y)
 	}
 	sort.Ints(out.Years)
-	return out, tg.TypeOf(pageURL, page.Title, page.Site, full.String())
+	return out, tg.TypeOf(pageURL, page.Title, page.Site, full.String()), page.Title + "\n" + full.String()
 }
 
 func keys(m map[string]bool) []string {
