@@ -59,6 +59,12 @@ type discoveryData struct {
 	// HostBefore are words that, just before a name, make it a host body's
 	// ("its", "country's", "government's").
 	HostBefore []string `json:"host_before"`
+	// Known are bodies outside the taxonomy that pages name without
+	// defining them (MONEYVAL, WCO, OSCE): found wherever a page names one.
+	Known []struct {
+		Name    string `json:"name"`
+		Acronym string `json:"acronym"`
+	} `json:"known"`
 }
 
 // discovery is the compiled discoveryData.
@@ -70,6 +76,7 @@ type discovery struct {
 	connectors map[string]bool
 	hostBefore map[string]bool
 	hostCtx    []string
+	known      []foundOrg
 }
 
 func newDiscovery(d discoveryData) discovery {
@@ -94,6 +101,9 @@ func newDiscovery(d discoveryData) discovery {
 	}
 	for _, n := range d.HostNames {
 		dv.hostNames[nameKey(n)] = true
+	}
+	for _, k := range d.Known {
+		dv.known = append(dv.known, foundOrg{name: k.Name, acronym: k.Acronym})
 	}
 	return dv
 }
@@ -795,6 +805,7 @@ func (t *Tagger) addFoundOrgs(p Page, out []Tags) {
 		texts = append(texts, ps.Text)
 	}
 	defs := t.definitions(texts)
+	t.addKnown(defs, texts)
 	for a, f := range defs {
 		if isFoundPublisher(p.URL, p.Site, f) {
 			delete(defs, a) // the publisher is never tagged
@@ -828,6 +839,25 @@ func (t *Tagger) addFoundOrgs(p Page, out []Tags) {
 			addEvidence(tags.Evidence, key, sentence)
 			tags.Organizations = insertSorted(tags.Organizations, a)
 			tags.FoundOrganizations = insertSorted(tags.FoundOrganizations, a)
+		}
+	}
+}
+
+// addKnown adds to defs the known bodies (discoveryData.Known) whose
+// acronym texts write as a whole word, where the page does not define the
+// acronym itself. The acronym is the facet value, so a page that only
+// spells the full name out finds none (its passages are tagged by either
+// once the acronym is written somewhere on the page).
+func (t *Tagger) addKnown(defs map[string]foundOrg, texts []string) {
+	for _, k := range t.disc.known {
+		if _, ok := defs[k.acronym]; ok {
+			continue
+		}
+		for _, s := range texts {
+			if wordIndex(s, k.acronym) >= 0 {
+				defs[k.acronym] = k
+				break
+			}
 		}
 	}
 }
