@@ -265,7 +265,8 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 				continue // "Chad M. Smith"
 			}
 		}
-		if h.e.kind == kindCountry && (h.e.form == formName || h.e.form == formAlias) && isDonor(text, h.start) {
+		if h.e.kind == kindCountry && (h.e.form == formName || h.e.form == formAlias) &&
+			(isDonor(text, h.start) || donorAfter(text, h.start, h.stop) || listedAfter(text, h.start, nationCues)) {
 			continue
 		}
 		if h.e.kind == kindCountry && inLongerPlaceName(toks, h) {
@@ -277,10 +278,13 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 		if h.e.kind == kindCountry && h.e.form == formName && afterSeat(toks, h) {
 			continue
 		}
+		if h.e.kind == kindCountry && h.e.form == formName && lastSeat >= 0 && afterSeatCity(text, toks, h, lastSeat) {
+			continue
+		}
 		if h.e.kind == kindCountry && h.first == extentEnd {
 			continue // the far end of "from Senegal to Angola"
 		}
-		if h.e.kind == kindCountry && extentStart(toks, h.first) {
+		if h.e.kind == kindCountry && extentStart(toks, h.first, h.end) {
 			if h.end+1 < len(toks) && toks[h.end].key == "to" && !toks[h.end].brk {
 				extentEnd = h.end + 1
 				if toks[extentEnd].key == "the" {
@@ -363,7 +367,7 @@ func isPostalCode(s string) bool {
 // Canada and Japan").
 var donorCues = []string{"funding from", "funded by", "financed by", "financing from", "contributions from",
 	"support from", "supported by", "donors", "donor countries", "donated by", "grants from", "financial support of",
-	"co-funded by", "cofunded by", "paid for by"}
+	"co-funded by", "cofunded by", "paid for by", "assistance from"}
 
 // lowerASCII is s with its ASCII letters in lower case, byte for byte.
 func lowerASCII(s string) string {
@@ -383,17 +387,26 @@ func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 // only names (capitalised words, "the", "and", "government of", asides in
 // brackets) lie between ("support from Canada, Spain and the IDB", not
 // "supported by a regional training center in Lima").
-func isDonor(text string, start int) bool {
+func isDonor(text string, start int) bool { return listedAfter(text, start, donorCues) }
+
+// nationCues open a list of nationalities: "nationals of Colombia, Mali and
+// Guinea-Bissau" name where people come from, not a place of the page.
+var nationCues = []string{"nationals of", "citizens of", "natives of"}
+
+// listedAfter reports whether the place at text[start:] is in a list that
+// one of cues opens: the cue opens the place's clause at most 120 bytes
+// before it, and only names lie between.
+func listedAfter(text string, start int, cues []string) bool {
 	from := max(0, start-160)
 	orig := text[from:start]
 	// The cues are ASCII: lower ASCII letters only, so that an index into
 	// before is one into orig (strings.ToLower changes the length of
 	// invalid UTF-8 and of some letters).
 	before := lowerASCII(orig)
-	if k := strings.LastIndexAny(before, ".!?;\n"); k >= 0 {
-		before, orig = before[k+1:], orig[k+1:]
+	if k := clauseStart(before); k > 0 {
+		before, orig = before[k:], orig[k:]
 	}
-	for _, c := range donorCues {
+	for _, c := range cues {
 		k := strings.LastIndex(before, c)
 		if k < 0 || len(before)-(k+len(c)) > 120 || (k > 0 && isLetter(before[k-1])) {
 			continue // none, too far, or inside a word ("migrants from")
@@ -404,6 +417,74 @@ func isDonor(text string, start int) bool {
 	}
 	return false
 }
+
+// clauseStart returns the index just after the last sentence or clause
+// break of s, or 0: a period after a single letter is an abbreviation's
+// ("U.S.", "D.C."), no break, so "funded by the U.S. Department of State
+// and Germany" stays one clause.
+func clauseStart(s string) int {
+	for k := len(s) - 1; k >= 0; k-- {
+		switch s[k] {
+		case '!', '?', ';', '\n':
+			return k + 1
+		case '.':
+			if k >= 1 && isLetter(s[k-1]) && (k == 1 || !isLetter(s[k-2])) {
+				continue
+			}
+			return k + 1
+		}
+	}
+	return 0
+}
+
+// donorAfter reports whether the place at text[start:end] opens or
+// continues a list of funders that a donor phrase closes: "Canada and
+// other donors funded …", "Canada, the European Union and Germany also
+// support the programme". A place after a preposition ("In Mexico and
+// Central America, the Merida Initiative funds …") or a verb after a
+// comma ("… Moldova, Belarus and the European Union, and supports …")
+// is no funder.
+func donorAfter(text string, start, end int) bool {
+	lead := text[max(0, start-40):start]
+	before := strings.Fields(lead[clauseStart(lowerASCII(lead)):])
+	if n := len(before); n > 0 && prepositions[strings.ToLower(before[n-1])] {
+		return false
+	}
+	rest := text[end:min(len(text), end+120)]
+	if k := strings.IndexAny(rest, ".!?;\n"); k >= 0 {
+		rest = rest[:k]
+	}
+	words := strings.Fields(rest)
+	for i, raw := range words {
+		w := strings.TrimSuffix(raw, ",")
+		lw := strings.ToLower(w)
+		if lw == "other" && i+1 < len(words) && strings.HasPrefix(strings.ToLower(words[i+1]), "donor") {
+			return true
+		}
+		if lw == "also" {
+			continue
+		}
+		if donorVerbs[lw] {
+			afterComma := i > 0 && (strings.HasSuffix(words[i-1], ",") ||
+				i > 1 && strings.ToLower(words[i-1]) == "and" && strings.HasSuffix(words[i-2], ","))
+			return !afterComma
+		}
+		if !listWords[lw] && !isCapitalized(w) {
+			return false
+		}
+	}
+	return false
+}
+
+// prepositions before a place make it no subject of a sentence.
+var prepositions = map[string]bool{"in": true, "at": true, "with": true, "to": true, "from": true, "for": true,
+	"of": true, "across": true, "between": true, "on": true, "into": true, "through": true, "within": true,
+	"throughout": true, "toward": true, "towards": true, "near": true, "along": true, "by": true}
+
+// donorVerbs after a list of names make them its funders.
+var donorVerbs = map[string]bool{"funded": true, "funds": true, "fund": true, "financed": true, "finances": true,
+	"finance": true, "support": true, "supports": true, "contributed": true, "contribute": true, "contributes": true,
+	"donated": true, "donate": true, "donates": true, "co-funded": true, "co-finance": true, "co-financed": true}
 
 // listWords may stand between the names of a list of funders.
 var listWords = map[string]bool{"the": true, "and": true, "of": true, "government": true, "governments": true,
@@ -460,6 +541,16 @@ func isSeat(text string, toks []token, h hit, lastSeat int) bool {
 		seatNouns[toks[h.first-2].orig] {
 		return true
 	}
+	// "the … Coordination Center (CARICC) in Almaty": the acronym in brackets
+	if h.first >= 3 && toks[h.first-1].key == "in" && !toks[h.first].brk && toks[h.first-1].brk &&
+		toks[h.first-2].brk && isCapsWord(toks[h.first-2].orig) && seatNouns[toks[h.first-3].orig] {
+		return true
+	}
+	// "ILEA Gaborone", "UNODC Bangkok": an institution named by its seat
+	if h.first >= 1 && !toks[h.first].brk && !toks[h.first].comma && isCapsWord(toks[h.first-1].orig) &&
+		(h.end >= len(toks) || toks[h.end].brk || !isCapitalized(toks[h.end].orig)) {
+		return true
+	}
 	if lastSeat < 0 || lastSeat > h.start {
 		return false
 	}
@@ -494,20 +585,46 @@ func afterSeat(toks []token, h hit) bool {
 	return k > 0 && !toks[k].brk && !toks[k].comma && seatCities[toks[k-1].key+" "+toks[k].key]
 }
 
+// afterSeatCity reports whether a country's name follows the seat city
+// that ends at lastSeat, after a comma or "in" ("the Academy in Gaborone,
+// Botswana", "ILEA Gaborone in Botswana"): the seat's country.
+func afterSeatCity(text string, toks []token, h hit, lastSeat int) bool {
+	if lastSeat > h.start {
+		return false
+	}
+	between := strings.TrimSpace(text[lastSeat:h.start])
+	return between == "," || between == "in" || between == ", in"
+}
+
+// isCapsWord reports whether w is written in capitals, two letters or more
+// ("ILEA", "CARICC").
+func isCapsWord(w string) bool { return len(w) >= 2 && isAllUpper(w) }
+
 // notNationWords after a nationality adjective make it a person's or a
 // group's origin, not the country as a place or actor ("a Liberian
 // national", "the Lebanese community", "its Albanian majority").
 var notNationWords = map[string]bool{"national": true, "community": true, "communities": true, "diaspora": true,
-	"majority": true, "minority": true, "minorities": true, "descent": true, "origin": true, "expatriates": true}
+	"majority": true, "minority": true, "minorities": true, "descent": true, "origin": true, "expatriates": true,
+	"nationals": true, "citizen": true, "citizens": true, "man": true, "woman": true, "businessman": true,
+	"businesswoman": true, "kingpin": true}
 
 // notNationOf reports whether a demonym hit names an origin rather than a
-// country: a notNationWords noun follows it (or follows "and <Demonym>"),
-// or it leads a compound ("the Kenyan-led mission").
+// country: it is a plural noun (people: "Somalis", "Ethiopians"), a
+// notNationWords noun follows it (or follows "and <Demonym>"), it names one
+// person ("drug lord"), or it leads a compound ("the Kenyan-led mission").
 func notNationOf(text string, toks []token, h hit) bool {
+	if w := text[h.start:h.stop]; strings.HasSuffix(w, "ans") || strings.HasSuffix(w, "is") {
+		return true // "Somalis and Ethiopians cross …": people, by their origin
+	}
 	if h.end >= len(toks) || toks[h.end].brk || toks[h.end].comma {
 		return false
 	}
 	next := toks[h.end]
+	// "Colombian drug lord Pablo Escobar": one person
+	if next.key == "drug" && h.end+1 < len(toks) && !toks[h.end+1].brk &&
+		(toks[h.end+1].key == "lord" || toks[h.end+1].key == "kingpin") {
+		return true
+	}
 	if next.key == "led" && h.stop < len(text) && text[h.stop] == '-' {
 		return true
 	}
@@ -537,12 +654,25 @@ func inPager(text string, start int) bool {
 // places the page is about; a route ("cocaine from Colombia to Mexico") is
 // no extent, nor are examples of a programme's places ("in countries from
 // Panama to Kazakhstan").
-var extentNouns = map[string]bool{"states": true, "neighbors": true,
+var extentNouns = map[string]bool{"states": true, "neighbors": true, "countries": true, "nations": true,
 	"neighbours": true, "region": true, "regions": true, "coast": true, "coastline": true, "stretching": true,
 	"stretches": true, "extends": true, "extending": true, "spanning": true}
 
 // extentStart reports whether the place at toks[i] opens an extent:
-// "<extent noun> from" comes just before it.
-func extentStart(toks []token, i int) bool {
-	return i >= 2 && toks[i-1].key == "from" && !toks[i].brk && !toks[i-1].brk && extentNouns[toks[i-2].key]
+// "<extent noun> from (the)" comes just before it ("countries from Panama
+// to Kazakhstan"), or ", from (the)" with "to" after the place ("along the
+// Gulf of Guinea, from Senegal to Nigeria"). toEnd is the index of the
+// token after the place.
+func extentStart(toks []token, i, toEnd int) bool {
+	k := i - 1
+	if k >= 1 && toks[k].key == "the" && !toks[k].brk && !toks[k].comma {
+		k--
+	}
+	if k < 1 || toks[k].key != "from" || toks[k].brk || toks[k+1].brk || toks[k+1].comma {
+		return false
+	}
+	if extentNouns[toks[k-1].key] {
+		return true
+	}
+	return toks[k].comma && toEnd < len(toks) && toks[toEnd].key == "to" && !toks[toEnd].brk && !toks[toEnd].comma
 }
