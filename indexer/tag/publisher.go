@@ -2,6 +2,7 @@ package tag
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -138,9 +139,17 @@ func (t *Tagger) siteOrg(site string) (int, bool) {
 // hostOrg returns the organization publishing on the page's host, or -1.
 func (t *Tagger) hostOrg(pageURL string) int {
 	h := hostOf(pageURL)
+	path := ""
+	if u, err := url.Parse(archivedURL(pageURL)); err == nil {
+		path = strings.ToLower(u.EscapedPath())
+	}
 	best, id := -1, -1
 	for s, i := range t.pub.hosts {
-		if (h == s || strings.HasSuffix(h, "."+s)) && len(s) > best {
+		host, prefix, withPath := strings.Cut(s, "/")
+		if withPath && !strings.HasPrefix(path, "/"+prefix+"/") {
+			continue // "justice.gov/archive/dea": an agency's pages on its parent's host
+		}
+		if (h == host || strings.HasSuffix(h, "."+host)) && len(s) > best {
 			best, id = len(s), i
 		}
 	}

@@ -127,6 +127,11 @@ func TestPublisherOrgs(t *testing.T) {
 		{"UN information service", "https://example.org/a", "United Nations Information Service Vienna", ""},
 		{"newspaper", "https://www.dawn.com/news/1", "Dawn", ""},
 		{"State page", "https://2009-2017.state.gov/j/inl/", "U.S. Department of State", "U.S. Department of State"},
+		{"an agency's pages on its parent's host", "https://www.justice.gov/archive/dea/pubs/pressrel/pr090711.html", "", "Drug Enforcement Administration"},
+		{"archived agency pages under a path", "https://webarchive.library.unt.edu/eot2008/20081104000349/http://www.usdoj.gov/dea/pubs/pressrel/pr091506.html", "", "Drug Enforcement Administration"},
+		{"the parent's other pages", "https://www.justice.gov/archive/opa/pr/2011/a.html", "", "U.S. Department of Justice"},
+		{"a path that only begins like the agency's", "https://www.justice.gov/archive/deadlines.html", "", "U.S. Department of Justice"},
+		{"an EU institution's host", "https://www.eeas.europa.eu/delegations/kazakhstan/a_en", "", "European Union"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
