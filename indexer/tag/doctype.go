@@ -145,6 +145,15 @@ func (t *Tagger) TypeFeatures(pageURL, title, site, text string) []Feature {
 		add("dateline", 1)
 		add(pub+"&dateline", 1)
 	}
+	// a release announces: "today" (41 % of the corpus's releases, 1 % of
+	// its other pages), "announced", a dateline opening a line of the lede
+	lede := text[:min(len(text), ledeBytes)]
+	for _, c := range ledeCues {
+		if c.re.MatchString(lede) {
+			add("lede:"+c.name, 1)
+			add(pub+"&lede:"+c.name, 1)
+		}
+	}
 	if ls := listingShare(text); ls > 0 {
 		add("listing", ls)
 	}
@@ -158,6 +167,19 @@ func (t *Tagger) TypeFeatures(pageURL, title, site, text string) []Feature {
 	}
 	add("tlen:"+strconv.Itoa(lengthBand(strings.Count(text, " ")/4)), 1)
 	return fs
+}
+
+// ledeBytes is how much of a page's text is its lede for the ledeCues.
+const ledeBytes = 700
+
+// ledeCues are the words of a release's lede.
+var ledeCues = []struct {
+	name string
+	re   *regexp.Regexp
+}{
+	{"today", regexp.MustCompile(`\btoday\b`)},
+	{"announced", regexp.MustCompile(`\b(?:announced|announces)\b`)},
+	{"dateline", regexp.MustCompile(`(?m)^\s*(?:[A-Z][\p{L}.]*\s){0,3}[A-Z][\p{L}.]*(?:,\s[A-Z][\p{L}.]+(?:\s[A-Z][\p{L}.]+)?)?\s?(?:—|–|--)\s`)},
 }
 
 // programKinds are the types that name pages of INL's own programmes, which
