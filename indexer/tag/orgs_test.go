@@ -37,6 +37,12 @@ func TestOrganizations(t *testing.T) {
 	}{
 		{"acronym", statePage, "Officers from ICE and the FBI taught the course.",
 			[]string{"U.S. Immigration and Customs Enforcement", "Federal Bureau of Investigation"}, nil},
+		{"another body whose name holds a taxonomy name", "https://www.thisdaylive.com/news/1",
+			"Officers of the Department of State Services joined the raid; the U.S. Department of State welcomed it.",
+			[]string{"U.S. Department of State"}, nil},
+		{"another body's name alone", "https://www.thisdaylive.com/news/2",
+			"Officers of the Department of State Services joined the raid.",
+			nil, []string{"U.S. Department of State"}},
 		{"acronym is case-sensitive", statePage, "The roads were covered in ice and the fbi van slid.",
 			nil, []string{"U.S. Immigration and Customs Enforcement", "Federal Bureau of Investigation"}},
 		{"acronym inside a word", statePage, "The OASIS project funds shelters.",
