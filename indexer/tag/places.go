@@ -278,7 +278,7 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 		if h.e.kind == kindCountry && h.e.form == formName && afterSeat(toks, h) {
 			continue
 		}
-		if h.e.kind == kindCountry && h.e.form == formName && lastSeat >= 0 && afterSeatCity(text, toks, h, lastSeat) {
+		if h.e.kind == kindCountry && h.e.form == formName && lastSeat >= 0 && afterSeatCity(text, h, lastSeat) {
 			continue
 		}
 		if h.e.kind == kindCountry && h.first == extentEnd {
@@ -588,7 +588,7 @@ func afterSeat(toks []token, h hit) bool {
 // afterSeatCity reports whether a country's name follows the seat city
 // that ends at lastSeat, after a comma or "in" ("the Academy in Gaborone,
 // Botswana", "ILEA Gaborone in Botswana"): the seat's country.
-func afterSeatCity(text string, toks []token, h hit, lastSeat int) bool {
+func afterSeatCity(text string, h hit, lastSeat int) bool {
 	if lastSeat > h.start {
 		return false
 	}
@@ -651,9 +651,9 @@ func inPager(text string, start int) bool {
 // extentNouns before "from X to Y" make X and Y the ends of a stretch of
 // places ("coastal states from Senegal to Angola", "neighbors from Somalia
 // to South Sudan", "the region from Mongolia to the Pacific islands"), not
-// places the page is about; a route ("cocaine from Colombia to Mexico") is
-// no extent, nor are examples of a programme's places ("in countries from
-// Panama to Kazakhstan").
+// places the page is about, and so are a range of countries ("courts in
+// countries from Panama to Kazakhstan": corpus/SPEC.md's convention since
+// session 9); a route ("cocaine from Colombia to Mexico") is no extent.
 var extentNouns = map[string]bool{"states": true, "neighbors": true, "countries": true, "nations": true,
 	"neighbours": true, "region": true, "regions": true, "coast": true, "coastline": true, "stretching": true,
 	"stretches": true, "extends": true, "extending": true, "spanning": true}
