@@ -60,7 +60,8 @@ type discoveryData struct {
 	// ("its", "country's", "government's").
 	HostBefore []string `json:"host_before"`
 	// Known are bodies outside the taxonomy that pages name without
-	// defining them (MONEYVAL, WCO, OSCE): found wherever a page names one.
+	// defining them (MONEYVAL, WCO, OSCE): found where a page writes the
+	// acronym (addKnown).
 	Known []struct {
 		Name    string `json:"name"`
 		Acronym string `json:"acronym"`
