@@ -169,7 +169,7 @@ func (t *Tagger) topicHitsOf(s *source) []hit {
 // tagOrgs tags the organizations of srcs. The State family (publisher
 // flag) is left out unless nonState; pub are the page's other publisher
 // organizations, always left out.
-func (t *Tagger) tagOrgs(nonState bool, pub map[int]bool, srcs []*source) orgResult {
+func (t *Tagger) tagOrgs(nonState, stateAudited bool, pub map[int]bool, srcs []*source) orgResult {
 	res := orgResult{prov: map[string][]string{}, ev: map[string]string{}, spans: make([][]hit, len(srcs))}
 	ev := evidence{}
 	hitsBy := make([][]hit, len(srcs))
@@ -193,6 +193,9 @@ func (t *Tagger) tagOrgs(nonState bool, pub map[int]bool, srcs []*source) orgRes
 		if nonState {
 			hitsBy[si] = append(hitsBy[si], t.bareState(s, hitsBy[si])...)
 			hitsBy[si] = append(hitsBy[si], t.describedINL(s, hitsBy[si])...)
+		}
+		if stateAudited {
+			hitsBy[si] = append(hitsBy[si], t.theDepartment(s, hitsBy[si])...)
 		}
 	}
 	for si, s := range srcs {
@@ -300,6 +303,55 @@ var unStrayAfter = map[string]bool{"data": true, "figures": true, "estimate": tr
 
 // stateName is the canonical name of the Department of State.
 const stateName = "U.S. Department of State"
+
+// stateOverseerHosts publish the inspector general's reports on the
+// Department of State (oversight.gov under /report/dos/).
+var stateOverseerHosts = []string{"stateoig.gov", "oig.state.gov"}
+
+// auditsState reports whether the page is an overseer's report on the
+// Department of State: the State inspector general's host, oversight.gov's
+// State reports, or an overseer's site name that names the Department
+// ("Office of Inspector General, U.S. Department of State").
+func auditsState(pageURL, site string) bool {
+	if hostIn(hostOf(pageURL), stateOverseerHosts) {
+		return true
+	}
+	if u, err := url.Parse(archivedURL(pageURL)); err == nil && hostIn(strings.ToLower(u.Hostname()), []string{"oversight.gov"}) &&
+		strings.HasPrefix(strings.ToLower(u.Path), "/report/dos/") {
+		return true
+	}
+	return isOverseer(site) && strings.Contains(strings.ToLower(site), "department of state")
+}
+
+// theDepartment finds the Department of State as an inspector general's
+// report names it: "the Department", "the Department's" (not "the
+// Department of …", another department's name).
+func (t *Tagger) theDepartment(s *source, found []hit) []hit {
+	id := t.orgIndex(stateName)
+	if id < 0 {
+		return nil
+	}
+	orgAt := map[int]bool{}
+	for _, h := range found {
+		if h.e.kind == kindOrg {
+			orgAt[h.first] = true
+		}
+	}
+	e := &entry{kind: kindOrg, id: id, form: formAlias, text: "the Department"}
+	var out []hit
+	for i := 1; i < len(s.toks); i++ {
+		tk := s.toks[i]
+		if tk.orig != "Department" || orgAt[i] || tk.brk || s.toks[i-1].key != "the" {
+			continue
+		}
+		if i+1 < len(s.toks) && !s.toks[i+1].brk && (s.toks[i+1].key == "of" || isCapitalized(s.toks[i+1].orig)) {
+			continue // "the Department of Justice", "the Department Head"
+		}
+		prev := s.toks[i-1]
+		out = append(out, hit{e: e, first: i - 1, end: i + 1, start: prev.start, stop: tk.end, matched: s.text[prev.start:tk.end]})
+	}
+	return out
+}
 
 // bareState finds the Department of State named "State" as auditors and
 // reporters name it on other publishers' pages: "State's Bureau of …",

@@ -37,6 +37,13 @@ func TestOrganizations(t *testing.T) {
 	}{
 		{"acronym", statePage, "Officers from ICE and the FBI taught the course.",
 			[]string{"U.S. Immigration and Customs Enforcement", "Federal Bureau of Investigation"}, nil},
+		{"the Department on the State inspector general's report", "https://www.stateoig.gov/report/isp-i-19-17",
+			"The Department concurred with 20 recommendations and the Department's aviation program grew.",
+			[]string{"U.S. Department of State"}, nil},
+		{"the Department on another inspector general's report", "https://oig.justice.gov/reports/a",
+			"The Department concurred with the recommendations.", nil, []string{"U.S. Department of State"}},
+		{"another department's name on the State inspector general's report", "https://www.stateoig.gov/report/b",
+			"OIG shared the findings with the Department of Justice.", []string{"U.S. Department of Justice"}, []string{"U.S. Department of State"}},
 		{"another body whose name holds a taxonomy name", "https://www.thisdaylive.com/news/1",
 			"Officers of the Department of State Services joined the raid; the U.S. Department of State welcomed it.",
 			[]string{"U.S. Department of State"}, nil},

@@ -182,7 +182,8 @@ func (t *Tagger) tagPassage(in Input) (Tags, topicInput) {
 	}
 
 	// organizations
-	or := t.tagOrgs(t.isNonStatePublisher(in.URL, in.Site), t.withParents(t.publisherOrgs(in.URL, in.Site)), srcs)
+	or := t.tagOrgs(t.isNonStatePublisher(in.URL, in.Site), auditsState(in.URL, in.Site),
+		t.withParents(t.publisherOrgs(in.URL, in.Site)), srcs)
 	tags.Organizations = sorted(or.names)
 	for k, v := range or.prov {
 		tags.Provenance[k] = v
