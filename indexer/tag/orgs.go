@@ -304,21 +304,20 @@ var unStrayAfter = map[string]bool{"data": true, "figures": true, "estimate": tr
 // stateName is the canonical name of the Department of State.
 const stateName = "U.S. Department of State"
 
-// stateOverseerHosts publish the inspector general's reports on the
-// Department of State (oversight.gov under /report/dos/).
-var stateOverseerHosts = []string{"stateoig.gov", "oig.state.gov"}
+// stateOverseers are where the inspector general's reports on the
+// Department of State are published (host keys as in publisher_hosts).
+var stateOverseers = []string{"stateoig.gov", "oig.state.gov", "oversight.gov/report/dos"}
 
 // auditsState reports whether the page is an overseer's report on the
-// Department of State: the State inspector general's host, oversight.gov's
-// State reports, or an overseer's site name that names the Department
-// ("Office of Inspector General, U.S. Department of State").
+// Department of State: under one of stateOverseers, or an overseer's site
+// name that names the Department ("Office of Inspector General, U.S.
+// Department of State").
 func auditsState(pageURL, site string) bool {
-	if hostIn(hostOf(pageURL), stateOverseerHosts) {
-		return true
-	}
-	if u, err := url.Parse(archivedURL(pageURL)); err == nil && hostIn(strings.ToLower(u.Hostname()), []string{"oversight.gov"}) &&
-		strings.HasPrefix(strings.ToLower(u.Path), "/report/dos/") {
-		return true
+	host, path := hostPath(pageURL)
+	for _, k := range stateOverseers {
+		if underHostKey(host, path, k) {
+			return true
+		}
 	}
 	return isOverseer(site) && strings.Contains(strings.ToLower(site), "department of state")
 }

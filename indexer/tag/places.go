@@ -446,7 +446,7 @@ func clauseStart(s string) int {
 // is no funder.
 func donorAfter(text string, start, end int) bool {
 	lead := text[max(0, start-40):start]
-	before := strings.Fields(lead[clauseStart(lowerASCII(lead)):])
+	before := strings.Fields(lead[clauseStart(lead):])
 	if n := len(before); n > 0 && prepositions[strings.ToLower(before[n-1])] {
 		return false
 	}

@@ -138,22 +138,35 @@ func (t *Tagger) siteOrg(site string) (int, bool) {
 
 // hostOrg returns the organization publishing on the page's host, or -1.
 func (t *Tagger) hostOrg(pageURL string) int {
-	h := hostOf(pageURL)
-	path := ""
-	if u, err := url.Parse(archivedURL(pageURL)); err == nil {
-		path = strings.ToLower(u.EscapedPath())
-	}
+	host, path := hostPath(pageURL)
 	best, id := -1, -1
 	for s, i := range t.pub.hosts {
-		host, prefix, withPath := strings.Cut(s, "/")
-		if withPath && !strings.HasPrefix(path, "/"+prefix+"/") {
-			continue // "justice.gov/archive/dea": an agency's pages on its parent's host
-		}
-		if (h == host || strings.HasSuffix(h, "."+host)) && len(s) > best {
+		if len(s) > best && underHostKey(host, path, s) {
 			best, id = len(s), i
 		}
 	}
 	return id
+}
+
+// hostPath returns the lower-case host and path of a page's address (an
+// archived page's original address).
+func hostPath(pageURL string) (host, path string) {
+	u, err := url.Parse(archivedURL(pageURL))
+	if err != nil {
+		return "", ""
+	}
+	return strings.ToLower(u.Hostname()), strings.ToLower(u.EscapedPath())
+}
+
+// underHostKey reports whether a page at host and path is under key: a host
+// (its subdomains too) or a host and a path ("justice.gov/archive/dea": an
+// agency's pages on its parent's host).
+func underHostKey(host, path, key string) bool {
+	h, prefix, withPath := strings.Cut(key, "/")
+	if withPath && !strings.HasPrefix(path, "/"+prefix+"/") {
+		return false
+	}
+	return host == h || strings.HasSuffix(host, "."+h)
 }
 
 // isFoundPublisher reports whether an organization the page defines is its
