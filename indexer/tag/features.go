@@ -18,6 +18,11 @@ import (
 //	o:name          an organization the passage names
 //	len:n           the passage length band
 //	r:…             the rule score of the topic on the passage (see topics.go)
+//	rx:topic        the rule score of a topic on the passage, weighed per topic:
+//	                what the evidence of one topic says of the others (readers
+//	                who see a maritime interdiction may tag maritime security
+//	                and not interdiction; a prosecutors' course is not police
+//	                training)
 //	p:…             the rule score of the topic on the whole page (see page.go)
 //	c:i             the topic's cue family i co-occurs in a sentence; c: their sentences
 //	ch:             a cue family of the topic co-occurring in a heading
@@ -354,6 +359,7 @@ func (t *Tagger) passageFeatures(ti topicInput, orgs []string, ruleTopics []stri
 		name := t.topics[i].Name
 		addT(i, "bias", 1)
 		if tot := sc.total(); tot > 0 {
+			add("rx:"+name, math.Min(tot/th, 2))
 			addT(i, "r:score", math.Min(tot/th, 2))
 			if sc.head > 0 {
 				addT(i, "r:head", math.Min(sc.head/headingAlone, 1))

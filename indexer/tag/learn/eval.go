@@ -215,9 +215,13 @@ func Genres(res map[string]*Result) []string {
 
 // Table renders results as a markdown table, one row per genre and a last
 // "all" row.
-func Table(res map[string]*Result) string {
+func Table(res map[string]*Result) string { return TableBy(res, "genre") }
+
+// TableBy is Table with the first column named col (the groups of
+// CrossValidateBy).
+func TableBy(res map[string]*Result, col string) string {
 	var b strings.Builder
-	b.WriteString("| genre | pages | topic P | topic R | topic F1 | passage topic P / R / F1 | organization P / R / F1 | country F1 | year F1 | type accuracy | found organization P / R |\n")
+	b.WriteString("| " + col + " | pages | topic P | topic R | topic F1 | passage topic P / R / F1 | organization P / R / F1 | country F1 | year F1 | type accuracy | found organization P / R |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	row := func(name string, r *Result) {
 		tp, tr, tf := r.Topic.PRF()
@@ -240,12 +244,24 @@ func Table(res map[string]*Result) string {
 // the auxiliary pages when o.Aux) and scores the left-out genre's pages, for
 // each genre of corpus in turn.
 func CrossValidate(tg *tag.Tagger, corpus, aux []*Doc, o Options) (map[string]*Result, error) {
-	genres := map[string]bool{}
+	return CrossValidateBy(tg, corpus, aux, o, func(d *Doc) string { return d.Label.Genre })
+}
+
+// CrossValidateBy is CrossValidate over the groups that group gives the
+// pages: each group in turn is scored by a model trained on the rest; pages
+// of group "" are always trained on, never scored. By writer (Label.Set:
+// the later writers' sets, each a fresh reader with templates of its own)
+// it asks what CrossValidate by genre cannot: how the tagger agrees with a
+// reader it has never learnt from.
+func CrossValidateBy(tg *tag.Tagger, corpus, aux []*Doc, o Options, group func(*Doc) string) (map[string]*Result, error) {
+	groups := map[string]bool{}
 	for _, d := range corpus {
-		genres[d.Label.Genre] = true
+		if g := group(d); g != "" {
+			groups[g] = true
+		}
 	}
-	names := make([]string, 0, len(genres))
-	for g := range genres {
+	names := make([]string, 0, len(groups))
+	for g := range groups {
 		names = append(names, g)
 	}
 	sort.Strings(names)
@@ -253,7 +269,7 @@ func CrossValidate(tg *tag.Tagger, corpus, aux []*Doc, o Options) (map[string]*R
 	for _, g := range names {
 		var train, test []*Doc
 		for _, d := range corpus {
-			if d.Label.Genre == g {
+			if group(d) == g {
 				test = append(test, d)
 			} else {
 				train = append(train, d)

@@ -25,6 +25,7 @@ func main() {
 	report := flag.Bool("report", false, "print dev and leave-one-genre-out figures and write RESULTS.md")
 	misses := flag.Bool("misses", false, "with -report, print each page's misses")
 	cv := flag.Bool("cv", false, "only print the leave-one-genre-out figures of the options given (writes nothing)")
+	flag.StringVar(&by, "by", by, `with -cv: leave out one "genre" or one "set" (a later writer's set: each writer in turn unseen; the other pages always train)`)
 	dev := flag.Bool("dev", false, "only print the dev split figures of the options given: weights and thresholds from train alone (writes nothing)")
 	diag := flag.Bool("diag", false, "only print the rules' organization, country and year errors and the committed model's topic and type errors on the open pages, by value (writes nothing)")
 	o := &opts
@@ -74,16 +75,28 @@ func openCorpus() (root string, rules *tag.Tagger, corpus, aux []*learn.Doc, err
 // opts are the options of -cv (the committed model always uses learn.DefaultOptions).
 var opts = learn.DefaultOptions
 
+// by is what -cv leaves out in turn: "genre" or "set".
+var by = "genre"
+
 func crossValidate(misses bool) error {
 	root, rules, corpus, aux, err := openCorpus()
 	if err != nil {
 		return err
 	}
-	res, err := learn.CrossValidate(rules, corpus, aux, opts)
+	var group func(*learn.Doc) string
+	switch by {
+	case "genre":
+		group = func(d *learn.Doc) string { return d.Label.Genre }
+	case "set":
+		group = func(d *learn.Doc) string { return d.Label.Set }
+	default:
+		return fmt.Errorf("-by %q: want genre or set", by)
+	}
+	res, err := learn.CrossValidateBy(rules, corpus, aux, opts, group)
 	if err != nil {
 		return err
 	}
-	fmt.Print(learn.Table(res))
+	fmt.Print(learn.TableBy(res, by))
 	all := res[""]
 	tp, tr, tf := all.Topic.PRF()
 	pp, pr, pf := all.Passage.PRF()
