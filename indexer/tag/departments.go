@@ -21,7 +21,7 @@ var deptShort = map[string]string{
 // Departments of Justice, Homeland Security and the Treasury"), after
 // "Secretary of" ("Secretary of Homeland Security Mayorkas"), and in a list
 // of nothing but department names ("other agencies—including Defense,
-// Justice and Homeland Security"). A lone "Justice" or "State" is left to
+// Justice and Homeland Security", "the Defense and Justice Departments"). A lone "Justice" or "State" is left to
 // the other rules.
 func (t *Tagger) departments(s *source) []hit {
 	var out []hit
@@ -44,7 +44,8 @@ func (t *Tagger) departments(s *source) []hit {
 				continue
 			}
 			items, end := t.deptList(toks, i)
-			if len(items) >= 2 && (end >= len(toks) || toks[end].brk || toks[end].comma || !isCapitalized(toks[end].orig)) {
+			if len(items) >= 2 && (end >= len(toks) || toks[end].brk || toks[end].comma || !isCapitalized(toks[end].orig) ||
+				toks[end].orig == "Departments") { // "the Defense and Justice Departments"
 				out = append(out, items...)
 				i = end - 1
 			}

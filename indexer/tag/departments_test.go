@@ -29,6 +29,8 @@ func TestDepartments(t *testing.T) {
 		{"secretary of", "Secretary of Homeland Security Mayorkas traveled to Mexico City.", []string{dhs}, []string{doj}},
 		{"a list of department names", "Other agencies—including Defense, Justice and Homeland Security—added funds.",
 			[]string{dod, doj, dhs}, nil},
+		{"names then departments", "The Defense and Justice Departments used such money for equipment.", []string{dod, doj}, nil},
+		{"a title of names", "Justice and Peace Commissions met.", nil, []string{doj}},
 		{"another government's ministries", "It exchanges data with the Ministries of Justice and Interior.", nil,
 			[]string{doj, "U.S. Department of the Interior"}},
 		{"a foreign secretary of state", "Spain's Secretary of State for International Cooperation signed it.", nil, []string{stateName}},
