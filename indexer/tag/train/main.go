@@ -97,6 +97,10 @@ func crossValidate(misses bool) error {
 		return err
 	}
 	fmt.Print(learn.TableBy(res, by))
+	for _, g := range learn.Genres(res) {
+		t := res[g].Topic
+		fmt.Printf("%s: topic tp %d fp %d fn %d\n", g, t.TP, t.FP, t.FN)
+	}
 	all := res[""]
 	tp, tr, tf := all.Topic.PRF()
 	pp, pr, pf := all.Passage.PRF()
