@@ -21,8 +21,9 @@ var deptShort = map[string]string{
 // Departments of Justice, Homeland Security and the Treasury"), after
 // "Secretary of" ("Secretary of Homeland Security Mayorkas"), and in a list
 // of nothing but department names ("other agencies—including Defense,
-// Justice and Homeland Security", "the Defense and Justice Departments"). A lone "Justice" or "State" is left to
-// the other rules.
+// Justice and Homeland Security") or of names before the word ("the Defense
+// and Justice Departments"). A lone "Justice" or "State" is left to the
+// other rules.
 func (t *Tagger) departments(s *source) []hit {
 	var out []hit
 	toks := s.toks

@@ -20,9 +20,8 @@ import (
 //	r:…             the rule score of the topic on the passage (see topics.go)
 //	rx:topic        the rule score of a topic on the passage, weighed per topic:
 //	                what the evidence of one topic says of the others (readers
-//	                who see a maritime interdiction may tag maritime security
-//	                and not interdiction; a prosecutors' course is not police
-//	                training)
+//	                who see a maritime interdiction tag maritime security or
+//	                interdiction, seldom both)
 //	p:…             the rule score of the topic on the whole page (see page.go)
 //	c:i             the topic's cue family i co-occurs in a sentence; c: their sentences
 //	ch:             a cue family of the topic co-occurring in a heading

@@ -6,6 +6,7 @@
 //	go run ./indexer/tag/train -dev       only print the dev figures (quick checks)
 //	go run ./indexer/tag/train -report    also print the dev and leave-one-genre-out
 //	                                      figures and write testdata/corpus/RESULTS.md
+//	go run ./indexer/tag/train -cv -by set  leave one later writer's set out at a time
 package main
 
 import (
