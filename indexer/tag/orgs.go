@@ -1,7 +1,6 @@
 package tag
 
 import (
-	"net/url"
 	"strings"
 	"unicode"
 )
@@ -644,21 +643,21 @@ func isOverseer(site string) bool {
 var stateHosts = []string{"state.gov", "usembassy.gov", "usmission.gov", "america.gov", "usembassy-mexico.gov"}
 
 func hostOf(pageURL string) string {
-	u, err := url.Parse(archivedURL(pageURL))
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(u.Hostname())
+	h, _ := hostPath(pageURL)
+	return h
 }
 
 func hostIn(h string, list []string) bool {
 	for _, s := range list {
-		if h == s || strings.HasSuffix(h, "."+s) {
+		if underHost(h, s) {
 			return true
 		}
 	}
 	return false
 }
+
+// underHost reports whether host h is key or one of its subdomains.
+func underHost(h, key string) bool { return h == key || strings.HasSuffix(h, "."+key) }
 
 func (t *Tagger) isStateHost(pageURL string) bool {
 	return hostIn(hostOf(pageURL), stateHosts)

@@ -166,7 +166,7 @@ func underHostKey(host, path, key string) bool {
 	if withPath && !strings.HasPrefix(path, "/"+prefix+"/") {
 		return false
 	}
-	return host == h || strings.HasSuffix(host, "."+h)
+	return underHost(host, h)
 }
 
 // isFoundPublisher reports whether an organization the page defines is its
