@@ -147,6 +147,7 @@ func (t *Tagger) TypeFeatures(pageURL, title, site, text string) []Feature {
 	}
 	// a release announces: "today" (41 % of the corpus's releases, 1 % of
 	// its other pages), "announced", a dateline opening a line of the lede
+	// (a place, maybe a date: "LIMA, Peru —", "Lima, 09 May 2013 —")
 	lede := text[:min(len(text), ledeBytes)]
 	for _, c := range ledeCues {
 		if c.re.MatchString(lede) {
@@ -179,7 +180,7 @@ var ledeCues = []struct {
 }{
 	{"today", regexp.MustCompile(`\btoday\b`)},
 	{"announced", regexp.MustCompile(`\b(?:announced|announces)\b`)},
-	{"dateline", regexp.MustCompile(`(?m)^\s*(?:[A-Z][\p{L}.]*\s){0,3}[A-Z][\p{L}.]*(?:,\s[A-Z][\p{L}.]+(?:\s[A-Z][\p{L}.]+)?)?\s?(?:—|–|--)\s`)},
+	{"dateline", regexp.MustCompile(`(?m)^\s*(?:[A-Z][\p{L}.]*\s){0,3}[A-Z][\p{L}.]*(?:,\s[A-Z][\p{L}.]+(?:\s[A-Z][\p{L}.]+)?)?(?:,?\s(?:\d{1,2}\s[A-Z][a-z]+\.?\s\d{4}|[A-Z][a-z]+\.?\s\d{1,2},\s\d{4}))?\s?(?:—|–|--)\s`)},
 }
 
 // programKinds are the types that name pages of INL's own programmes, which
