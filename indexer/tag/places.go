@@ -367,7 +367,9 @@ func isPostalCode(s string) bool {
 // Canada and Japan").
 var donorCues = []string{"funding from", "funded by", "financed by", "financing from", "contributions from",
 	"support from", "supported by", "donors", "donor countries", "donated by", "grants from", "financial support of",
-	"co-funded by", "cofunded by", "paid for by", "assistance from"}
+	"co-funded by", "cofunded by", "paid for by", "assistance from", "funded in part by", "financed in part by",
+	"supported in part by", "contribution from", "contributions, including from", "donors have included",
+	"donors include", "donors included"}
 
 // lowerASCII is s with its ASCII letters in lower case, byte for byte.
 func lowerASCII(s string) string {
@@ -441,14 +443,22 @@ func clauseStart(s string) int {
 // continues a list of funders that a donor phrase closes: "Canada and
 // other donors funded …", "Canada, the European Union and Germany also
 // support the programme". A place after a preposition ("In Mexico and
-// Central America, the Merida Initiative funds …") or a verb after a
+// Central America, the Merida Initiative funds …", "In Kenya, Tanzania and
+// Mozambique, INL funds …") or a verb after a
 // comma ("… Moldova, Belarus and the European Union, and supports …")
 // is no funder.
 func donorAfter(text string, start, end int) bool {
-	lead := text[max(0, start-40):start]
+	lead := text[max(0, start-80):start]
 	before := strings.Fields(lead[clauseStart(lead):])
-	if n := len(before); n > 0 && prepositions[strings.ToLower(before[n-1])] {
-		return false
+	for k := len(before) - 1; k >= 0; k-- { // back over the list the place ends: "In Kenya, Tanzania and …"
+		w := strings.TrimSuffix(before[k], ",")
+		lw := strings.ToLower(w)
+		if prepositions[lw] {
+			return false
+		}
+		if !listWords[lw] && !isCapitalized(w) {
+			break
+		}
 	}
 	rest := text[end:min(len(text), end+120)]
 	if k := strings.IndexAny(rest, ".!?;\n"); k >= 0 {
@@ -457,12 +467,15 @@ func donorAfter(text string, start, end int) bool {
 	words := strings.Fields(rest)
 	for i, raw := range words {
 		w := strings.TrimSuffix(raw, ",")
+		if w == "" {
+			continue // the comma right after the place: "Canada, France and …"
+		}
 		lw := strings.ToLower(w)
 		if lw == "other" && i+1 < len(words) && strings.HasPrefix(strings.ToLower(words[i+1]), "donor") {
 			return true
 		}
-		if lw == "also" {
-			continue
+		if lw == "also" || lw == "have" || lw == "has" || lw == "had" {
+			continue // "Canada and France have contributed …"
 		}
 		if donorVerbs[lw] {
 			afterComma := i > 0 && (strings.HasSuffix(words[i-1], ",") ||
@@ -483,7 +496,7 @@ var prepositions = map[string]bool{"in": true, "at": true, "with": true, "to": t
 
 // donorVerbs after a list of names make them its funders.
 var donorVerbs = map[string]bool{"funded": true, "funds": true, "fund": true, "financed": true, "finances": true,
-	"finance": true, "support": true, "supports": true, "contributed": true, "contribute": true, "contributes": true,
+	"finance": true, "support": true, "supports": true, "supported": true, "contributed": true, "contribute": true, "contributes": true,
 	"donated": true, "donate": true, "donates": true, "co-funded": true, "co-finance": true, "co-financed": true}
 
 // listWords may stand between the names of a list of funders.
