@@ -369,7 +369,7 @@ var donorCues = []string{"funding from", "funded by", "financed by", "financing 
 	"support from", "supported by", "donors", "donor countries", "donated by", "grants from", "financial support of",
 	"co-funded by", "cofunded by", "paid for by", "assistance from", "funded in part by", "financed in part by",
 	"supported in part by", "contribution from", "contributions, including from", "donors have included",
-	"donors include", "donors included"}
+	"donors include", "donors included", "donor governments"}
 
 // lowerASCII is s with its ASCII letters in lower case, byte for byte.
 func lowerASCII(s string) string {
@@ -518,7 +518,9 @@ func onlyNames(s string) bool {
 			b.WriteRune(r)
 		}
 	}
-	for _, w := range strings.FieldsFunc(b.String(), func(r rune) bool { return r == ' ' || r == ',' || r == '\t' }) {
+	for _, w := range strings.FieldsFunc(b.String(), func(r rune) bool {
+		return r == ' ' || r == ',' || r == '\t' || r == ':' || r == '·' || r == '•' || r == '/'
+	}) { // "Donors: Sweden · Ireland"
 		if !listWords[strings.ToLower(w)] && !isCapitalized(w) {
 			return false
 		}
@@ -619,18 +621,25 @@ func isCapsWord(w string) bool { return len(w) >= 2 && isAllUpper(w) }
 var notNationWords = map[string]bool{"national": true, "community": true, "communities": true, "diaspora": true,
 	"majority": true, "minority": true, "minorities": true, "descent": true, "origin": true, "expatriates": true,
 	"nationals": true, "citizen": true, "citizens": true, "man": true, "woman": true, "businessman": true,
-	"businesswoman": true, "kingpin": true}
+	"businesswoman": true, "kingpin": true, "nationality": true, "nationalities": true, "citizenship": true,
+	"trafficker": true, "smuggler": true, "fugitive": true, "defendant": true, "suspect": true}
+
+// personArticles before a nationality adjective that ends its phrase make it
+// a noun: one person ("a Jamaican", "one Canadian").
+var personArticles = map[string]bool{"a": true, "an": true, "one": true}
 
 // notNationOf reports whether a demonym hit names an origin rather than a
 // country: it is a plural noun (people: "Somalis", "Ethiopians"), a
 // notNationWords noun follows it (or follows "and <Demonym>"), it names one
-// person ("drug lord"), or it leads a compound ("the Kenyan-led mission").
+// person ("drug lord", "a Jamaican" at the end of its phrase), or it leads a
+// compound ("the Kenyan-led mission").
 func notNationOf(text string, toks []token, h hit) bool {
 	if w := text[h.start:h.stop]; strings.HasSuffix(w, "ans") || strings.HasSuffix(w, "is") {
 		return true // "Somalis and Ethiopians cross …": people, by their origin
 	}
 	if h.end >= len(toks) || toks[h.end].brk || toks[h.end].comma {
-		return false
+		// "Kelvin Smith, 42, a Jamaican.", "16 U.S. citizens and one Canadian": a person
+		return h.first > 0 && !toks[h.first].brk && personArticles[toks[h.first-1].key]
 	}
 	next := toks[h.end]
 	// "Colombian drug lord Pablo Escobar": one person
