@@ -2,6 +2,7 @@ package tag
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -805,6 +806,7 @@ func (t *Tagger) addFoundOrgs(p Page, out []Tags) {
 		texts = append(texts, ps.Headings...)
 		texts = append(texts, ps.Text)
 	}
+	t.dropRedefined(p, out, t.redefinedAcronyms(texts))
 	defs := t.definitions(texts)
 	t.addKnown(defs, texts)
 	for a, f := range defs {
@@ -920,4 +922,99 @@ func containsWord(s, w string) bool {
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// redefinedAcronyms returns the taxonomy's acronyms that the page defines
+// for a body of another name: "the Office of National Drug and Money
+// Laundering Control Policy (ONDCP)" of Antigua, "the Organized Crime
+// Commission (OCC)". On that page the acronym names that body, not the
+// taxonomy's organization.
+func (t *Tagger) redefinedAcronyms(texts []string) map[string]bool {
+	var out map[string]bool
+	for _, text := range texts {
+		if !strings.Contains(text, "(") {
+			continue
+		}
+		for _, m := range reDefinition.FindAllStringSubmatchIndex(text, -1) {
+			acr := text[m[2]:m[3]]
+			ids := t.acronymOrgs(acr)
+			if len(ids) == 0 || out[acr] {
+				continue
+			}
+			ss, _ := sentenceBounds(text, m[0])
+			words := strings.Fields(text[ss:m[0]])
+			k := len(words)
+			for k > 0 && (isCapitalized(words[k-1]) || t.disc.connectors[strings.ToLower(words[k-1])]) &&
+				!strings.HasSuffix(words[k-1], ",") {
+				k--
+			}
+			name := words[k:]
+			start := t.nameStart(name, func(n []string) bool { return initialsMatch(acr, n, t.disc.connectors) })
+			if start < 0 {
+				start = t.nameStart(name, func(n []string) bool { return abbreviates(acr, n, t.disc.connectors) })
+			}
+			if start < 0 {
+				continue // no name the acronym spells: "(DEA)" after a sentence
+			}
+			full := strings.Join(name[start:], " ")
+			if t.namesAny(full, ids) {
+				continue // the taxonomy's own name
+			}
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[acr] = true
+		}
+	}
+	return out
+}
+
+// acronymOrgs returns the indexes of the taxonomy's organizations that
+// have acr as an acronym.
+func (t *Tagger) acronymOrgs(acr string) []int {
+	var ids []int
+	for i, o := range t.orgs {
+		if slices.Contains(o.Acronyms, acr) {
+			ids = append(ids, i)
+		}
+	}
+	return ids
+}
+
+// namesAny reports whether text names one of the organizations ids by a
+// name or alias (not by its acronym).
+func (t *Tagger) namesAny(text string, ids []int) bool {
+	for _, h := range t.orgM.find(text, tokenize(text)) {
+		if h.e.kind == kindOrg && h.e.form != formAcronym && slices.Contains(ids, h.e.id) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropRedefined removes from the passages of p the organizations whose
+// acronym the page gives another body (redefinedAcronyms), where a passage
+// does not name them by name.
+func (t *Tagger) dropRedefined(p Page, out []Tags, redefined map[string]bool) {
+	if len(redefined) == 0 {
+		return
+	}
+	for i, ps := range p.Passages {
+		tags := &out[i]
+		kept := tags.Organizations[:0]
+		for _, name := range tags.Organizations {
+			id := t.orgIndex(name)
+			drop := false
+			if id >= 0 && slices.ContainsFunc(t.orgs[id].Acronyms, func(a string) bool { return redefined[a] }) {
+				drop = !t.namesAny(strings.Join(append(append([]string{}, ps.Headings...), ps.Text), "\n"), []int{id})
+			}
+			if drop {
+				delete(tags.Provenance, "organization:"+name)
+				delete(tags.Evidence, "organization:"+name)
+				continue
+			}
+			kept = append(kept, name)
+		}
+		tags.Organizations = kept
+	}
 }

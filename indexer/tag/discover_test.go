@@ -134,6 +134,32 @@ func TestFoundOrganizationPerPage(t *testing.T) {
 	}
 }
 
+// TestRedefinedAcronym checks that a page which gives a taxonomy acronym
+// to a body of another name means that body by it, on every passage, while
+// the taxonomy's organization named by name keeps its tag.
+func TestRedefinedAcronym(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	const ondcp = "Office of National Drug Control Policy"
+	out := tg.TagPage(Page{URL: statePage, Title: "Antigua and Barbuda", Passages: []PagePassage{
+		{Headings: []string{"FIU"}, Text: "The Office of National Drug and Money Laundering Control Policy (ONDCP) acts as the financial intelligence unit."},
+		{Headings: []string{"Training"}, Text: "ONDCP analysts attended a course on tracing assets."},
+		{Headings: []string{"U.S. policy"}, Text: "The White House Office of National Drug Control Policy released its strategy."},
+	}})
+	if slices.Contains(out[0].Organizations, ondcp) || slices.Contains(out[1].Organizations, ondcp) {
+		t.Errorf("organizations = %q / %q, want no %s where ONDCP is the island's office", out[0].Organizations, out[1].Organizations, ondcp)
+	}
+	if !slices.Contains(out[2].Organizations, ondcp) {
+		t.Errorf("organizations = %q, want %s named by name", out[2].Organizations, ondcp)
+	}
+	plain := tg.TagPage(Page{URL: statePage, Title: "Strategy", Passages: []PagePassage{
+		{Text: "The Office of National Drug Control Policy (ONDCP) leads. ONDCP met partners."},
+	}})
+	if !slices.Contains(plain[0].Organizations, ondcp) {
+		t.Errorf("organizations = %q, want %s defined by its own name", plain[0].Organizations, ondcp)
+	}
+}
+
 func TestInitialsMatch(t *testing.T) {
 	t.Parallel()
 	conn := map[string]bool{"of": true, "the": true, "for": true, "and": true}
