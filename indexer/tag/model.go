@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,6 +37,9 @@ type Model struct {
 	Shared      map[string]float64   `json:"shared"`
 	Types       []string             `json:"types"`
 	TypeWeights map[string][]float64 `json:"type_weights"`
+	// PageLex is the page-level lexical model (pagelex.go), one input of the
+	// page model; nil: none.
+	PageLex *PageLex `json:"page_lex,omitempty"`
 	// Trained records what the weights were trained on (pages and passages).
 	Trained map[string]int `json:"trained,omitempty"`
 }
@@ -58,6 +62,7 @@ type compiledModel struct {
 	types     []string
 	// lexical is set when the topic model weighs words (w:, b:, h:, T:, o:).
 	lexical bool
+	lex     *compiledLex // Model.PageLex, nil when absent
 }
 
 // compile checks m against the taxonomy and indexes it.
@@ -68,12 +73,13 @@ func (t *Tagger) compile(m *Model) (*compiledModel, error) {
 	if m.PassageThreshold < 0 || m.PassageThreshold > 1 {
 		return nil, fmt.Errorf("model: passage threshold %v out of [0, 1]", m.PassageThreshold)
 	}
-	if len(m.PageWeights) != 0 && len(m.PageWeights) != len(PageInputNames) {
+	if len(m.PageWeights) > len(PageInputNames) {
 		return nil, fmt.Errorf("model: %d page weights for %d inputs", len(m.PageWeights), len(PageInputNames))
 	}
 	cm := &compiledModel{threshold: make([]float64, len(t.topics)), passage: m.PassageThreshold, types: m.Types}
 	if len(m.PageWeights) != 0 {
-		cm.page = m.PageWeights
+		// a model written before the last inputs were added weighs them 0
+		cm.page = append(slices.Clip(m.PageWeights), make([]float64, len(PageInputNames)-len(m.PageWeights))...)
 	}
 	for i := range cm.threshold {
 		cm.threshold[i] = math.Inf(1) // a topic the model does not know is never tagged by it
@@ -100,6 +106,21 @@ func (t *Tagger) compile(m *Model) (*compiledModel, error) {
 		cm.topic[f] = row
 	}
 	cm.shared = m.Shared
+	if m.PageLex != nil {
+		lw, err := compileWeights(m.PageLex.Weights, remap)
+		if err != nil {
+			return nil, fmt.Errorf("page lex: %w", err)
+		}
+		lm := &compiledModel{topic: make(map[string][]float64, len(lw)), shared: m.PageLex.Shared}
+		for f, list := range lw {
+			row := make([]float64, len(t.topics))
+			for _, c := range list {
+				row[c.class] = c.weight
+			}
+			lm.topic[f] = row
+		}
+		cm.lex = &compiledLex{idf: m.PageLex.IDF, model: lm}
+	}
 	for f := range cm.topic {
 		if _, ok := cm.shared[f]; !ok && !topicFeatureName(f) && !strings.HasPrefix(f, "len:") {
 			cm.lexical = true
@@ -317,6 +338,32 @@ func MarshalModel(m *Model) ([]byte, error) {
 	}
 	if err := field("types", m.Types, false); err != nil {
 		return nil, err
+	}
+	if pl := m.PageLex; pl != nil {
+		b = append(b, " \"page_lex\": {\n"...)
+		if err := field("shared", pl.Shared, false); err != nil {
+			return nil, err
+		}
+		terms := make([]string, 0, len(pl.IDF))
+		for k := range pl.IDF {
+			terms = append(terms, k)
+		}
+		sort.Strings(terms)
+		b = append(b, " \"idf\": {\n"...)
+		for i, k := range terms {
+			kj, _ := json.Marshal(k)
+			b = fmt.Appendf(b, "  %s: %v", kj, strconv.FormatFloat(pl.IDF[k], 'g', -1, 64))
+			if i < len(terms)-1 {
+				b = append(b, ',')
+			}
+			b = append(b, '\n')
+		}
+		b = append(b, " },\n"...)
+		if err := weights("weights", pl.Weights); err != nil {
+			return nil, err
+		}
+		b = b[:len(b)-2]
+		b = append(b, "\n },\n"...)
 	}
 	if err := weights("type_weights", m.TypeWeights); err != nil {
 		return nil, err

@@ -79,7 +79,11 @@ func (t *Tagger) TagPage(p Page) []Tags {
 	DropListed(probs, t.listedOnly(tis))
 	var page []float64
 	if t.model.page != nil {
-		page = PageScores(probs, feats, len(t.topics), t.model.page)
+		var lex []float64
+		if t.model.lex != nil {
+			lex = t.model.lex.lexProbs(t.pageTerms(tis), len(t.topics))
+		}
+		page = PageScores(probs, feats, lex, len(t.topics), t.model.page)
 	}
 	decided := DecidePage(probs, page, t.model.threshold, t.model.passage)
 	for i := range out {
@@ -90,10 +94,11 @@ func (t *Tagger) TagPage(p Page) []Tags {
 
 // PageFeatures returns the trainer's input of every passage of p: its
 // features, and which topics it names only in lists (listedOnly), which
-// the tagger never gives it.
-func (t *Tagger) PageFeatures(p Page) ([][]Feature, [][]bool) {
+// the tagger never gives it; and the page's word stems as the page-level
+// lexical model reads them (pagelex.go).
+func (t *Tagger) PageFeatures(p Page) ([][]Feature, [][]bool, map[string]int) {
 	_, feats, tis := t.tagPage(p, true, true)
-	return feats, t.listedOnly(tis)
+	return feats, t.listedOnly(tis), t.pageTerms(tis)
 }
 
 // listedOnly reports, per passage and topic, whether the passage names the

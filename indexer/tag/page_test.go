@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -209,12 +210,16 @@ func TestDecidePage(t *testing.T) {
 		}
 	}
 	for _, p := range []float64{0.1, 0.5, 0.9} {
-		x, best := PageInputs([][]float64{{p}, {0.01}}, [][]Feature{nil, nil}, 0)
-		if best != 0 || len(x) != len(PageInputNames) {
-			t.Errorf("PageInputs(%v) = %v, %d, want %d inputs from passage 0", p, x, best, len(PageInputNames))
+		x, best := PageInputs([][]float64{{p}, {0.01}}, [][]Feature{nil, nil}, nil, 0)
+		if best != 0 || len(x) != len(PageInputNames) || x[len(x)-1] != 0 {
+			t.Errorf("PageInputs(%v) = %v, %d, want %d inputs from passage 0, no lex", p, x, best, len(PageInputNames))
+		}
+		x, _ = PageInputs([][]float64{{p}, {0.01}}, [][]Feature{nil, nil}, []float64{0.9}, 0)
+		if lex := x[len(x)-1]; math.Abs(lex-math.Log(9)) > 1e-9 {
+			t.Errorf("PageInputs(%v) lex input = %v, want the logit of 0.9", p, lex)
 		}
 	}
-	if x, best := PageInputs([][]float64{{0.01}}, [][]Feature{nil}, 0); x != nil || best != -1 {
+	if x, best := PageInputs([][]float64{{0.01}}, [][]Feature{nil}, []float64{0.99}, 0); x != nil || best != -1 {
 		t.Errorf("PageInputs below the candidate floor = %v, %d, want nil, -1", x, best)
 	}
 }
@@ -228,7 +233,7 @@ func TestListedOnly(t *testing.T) {
 	p := mustPage(t, "Honduras Summary",
 		[2]string{"Investigations", "Investigative priorities include homicides, kidnapping, vehicle theft, arms trafficking, extortion and money laundering. The unit's detectives work with prosecutors on each case."},
 		[2]string{"Financial Crimes", "INL helps the financial intelligence unit trace illicit proceeds through banks and money remitters. Prosecutors brought the first money laundering cases under the 2014 law, and banks filed twice as many suspicious transaction reports."})
-	_, listed := tg.PageFeatures(p)
+	_, listed, _ := tg.PageFeatures(p)
 	ml := tg.topicIdx["money laundering"]
 	if !listed[0][ml] {
 		t.Errorf("passage 0 names money laundering only in a list: listed only = false, want true")

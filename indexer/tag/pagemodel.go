@@ -11,14 +11,15 @@ import "math"
 // what the page as a whole holds of the topic (its rule score and whether
 // it passes, its sentences of cue co-occurrences, whether the rules tag it
 // on some passage), whether the most probable passage is the page's first
-// (a lead or summary), and the number of passages: a logistic regression
+// (a lead or summary), the number of passages, and the page-level lexical
+// model's probability (pagelex.go): a logistic regression
 // with one weight per input, shared by all topics, fitted by the trainer on
 // held-out predictions (PageInputNames; Model.PageWeights). Its probability
 // is what the topic thresholds apply to.
 
 // PageInputNames are the inputs of the page model, in the order of
 // PageInputs.
-var PageInputNames = []string{"bias", "max", "p:score", "p:pass", "pc:", "p:tag", "first", "passages"}
+var PageInputNames = []string{"bias", "max", "p:score", "p:pass", "pc:", "p:tag", "first", "passages", "lex"}
 
 // minPageCandidate is the probability below which a page's most probable
 // passage makes no candidate of the topic: the page model leaves it out of
@@ -27,9 +28,10 @@ const minPageCandidate = 0.05
 
 // PageInputs returns the inputs of the page model for topic k of a page
 // whose passages have the probabilities probs and the features feats, and
-// the index of the most probable passage (-1, and nil inputs, when no
-// passage reaches minPageCandidate).
-func PageInputs(probs [][]float64, feats [][]Feature, k int) ([]float64, int) {
+// whose page-level lexical model gives lex (nil: none), and the index of
+// the most probable passage (-1, and nil inputs, when no passage reaches
+// minPageCandidate).
+func PageInputs(probs [][]float64, feats [][]Feature, lex []float64, k int) ([]float64, int) {
 	best := -1
 	for i, p := range probs {
 		if p[k] >= minPageCandidate && (best < 0 || p[k] > probs[best][k]) {
@@ -62,13 +64,18 @@ func PageInputs(probs [][]float64, feats [][]Feature, k int) ([]float64, int) {
 		x[6] = 1
 	}
 	x[7] = math.Log(float64(len(probs)))
+	if lex != nil {
+		q := math.Min(math.Max(lex[k], 1e-4), 1-1e-4)
+		x[8] = math.Log(q / (1 - q))
+	}
 	return x, best
 }
 
 // PageScores returns per topic the page model's probability (w: weights in
 // the order of PageInputNames; nil: the most probable passage's
-// probability, the page model off).
-func PageScores(probs [][]float64, feats [][]Feature, n int, w []float64) []float64 {
+// probability, the page model off; lex: the page-level lexical model's
+// probabilities, nil for none).
+func PageScores(probs [][]float64, feats [][]Feature, lex []float64, n int, w []float64) []float64 {
 	out := make([]float64, n)
 	for k := range out {
 		for _, p := range probs {
@@ -77,7 +84,7 @@ func PageScores(probs [][]float64, feats [][]Feature, n int, w []float64) []floa
 		if w == nil {
 			continue
 		}
-		x, _ := PageInputs(probs, feats, k)
+		x, _ := PageInputs(probs, feats, lex, k)
 		if x == nil {
 			out[k] = 0
 			continue

@@ -79,6 +79,7 @@ type Doc struct {
 
 	feats     [][]tag.Feature // passage features, computed once (features)
 	listed    [][]bool        // per passage and topic, named only in lists (features)
+	terms     map[string]int  // the page's word stems (features; tag.PageLex)
 	typeFeats []tag.Feature
 }
 

@@ -14,7 +14,7 @@ import (
 // (tag.Tagger.PageFeatures): those the tagger never gives the passage.
 func (d *Doc) features(tg *tag.Tagger) ([][]tag.Feature, []tag.Feature) {
 	if d.feats == nil {
-		d.feats, d.listed = tg.PageFeatures(d.Page)
+		d.feats, d.listed, d.terms = tg.PageFeatures(d.Page)
 		d.typeFeats = tg.TypeFeatures(d.URL, d.Page.Title, d.Page.Site, d.Text)
 	}
 	return d.feats, d.typeFeats
@@ -147,9 +147,10 @@ func train(tg *tag.Tagger, docs []*Doc, o Options, refit bool) (*tag.Model, erro
 		setThresholds(m, outOfFold(tg, fitOn, topics, o, o.Folds), o)
 	case len(dev) > 0:
 		fi, w, sh := fitTopics(tg, train, topics, o)
-		setThresholds(m, pageProbs(tg, fi, w, sh, dev, topics), o)
+		setThresholds(m, pageProbs(tg, fi, w, sh, o.lexOf(tg, train, topics), dev, topics), o)
 	}
 	fi, w, sh := fitTopics(tg, fitOn, topics, o)
+	m.PageLex = o.lexOf(tg, fitOn, topics)
 	m.Weights = weightsOf(fi, w, o)
 	m.Shared = sharedOf(fi, sh, o)
 	tfi, tw := fitTypes(tg, typeDocs, o)
@@ -220,6 +221,47 @@ func fitTopics(tg *tag.Tagger, docs []*Doc, topics []string, o Options) (*featur
 	}
 	w, sh := trainBinary(fi, exs, len(topics), o)
 	return fi, w, sh
+}
+
+// fitLex trains the page-level lexical model (tag.PageLex) on the pages of
+// docs: the word stems of at least o.MinDF pages, weighed tf-idf, and per
+// topic the page's labels.
+func fitLex(tg *tag.Tagger, docs []*Doc, topics []string, o Options) *tag.PageLex {
+	df := map[string]int{}
+	for _, d := range docs {
+		d.features(tg)
+		for k := range d.terms {
+			df[k]++
+		}
+	}
+	n := float64(len(docs))
+	idf := map[string]float64{}
+	for k, c := range df {
+		if c >= o.MinDF {
+			idf[k] = tag.RoundSig(math.Log((1+n)/(1+float64(c)))+1, o.Digits)
+		}
+	}
+	lists := make([][]tag.Feature, len(docs))
+	ys := make([][]int8, len(docs))
+	for i, d := range docs {
+		lists[i] = tag.PageLexFeatures(d.terms, idf, len(topics))
+		on := set(d.Label.Topics)
+		ys[i] = make([]int8, len(topics))
+		for k, name := range topics {
+			if on[name] {
+				ys[i][k] = 1
+			}
+		}
+	}
+	fi := buildIndex(lists, 0, true)
+	exs := make([]example, len(lists))
+	for i := range lists {
+		exs[i] = fi.encode(lists[i], ys[i])
+	}
+	lo := o
+	lo.Epochs, lo.L2, lo.TopicL2 = o.LexEpochs, o.LexL2, o.LexL2
+	w, sh := trainBinary(fi, exs, len(topics), lo)
+	return &tag.PageLex{IDF: idf, Weights: weightsOf(fi, w, o), Shared: sharedOf(fi, sh, o)}
 }
 
 // fitTypes trains the type model on the pages of docs.
@@ -372,6 +414,8 @@ type pagePred struct {
 	pass []passagePred
 	// feats are the passages' features (the page model's inputs)
 	feats [][]tag.Feature
+	// lex is the page-level lexical model's probability per topic (nil: none)
+	lex []float64
 }
 
 // passagePred is one passage's prediction: per topic its probability and,
@@ -390,7 +434,7 @@ func (h *heldOut) pageLevel(w []float64) ([][]float64, [][]bool) {
 	gold := make([][]bool, len(h.pages))
 	for i, pg := range h.pages {
 		gold[i] = pg.gold
-		probs[i] = tag.PageScores(pg.probs(), pg.feats, len(pg.gold), w)
+		probs[i] = tag.PageScores(pg.probs(), pg.feats, pg.lex, len(pg.gold), w)
 	}
 	return probs, gold
 }
@@ -404,14 +448,18 @@ func (pg *pagePred) probs() [][]float64 {
 	return out
 }
 
-// pageProbs returns the held-out predictions of docs under the weights fi, w, sh.
-func pageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, docs []*Doc, topics []string) heldOut {
+// pageProbs returns the held-out predictions of docs under the weights fi,
+// w, sh and the page-level lexical model lex (nil: none).
+func pageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, lex *tag.PageLex, docs []*Doc, topics []string) heldOut {
 	n := len(topics)
 	var h heldOut
 	for _, d := range docs {
 		on := set(d.Label.Topics)
 		feats, _ := d.features(tg)
 		pg := pagePred{gold: make([]bool, n), feats: feats}
+		if lex != nil {
+			pg.lex = lex.Probs(d.terms, n)
+		}
 		for k, name := range topics {
 			pg.gold[k] = on[name]
 		}
@@ -436,7 +484,7 @@ func (pg *pagePred) decide(th []float64, passage float64, w []float64) [][]bool 
 	probs := pg.probs()
 	var page []float64
 	if w != nil {
-		page = tag.PageScores(probs, pg.feats, len(th), w)
+		page = tag.PageScores(probs, pg.feats, pg.lex, len(th), w)
 	}
 	return tag.DecidePage(probs, page, th, passage)
 }
@@ -523,7 +571,7 @@ func outOfFold(tg *tag.Tagger, docs []*Doc, topics []string, o Options, folds in
 			}
 		}
 		fi, w, sh := fitTopics(tg, fit, topics, o)
-		h.add(pageProbs(tg, fi, w, sh, held, topics))
+		h.add(pageProbs(tg, fi, w, sh, o.lexOf(tg, fit, topics), held, topics))
 	}
 	return h
 }
@@ -538,8 +586,16 @@ func Describe(m *tag.Model) string {
 	for _, p := range m.TypeWeights {
 		t += len(p) / 2
 	}
-	return fmt.Sprintf("%d pages (%d auxiliary), %d labelled passages; %d topic weights over %d features, %d type weights",
+	s := fmt.Sprintf("%d pages (%d auxiliary), %d labelled passages; %d topic weights over %d features, %d type weights",
 		m.Trained["pages"], m.Trained["aux_pages"], m.Trained["labelled_passages"], n, len(m.Weights), t)
+	if pl := m.PageLex; pl != nil {
+		l := 0
+		for _, p := range pl.Weights {
+			l += len(p) / 2
+		}
+		s += fmt.Sprintf(", %d page-level word weights over %d stems", l, len(pl.IDF))
+	}
+	return s
 }
 
 // fitPage fits the page model (tag.PageInputs) on held-out predictions: one
@@ -553,7 +609,7 @@ func fitPage(h heldOut) []float64 {
 	for _, pg := range h.pages {
 		probs := pg.probs()
 		for k := range pg.gold {
-			x, _ := tag.PageInputs(probs, pg.feats, k)
+			x, _ := tag.PageInputs(probs, pg.feats, pg.lex, k)
 			if x == nil {
 				continue
 			}
@@ -598,4 +654,13 @@ func fitPage(h heldOut) []float64 {
 		w[j] = tag.RoundSig(w[j], 4)
 	}
 	return w
+}
+
+// lexOf returns the page-level lexical model fitted on docs, or nil
+// without o.PageLex (or without the page model, its only reader).
+func (o Options) lexOf(tg *tag.Tagger, docs []*Doc, topics []string) *tag.PageLex {
+	if !o.PageLex || !o.PageModel {
+		return nil
+	}
+	return fitLex(tg, docs, topics, o)
 }
