@@ -49,7 +49,9 @@ func TestTypeTextCuesOfOtherSites(t *testing.T) {
 	tg := mustTagger(t)
 	tests := []struct{ name, title, text, want string }{
 		{"capitals dateline", "Embassy Hands Over Police Station in Peru", "Title\nGUATEMALA CITY — The Embassy today handed over a station.", TypePressRelease},
-		{"dateline with date", "Boats for the Peruvian Police", "Boats\nLima, 09 May 2013 — The Narcotics Affairs Section delivered boats.", TypePressRelease},
+		// a dated dateline alone opens news articles ("other") as well as
+		// releases on other publishers' sites; a release also announces
+		{"dateline with date", "Boats for the Peruvian Police", "Boats\nLima, 09 May 2013 — The Narcotics Affairs Section today delivered boats.", TypePressRelease},
 		{"no dateline", "Peru Program", "Peru Program\nPeru — a partner since 1981 — receives aid.\nChallenges\nCoca.", TypeCountryProgram},
 		{"GAO highlights", "Mexico: State Should Track Aircraft", "Fast Facts\nWhat GAO Found\nState obligated funds for Mexico.", TypeOther},
 		{"GAO number", "Colombia Aviation", "Report GAO-13-367R reviews aviation in Colombia.", TypeOther},
