@@ -97,29 +97,12 @@ func (t *Tagger) compile(m *Model) (*compiledModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	cm.topic = make(map[string][]float64, len(cw))
-	for f, list := range cw {
-		row := make([]float64, len(t.topics))
-		for _, c := range list {
-			row[c.class] = c.weight
-		}
-		cm.topic[f] = row
-	}
+	cm.topic = denseRows(cw, len(t.topics))
 	cm.shared = m.Shared
 	if m.PageLex != nil {
-		lw, err := compileWeights(m.PageLex.Weights, remap)
-		if err != nil {
-			return nil, fmt.Errorf("page lex: %w", err)
+		if cm.lex, err = compileLex(m.PageLex, remap, len(t.topics)); err != nil {
+			return nil, err
 		}
-		lm := &compiledModel{topic: make(map[string][]float64, len(lw)), shared: m.PageLex.Shared}
-		for f, list := range lw {
-			row := make([]float64, len(t.topics))
-			for _, c := range list {
-				row[c.class] = c.weight
-			}
-			lm.topic[f] = row
-		}
-		cm.lex = &compiledLex{idf: m.PageLex.IDF, model: lm}
 	}
 	for f := range cm.topic {
 		if _, ok := cm.shared[f]; !ok && !topicFeatureName(f) && !strings.HasPrefix(f, "len:") {
@@ -142,6 +125,19 @@ func (t *Tagger) compile(m *Model) (*compiledModel, error) {
 		return nil, err
 	}
 	return cm, nil
+}
+
+// denseRows returns the weights cw as one row of n classes per feature.
+func denseRows(cw map[string][]classWeight, n int) map[string][]float64 {
+	out := make(map[string][]float64, len(cw))
+	for f, list := range cw {
+		row := make([]float64, n)
+		for _, c := range list {
+			row[c.class] = c.weight
+		}
+		out[f] = row
+	}
+	return out
 }
 
 func compileWeights(w map[string][]float64, remap []int) (map[string][]classWeight, error) {

@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"fmt"
 	"math"
 	"sort"
 )
@@ -93,33 +94,19 @@ func PageLexFeatures(terms map[string]int, idf map[string]float64, n int) []Feat
 	return fs
 }
 
-// Probs returns per topic (the model file's order, n topics) the
-// page-level model's probability for a page whose word stems counts are
-// terms.
-func (pl *PageLex) Probs(terms map[string]int, n int) []float64 {
-	z := make([]float64, n)
-	for _, f := range PageLexFeatures(terms, pl.IDF, n) {
-		pairs := pl.Weights[f.Name]
-		if f.Topic >= 0 {
-			w := pl.Shared[f.Name]
-			for i := 0; i+1 < len(pairs); i += 2 {
-				if int(pairs[i]) == f.Topic {
-					w += pairs[i+1]
-				}
-			}
-			z[f.Topic] += w * f.Value
-			continue
-		}
-		for i := 0; i+1 < len(pairs); i += 2 {
-			if c := int(pairs[i]); c >= 0 && c < n {
-				z[c] += pairs[i+1] * f.Value
-			}
-		}
+// Reader returns the page-level model's reader for the trainer: per topic
+// (the model file's order, n topics) its probability for a page whose word
+// stems counts are terms.
+func (pl *PageLex) Reader(n int) (func(terms map[string]int) []float64, error) {
+	id := make([]int, n)
+	for k := range id {
+		id[k] = k
 	}
-	for k := range z {
-		z[k] = Sigmoid(z[k])
+	cl, err := compileLex(pl, id, n)
+	if err != nil {
+		return nil, err
 	}
-	return z
+	return func(terms map[string]int) []float64 { return cl.lexProbs(terms, n) }, nil
 }
 
 // compiledLex is PageLex indexed for the tagger.
@@ -128,7 +115,16 @@ type compiledLex struct {
 	model *compiledModel // its topic and shared weights
 }
 
-// lexProbs returns per tagger topic the page-level model's probability.
+// compileLex indexes pl for n topics, its classes mapped by remap.
+func compileLex(pl *PageLex, remap []int, n int) (*compiledLex, error) {
+	cw, err := compileWeights(pl.Weights, remap)
+	if err != nil {
+		return nil, fmt.Errorf("page lex: %w", err)
+	}
+	return &compiledLex{idf: pl.IDF, model: &compiledModel{topic: denseRows(cw, n), shared: pl.Shared}}, nil
+}
+
+// lexProbs returns per topic the page-level model's probability.
 func (cl *compiledLex) lexProbs(terms map[string]int, n int) []float64 {
 	z := cl.model.topicLogits(PageLexFeatures(terms, cl.idf, n), n)
 	for k := range z {

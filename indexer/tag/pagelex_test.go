@@ -22,7 +22,7 @@ func TestPageLexFeatures(t *testing.T) {
 }
 
 // TestPageLexProbs checks that the trainer's reading of the page-level
-// model (PageLex.Probs, the model file's topic order) and the tagger's
+// model (PageLex.Reader, the model file's topic order) and the tagger's
 // (compiled, the tagger's order) agree on the embedded model.
 func TestPageLexProbs(t *testing.T) {
 	t.Parallel()
@@ -32,7 +32,11 @@ func TestPageLexProbs(t *testing.T) {
 		t.Fatalf("embedded model without a page-level lexical model (err %v)", err)
 	}
 	terms := map[string]int{"polic": 4, "academi": 2, "cadet": 1, "launder": 3, "bank": 2}
-	file := m.PageLex.Probs(terms, len(m.Topics))
+	read, err := m.PageLex.Reader(len(m.Topics))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := read(terms)
 	tagger := tg.model.lex.lexProbs(terms, len(tg.topics))
 	for i, name := range m.Topics {
 		k := tg.topicIdx[name]
@@ -41,8 +45,8 @@ func TestPageLexProbs(t *testing.T) {
 		}
 	}
 	pt, ml := indexOf(m.Topics, "police training"), indexOf(m.Topics, "money laundering")
-	police := m.PageLex.Probs(map[string]int{"polic": 4, "academi": 2, "cadet": 2, "curriculum": 1}, len(m.Topics))
-	money := m.PageLex.Probs(map[string]int{"launder": 3, "bank": 2, "suspici": 1, "transact": 2}, len(m.Topics))
+	police := read(map[string]int{"polic": 4, "academi": 2, "cadet": 2, "curriculum": 1})
+	money := read(map[string]int{"launder": 3, "bank": 2, "suspici": 1, "transact": 2})
 	if police[pt] <= police[ml] || money[ml] <= money[pt] {
 		t.Errorf("police page: police training %.3f, money laundering %.3f; banking page: %.3f, %.3f",
 			police[pt], police[ml], money[pt], money[ml])

@@ -452,13 +452,20 @@ func (pg *pagePred) probs() [][]float64 {
 // w, sh and the page-level lexical model lex (nil: none).
 func pageProbs(tg *tag.Tagger, fi *featureIndex, w [][]float64, sh []float64, lex *tag.PageLex, docs []*Doc, topics []string) heldOut {
 	n := len(topics)
+	var lexProbs func(map[string]int) []float64
+	if lex != nil {
+		var err error
+		if lexProbs, err = lex.Reader(n); err != nil {
+			panic(err) // the trainer's own model: a bug
+		}
+	}
 	var h heldOut
 	for _, d := range docs {
 		on := set(d.Label.Topics)
 		feats, _ := d.features(tg)
 		pg := pagePred{gold: make([]bool, n), feats: feats}
-		if lex != nil {
-			pg.lex = lex.Probs(d.terms, n)
+		if lexProbs != nil {
+			pg.lex = lexProbs(d.terms)
 		}
 		for k, name := range topics {
 			pg.gold[k] = on[name]
