@@ -17,7 +17,7 @@ type urlRule struct {
 // text cues (a fact sheet may live under a region's folder).
 var strongURLRules = []urlRule{
 	{regexp.MustCompile(`(?i)/rls/fs/|/fact-?sheets?/|[-_/]fact-?sheet`), TypeFactSheet},
-	{regexp.MustCompile(`(?i)/nrcrpt/|/incsr|international-narcotics-control-strategy-report|/narcotics-control-strategy`), TypeStrategyReport},
+	{regexp.MustCompile(`(?i)/nrcrpt/|[/_-]incsr|international-narcotics-control-strategy-report|/narcotics-control-strategy`), TypeStrategyReport},
 	{regexp.MustCompile(`(?i)/r/pa/prs/|/prs/ps/|/press-releases?/|/media-notes?/|/pressreleases?/|/news/press|[-_/]media-note`), TypePressRelease},
 	{regexp.MustCompile(`(?i)/rls/rm/|/remarks/|/testimony/|/testimonies/|/speeches/|[-_/]testimony|[-_/]remarks-`), TypeRemarks},
 	{regexp.MustCompile(`(?i)/cbj/|/pbg/|budget-justification|program-and-budget-guide|/budget/`), TypeBudget},
@@ -42,6 +42,10 @@ var (
 	rePartners    = regexp.MustCompile(`(?i)\bpartnerships?\b|\bpartners\b`)
 	reCountryHead = regexp.MustCompile(`(?im)^\s*(?:challenges|goals|accomplishments|strategic context|program overview|country program|program goals|interagency partners)\s*$`)
 	reAbout       = regexp.MustCompile(`(?i)^\s*(?:about\b|home\b|contact\b|site ?map\b|search\b)`)
+	// reNotice matches the head of a funding or vacancy notice (a NOFO, a
+	// statement of interest, a job's statement of work): "other", however
+	// much of a country's programme it describes.
+	reNotice = regexp.MustCompile(`(?i)\bnotice of funding opportunity\b|\bNOFO\b|\bfunding opportunity (?:number|title)\b|\brequest for statements? of interest\b|\bvacancy (?:announcement|notice)\b|\bstatement of work\b|\bposition description\b`)
 	// reDateline matches the dateline that opens a news release: a place in
 	// capitals or title case, maybe a date, then a dash ("GUATEMALA CITY —",
 	// "Lima, 09 May 2013 —").
@@ -194,7 +198,7 @@ func (t *Tagger) ruleType(pageURL, title, text string) string {
 	if u, err := url.Parse(pageURL); err == nil {
 		path = u.Path
 	}
-	if reLanding.MatchString(path) || reAbout.MatchString(title) || listingShare(text) >= 0.5 {
+	if reLanding.MatchString(path) || reAbout.MatchString(title) || listingShare(text) >= 0.5 || isBlogHost(pageURL) {
 		return TypeOther
 	}
 	for _, r := range strongURLRules {
@@ -204,6 +208,8 @@ func (t *Tagger) ruleType(pageURL, title, text string) string {
 	}
 	head := firstLines(text, 8)
 	switch {
+	case reNotice.MatchString(title) || reNotice.MatchString(head):
+		return TypeOther
 	case reFactSheet.MatchString(title) || reFactSheet.MatchString(firstLines(head, 5)):
 		return TypeFactSheet
 	case reMediaNote.MatchString(title) || reMediaNote.MatchString(head) || strings.Contains(text, "PRN:"):
@@ -294,4 +300,15 @@ func (t *Tagger) scoreTitleTopics(title string) []string {
 		}
 	}
 	return out
+}
+
+// isBlogHost reports whether the page is on a blog's own host ("blogs.…",
+// "blog.…"): a post, "other" — the Department's DipNote included.
+func isBlogHost(pageURL string) bool {
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	return strings.HasPrefix(h, "blogs.") || strings.HasPrefix(h, "blog.")
 }

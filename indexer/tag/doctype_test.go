@@ -33,6 +33,10 @@ func TestType(t *testing.T) {
 			"By U.S. Embassy in Peru | August 21, 2018 | Topics: Counternarcotics, News, Press Releases\nThe ambassador handed over helicopters.", TypePressRelease},
 		{"topical title", "https://example.org/wildlife/", "Combating Wildlife Trafficking", "Rangers.", TypeFocusPage},
 		{"about page", "https://example.org/about-us/", "About the Bureau", "History.", TypeOther},
+		{"INCSR chapter URL with the year first", "https://2017-2021.state.gov/2018-incsr-volume-ii-money-laundering/panama/index.html", "Panama", "Text.", TypeStrategyReport},
+		{"a blog post on a blog's host", "https://blogs.state.gov/stories/2013/06/12/police-partners", "Police Partners in Peru", "Challenges\nText.", TypeOther},
+		{"a funding notice", "https://example.gov/opp/344912", "Peru Corrections Program", "Notice of Funding Opportunity\nINL announces an open competition.", TypeOther},
+		{"a vacancy notice", "https://example.gov/jobs/17", "Corrections Specialist, Peru", "Vacancy Announcement\nThe INL section seeks a specialist.", TypeOther},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
