@@ -232,18 +232,7 @@ func (t *Tagger) definition(text string, open int, acr string, reused func(strin
 	ss, se := sentenceBounds(text, open)
 	before := text[ss:open]
 	words := strings.Fields(before)
-	// walk back over the words of the name: capitalised words and connectors
-	k := len(words)
-	for k > 0 {
-		w := strings.Trim(words[k-1], "\"“”")
-		if w != words[k-1] || strings.HasSuffix(w, ",") {
-			break
-		}
-		if !isCapitalized(w) && !t.disc.connectors[strings.ToLower(w)] {
-			break
-		}
-		k--
-	}
+	k := t.nameFrom(words)
 	name := words[k:]
 	// "the OAS-backed Mission …": a qualifier, not part of the name
 	for len(name) > 0 && (t.disc.connectors[strings.ToLower(name[0])] || isQualifier(name[0])) {
@@ -262,10 +251,7 @@ func (t *Tagger) definition(text string, open int, acr string, reused func(strin
 	// are not part of it ("INL's Civilian Police Training Team"): their
 	// initials first, then looser abbreviations, then an international
 	// body's acronym in another language
-	start := t.nameStart(name, func(n []string) bool { return initialsMatch(acr, n, t.disc.connectors) })
-	if start < 0 {
-		start = t.nameStart(name, func(n []string) bool { return abbreviates(acr, n, t.disc.connectors) })
-	}
+	start := t.spelledStart(acr, name)
 	if start < 0 {
 		// "International Commission against Impunity in Guatemala (CICIG)",
 		// "Inter-Governmental Action Group against Money Laundering in West
@@ -314,6 +300,35 @@ func (t *Tagger) definition(text string, open int, acr string, reused func(strin
 		return foundOrg{}, false
 	}
 	return foundOrg{name: full, acronym: acr}, true
+}
+
+// nameFrom returns where the name that ends words begins: the walk back
+// over its capitalised words and connectors stops at a quoted word or one
+// ending in a comma.
+func (t *Tagger) nameFrom(words []string) int {
+	k := len(words)
+	for k > 0 {
+		w := strings.Trim(words[k-1], "\"“”")
+		if w != words[k-1] || strings.HasSuffix(w, ",") {
+			break
+		}
+		if !isCapitalized(w) && !t.disc.connectors[strings.ToLower(w)] {
+			break
+		}
+		k--
+	}
+	return k
+}
+
+// spelledStart returns where in name the words begin whose initials acr
+// spells, strictly (initialsMatch) or else more loosely (abbreviates); -1
+// for none.
+func (t *Tagger) spelledStart(acr string, name []string) int {
+	start := t.nameStart(name, func(n []string) bool { return initialsMatch(acr, n, t.disc.connectors) })
+	if start < 0 {
+		start = t.nameStart(name, func(n []string) bool { return abbreviates(acr, n, t.disc.connectors) })
+	}
+	return start
 }
 
 // possessorIsOrg reports whether the words before a possessive "its" end
@@ -943,16 +958,8 @@ func (t *Tagger) redefinedAcronyms(texts []string) map[string]bool {
 			}
 			ss, _ := sentenceBounds(text, m[0])
 			words := strings.Fields(text[ss:m[0]])
-			k := len(words)
-			for k > 0 && (isCapitalized(words[k-1]) || t.disc.connectors[strings.ToLower(words[k-1])]) &&
-				!strings.HasSuffix(words[k-1], ",") {
-				k--
-			}
-			name := words[k:]
-			start := t.nameStart(name, func(n []string) bool { return initialsMatch(acr, n, t.disc.connectors) })
-			if start < 0 {
-				start = t.nameStart(name, func(n []string) bool { return abbreviates(acr, n, t.disc.connectors) })
-			}
+			name := words[t.nameFrom(words):]
+			start := t.spelledStart(acr, name)
 			if start < 0 {
 				continue // no name the acronym spells: "(DEA)" after a sentence
 			}
