@@ -194,11 +194,11 @@ var programKinds = map[string]bool{TypeCountryProgram: true, TypeFocusPage: true
 
 // ruleType is the first-match classification of Type's rules.
 func (t *Tagger) ruleType(pageURL, title, text string) string {
-	path := pageURL
+	path, host := pageURL, ""
 	if u, err := url.Parse(pageURL); err == nil {
-		path = u.Path
+		path, host = u.Path, u.Hostname()
 	}
-	if reLanding.MatchString(path) || reAbout.MatchString(title) || listingShare(text) >= 0.5 || isBlogHost(pageURL) {
+	if reLanding.MatchString(path) || reAbout.MatchString(title) || listingShare(text) >= 0.5 || isBlogHost(host) {
 		return TypeOther
 	}
 	for _, r := range strongURLRules {
@@ -208,7 +208,7 @@ func (t *Tagger) ruleType(pageURL, title, text string) string {
 	}
 	head := firstLines(text, 8)
 	switch {
-	case reNotice.MatchString(title) || reNotice.MatchString(head):
+	case isNotice(title) || isNotice(head):
 		return TypeOther
 	case reFactSheet.MatchString(title) || reFactSheet.MatchString(firstLines(head, 5)):
 		return TypeFactSheet
@@ -302,13 +302,24 @@ func (t *Tagger) scoreTitleTopics(title string) []string {
 	return out
 }
 
-// isBlogHost reports whether the page is on a blog's own host ("blogs.…",
-// "blog.…"): a post, "other" — the Department's DipNote included.
-func isBlogHost(pageURL string) bool {
-	u, err := url.Parse(pageURL)
-	if err != nil {
-		return false
+// noticeWords are words every reNotice match holds, in lower case: the
+// regexp, case-insensitive with seven branches, runs only where one is.
+var noticeWords = []string{"notice", "nofo", "funding opportunit", "statement", "vacancy", "position description"}
+
+// isNotice reports whether s matches reNotice.
+func isNotice(s string) bool {
+	l := strings.ToLower(s)
+	for _, w := range noticeWords {
+		if strings.Contains(l, w) {
+			return reNotice.MatchString(s)
+		}
 	}
-	h := strings.ToLower(u.Hostname())
+	return false
+}
+
+// isBlogHost reports whether host is a blog's own ("blogs.…", "blog.…"):
+// its pages are posts, "other" — the Department's DipNote included.
+func isBlogHost(host string) bool {
+	h := strings.ToLower(host)
 	return strings.HasPrefix(h, "blogs.") || strings.HasPrefix(h, "blog.")
 }

@@ -268,6 +268,33 @@ func RoundSig(x float64, digits int) float64 {
 	return v
 }
 
+// appendLines appends to b the object name of m, one key per line, sorted,
+// and a comma after it.
+func appendLines[V any](b []byte, name string, m map[string]V) ([]byte, error) {
+	b = append(b, fmt.Sprintf(" %q: {\n", name)...)
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		kj, _ := json.Marshal(k)
+		vj, err := json.Marshal(m[k])
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, "  "...)
+		b = append(b, kj...)
+		b = append(b, ": "...)
+		b = append(b, vj...)
+		if i < len(keys)-1 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+	}
+	return append(b, " },\n"...), nil
+}
+
 // MarshalModel writes m as the model file: one feature per line, sorted, so
 // that a retrained model diffs line by line.
 func MarshalModel(m *Model) ([]byte, error) {
@@ -285,30 +312,9 @@ func MarshalModel(m *Model) ([]byte, error) {
 		b = append(b, '\n')
 		return nil
 	}
-	weights := func(name string, w map[string][]float64) error {
-		b = append(b, fmt.Sprintf(" %q: {\n", name)...)
-		names := make([]string, 0, len(w))
-		for k := range w {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for i, k := range names {
-			kj, _ := json.Marshal(k)
-			vj, err := json.Marshal(w[k])
-			if err != nil {
-				return err
-			}
-			b = append(b, "  "...)
-			b = append(b, kj...)
-			b = append(b, ": "...)
-			b = append(b, vj...)
-			if i < len(names)-1 {
-				b = append(b, ',')
-			}
-			b = append(b, '\n')
-		}
-		b = append(b, " },\n"...)
-		return nil
+	weights := func(name string, w map[string][]float64) (err error) {
+		b, err = appendLines(b, name, w)
+		return err
 	}
 	if err := field("trained", m.Trained, false); err != nil {
 		return nil, err
@@ -340,21 +346,10 @@ func MarshalModel(m *Model) ([]byte, error) {
 		if err := field("shared", pl.Shared, false); err != nil {
 			return nil, err
 		}
-		terms := make([]string, 0, len(pl.IDF))
-		for k := range pl.IDF {
-			terms = append(terms, k)
+		var err error
+		if b, err = appendLines(b, "idf", pl.IDF); err != nil {
+			return nil, err
 		}
-		sort.Strings(terms)
-		b = append(b, " \"idf\": {\n"...)
-		for i, k := range terms {
-			kj, _ := json.Marshal(k)
-			b = fmt.Appendf(b, "  %s: %v", kj, strconv.FormatFloat(pl.IDF[k], 'g', -1, 64))
-			if i < len(terms)-1 {
-				b = append(b, ',')
-			}
-			b = append(b, '\n')
-		}
-		b = append(b, " },\n"...)
 		if err := weights("weights", pl.Weights); err != nil {
 			return nil, err
 		}

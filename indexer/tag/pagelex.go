@@ -59,7 +59,13 @@ func (t *Tagger) pageTerms(tis []topicInput) map[string]int {
 				addToks(s, nil)
 			}
 		}
-		addToks(ti.srcs[last], maskOf(ti.srcs[last], ti.spans[last]))
+		mask := []bool(nil)
+		if ti.cues != nil {
+			mask = ti.cues.mask // maskOf's, computed once for the passage's cues
+		} else {
+			mask = maskOf(ti.srcs[last], ti.spans[last])
+		}
+		addToks(ti.srcs[last], mask)
 	}
 	return counts
 }
