@@ -185,7 +185,23 @@ var ledeCues = []struct {
 	{"today", regexp.MustCompile(`\btoday\b`)},
 	{"announced", regexp.MustCompile(`\b(?:announced|announces)\b`)},
 	{"dateline", regexp.MustCompile(`(?m)^\s*(?:[A-Z][\p{L}.]*\s){0,3}[A-Z][\p{L}.]*(?:,\s[A-Z][\p{L}.]+(?:\s[A-Z][\p{L}.]+)?)?(?:,?\s(?:\d{1,2}\s[A-Z][a-z]+\.?\s\d{4}|[A-Z][a-z]+\.?\s\d{1,2},\s\d{4}))?\s?(?:—|–|--)\s`)},
+	// a place and a date alone on a line (rePlaceDate)
+	{"placedate", rePlaceDate},
+	// a date alone on a line ("October 8, 2013", "Date: March 16, 2011")
+	{"dateonly", regexp.MustCompile(`(?m)^\s*(?:Date:\s*)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s)?` + dateRE + `\s*$`)},
+	// the head of a release: its label and its press contact
+	{"releasehead", regexp.MustCompile(`(?i)\bfor immediate release\b|\b(?:press|news|media) releases?\b|(?m:^\s*(?:media |press )?contacts?:)|\bpublic affairs\b`)},
 }
+
+// rePlaceDate matches a place and a date alone on a line, as a release's
+// head sets them ("LYON, France – 19 September 2023", "MIAMI — February 5,
+// 2019", "Pristina, 13 January 2012"), or a place in parentheses before the
+// dash ("(Quantico, VA) –").
+var rePlaceDate = regexp.MustCompile(`(?m)^\s*\(?[A-Z][\p{L}.'’]*(?:\s(?:and\s|of\s|de\s)?[A-Z][\p{L}.'’]*){0,3}(?:,\s[A-Z][\p{L}.'’]*(?:\s(?:and\s|of\s)?[A-Z][\p{L}.'’]*){0,3})?\)?\s?(?:(?:,|—|–|--)\s?` + dateRE + `\s*$|\)\s?(?:—|–|--)\s)`)
+
+// dateRE matches a date as releases write it: "19 September 2023",
+// "February 5, 2019", "Sept. 5, 2019".
+const dateRE = `(?:\d{1,2}\s[A-Z][a-z]+\.?\s\d{4}|[A-Z][a-z]+\.?\s\d{1,2},\s\d{4})`
 
 // programKinds are the types that name pages of INL's own programmes, which
 // other publishers write about but do not publish (an ICITAP country page is

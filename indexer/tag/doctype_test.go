@@ -1,6 +1,10 @@
 package tag
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 // TestType pins the first-match rules (mustRules), which the type model reads
 // as its strongest feature.
@@ -83,5 +87,42 @@ func TestTypeOfOtherPublishers(t *testing.T) {
 	}
 	if got := tg.TypeOf("https://2009-2017.state.gov/j/inl/regions/eap/c1.htm", "Indonesia", "U.S. Department of State", text); got != TypeCountryProgram {
 		t.Errorf("TypeOf(the State page) = %q, want %q", got, TypeCountryProgram)
+	}
+}
+
+// TestTypeLedeCues checks the release-head cues the type model reads: a
+// place and a date alone on a line, a date alone, a release's label or
+// press contact — and that a sentence with a year is none of them.
+func TestTypeLedeCues(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"Operation Trigger IX\nLYON, France – 19 September 2023\nPolice in 15 countries arrested suspects.", []string{"lede:placedate"}},
+		{"The Offload\nMIAMI — February 5, 2019\nThe crew offloaded cocaine.", []string{"lede:placedate"}},
+		{"Surrender\nPristina, 13 January 2012\nOn Friday a suspect was extradited.", []string{"lede:placedate"}},
+		{"(Quantico, VA) – On September 7, 2006, the agency graduated its first class.", []string{"lede:placedate"}},
+		{"Units Expand\nOctober 8, 2013\nIn a plain office building, officers work.", []string{"lede:dateonly"}},
+		{"Course ends\nFOR IMMEDIATE RELEASE\nContact: Public Affairs\nThe course ended.", []string{"lede:releasehead"}},
+		{"The programme began in 2013 and trained 400 officers by March 2015.", nil},
+	} {
+		got := map[string]bool{}
+		for _, f := range tg.TypeFeatures("https://example.org/a/b", "A title", "Example", c.text) {
+			if strings.HasPrefix(f.Name, "lede:") {
+				got[f.Name] = true
+			}
+		}
+		for _, w := range c.want {
+			if !got[w] {
+				t.Errorf("TypeFeatures(%q): no %s in %v", c.text, w, got)
+			}
+		}
+		for _, n := range []string{"lede:placedate", "lede:dateonly", "lede:releasehead"} {
+			if got[n] && !slices.Contains(c.want, n) {
+				t.Errorf("TypeFeatures(%q): unwanted %s", c.text, n)
+			}
+		}
 	}
 }

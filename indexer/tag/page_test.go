@@ -224,8 +224,16 @@ func TestDecidePage(t *testing.T) {
 			t.Errorf("PageInputs(%v) lex input = %v, want the logit of 0.9", p, lex)
 		}
 	}
-	if x, best := PageInputs([][]float64{{0.01}}, [][]Feature{nil}, []float64{0.99}, 0); x != nil || best != -1 {
-		t.Errorf("PageInputs below the candidate floor = %v, %d, want nil, -1", x, best)
+	// below the passage floor, the topic is a candidate only where the
+	// page-level lexical model makes it one (minLexCandidate)
+	for _, lex := range [][]float64{nil, {minLexCandidate / 2}} {
+		if x, best := PageInputs([][]float64{{0.01}, {0.02}}, [][]Feature{nil, nil}, lex, 0); x != nil || best != -1 {
+			t.Errorf("PageInputs below the candidate floor, lex %v = %v, %d, want nil, -1", lex, x, best)
+		}
+	}
+	x, best := PageInputs([][]float64{{0.01}, {0.02}}, [][]Feature{nil, nil}, []float64{0.99}, 0)
+	if best != 1 || len(x) != len(PageInputNames) || math.Abs(x[len(x)-1]-math.Log(99)) > 1e-9 {
+		t.Errorf("PageInputs below the passage floor, lex 0.99 = %v, %d, want the inputs of passage 1 with the lexical logit", x, best)
 	}
 }
 
