@@ -279,6 +279,7 @@ func (t *Tagger) placeHits(text string, toks []token) []hit {
 			continue
 		}
 		if h.e.kind == kindCountry && h.e.form == formName && lastSeat >= 0 && afterSeatCity(text, h, lastSeat) {
+			lastSeat = h.stop // a list of seats goes on after the country: "Budapest, Hungary, in 1995, followed by Bangkok"
 			continue
 		}
 		if h.e.kind == kindCountry && h.first == extentEnd {
@@ -552,9 +553,15 @@ var seatNouns = map[string]bool{"Academy": true, "Academies": true, "Center": tr
 // (lastSeat, the end of the previous one): "Academies in Budapest, Bangkok
 // (1999), Gaborone and San Salvador".
 func isSeat(text string, toks []token, h hit, lastSeat int) bool {
-	if h.first >= 2 && toks[h.first-1].key == "in" && !toks[h.first].brk && !toks[h.first-1].brk &&
-		seatNouns[toks[h.first-2].orig] {
-		return true
+	if h.first >= 2 && toks[h.first-1].key == "in" && !toks[h.first].brk && !toks[h.first-1].brk {
+		// "Academy in", "academies in", "academy opened in", "academies are in"
+		n := h.first - 2
+		if n > 0 && seatVerbs[toks[n].key] && !toks[n].brk && !toks[n].comma {
+			n--
+		}
+		if isSeatNoun(toks, n) {
+			return true
+		}
 	}
 	// "the … Coordination Center (CARICC) in Almaty": the acronym in brackets
 	if h.first >= 3 && toks[h.first-1].key == "in" && !toks[h.first].brk && toks[h.first-1].brk &&
@@ -570,15 +577,44 @@ func isSeat(text string, toks []token, h hit, lastSeat int) bool {
 		return false
 	}
 	between := text[lastSeat:h.start]
-	if len(between) > 20 {
+	if len(between) > 30 {
 		return false
 	}
 	for _, w := range strings.FieldsFunc(between, func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' }) {
-		if w != "and" && !(len(w) == 4 && w[0] >= '1' && w[0] <= '2') {
+		if !seatListWords[w] && !(len(w) == 4 && w[0] >= '1' && w[0] <= '2') {
 			return false
 		}
 	}
 	return true
+}
+
+// seatListWords may stand between the cities of a list of seats, with years:
+// "Budapest (1995), Bangkok (1999) and Gaborone", "Budapest in 1995,
+// followed by Bangkok".
+var seatListWords = map[string]bool{"and": true, "in": true, "followed": true, "by": true, "then": true}
+
+// seatVerbs may stand between a seat noun and "in": "the academy opened in
+// Budapest", "academies followed in Bangkok".
+var seatVerbs = map[string]bool{"opened": true, "followed": true, "are": true, "is": true, "was": true,
+	"were": true, "located": true, "based": true, "sits": true}
+
+// isSeatNoun reports whether toks[i] is a seat noun: one of seatNouns as
+// written, or a lower-case academy ("sister academies in"), training centre
+// or regional centre.
+func isSeatNoun(toks []token, i int) bool {
+	if i < 0 || i >= len(toks) {
+		return false
+	}
+	if seatNouns[toks[i].orig] {
+		return true
+	}
+	switch toks[i].orig {
+	case "academy", "academies":
+		return true
+	case "center", "centre", "centers", "centres":
+		return i > 0 && !toks[i-1].brk && (toks[i-1].key == "training" || toks[i-1].key == "regional")
+	}
+	return false
 }
 
 // seatCities are the seats of international bodies, where their meetings
