@@ -3,6 +3,7 @@ package tag
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -76,16 +77,51 @@ func (t *Tagger) buildPublishers(of orgFile) error {
 // (as a set of organization indexes, empty when none does or when the
 // publisher is of the State family, which tagOrgs handles by its flag).
 func (t *Tagger) publisherOrgs(pageURL, site string) map[int]bool {
-	if i, ok := t.siteOrg(site); ok {
-		if i < 0 {
-			return nil
+	i, ok := t.siteOrg(site)
+	if !ok {
+		i = t.hostOrg(pageURL)
+	}
+	if i < 0 {
+		return nil
+	}
+	pub := map[int]bool{i: true}
+	for _, j := range t.sectionOrgs(pageURL) {
+		pub[j] = true
+	}
+	return pub
+}
+
+// sectionOrgs returns the taxonomy organizations whose own section of its
+// publisher's site a page sits in: a folder of the path named by the
+// organization's acronym, alone or after one word ("justice.gov/
+// criminal-icitap/albania", "usdoj.gov/criminal/opdat/worldwide/…"). Such a
+// page is the component's own, which it publishes as much as its parent does; the last
+// segment, the page's own slug, is not read ("…/icitap-trains-police" is a
+// page about the component). Acronyms of three letters or fewer are not
+// read: "/doc/" is a folder of documents far more often than Commerce's.
+func (t *Tagger) sectionOrgs(pageURL string) []int {
+	_, path := hostPath(pageURL)
+	var names []string
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	// the last segment is the page's own ("" after a folder's slash)
+	for _, s := range segs[:len(segs)-1] {
+		words := strings.Split(s, "-")
+		if len(words) <= 2 {
+			names = append(names, words[len(words)-1])
 		}
-		return map[int]bool{i: true}
 	}
-	if i := t.hostOrg(pageURL); i >= 0 {
-		return map[int]bool{i: true}
+	var out []int
+	for _, n := range names {
+		if len(n) < 4 {
+			continue // "doc", "un", "eu": words of a path as often as acronyms
+		}
+		for i, o := range t.orgs {
+			if slices.ContainsFunc(o.Acronyms, func(a string) bool { return strings.EqualFold(a, n) }) {
+				out = append(out, i)
+			}
+		}
 	}
-	return nil
+	return out
 }
 
 // withParents adds to a publisher the organization it speaks for: a body
