@@ -228,6 +228,9 @@ func (t *Tagger) tagOrgs(nonState, stateAudited bool, pub map[int]bool, srcs []*
 			if modelledOn(h, s) {
 				continue
 			}
+			if o.Ambiguous && h.e.form == formName && isGenericOffice(o.Name) && (!ctx[h.e.id] || ownedByOther(s.text, h, o.Context)) {
+				continue // another agency's "Office of International Affairs" (CBP's, the Coast Guard's)
+			}
 			if h.e.form == formAcronym {
 				if o.Ambiguous && !named[h.e.id] && !ctx[h.e.id] {
 					continue
@@ -756,3 +759,38 @@ func (t *Tagger) orgSpans(s *source) []hit {
 
 var functionWords = map[string]bool{"the": true, "a": true, "an": true, "by": true, "with": true, "and": true, "through": true,
 	"to": true, "from": true, "of": true, "for": true, "via": true, "partner": true, "grantee": true, "implementer": true}
+
+// isGenericOffice reports whether an organization's name is one many
+// agencies give an office of theirs ("Office of International Affairs",
+// "Office of Technical Assistance"): named so, it is the taxonomy's only
+// where the page speaks of its owner (the organization's context) and no
+// other owner claims it.
+func isGenericOffice(name string) bool { return strings.HasPrefix(name, "Office of ") }
+
+// ownedByOther reports whether the organization hit h of text follows a
+// possessive whose last three words name no word of its context: "CBP's
+// Office of International Affairs", "the Coast Guard's Office of …" — not
+// "DOJ's Office of …", "the Treasury Department's Office of Technical
+// Assistance".
+func ownedByOther(text string, h hit, context []string) bool {
+	before := strings.TrimRight(text[:h.start], " ")
+	owner, ok := strings.CutSuffix(before, "'s")
+	if !ok {
+		if owner, ok = strings.CutSuffix(before, "’s"); !ok {
+			return false
+		}
+	}
+	// the owner's last words: "CBP", "the Treasury Department", "DOJ"
+	words := strings.Fields(owner)
+	words = words[max(0, len(words)-3):]
+	for _, c := range context {
+		for _, w := range strings.Fields(c) {
+			for _, o := range words {
+				if strings.EqualFold(strings.Trim(o, "(“\""), w) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}

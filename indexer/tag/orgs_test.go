@@ -1,6 +1,7 @@
 package tag
 
 import (
+	"slices"
 	"sync"
 	"testing"
 )
@@ -170,5 +171,33 @@ func TestTaxonomyOrganizations(t *testing.T) {
 		if !names[n] {
 			t.Errorf("organizations.json lacks %q", n)
 		}
+	}
+}
+
+// TestGenericOfficeOfAnotherAgency checks that a generic office name is the
+// taxonomy's office only where the page speaks of its owner and no other
+// agency claims it.
+func TestGenericOfficeOfAnotherAgency(t *testing.T) {
+	t.Parallel()
+	tg := mustTagger(t)
+	const oia = "Office of International Affairs"
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"The Justice Department handles extradition requests. Its Office of International Affairs reviewed 40 of them.", true},
+		{"The Justice Department trains prosecutors. DOJ's Office of International Affairs reviewed the request.", true},
+		{"The Justice Department trains prosecutors, and CBP's Office of International Affairs trained customs officers.", false},
+		{"By a Program Manager, Office of International Affairs. A new border crossing opened in Georgia.", false},
+	} {
+		got := slices.Contains(tg.Tag(Input{URL: "https://www.example.com/news/1", Site: "Example News", Text: c.text}).Organizations, oia)
+		if got != c.want {
+			t.Errorf("Tag(%q): %s tagged %v, want %v", c.text, oia, got, c.want)
+		}
+	}
+	const ota = "Office of Technical Assistance"
+	text := "The Treasury Department's Office of Technical Assistance will help the financial intelligence unit."
+	if got := tg.Tag(Input{URL: "https://www.example.com/news/2", Site: "Example News", Text: text}).Organizations; !slices.Contains(got, ota) {
+		t.Errorf("Tag(%q) = %q, want %s (its owner's words before the possessive)", text, got, ota)
 	}
 }
