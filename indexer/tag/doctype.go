@@ -49,7 +49,7 @@ var (
 	// reDateline matches the dateline that opens a news release: a place in
 	// capitals or title case, maybe a date, then a dash ("GUATEMALA CITY —",
 	// "Lima, 09 May 2013 —").
-	reDateline = regexp.MustCompile(`^\s*(?:[A-Z][\p{L}.'’]*\s){0,3}[A-Z][\p{L}.'’]*(?:,\s(?:[A-Z][\p{L}.'’]*\s?){1,3})?(?:,?\s(?:\d{1,2}\s[A-Z][a-z]+\.?\s\d{4}|[A-Z][a-z]+\.?\s\d{1,2},\s\d{4}))?\s?(?:—|–|--)\s?[A-Z“"]`)
+	reDateline = regexp.MustCompile(`^\s*(?:[A-Z][\p{L}.'’]*\s){0,3}[A-Z][\p{L}.'’]*(?:,\s(?:[A-Z][\p{L}.'’]*\s?){1,3})?(?:,?\s` + dateRE + `)?\s?(?:—|–|--)\s?[A-Z“"]`)
 	// reOutsideReport matches the headings of an audit or review by another
 	// agency (a GAO product, an inspector general's report).
 	reOutsideReport = regexp.MustCompile(`(?im)^\s*(?:what GAO found|why GAO did this study|what GAO recommends)\s*$|\bGAO-\d{2}-\d{2,4}[A-Z]{0,2}\b|\bOffice of (?:the )?Inspector General\b.{0,40}\baudit\b`)
@@ -184,7 +184,7 @@ var ledeCues = []struct {
 }{
 	{"today", regexp.MustCompile(`\btoday\b`)},
 	{"announced", regexp.MustCompile(`\b(?:announced|announces)\b`)},
-	{"dateline", regexp.MustCompile(`(?m)^\s*(?:[A-Z][\p{L}.]*\s){0,3}[A-Z][\p{L}.]*(?:,\s[A-Z][\p{L}.]+(?:\s[A-Z][\p{L}.]+)?)?(?:,?\s(?:\d{1,2}\s[A-Z][a-z]+\.?\s\d{4}|[A-Z][a-z]+\.?\s\d{1,2},\s\d{4}))?\s?(?:—|–|--)\s`)},
+	{"dateline", regexp.MustCompile(`(?m)^\s*(?:[A-Z][\p{L}.]*\s){0,3}[A-Z][\p{L}.]*(?:,\s[A-Z][\p{L}.]+(?:\s[A-Z][\p{L}.]+)?)?(?:,?\s` + dateRE + `)?\s?(?:—|–|--)\s`)},
 	// a place and a date alone on a line (rePlaceDate)
 	{"placedate", rePlaceDate},
 	// a date alone on a line ("October 8, 2013", "Date: March 16, 2011")
