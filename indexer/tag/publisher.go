@@ -3,7 +3,6 @@ package tag
 import (
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 )
 
@@ -30,6 +29,9 @@ import (
 type publishers struct {
 	hosts map[string]int // host → organization index, -1 for one outside the taxonomy
 	names []publisherName
+	// sections maps a taxonomy acronym of four letters or more, in lower
+	// case, to its organizations (sectionOrgs)
+	sections map[string][]int
 }
 
 type publisherName struct {
@@ -52,7 +54,15 @@ func (t *Tagger) buildPublishers(of orgFile) error {
 		}
 		return i, nil
 	}
-	t.pub = publishers{hosts: map[string]int{}}
+	t.pub = publishers{hosts: map[string]int{}, sections: map[string][]int{}}
+	for i, o := range t.orgs {
+		for _, a := range o.Acronyms {
+			if len(a) >= minSectionAcronym {
+				k := strings.ToLower(a)
+				t.pub.sections[k] = append(t.pub.sections[k], i)
+			}
+		}
+	}
 	for h, name := range of.PublisherHosts {
 		if strings.HasPrefix(h, "_") {
 			continue // a comment
@@ -91,34 +101,26 @@ func (t *Tagger) publisherOrgs(pageURL, site string) map[int]bool {
 	return pub
 }
 
+// minSectionAcronym is the shortest acronym sectionOrgs reads: "/doc/", "/un/"
+// and "/eu/" are a path's words as often as acronyms ("/doc/" is a folder of
+// documents far more often than Commerce's).
+const minSectionAcronym = 4
+
 // sectionOrgs returns the taxonomy organizations whose own section of its
 // publisher's site a page sits in: a folder of the path named by the
 // organization's acronym, alone or after one word ("justice.gov/
 // criminal-icitap/albania", "usdoj.gov/criminal/opdat/worldwide/…"). Such a
-// page is the component's own, which it publishes as much as its parent does; the last
-// segment, the page's own slug, is not read ("…/icitap-trains-police" is a
-// page about the component). Acronyms of three letters or fewer are not
-// read: "/doc/" is a folder of documents far more often than Commerce's.
+// page is the component's own, which it publishes as much as its parent
+// does; the last segment, the page's own slug, is not read
+// ("…/icitap-trains-police" is a page about the component).
 func (t *Tagger) sectionOrgs(pageURL string) []int {
 	_, path := hostPath(pageURL)
-	var names []string
+	var out []int
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	// the last segment is the page's own ("" after a folder's slash)
 	for _, s := range segs[:len(segs)-1] {
-		words := strings.Split(s, "-")
-		if len(words) <= 2 {
-			names = append(names, words[len(words)-1])
-		}
-	}
-	var out []int
-	for _, n := range names {
-		if len(n) < 4 {
-			continue // "doc", "un", "eu": words of a path as often as acronyms
-		}
-		for i, o := range t.orgs {
-			if slices.ContainsFunc(o.Acronyms, func(a string) bool { return strings.EqualFold(a, n) }) {
-				out = append(out, i)
-			}
+		if words := strings.Split(s, "-"); len(words) <= 2 {
+			out = append(out, t.pub.sections[words[len(words)-1]]...)
 		}
 	}
 	return out
